@@ -1,0 +1,54 @@
+# OrthoScan developer entry points. Local services and secrets live in .local/ (git-ignored).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+SLN     := OrthoScan.sln
+API     := src/OrthoScan.Api
+API_URL := http://127.0.0.1:5080
+ENV     := source .local/env
+RUN_API := dotnet run --no-build --project $(API) --
+
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+
+.PHONY: help services stop status build tools migrate seed run test
+
+help: ## List targets
+	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+services: ## Install (if needed) and start PostgreSQL 55432 + Redis 56379, write .local/env
+	@bash scripts/services.sh up
+
+stop: ## Stop the API, Redis and PostgreSQL
+	@bash scripts/services.sh down
+
+status: ## Show what is running
+	@bash scripts/services.sh status
+
+build: ## Restore and build the solution (Debug)
+	dotnet restore $(SLN)
+	dotnet build $(SLN) -c Debug --no-restore -nologo
+
+tools: ## Restore local dotnet tools (dotnet-ef)
+	dotnet tool restore
+
+migrate: services build ## Apply database migrations
+	$(ENV) && $(RUN_API) migrate
+
+seed: migrate ## Seed demo data (prints demo logins)
+	$(ENV) && $(RUN_API) seed
+
+run: services tools build ## Migrate, seed and run the API + dashboard on 127.0.0.1:5080 (foreground)
+	$(ENV) && $(RUN_API) migrate
+	$(ENV) && $(RUN_API) seed
+	@# The pid file lets `make stop` end a run started in another terminal.
+	$(ENV) && export ASPNETCORE_ENVIRONMENT=Development && echo $$$$ > .local/api.pid && \
+	  exec $(RUN_API) --urls $(API_URL)
+
+# All suites run in scripts/test.sh, which prints "N passed, N failed" last. New suites (vitest,
+# Playwright, ...) are added there at the TEST_SUITES marker, not here.
+test: ## Start services, build, run all test suites, print "N passed, N failed"
+	@bash scripts/test.sh

@@ -1,0 +1,25 @@
+namespace OrthoScan.Api.Domain;
+
+public enum Role { Owner, Doctor, Staff, Patient, Finance, PlatformAdmin }
+
+public enum SubscriptionTier { Trial, Starter, Professional, Enterprise }
+
+public enum PracticeStatus { Active, Suspended, Closed }
+
+public enum MemberStatus { Invited, Active, Disabled }
+
+public enum PatientStatus { Invited, Active, Paused, Completed, Archived }
+
+public enum TreatmentType { ClearAligners, Retainers, Other }
+
+public enum PreferredLanguage { En, Es, Fr, De }
+
+public enum ScanFrequency { Weekly, Biweekly, Monthly }
+
+public enum ScanSessionStatus { Pending, Reviewed, Flagged }
+
+public enum ImageType { Frontal, BuccalL, BuccalR, OcclusalU, OcclusalL }
+
+public enum ActionTaken { ApproveProgression, HoldAligner, NeedsRetake, ScheduleAppointment, MessagePatient, NoAction }
+
+public enum SenderType { Doctor, Patient, System }

@@ -1,0 +1,81 @@
+namespace OrthoScan.Api.Domain;
+
+public sealed class ScanSession : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid PracticeId { get; set; }
+    public Guid PatientId { get; set; }
+    public DateTime? SubmittedAt { get; set; }
+    public ScanSessionStatus Status { get; set; } = ScanSessionStatus.Pending;
+    public int ImageCount { get; set; }
+    public Guid? ReviewedBy { get; set; }
+    public DateTime? ReviewedAt { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class ScanImage : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid PracticeId { get; set; }
+    public Guid SessionId { get; set; }
+    public ImageType ImageType { get; set; }
+    public required string StorageKey { get; set; }
+    public string? ThumbnailKey { get; set; }
+    public double? QualityScore { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class TagSet : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid PracticeId { get; set; }
+    public Guid SessionId { get; set; }
+    public Guid TaggedBy { get; set; }
+    public DateTime TaggedAt { get; set; }
+    public short OverallTracking { get; set; }
+    public short? AlignerFit { get; set; }
+    public short OralHygiene { get; set; }
+    public List<string> DetailTags { get; set; } = [];
+    public ActionTaken ActionTaken { get; set; } = ActionTaken.NoAction;
+    public string? Notes { get; set; }
+    public bool AiSuggested { get; set; }
+    public bool AiOverridden { get; set; }
+}
+
+public sealed class MessageThread : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid PracticeId { get; set; }
+    public Guid PatientId { get; set; }
+    public string? Subject { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class Message : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid PracticeId { get; set; }
+    public Guid ThreadId { get; set; }
+    public SenderType SenderType { get; set; }
+    public Guid? SenderId { get; set; }
+    public required string Content { get; set; }
+    public List<string> Attachments { get; set; } = [];
+    public DateTime? ReadAt { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class AuditEntry
+{
+    public long Id { get; set; }
+    public Guid PracticeId { get; set; }
+    public long Seq { get; set; }
+    public Guid? UserId { get; set; }
+    public string? ActorRole { get; set; }
+    public required string Action { get; set; }
+    public string? ResourceType { get; set; }
+    public Guid? ResourceId { get; set; }
+    public string? IpAddress { get; set; }
+    public DateTime OccurredAt { get; set; }
+    public required byte[] PrevHash { get; set; }
+    public required byte[] Hash { get; set; }
+}

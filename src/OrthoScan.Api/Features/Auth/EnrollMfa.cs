@@ -1,0 +1,58 @@
+using Carter;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using OrthoScan.Api.Infrastructure.Errors;
+using OrthoScan.Api.Infrastructure.Http;
+using OrthoScan.Api.Infrastructure.Persistence;
+using OrthoScan.Api.Infrastructure.Pipeline;
+using OrthoScan.Api.Infrastructure.Security;
+using QRCoder;
+
+namespace OrthoScan.Api.Features.Auth;
+
+/// <summary>Creates a TOTP secret for an account that has none yet; the first verified code turns MFA on.</summary>
+public static class EnrollMfa
+{
+    [Anonymous]
+    public sealed record Command(string MfaToken) : ICommand<Response>;
+
+    public sealed record Response(string Secret, string OtpauthUri, string QrCodePng);
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.MfaToken).NotEmpty().MaximumLength(4096);
+    }
+
+    public sealed class Handler(AppDbContext db, TokenService tokens, TotpVerifier totp, AuthOptions options) : ICommandHandler<Command, Response>
+    {
+        public async ValueTask<Response> Handle(Command command, CancellationToken ct)
+        {
+            var userId = await tokens.ReadMfaTokenAsync(command.MfaToken)
+                         ?? throw new UnauthorizedException("invalid-mfa-token", "The sign-in step has expired. Sign in again.");
+            var account = await db.UserAccounts.SingleAsync(u => u.Id == userId, ct);
+            // Re-enrolling with only a password would let a stolen password replace the second factor.
+            if (account.MfaEnabled)
+                throw new ConflictException("mfa-already-enrolled", "MFA is already set up for this account.", "Verify with your authenticator app instead.");
+
+            var (encrypted, base32) = totp.NewSecret();
+            account.TotpSecretEncrypted = encrypted;
+            await db.SaveChangesAsync(ct);
+
+            var uri = $"otpauth://totp/{Uri.EscapeDataString(options.Issuer)}:{Uri.EscapeDataString(account.Email)}" +
+                      $"?secret={base32}&issuer={Uri.EscapeDataString("OrthoScan")}&algorithm=SHA1&digits=6&period=30";
+            using var generator = new QRCodeGenerator();
+            using var qr = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.Q);
+            var png = new PngByteQRCode(qr).GetGraphic(6);
+            return new Response(base32, uri, "data:image/png;base64," + Convert.ToBase64String(png));
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapPost($"{Routes.V1}/auth/mfa/enroll", async (Command command, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(command, ct)))
+                .WithTags("Auth").WithName("EnrollMfa").AllowAnonymous()
+                .Produces<Response>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status409Conflict);
+    }
+}

@@ -1,0 +1,70 @@
+using Carter;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using OrthoScan.Api.Infrastructure.Errors;
+using OrthoScan.Api.Infrastructure.Http;
+using OrthoScan.Api.Infrastructure.Persistence;
+using OrthoScan.Api.Infrastructure.Pipeline;
+using OrthoScan.Api.Infrastructure.Security;
+using OrthoScan.Api.Infrastructure.Tenancy;
+
+namespace OrthoScan.Api.Features.Auth;
+
+/// <summary>Password step of a dashboard sign-in. Never answers tokens: every dashboard role must pass TOTP next.</summary>
+public static class Login
+{
+    [Anonymous]
+    public sealed record Command(string Email, string Password) : ICommand<MfaChallenge>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Email).NotEmpty().MaximumLength(320);
+            RuleFor(c => c.Password).NotEmpty().MaximumLength(128);
+        }
+    }
+
+    public sealed class Handler(
+        AppDbContext db, PasswordHasher hasher, TokenService tokens, RateLimiter limiter, LoginGuard guard,
+        AuthOptions options, RequestContext context, TenantScope tenant)
+        : ICommandHandler<Command, MfaChallenge>
+    {
+        public async ValueTask<MfaChallenge> Handle(Command command, CancellationToken ct)
+        {
+            var email = PasswordRules.NormalizeEmail(command.Email);
+            var window = TimeSpan.FromMinutes(1);
+            var retry = await limiter.HitAsync("login-ip", context.IpAddress ?? "unknown", options.LoginsPerMinutePerIp, window)
+                        ?? await limiter.HitAsync("login-account", email, options.LoginsPerMinutePerAccount, window);
+            if (retry is not null) throw new TooManyRequestsException(retry.Value);
+
+            var account = await db.UserAccounts.AsNoTracking().SingleOrDefaultAsync(u => u.Email == email, ct);
+            if (account is not null && await guard.LockedForAsync(account.Id) is { } locked)
+                throw new ProblemException(StatusCodes.Status423Locked, "account-locked", "Account temporarily locked",
+                    "Too many failed sign-ins. Try again later or ask your practice owner.") { RetryAfter = locked };
+
+            // Verify even when the account is unknown, so both cases take the same time.
+            if (!hasher.Verify(command.Password, account?.PasswordHash) || account is null)
+            {
+                if (account is not null) await guard.RecordFailureAsync(account.Id);
+                throw new UnauthorizedException("invalid-credentials", "Email or password is wrong.");
+            }
+
+            var membership = await Memberships.FindActiveAsync(db, tenant, account.Id, ct);
+            if (membership is null && account.PlatformRole is null)
+                throw new UnauthorizedException("no-active-membership", "This account has no active practice membership.");
+
+            return new MfaChallenge(account.MfaEnabled ? MfaStep.Verify : MfaStep.Enroll, tokens.CreateMfaToken(account.Id));
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapPost($"{Routes.V1}/auth/login", async (Command command, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(command, ct)))
+                .WithTags("Auth").WithName("Login").AllowAnonymous()
+                .Produces<MfaChallenge>().ProducesValidationProblem()
+                .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status423Locked).ProducesProblem(StatusCodes.Status429TooManyRequests);
+    }
+}

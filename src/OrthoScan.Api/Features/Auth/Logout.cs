@@ -1,0 +1,45 @@
+using Carter;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using OrthoScan.Api.Domain;
+using OrthoScan.Api.Infrastructure.Http;
+using OrthoScan.Api.Infrastructure.Persistence;
+using OrthoScan.Api.Infrastructure.Pipeline;
+using OrthoScan.Api.Infrastructure.Security;
+using OrthoScan.Api.Infrastructure.Tenancy;
+
+namespace OrthoScan.Api.Features.Auth;
+
+/// <summary>Ends this sign-in everywhere it lives: its refresh tokens and the access token in hand.</summary>
+public static class Logout
+{
+    [RequiresRole(Role.Owner, Role.Doctor, Role.Staff, Role.Patient, Role.Finance, Role.PlatformAdmin)]
+    public sealed record Command : ICommand<Unit>;
+
+    public sealed class Handler(AppDbContext db, RequestContext context, TokenRevocations revocations, TimeProvider clock) : ICommandHandler<Command, Unit>
+    {
+        public async ValueTask<Unit> Handle(Command command, CancellationToken ct)
+        {
+            if (context.TokenId is { } jti) await revocations.RevokeTokenAsync(jti);
+            if (context.SessionFamily is { } family)
+            {
+                await revocations.RevokeFamilyAsync(family);
+                var now = clock.GetUtcNow().UtcDateTime;
+                await db.RefreshTokens.Where(t => t.FamilyId == family && t.RevokedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
+            }
+            return Unit.Value;
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapPost($"{Routes.V1}/auth/logout", async (ISender sender, CancellationToken ct) =>
+                {
+                    await sender.Send(new Command(), ct);
+                    return Results.NoContent();
+                })
+                .WithTags("Auth").WithName("Logout").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status401Unauthorized);
+    }
+}

@@ -1,0 +1,90 @@
+using Carter;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using OrthoScan.Api.Domain;
+using OrthoScan.Api.Infrastructure.Errors;
+using OrthoScan.Api.Infrastructure.Http;
+using OrthoScan.Api.Infrastructure.Persistence;
+using OrthoScan.Api.Infrastructure.Pipeline;
+using OrthoScan.Api.Infrastructure.Security;
+using OrthoScan.Api.Infrastructure.Tenancy;
+
+namespace OrthoScan.Api.Features.Auth;
+
+/// <summary>
+/// Rotates a refresh token. A token that was already used means it was copied: the whole family is revoked,
+/// so both the thief and the owner must sign in again.
+/// </summary>
+public static class Refresh
+{
+    [Anonymous]
+    public sealed record Command(string RefreshToken, string? DeviceId) : ICommand<Result>;
+
+    /// <summary>Refusals are results, not exceptions, so that a revocation commits.</summary>
+    public sealed record Result(AccessGrant? Grant, string? Refusal);
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.RefreshToken).NotEmpty().MaximumLength(200);
+            RuleFor(c => c.DeviceId).MaximumLength(200);
+        }
+    }
+
+    public sealed class Handler(AppDbContext db, SessionIssuer sessions, TokenRevocations revocations, TenantScope tenant, TimeProvider clock)
+        : ICommandHandler<Command, Result>
+    {
+        public async ValueTask<Result> Handle(Command command, CancellationToken ct)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var hash = TokenService.HashOpaque(command.RefreshToken);
+            var token = await db.RefreshTokens.SingleOrDefaultAsync(t => t.TokenHash == hash, ct);
+            if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now || await revocations.IsRevokedAsync(token.FamilyId.ToString(), null))
+                return new Result(null, "The session has ended. Sign in again.");
+            if (token.ConsumedAt is not null)
+            {
+                await RevokeFamilyAsync(token.FamilyId, now, ct);
+                return new Result(null, "This refresh token was already used; every session of this sign-in is now revoked.");
+            }
+            if (token.DeviceId is not null && token.DeviceId != command.DeviceId)
+                return new Result(null, "This session belongs to another device.");
+
+            if (token.UserId is { } userId)
+            {
+                var account = await db.UserAccounts.AsNoTracking().SingleAsync(u => u.Id == userId, ct);
+                var membership = await Memberships.FindActiveAsync(db, tenant, userId, ct);
+                var role = membership?.Role ?? account.PlatformRole;
+                if (role is null) return new Result(null, "This account has no active practice membership.");
+                return new Result(await sessions.RotateAsync(token, role.Value, membership?.PracticeId, ct), null);
+            }
+
+            await tenant.EnterIdentityAsync(null, token.PatientId, ct);
+            var patient = await db.Patients.AsNoTracking().IgnoreQueryFilters().SingleOrDefaultAsync(p => p.Id == token.PatientId, ct);
+            if (patient is null || patient.Status == PatientStatus.Archived) return new Result(null, "This patient account is no longer active.");
+            await tenant.EnterPatientAsync(patient.PracticeId, patient.Id, ct);
+            return new Result(await sessions.RotateAsync(token, Role.Patient, patient.PracticeId, ct), null);
+        }
+
+        private async Task RevokeFamilyAsync(Guid family, DateTime now, CancellationToken ct)
+        {
+            await revocations.RevokeFamilyAsync(family);
+            await db.RefreshTokens.Where(t => t.FamilyId == family && t.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapPost($"{Routes.V1}/auth/refresh", async (Command command, ISender sender, CancellationToken ct) =>
+                {
+                    var result = await sender.Send(command, ct);
+                    if (result.Grant is null) throw new UnauthorizedException("invalid-refresh-token", "Sign in again.", result.Refusal);
+                    return Results.Ok(result.Grant);
+                })
+                .WithTags("Auth").WithName("RefreshSession").AllowAnonymous()
+                .Produces<AccessGrant>().ProducesProblem(StatusCodes.Status401Unauthorized);
+    }
+}

@@ -1,0 +1,75 @@
+using Carter;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using OrthoScan.Api.Domain;
+using OrthoScan.Api.Infrastructure.Errors;
+using OrthoScan.Api.Infrastructure.Http;
+using OrthoScan.Api.Infrastructure.Persistence;
+using OrthoScan.Api.Infrastructure.Pipeline;
+using OrthoScan.Api.Infrastructure.Security;
+using OrthoScan.Api.Infrastructure.Tenancy;
+
+namespace OrthoScan.Api.Features.Auth;
+
+/// <summary>Practice self-onboarding: creates the practice and its owner, then asks for MFA enrolment.</summary>
+public static class Register
+{
+    [Anonymous]
+    public sealed record Command(string PracticeName, string? PracticeAddress, string OwnerName, string Email, string Password) : ICommand<Response>;
+
+    public sealed record Response(Guid PracticeId, Guid UserId, MfaStep MfaRequired, string MfaToken);
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.PracticeName).NotEmpty().MaximumLength(200);
+            RuleFor(c => c.PracticeAddress).MaximumLength(500);
+            RuleFor(c => c.OwnerName).NotEmpty().MaximumLength(200);
+            RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(320);
+            RuleFor(c => c.Password).StrongPassword();
+        }
+    }
+
+    public sealed class Handler(
+        AppDbContext db, TenantScope tenant, PasswordHasher hasher, TokenService tokens, RateLimiter limiter, RequestContext context, TimeProvider clock)
+        : ICommandHandler<Command, Response>
+    {
+        public async ValueTask<Response> Handle(Command command, CancellationToken ct)
+        {
+            if (await limiter.HitAsync("register", context.IpAddress ?? "unknown", 10, TimeSpan.FromMinutes(10)) is { } retry)
+                throw new TooManyRequestsException(retry);
+
+            var email = PasswordRules.NormalizeEmail(command.Email);
+            if (await db.UserAccounts.AnyAsync(u => u.Email == email, ct))
+                throw new ConflictException("email-taken", "This email already has an account.", "Sign in instead, or use another email.");
+
+            var now = clock.GetUtcNow().UtcDateTime;
+            var practice = new Practice { Name = command.PracticeName.Trim(), Address = command.PracticeAddress?.Trim(), CreatedAt = now };
+            var account = new UserAccount { Email = email, PasswordHash = hasher.Hash(command.Password), CreatedAt = now };
+            await tenant.EnterPracticeAsync(practice.Id, account.Id, Role.Owner, ct);
+
+            db.Practices.Add(practice);
+            db.UserAccounts.Add(account);
+            db.PracticeMembers.Add(new PracticeMember
+            {
+                PracticeId = practice.Id, UserId = account.Id, Name = command.OwnerName.Trim(), Role = Role.Owner, CreatedAt = now,
+            });
+            await db.SaveChangesAsync(ct);
+            return new Response(practice.Id, account.Id, MfaStep.Enroll, tokens.CreateMfaToken(account.Id));
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapPost($"{Routes.V1}/auth/register", async (Command command, ISender sender, CancellationToken ct) =>
+                {
+                    var response = await sender.Send(command, ct);
+                    return Results.Created($"{Routes.V1}/practice", response);
+                })
+                .WithTags("Auth").WithName("Register").AllowAnonymous()
+                .Produces<Response>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+    }
+}

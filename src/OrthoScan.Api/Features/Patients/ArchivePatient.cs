@@ -1,0 +1,43 @@
+using Carter;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using OrthoScan.Api.Domain;
+using OrthoScan.Api.Infrastructure.Errors;
+using OrthoScan.Api.Infrastructure.Http;
+using OrthoScan.Api.Infrastructure.Persistence;
+using OrthoScan.Api.Infrastructure.Pipeline;
+
+namespace OrthoScan.Api.Features.Patients;
+
+/// <summary>Archiving keeps the record (retention rules apply) but ends the patient's app sessions and hides it from work lists.</summary>
+public static class ArchivePatient
+{
+    [RequiresRole(Role.Owner, Role.Doctor, Role.Staff)]
+    public sealed record Command(Guid Id) : ICommand<PatientResponse>, IAudited<PatientResponse>
+    {
+        public AuditRecord Audit(PatientResponse response) => new("patient", Id);
+    }
+
+    public sealed class Handler(AppDbContext db, TimeProvider clock) : ICommandHandler<Command, PatientResponse>
+    {
+        public async ValueTask<PatientResponse> Handle(Command command, CancellationToken ct)
+        {
+            var patient = await db.Patients.SingleOrDefaultAsync(p => p.Id == command.Id, ct) ?? throw new NotFoundException("patient");
+            var now = clock.GetUtcNow().UtcDateTime;
+            patient.Status = PatientStatus.Archived;
+            patient.UpdatedAt = now;
+            await db.RefreshTokens.Where(t => t.PatientId == patient.Id && t.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
+            await db.SaveChangesAsync(ct);
+            return PatientResponse.From(patient);
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapPost($"{Routes.V1}/patients/{{id:guid}}/archive", async (Guid id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new Command(id), ct)))
+                .WithTags("Patients").WithName("ArchivePatient").RequireAuthorization()
+                .Produces<PatientResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}

@@ -1,0 +1,36 @@
+using Carter;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using OrthoScan.Api.Domain;
+using OrthoScan.Api.Infrastructure.Errors;
+using OrthoScan.Api.Infrastructure.Http;
+using OrthoScan.Api.Infrastructure.Persistence;
+using OrthoScan.Api.Infrastructure.Pipeline;
+
+namespace OrthoScan.Api.Features.Patients;
+
+public static class GetPatient
+{
+    [RequiresRole(Role.Owner, Role.Doctor, Role.Staff)]
+    public sealed record Query(Guid Id) : IQuery<PatientResponse>, IAudited<PatientResponse>
+    {
+        public AuditRecord Audit(PatientResponse response) => new("patient", Id);
+    }
+
+    public sealed class Handler(AppDbContext db) : IQueryHandler<Query, PatientResponse>
+    {
+        public async ValueTask<PatientResponse> Handle(Query query, CancellationToken ct)
+        {
+            var patient = await db.Patients.AsNoTracking().SingleOrDefaultAsync(p => p.Id == query.Id, ct) ?? throw new NotFoundException("patient");
+            return PatientResponse.From(patient);
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapGet($"{Routes.V1}/patients/{{id:guid}}", async (Guid id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new Query(id), ct)))
+                .WithTags("Patients").WithName("GetPatient").RequireAuthorization()
+                .Produces<PatientResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}

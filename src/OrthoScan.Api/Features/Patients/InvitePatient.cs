@@ -1,0 +1,43 @@
+using Carter;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using OrthoScan.Api.Domain;
+using OrthoScan.Api.Infrastructure.Errors;
+using OrthoScan.Api.Infrastructure.Http;
+using OrthoScan.Api.Infrastructure.Persistence;
+using OrthoScan.Api.Infrastructure.Pipeline;
+using OrthoScan.Api.Infrastructure.Security;
+
+namespace OrthoScan.Api.Features.Patients;
+
+/// <summary>Issues a one-time app activation code for the patient; shown to staff now, sent by SMS or email once messaging lands.</summary>
+public static class InvitePatient
+{
+    [RequiresRole(Role.Owner, Role.Doctor, Role.Staff)]
+    public sealed record Command(Guid Id) : ICommand<Response>, IAudited<Response>
+    {
+        public AuditRecord Audit(Response response) => new("patient", Id);
+    }
+
+    public sealed record Response(Guid PatientId, string Code, DateTime ExpiresAt);
+
+    public sealed class Handler(AppDbContext db, InvitationCodes codes) : ICommandHandler<Command, Response>
+    {
+        public async ValueTask<Response> Handle(Command command, CancellationToken ct)
+        {
+            var patient = await db.Patients.AsNoTracking().SingleOrDefaultAsync(p => p.Id == command.Id, ct) ?? throw new NotFoundException("patient");
+            if (patient.Status == PatientStatus.Archived)
+                throw new ConflictException("patient-archived", "This patient is archived.", "Archived patients cannot be invited to the app.");
+            var code = await codes.IssueAsync(OneTimeCodePurpose.PatientInvitation, patient.Id, ct);
+            return new Response(patient.Id, code.Code, code.ExpiresAt);
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapPost($"{Routes.V1}/patients/{{id:guid}}/invite", async (Guid id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new Command(id), ct)))
+                .WithTags("Patients").WithName("InvitePatient").RequireAuthorization()
+                .Produces<Response>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    }
+}

@@ -1,0 +1,65 @@
+using Carter;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using OrthoScan.Api.Domain;
+using OrthoScan.Api.Infrastructure.Http;
+using OrthoScan.Api.Infrastructure.Persistence;
+using OrthoScan.Api.Infrastructure.Pipeline;
+
+namespace OrthoScan.Api.Features.Patients;
+
+/// <summary>Patients by last name, first name; search matches any part of the name. Archived ones only when asked.</summary>
+public static class ListPatients
+{
+    [RequiresRole(Role.Owner, Role.Doctor, Role.Staff)]
+    public sealed record Query(string? Search, PatientStatus? Status, string? Cursor, int? Limit) : IQuery<Page<PatientResponse>>, IAudited<Page<PatientResponse>>
+    {
+        public AuditRecord Audit(Page<PatientResponse> response) => new("patient", null);
+    }
+
+    public sealed record Cursor(string LastName, string FirstName, Guid Id);
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator() => RuleFor(q => q.Search).MaximumLength(100);
+    }
+
+    public sealed class Handler(AppDbContext db) : IQueryHandler<Query, Page<PatientResponse>>
+    {
+        public async ValueTask<Page<PatientResponse>> Handle(Query query, CancellationToken ct)
+        {
+            var limit = Paging.Limit(query.Limit);
+            var patients = db.Patients.AsNoTracking();
+            patients = query.Status is { } status
+                ? patients.Where(p => p.Status == status)
+                : patients.Where(p => p.Status != PatientStatus.Archived);
+            if (!string.IsNullOrWhiteSpace(query.Search))
+            {
+                var pattern = "%" + EscapeLike(query.Search.Trim()) + "%";
+                patients = patients.Where(p => EF.Functions.ILike(p.FirstName + " " + p.LastName, pattern, "\\")
+                                               || EF.Functions.ILike(p.LastName + " " + p.FirstName, pattern, "\\"));
+            }
+            if (Paging.Decode<Cursor>(query.Cursor) is { } after)
+            {
+                patients = patients.Where(p => string.Compare(p.LastName, after.LastName) > 0
+                    || (p.LastName == after.LastName && string.Compare(p.FirstName, after.FirstName) > 0)
+                    || (p.LastName == after.LastName && p.FirstName == after.FirstName && p.Id.CompareTo(after.Id) > 0));
+            }
+            var rows = await patients.OrderBy(p => p.LastName).ThenBy(p => p.FirstName).ThenBy(p => p.Id).Take(limit + 1).ToListAsync(ct);
+            return Paging.ToPage(rows, limit, PatientResponse.From, p => new Cursor(p.LastName, p.FirstName, p.Id));
+        }
+
+        private static string EscapeLike(string value) =>
+            value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapGet($"{Routes.V1}/patients", async (string? search, PatientStatus? status, string? cursor, int? limit, ISender sender, CancellationToken ct) =>
+                    Results.Ok(await sender.Send(new Query(search, status, cursor, limit), ct)))
+                .WithTags("Patients").WithName("ListPatients").RequireAuthorization()
+                .Produces<Page<PatientResponse>>().ProducesValidationProblem();
+    }
+}

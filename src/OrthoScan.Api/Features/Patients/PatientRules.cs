@@ -1,0 +1,38 @@
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using OrthoScan.Api.Domain;
+using OrthoScan.Api.Infrastructure.Errors;
+using OrthoScan.Api.Infrastructure.Persistence;
+
+namespace OrthoScan.Api.Features.Patients;
+
+/// <summary>Field rules that create and edit share, so a patient valid on creation stays editable.</summary>
+public static class PatientRules
+{
+    private static readonly HashSet<string> TimeZones = TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Append("UTC").ToHashSet();
+
+    public static IRuleBuilderOptions<T, string?> PersonName<T>(this IRuleBuilder<T, string?> rule) => rule.MaximumLength(100);
+
+    public static IRuleBuilderOptions<T, string?> PhoneNumber<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Matches(@"^\+[1-9][0-9]{6,14}$").WithMessage("Use the international format, e.g. +14155550123.");
+
+    public static IRuleBuilderOptions<T, string?> TimeZone<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(z => z is null || TimeZones.Contains(z)).WithMessage("Use an IANA time zone such as Europe/Paris.");
+
+    public static IRuleBuilderOptions<T, DateOnly?> BirthDate<T>(this IRuleBuilder<T, DateOnly?> rule) =>
+        rule.Must(d => d is null || (d.Value > new DateOnly(1900, 1, 1) && d.Value <= DateOnly.FromDateTime(DateTime.UtcNow)))
+            .WithMessage("Enter a date of birth in the past.");
+
+    public static async Task EnsureDoctorAsync(AppDbContext db, Guid? doctorId, CancellationToken ct)
+    {
+        if (doctorId is null) return;
+        var isDoctor = await db.PracticeMembers.AnyAsync(
+            m => m.Id == doctorId && (m.Role == Role.Doctor || m.Role == Role.Owner) && m.Status != MemberStatus.Disabled, ct);
+        if (!isDoctor) throw RuleViolationException.ForField("doctorId", "Choose a doctor of this practice.");
+    }
+
+    public static void EnsureStages(int current, int total)
+    {
+        if (current > total) throw RuleViolationException.ForField("currentStage", "The current stage cannot be after the last stage.");
+    }
+}

@@ -1,0 +1,107 @@
+using Carter;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using OrthoScan.Api.Domain;
+using OrthoScan.Api.Infrastructure.Errors;
+using OrthoScan.Api.Infrastructure.Http;
+using OrthoScan.Api.Infrastructure.Persistence;
+using OrthoScan.Api.Infrastructure.Pipeline;
+
+namespace OrthoScan.Api.Features.Patients;
+
+/// <summary>Partial update: a field left out (or null) keeps its value.</summary>
+public static class UpdatePatient
+{
+    public sealed record Changes(
+        string? FirstName,
+        string? LastName,
+        DateOnly? DateOfBirth,
+        Guid? DoctorId,
+        TreatmentType? TreatmentType,
+        string? AlignerBrand,
+        int? CurrentStage,
+        int? TotalStages,
+        ScanFrequency? ScanFrequency,
+        PatientStatus? Status,
+        string? Email,
+        string? Phone,
+        string? Timezone,
+        PreferredLanguage? PreferredLanguage,
+        bool? ResearchConsent);
+
+    [RequiresRole(Role.Owner, Role.Doctor, Role.Staff)]
+    public sealed record Command(Guid Id, Changes Changes) : ICommand<PatientResponse>, IAudited<PatientResponse>
+    {
+        public AuditRecord Audit(PatientResponse response) => new("patient", Id);
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Changes).NotNull();
+            When(c => c.Changes is not null, () =>
+            {
+                RuleFor(c => c.Changes.FirstName).NotEmpty().PersonName().When(c => c.Changes.FirstName is not null).OverridePropertyName("firstName");
+                RuleFor(c => c.Changes.LastName).NotEmpty().PersonName().When(c => c.Changes.LastName is not null).OverridePropertyName("lastName");
+                RuleFor(c => c.Changes.DateOfBirth).BirthDate().OverridePropertyName("dateOfBirth");
+                RuleFor(c => c.Changes.AlignerBrand).MaximumLength(100).OverridePropertyName("alignerBrand");
+                RuleFor(c => c.Changes.CurrentStage).InclusiveBetween(1, 200).OverridePropertyName("currentStage");
+                RuleFor(c => c.Changes.TotalStages).InclusiveBetween(1, 200).OverridePropertyName("totalStages");
+                RuleFor(c => c.Changes.Email).EmailAddress().MaximumLength(320).OverridePropertyName("email");
+                RuleFor(c => c.Changes.Phone).PhoneNumber().OverridePropertyName("phone");
+                RuleFor(c => c.Changes.Timezone).TimeZone().OverridePropertyName("timezone");
+                RuleFor(c => c.Changes.Status).Must(s => s is not PatientStatus.Archived)
+                    .WithMessage("Use the archive action to archive a patient.").OverridePropertyName("status");
+            });
+        }
+    }
+
+    public sealed class Handler(AppDbContext db, TimeProvider clock) : ICommandHandler<Command, PatientResponse>
+    {
+        public async ValueTask<PatientResponse> Handle(Command command, CancellationToken ct)
+        {
+            var patient = await db.Patients.SingleOrDefaultAsync(p => p.Id == command.Id, ct) ?? throw new NotFoundException("patient");
+            if (patient.Status == PatientStatus.Archived)
+                throw new ConflictException("patient-archived", "This patient is archived.", "Archived records are kept read-only.");
+
+            var c = command.Changes;
+            if (c.DoctorId is not null) await PatientRules.EnsureDoctorAsync(db, c.DoctorId, ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            patient.FirstName = c.FirstName?.Trim() ?? patient.FirstName;
+            patient.LastName = c.LastName?.Trim() ?? patient.LastName;
+            patient.DateOfBirth = c.DateOfBirth ?? patient.DateOfBirth;
+            patient.DoctorId = c.DoctorId ?? patient.DoctorId;
+            patient.TreatmentType = c.TreatmentType ?? patient.TreatmentType;
+            patient.AlignerBrand = c.AlignerBrand?.Trim() ?? patient.AlignerBrand;
+            patient.CurrentStage = c.CurrentStage ?? patient.CurrentStage;
+            patient.TotalStages = c.TotalStages ?? patient.TotalStages;
+            patient.ScanFrequency = c.ScanFrequency ?? patient.ScanFrequency;
+            patient.Status = c.Status ?? patient.Status;
+            patient.Email = c.Email?.Trim() ?? patient.Email;
+            patient.Phone = c.Phone ?? patient.Phone;
+            patient.Timezone = c.Timezone ?? patient.Timezone;
+            patient.PreferredLanguage = c.PreferredLanguage ?? patient.PreferredLanguage;
+            if (c.ResearchConsent is { } consent && consent != patient.ResearchConsent)
+            {
+                patient.ResearchConsent = consent;
+                patient.ResearchConsentAt = consent ? now : null;
+            }
+            PatientRules.EnsureStages(patient.CurrentStage, patient.TotalStages);
+            patient.UpdatedAt = now;
+            await db.SaveChangesAsync(ct);
+            return PatientResponse.From(patient);
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapPatch($"{Routes.V1}/patients/{{id:guid}}", async (Guid id, Changes changes, ISender sender, CancellationToken ct) =>
+                    Results.Ok(await sender.Send(new Command(id, changes), ct)))
+                .WithTags("Patients").WithName("UpdatePatient").RequireAuthorization()
+                .Produces<PatientResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+                .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+    }
+}

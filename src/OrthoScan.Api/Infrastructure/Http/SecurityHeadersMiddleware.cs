@@ -1,0 +1,43 @@
+namespace OrthoScan.Api.Infrastructure.Http;
+
+/// <summary>Headers every response carries; API answers are never cached by browsers or proxies (they hold PHI).</summary>
+public sealed class SecurityHeadersMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext http)
+    {
+        var headers = http.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        if (http.Request.Path.StartsWithSegments(Routes.V1))
+        {
+            headers.CacheControl = "no-store";
+            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+        }
+        else
+        {
+            headers.ContentSecurityPolicy =
+                "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
+        }
+        if (http.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+        return next(http);
+    }
+}
+
+/// <summary>
+/// Refuses oversized bodies before they are read. Kestrel enforces the same limit on the wire; this also covers
+/// hosts without Kestrel and answers with ProblemDetails instead of a reset.
+/// </summary>
+public sealed class BodySizeLimitMiddleware(RequestDelegate next, long maxBytes)
+{
+    public Task InvokeAsync(HttpContext http)
+    {
+        if (http.Request.ContentLength > maxBytes)
+            throw new BadHttpRequestException($"The request body is larger than {maxBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+        var feature = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
+        if (feature is { IsReadOnly: false }) feature.MaxRequestBodySize = maxBytes;
+        return next(http);
+    }
+}

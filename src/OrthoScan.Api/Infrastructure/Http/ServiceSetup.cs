@@ -1,0 +1,178 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Carter;
+using FluentValidation;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OrthoScan.Api.Infrastructure.Audit;
+using OrthoScan.Api.Infrastructure.Errors;
+using OrthoScan.Api.Infrastructure.Persistence;
+using OrthoScan.Api.Infrastructure.Pipeline;
+using OrthoScan.Api.Infrastructure.Security;
+using OrthoScan.Api.Infrastructure.Tenancy;
+using Scalar.AspNetCore;
+using Serilog;
+using StackExchange.Redis;
+
+namespace OrthoScan.Api.Infrastructure.Http;
+
+public static class ServiceSetup
+{
+    public const long MaxRequestBytes = 1024 * 1024;
+
+    public static WebApplicationBuilder AddOrthoScan(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+
+        builder.Host.UseSerilog((context, logger) => logger
+            .ReadFrom.Configuration(context.Configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter()));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = MaxRequestBytes;
+            k.AddServerHeader = false;
+        });
+
+        services.Configure<SecretsOptions>(config.GetSection(SecretsOptions.Section));
+        services.Configure<RedisOptions>(config.GetSection(RedisOptions.Section));
+        var auth = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        services.AddSingleton(auth);
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddScoped<RequestContext>();
+        services.AddScoped<TenantScope>();
+        services.AddScoped<TenantConnectionInterceptor>();
+        services.AddDbContext<AppDbContext>((sp, options) => options
+            .UseNpgsql(RequireConnectionString(config, "App"))
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(sp.GetRequiredService<TenantConnectionInterceptor>()));
+
+        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RequireConnectionString(config, "Redis")));
+        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<TokenRevocations>();
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<TokenService>();
+        services.AddScoped<AuditWriter>();
+        services.AddScoped<SessionIssuer>();
+        services.AddSingleton<LoginGuard>();
+        services.AddSingleton<TotpVerifier>();
+        services.AddScoped<InvitationCodes>();
+
+        services.AddMediator(options =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.PipelineBehaviors =
+            [
+                typeof(LoggingBehavior<,>),
+                typeof(ValidationBehavior<,>),
+                typeof(AuthorizationBehavior<,>),
+                typeof(TransactionBehavior<,>),
+                typeof(AuditBehavior<,>),
+            ];
+        });
+        services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
+        services.AddCarter();
+
+        services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? c.HttpContext.TraceIdentifier;
+            c.ProblemDetails.Type ??= ProblemTypes.For(c.ProblemDetails.Status switch
+            {
+                401 => "unauthenticated",
+                403 => "forbidden",
+                404 => "not-found",
+                405 => "method-not-allowed",
+                415 => "unsupported-media-type",
+                _ => "http-" + c.ProblemDetails.Status,
+            });
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SigningKeys, TokenRevocations, TimeProvider>((jwt, keys, revocations, clock) => ConfigureJwt(jwt, auth, keys, revocations, clock));
+        services.AddAuthorization();
+
+        services.AddOpenApi();
+        services.AddHealthChecks()
+            .AddNpgSql(RequireConnectionString(config, "App"), tags: ["ready"])
+            .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), tags: ["ready"]);
+        return builder;
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        json.NumberHandling = JsonNumberHandling.Strict;
+    }
+
+    private static void ConfigureJwt(JwtBearerOptions jwt, AuthOptions auth, SigningKeys keys, TokenRevocations revocations, TimeProvider clock)
+    {
+        jwt.MapInboundClaims = false;
+        if (auth.ExternalAuthority is { Length: > 0 } authority)
+        {
+            // Auth0 / Cognito: their signing keys come from the authority's discovery document. The token must carry
+            // our claims (role, practice_id), added by an Auth0 action or a Cognito pre-token-generation trigger.
+            jwt.Authority = authority;
+            jwt.Audience = auth.Audience;
+            jwt.TokenValidationParameters.ClockSkew = auth.ClockSkew;
+            jwt.TokenValidationParameters.NameClaimType = Claims.Subject;
+            jwt.TokenValidationParameters.RoleClaimType = Claims.Role;
+        }
+        else
+        {
+            jwt.TokenValidationParameters = TokenService.ValidationParameters(auth, keys, auth.Audience, clock);
+        }
+        jwt.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = async context =>
+            {
+                var principal = context.Principal!;
+                if (await revocations.IsRevokedAsync(principal.FindFirst(Claims.SessionFamily)?.Value, principal.FindFirst(Claims.TokenId)?.Value))
+                    context.Fail("The token has been revoked.");
+            },
+        };
+    }
+
+    public static WebApplication UseOrthoScan(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<BodySizeLimitMiddleware>(MaxRequestBytes);
+        app.UseSerilogRequestLogging(o => o.EnrichDiagnosticContext = (diag, http) => diag.Set("RequestId", http.TraceIdentifier));
+        app.Use(async (http, next) =>
+        {
+            http.Response.Headers["X-Request-Id"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
+            await next(http);
+        });
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseMiddleware<RequestContextMiddleware>();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", o => o.WithTitle("OrthoScan API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapCarter();
+        return app;
+    }
+
+    public static string RequireConnectionString(IConfiguration config, string name) =>
+        config.GetConnectionString(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"ConnectionStrings:{name} is not configured (make run writes .local/env).");
+}

@@ -1,0 +1,162 @@
+using System.Linq.Expressions;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using OrthoScan.Api.Domain;
+using OrthoScan.Api.Infrastructure.Tenancy;
+
+namespace OrthoScan.Api.Infrastructure.Persistence;
+
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options, RequestContext requestContext) : DbContext(options)
+{
+    // Read by the global query filters at query time; row-level security in PostgreSQL is the hard boundary behind them.
+    private Guid? CurrentPracticeId => requestContext.PracticeId;
+
+    public DbSet<Practice> Practices => Set<Practice>();
+    public DbSet<UserAccount> UserAccounts => Set<UserAccount>();
+    public DbSet<PracticeMember> PracticeMembers => Set<PracticeMember>();
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<OneTimeCode> OneTimeCodes => Set<OneTimeCode>();
+    public DbSet<Patient> Patients => Set<Patient>();
+    public DbSet<ScanSession> ScanSessions => Set<ScanSession>();
+    public DbSet<ScanImage> ScanImages => Set<ScanImage>();
+    public DbSet<TagSet> TagSets => Set<TagSet>();
+    public DbSet<MessageThread> MessageThreads => Set<MessageThread>();
+    public DbSet<Message> Messages => Set<Message>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        foreach (var enumType in typeof(Role).Assembly.GetTypes().Where(t => t.IsEnum && t.Namespace == typeof(Role).Namespace))
+        {
+            builder.Properties(enumType).HaveConversion(typeof(SnakeCaseEnumConverter<>).MakeGenericType(enumType)).HaveMaxLength(40);
+        }
+        builder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<Practice>(e =>
+        {
+            e.Property(p => p.Name).HasMaxLength(200);
+            e.Property(p => p.Address).HasMaxLength(500);
+            e.Property(p => p.TaggingRate).HasPrecision(5, 4);
+            e.Property(p => p.DiscountPercent).HasPrecision(5, 2);
+            e.OwnsOne(p => p.Settings, s => s.ToJson());
+            e.HasQueryFilter(p => p.Id == CurrentPracticeId);
+        });
+
+        model.Entity<UserAccount>(e =>
+        {
+            e.Property(u => u.Email).HasMaxLength(320);
+            e.HasIndex(u => u.Email).IsUnique();
+        });
+
+        model.Entity<PracticeMember>(e =>
+        {
+            e.Property(m => m.Name).HasMaxLength(200);
+            e.Property(m => m.Credentials).HasMaxLength(200);
+            e.HasIndex(m => new { m.PracticeId, m.UserId }).IsUnique();
+            e.HasOne<Practice>().WithMany().HasForeignKey(m => m.PracticeId);
+            e.HasOne<UserAccount>().WithMany().HasForeignKey(m => m.UserId);
+            e.HasQueryFilter(m => m.PracticeId == CurrentPracticeId);
+        });
+
+        model.Entity<RefreshToken>(e =>
+        {
+            e.HasIndex(t => t.TokenHash).IsUnique();
+            e.HasIndex(t => t.FamilyId);
+            e.Property(t => t.DeviceId).HasMaxLength(200);
+        });
+
+        model.Entity<OneTimeCode>(e => e.HasIndex(c => c.CodeHash).IsUnique());
+
+        model.Entity<Patient>(e =>
+        {
+            e.Property(p => p.FirstName).HasMaxLength(100);
+            e.Property(p => p.LastName).HasMaxLength(100);
+            e.Property(p => p.AlignerBrand).HasMaxLength(100);
+            e.Property(p => p.Email).HasMaxLength(320);
+            e.Property(p => p.Phone).HasMaxLength(32);
+            e.Property(p => p.Timezone).HasMaxLength(64);
+            e.HasIndex(p => new { p.PracticeId, p.LastName, p.FirstName });
+            e.HasOne<PracticeMember>().WithMany().HasForeignKey(p => p.DoctorId);
+            TenantOwned(e);
+        });
+
+        model.Entity<ScanSession>(e =>
+        {
+            e.HasOne<Patient>().WithMany().HasForeignKey(s => s.PatientId);
+            e.HasIndex(s => new { s.PracticeId, s.Status, s.SubmittedAt });
+            TenantOwned(e);
+        });
+
+        model.Entity<ScanImage>(e =>
+        {
+            e.Property(i => i.StorageKey).HasMaxLength(400);
+            e.Property(i => i.ThumbnailKey).HasMaxLength(400);
+            e.HasOne<ScanSession>().WithMany().HasForeignKey(i => i.SessionId);
+            TenantOwned(e);
+        });
+
+        model.Entity<TagSet>(e =>
+        {
+            e.Property(t => t.Notes).HasMaxLength(4000);
+            e.HasOne<ScanSession>().WithMany().HasForeignKey(t => t.SessionId);
+            e.HasOne<PracticeMember>().WithMany().HasForeignKey(t => t.TaggedBy);
+            TenantOwned(e);
+        });
+
+        model.Entity<MessageThread>(e =>
+        {
+            e.Property(t => t.Subject).HasMaxLength(200);
+            e.HasOne<Patient>().WithMany().HasForeignKey(t => t.PatientId);
+            TenantOwned(e);
+        });
+
+        model.Entity<Message>(e =>
+        {
+            e.Property(m => m.Content).HasMaxLength(8000);
+            e.HasOne<MessageThread>().WithMany().HasForeignKey(m => m.ThreadId);
+            TenantOwned(e);
+        });
+
+        model.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("audit_log");
+            e.Property(a => a.Id).UseIdentityAlwaysColumn();
+            e.Property(a => a.Action).HasMaxLength(100);
+            e.Property(a => a.ActorRole).HasMaxLength(40);
+            e.Property(a => a.ResourceType).HasMaxLength(60);
+            e.Property(a => a.IpAddress).HasMaxLength(64);
+            e.HasIndex(a => new { a.PracticeId, a.Seq }).IsUnique();
+            e.HasIndex(a => new { a.PracticeId, a.ResourceType, a.ResourceId });
+            e.HasQueryFilter(a => a.PracticeId == CurrentPracticeId);
+        });
+    }
+
+    private void TenantOwned<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> e) where T : class, ITenantOwned
+    {
+        e.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId);
+        e.HasIndex(x => x.PracticeId);
+        Expression<Func<T, bool>> filter = x => x.PracticeId == CurrentPracticeId;
+        e.HasQueryFilter(filter);
+    }
+}
+
+/// <summary>Enums are stored as the same snake_case words the API speaks (buccal_l, approve_progression).</summary>
+public sealed class SnakeCaseEnumConverter<TEnum>() : ValueConverter<TEnum, string>(
+    v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()),
+    v => Parse(v))
+    where TEnum : struct, Enum
+{
+    private static readonly Dictionary<string, TEnum> ByName =
+        Enum.GetValues<TEnum>().ToDictionary(e => JsonNamingPolicy.SnakeCaseLower.ConvertName(e.ToString()));
+
+    private static TEnum Parse(string value) => ByName[value];
+}
+
+/// <summary>All times are UTC; PostgreSQL timestamptz gives them back as UTC, and we refuse to store any other kind.</summary>
+public sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

@@ -1,0 +1,101 @@
+using Microsoft.EntityFrameworkCore;
+using OrthoScan.Api.Domain;
+using OrthoScan.Api.Infrastructure.Security;
+using OrthoScan.Api.Infrastructure.Tenancy;
+
+namespace OrthoScan.Api.Infrastructure.Persistence;
+
+/// <summary>A demo practice for local runs: owner, doctor, staff and 20 patients. Idempotent; never run in production.</summary>
+public static class DemoSeed
+{
+    public const string OwnerEmail = "owner@demo.orthoscan.local";
+    public const string DoctorEmail = "doctor@demo.orthoscan.local";
+    public const string StaffEmail = "staff@demo.orthoscan.local";
+    public const string Password = "Demo-Password-2026";
+
+    private static readonly (string First, string Last)[] Names =
+    [
+        ("Emma", "Schmidt"), ("Liam", "Garcia"), ("Sofia", "Martin"), ("Noah", "Dubois"), ("Mia", "Rossi"),
+        ("Lucas", "Müller"), ("Chloé", "Bernard"), ("Mateo", "Lopez"), ("Hannah", "Weber"), ("Leo", "Moreau"),
+        ("Olivia", "Fischer"), ("Hugo", "Fernandez"), ("Lea", "Wagner"), ("Daniel", "Petit"), ("Zoe", "Becker"),
+        ("Jonas", "Sanchez"), ("Alma", "Roux"), ("Elias", "Hoffmann"), ("Ines", "Navarro"), ("Adam", "Laurent"),
+    ];
+
+    public static async Task RunAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var tenant = scope.ServiceProvider.GetRequiredService<TenantScope>();
+        var hasher = scope.ServiceProvider.GetRequiredService<PasswordHasher>();
+        var logger = scope.ServiceProvider.GetRequiredService<ILogger<Practice>>();
+
+        if (!await db.UserAccounts.AnyAsync(u => u.Email == OwnerEmail))
+        {
+            await SeedAsync(db, tenant, hasher);
+            logger.LogInformation("Seeded the demo practice");
+        }
+
+        Console.WriteLine($"""
+
+            Demo practice "Bright Smiles Orthodontics" (password for all: {Password})
+              owner   {OwnerEmail}
+              doctor  {DoctorEmail}
+              staff   {StaffEmail}
+            Each enrols an authenticator app (TOTP) at first sign-in.
+            API docs: http://127.0.0.1:5080/docs
+            """);
+    }
+
+    private static async Task SeedAsync(AppDbContext db, TenantScope tenant, PasswordHasher hasher)
+    {
+        var now = DateTime.UtcNow;
+        var practice = new Practice { Name = "Bright Smiles Orthodontics", Address = "12 Harbour Street, Dublin", CreatedAt = now };
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await tenant.EnterPracticeAsync(practice.Id, null, Role.Owner, CancellationToken.None);
+        db.Practices.Add(practice);
+
+        var passwordHash = hasher.Hash(Password);
+        PracticeMember Member(string email, string name, Role role)
+        {
+            var account = new UserAccount { Email = email, PasswordHash = passwordHash, CreatedAt = now };
+            db.UserAccounts.Add(account);
+            var member = new PracticeMember { PracticeId = practice.Id, UserId = account.Id, Name = name, Role = role, CreatedAt = now };
+            db.PracticeMembers.Add(member);
+            return member;
+        }
+
+        Member(OwnerEmail, "Dr. Aoife Byrne", Role.Owner);
+        var doctor = Member(DoctorEmail, "Dr. Samuel Okafor", Role.Doctor);
+        Member(StaffEmail, "Nora Kelly", Role.Staff);
+
+        var random = new Random(2026);
+        var languages = Enum.GetValues<PreferredLanguage>();
+        for (var i = 0; i < Names.Length; i++)
+        {
+            var (first, last) = Names[i];
+            var total = random.Next(14, 40);
+            db.Patients.Add(new Patient
+            {
+                PracticeId = practice.Id,
+                DoctorId = doctor.Id,
+                FirstName = first,
+                LastName = last,
+                DateOfBirth = new DateOnly(1975 + random.Next(0, 35), random.Next(1, 13), random.Next(1, 29)),
+                AlignerBrand = i % 3 == 0 ? "Invisalign" : i % 3 == 1 ? "ClearCorrect" : "Spark",
+                TotalStages = total,
+                CurrentStage = random.Next(1, total),
+                ScanFrequency = i % 4 == 0 ? ScanFrequency.Biweekly : ScanFrequency.Weekly,
+                Status = i < 15 ? PatientStatus.Active : PatientStatus.Invited,
+                Email = $"{first.ToLowerInvariant()}.{i}@patients.example",
+                PreferredLanguage = languages[i % languages.Length],
+                Timezone = "Europe/Dublin",
+                ResearchConsent = i % 2 == 0,
+                ResearchConsentAt = i % 2 == 0 ? now : null,
+                CreatedAt = now,
+                UpdatedAt = now,
+            });
+        }
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+    }
+}

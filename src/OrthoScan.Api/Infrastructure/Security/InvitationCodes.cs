@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using OrthoScan.Api.Domain;
+using OrthoScan.Api.Infrastructure.Persistence;
+
+namespace OrthoScan.Api.Infrastructure.Security;
+
+public sealed record IssuedCode(string Code, DateTime ExpiresAt);
+
+/// <summary>
+/// One-time invitation codes: 10 characters from an alphabet without look-alikes (~50 bits), stored only as a hash.
+/// Redeeming endpoints are rate limited, so guessing is hopeless.
+/// </summary>
+public sealed class InvitationCodes(AppDbContext db, AuthOptions options, TimeProvider clock)
+{
+    private const string Alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    private const int Length = 10;
+
+    public async Task<IssuedCode> IssueAsync(OneTimeCodePurpose purpose, Guid subjectId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        // A new code replaces any unused one for the same subject.
+        await db.OneTimeCodes.Where(c => c.SubjectId == subjectId && c.Purpose == purpose && c.UsedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct);
+        var code = RandomNumberGenerator.GetString(Alphabet, Length);
+        var issued = new OneTimeCode
+        {
+            CodeHash = Hash(code), Purpose = purpose, SubjectId = subjectId, CreatedAt = now, ExpiresAt = now.Add(options.InvitationLifetime),
+        };
+        db.OneTimeCodes.Add(issued);
+        await db.SaveChangesAsync(ct);
+        return new IssuedCode(code, issued.ExpiresAt);
+    }
+
+    /// <returns>The subject id, with the code marked used; null when the code is unknown, used or expired.</returns>
+    public async Task<Guid?> RedeemAsync(OneTimeCodePurpose purpose, string code, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var hash = Hash(code);
+        var stored = await db.OneTimeCodes.SingleOrDefaultAsync(c => c.CodeHash == hash && c.Purpose == purpose, ct);
+        if (stored is null || stored.UsedAt is not null || stored.ExpiresAt <= now) return null;
+        stored.UsedAt = now;
+        await db.SaveChangesAsync(ct);
+        return stored.SubjectId;
+    }
+
+    private static byte[] Hash(string code) => TokenService.HashOpaque(code.Trim().Replace("-", "", StringComparison.Ordinal).ToUpperInvariant());
+}

@@ -1,0 +1,40 @@
+namespace OrthoScan.Api.Infrastructure.Security;
+
+public sealed class AuthOptions
+{
+    public const string Section = "OrthoScan:Auth";
+
+    public string Issuer { get; set; } = "orthoscan";
+    public string Audience { get; set; } = "orthoscan-api";
+    /// <summary>PEM file of the ES256 signing key; created on first start when missing (local runs).</summary>
+    public string SigningKeyPath { get; set; } = ".local/secrets/jwt-signing.pem";
+    /// <summary>When set, tokens are validated against this OIDC authority (Auth0, Cognito) instead of the built-in issuer.</summary>
+    public string? ExternalAuthority { get; set; }
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MfaTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+    public TimeSpan PatientRefreshTokenLifetime { get; set; } = TimeSpan.FromDays(90);
+    public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(3);
+    public int MaxFailedLogins { get; set; } = 5;
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+    public int LoginsPerMinutePerIp { get; set; } = 30;
+    public int LoginsPerMinutePerAccount { get; set; } = 10;
+    public int ActivationsPerMinutePerIp { get; set; } = 10;
+}
+
+public sealed class SecretsOptions
+{
+    public const string Section = "OrthoScan:Secrets";
+
+    /// <summary>Base64 of 32 random bytes; encrypts TOTP secrets. In AWS this is a KMS-wrapped data key.</summary>
+    public string MasterKey { get; set; } = string.Empty;
+}
+
+public sealed class RedisOptions
+{
+    public const string Section = "OrthoScan:Redis";
+
+    /// <summary>Keeps several deployments (or test runs) sharing one Redis apart.</summary>
+    public string KeyPrefix { get; set; } = "orthoscan:";
+}

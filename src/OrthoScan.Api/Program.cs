@@ -1,0 +1,22 @@
+using OrthoScan.Api.Infrastructure.Http;
+using OrthoScan.Api.Infrastructure.Persistence;
+
+var command = args.FirstOrDefault() is "migrate" or "seed" ? args[0] : null;
+var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
+builder.AddOrthoScan();
+var app = builder.Build();
+
+switch (command)
+{
+    case "migrate":
+        await Database.MigrateAsync(app.Configuration, app.Logger);
+        return;
+    case "seed":
+        await DemoSeed.RunAsync(app.Services);
+        return;
+}
+
+app.UseOrthoScan();
+app.Run();
+
+public partial class Program;
