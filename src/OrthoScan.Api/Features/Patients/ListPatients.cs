@@ -57,8 +57,8 @@ public static class ListPatients
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapGet($"{Routes.V1}/patients", async (string? search, PatientStatus? status, string? cursor, int? limit, ISender sender, CancellationToken ct) =>
-                    Results.Ok(await sender.Send(new Query(search, status, cursor, limit), ct)))
+            app.MapGet($"{Routes.V1}/patients", async (string? search, string? status, string? cursor, int? limit, ISender sender, CancellationToken ct) =>
+                    Results.Ok(await sender.Send(new Query(search, QueryEnum.Parse<PatientStatus>(status, "status"), cursor, limit), ct)))
                 .WithTags("Patients").WithName("ListPatients").RequireAuthorization()
                 .Produces<Page<PatientResponse>>().ProducesValidationProblem();
     }

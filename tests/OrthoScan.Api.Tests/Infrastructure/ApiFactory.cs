@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+using OrthoScan.Api.Infrastructure.Persistence;
+
+namespace OrthoScan.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real API host against a throwaway database on the PostgreSQL that `make test` starts, migrated by the
+/// owner role and used by the app role, and the real Redis under a key prefix of its own.
+/// </summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly string _database = "orthoscan_test_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly string _keyDir = Path.Combine(Path.GetTempPath(), "orthoscan-test-" + Guid.NewGuid().ToString("N"));
+
+    public string OwnerConnectionString { get; }
+    public string AppConnectionString { get; }
+    public string RedisPrefix { get; } = "test:" + Guid.NewGuid().ToString("N")[..8] + ":";
+
+    public ApiFactory()
+    {
+        OwnerConnectionString = WithDatabase(Required("ConnectionStrings__Owner"), _database);
+        AppConnectionString = WithDatabase(Required("ConnectionStrings__App"), _database);
+    }
+
+    /// <summary>Settings a test class may change before the host starts.</summary>
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["OrthoScan:Auth:LoginsPerMinutePerIp"] = "1000",
+        ["OrthoScan:Auth:LoginsPerMinutePerAccount"] = "1000",
+        ["OrthoScan:Auth:ActivationsPerMinutePerIp"] = "1000",
+    };
+
+    public async Task InitializeAsync()
+    {
+        await using (var admin = new NpgsqlConnection(Required("ConnectionStrings__Owner")))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {_database} OWNER orthoscan_owner", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        await using var db = Database.CreateOwnerContext(OwnerConnectionString);
+        await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.MigrateAsync(db.Database);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:App", AppConnectionString);
+        builder.UseSetting("ConnectionStrings:Owner", OwnerConnectionString);
+        builder.UseSetting("OrthoScan:Redis:KeyPrefix", RedisPrefix);
+        builder.UseSetting("OrthoScan:Auth:SigningKeyPath", Path.Combine(_keyDir, "jwt.pem"));
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+    }
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(Required("ConnectionStrings__Owner"));
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+        if (Directory.Exists(_keyDir)) Directory.Delete(_keyDir, recursive: true);
+    }
+
+    private static string WithDatabase(string connectionString, string database) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
+
+    private static string Required(string name) =>
+        Environment.GetEnvironmentVariable(name)
+        ?? throw new InvalidOperationException($"{name} is not set: run the tests through `make test`, which starts PostgreSQL and Redis.");
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFactory>
+{
+    public const string Name = "api";
+}
