@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using OrthoScan.Api.Tests.Infrastructure;
+using Shouldly;
+
+namespace OrthoScan.Api.Tests.Audit;
+
+[Collection(ApiCollection.Name)]
+public sealed class AuditTrailTests(ApiFactory api)
+{
+    [Fact]
+    public async Task Each_read_or_change_of_a_patient_writes_exactly_one_entry()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var patient = await api.CreatePatientAsync(owner);
+        var id = patient["id"]!.GetValue<string>();
+
+        (await EntriesForAsync(owner, id)).Select(Action).ShouldBe(["Patients.CreatePatient"]);
+
+        await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync(HttpStatusCode.OK);
+        await (await api.As(owner).PatchAsJsonAsync($"/api/v1/patients/{id}", new { currentStage = 3 })).ShouldBeAsync(HttpStatusCode.OK);
+        await (await api.As(owner).PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldBeAsync(HttpStatusCode.OK);
+
+        var entries = await EntriesForAsync(owner, id);
+        entries.Select(Action).ShouldBe(["Patients.InvitePatient", "Patients.UpdatePatient", "Patients.GetPatient", "Patients.CreatePatient"]);
+        entries.ShouldAllBe(e => e!["userId"]!.GetValue<string>() == owner.UserId.ToString());
+        entries.ShouldAllBe(e => e!["actorRole"]!.GetValue<string>() == "owner");
+    }
+
+    [Fact]
+    public async Task Listing_patients_is_audited_once_per_request()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        await api.CreatePatientAsync(owner);
+        await (await api.As(owner).GetAsync("/api/v1/patients")).ShouldBeAsync(HttpStatusCode.OK);
+
+        var page = await (await api.As(owner).GetAsync("/api/v1/audit?resourceType=patient")).ShouldBeAsync(HttpStatusCode.OK);
+        page["items"]!.AsArray().Count(e => Action(e) == "Patients.ListPatients").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_refused_change_leaves_no_entry()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var patient = await api.CreatePatientAsync(owner);
+        var id = patient["id"]!.GetValue<string>();
+        await (await api.As(owner).PatchAsJsonAsync($"/api/v1/patients/{id}", new { currentStage = 99, totalStages = 20 }))
+            .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        (await EntriesForAsync(owner, id)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_app_role_cannot_update_delete_or_truncate_the_audit_log()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        await api.CreatePatientAsync(owner);
+        await using var app = await Sql.OpenAsync(api.AppConnectionString, owner.PracticeId);
+        (await app.ScalarAsync<long>("SELECT count(*) FROM audit_log")).ShouldBeGreaterThan(0);
+
+        foreach (var statement in new[] { "UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log", "TRUNCATE audit_log" })
+        {
+            var error = await Should.ThrowAsync<PostgresException>(() => app.ExecuteAsync(statement));
+            error.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, statement);
+        }
+    }
+
+    [Fact]
+    public async Task Verify_reports_an_intact_chain_and_then_the_first_row_the_owner_role_altered()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var patient = await api.CreatePatientAsync(owner);
+        var id = patient["id"]!.GetValue<string>();
+        for (var i = 0; i < 3; i++) await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync(HttpStatusCode.OK);
+
+        var intact = await (await api.As(owner).GetAsync("/api/v1/audit/verify")).ShouldBeAsync(HttpStatusCode.OK);
+        intact["valid"]!.GetValue<bool>().ShouldBeTrue();
+        var total = intact["checkedEntries"]!.GetValue<long>();
+        total.ShouldBeGreaterThanOrEqualTo(5);
+
+        await using (var ownerDb = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId))
+        {
+            (await ownerDb.ExecuteAsync("UPDATE audit_log SET ip_address = '10.9.9.9' WHERE seq = 3")).ShouldBe(1);
+        }
+
+        var broken = await (await api.As(owner).GetAsync("/api/v1/audit/verify")).ShouldBeAsync(HttpStatusCode.OK);
+        broken["valid"]!.GetValue<bool>().ShouldBeFalse();
+        broken["firstBrokenSeq"]!.GetValue<long>().ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Verify_catches_a_deleted_row()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var patient = await api.CreatePatientAsync(owner);
+        for (var i = 0; i < 2; i++) await (await api.As(owner).GetAsync($"/api/v1/patients/{patient["id"]}")).ShouldBeAsync(HttpStatusCode.OK);
+
+        await using (var ownerDb = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId))
+        {
+            (await ownerDb.ExecuteAsync("DELETE FROM audit_log WHERE seq = 2")).ShouldBe(1);
+        }
+
+        var broken = await (await api.As(owner).GetAsync("/api/v1/audit/verify")).ShouldBeAsync(HttpStatusCode.OK);
+        broken["valid"]!.GetValue<bool>().ShouldBeFalse();
+        broken["firstBrokenSeq"]!.GetValue<long>().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Only_the_owner_reads_the_audit_log()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var doctor = await api.AddMemberAsync(owner, "doctor");
+        await (await api.As(doctor).GetAsync("/api/v1/audit")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        await (await api.As(doctor).GetAsync("/api/v1/audit/verify")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    private async Task<List<JsonNode?>> EntriesForAsync(Session owner, string resourceId)
+    {
+        var page = await (await api.As(owner).GetAsync($"/api/v1/audit?resourceId={resourceId}")).ShouldBeAsync(HttpStatusCode.OK);
+        return page["items"]!.AsArray().ToList();
+    }
+
+    private static string Action(JsonNode? entry) => entry!["action"]!.GetValue<string>();
+}

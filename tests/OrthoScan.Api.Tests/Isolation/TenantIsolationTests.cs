@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using OrthoScan.Api.Infrastructure.Persistence;
+using OrthoScan.Api.Infrastructure.Tenancy;
+using OrthoScan.Api.Tests.Infrastructure;
+using Shouldly;
+
+namespace OrthoScan.Api.Tests.Isolation;
+
+[Collection(ApiCollection.Name)]
+public sealed class TenantIsolationTests(ApiFactory api)
+{
+    private const string TenantTablesSql = """
+        SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind = 'r'
+          AND (EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'practice_id' AND NOT a.attisdropped)
+               OR c.relname = 'practices')
+        """;
+
+    [Fact]
+    public async Task Every_route_taking_a_patient_id_answers_404_for_another_practice_and_changes_nothing()
+    {
+        var practiceA = await api.RegisterPracticeAsync("Practice A");
+        var practiceB = await api.RegisterPracticeAsync("Practice B");
+        var patientOfB = await api.CreatePatientAsync(practiceB, "Bea", "Other");
+        var id = patientOfB["id"]!.GetValue<string>();
+        var intruder = api.As(practiceA);
+
+        (await intruder.GetAsync($"/api/v1/patients/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        await (await intruder.PatchAsJsonAsync($"/api/v1/patients/{id}", new { lastName = "Hijacked" })).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await intruder.PostAsync($"/api/v1/patients/{id}/archive", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await intruder.PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+
+        var unknown = await (await intruder.GetAsync($"/api/v1/patients/{Guid.CreateVersion7()}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        var foreign = await (await intruder.GetAsync($"/api/v1/patients/{id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        foreign["detail"]!.GetValue<string>().ShouldBe(unknown["detail"]!.GetValue<string>());
+
+        var afterwards = await (await api.As(practiceB).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync(HttpStatusCode.OK);
+        afterwards["lastName"]!.GetValue<string>().ShouldBe("Other");
+        afterwards["status"]!.GetValue<string>().ShouldBe("invited");
+        var listA = await (await intruder.GetAsync("/api/v1/patients?search=Bea")).ShouldBeAsync(HttpStatusCode.OK);
+        listA["items"]!.AsArray().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task The_audit_log_of_one_practice_is_invisible_to_another()
+    {
+        var practiceA = await api.RegisterPracticeAsync();
+        var practiceB = await api.RegisterPracticeAsync();
+        var patientOfB = await api.CreatePatientAsync(practiceB);
+
+        var seenByA = await (await api.As(practiceA).GetAsync($"/api/v1/audit?resourceId={patientOfB["id"]}")).ShouldBeAsync(HttpStatusCode.OK);
+        seenByA["items"]!.AsArray().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task The_app_role_sees_no_rows_of_a_practice_unless_that_practice_is_set()
+    {
+        var practiceA = await api.RegisterPracticeAsync();
+        await api.CreatePatientAsync(practiceA);
+        var practiceB = await api.RegisterPracticeAsync();
+
+        await using var asA = await Sql.OpenAsync(api.AppConnectionString, practiceA.PracticeId);
+        var tables = await asA.ColumnAsync(TenantTablesSql);
+        tables.ShouldContain("patients");
+        (await asA.ScalarAsync<long>("SELECT count(*) FROM patients")).ShouldBeGreaterThan(0);
+
+        await using var asB = await Sql.OpenAsync(api.AppConnectionString, practiceB.PracticeId);
+        await using var asNobody = await Sql.OpenAsync(api.AppConnectionString);
+        foreach (var table in tables)
+        {
+            var column = table == "practices" ? "id" : "practice_id";
+            (await asB.ScalarAsync<long>($"SELECT count(*) FROM {table} WHERE {column} = @a", ("a", practiceA.PracticeId)))
+                .ShouldBe(0, $"{table} as another practice");
+            (await asNobody.ScalarAsync<long>($"SELECT count(*) FROM {table}")).ShouldBe(0, $"{table} with no practice set");
+        }
+    }
+
+    [Fact]
+    public async Task The_app_role_cannot_write_rows_into_another_practice()
+    {
+        var practiceA = await api.RegisterPracticeAsync();
+        var practiceB = await api.RegisterPracticeAsync();
+        var patientOfA = await api.CreatePatientAsync(practiceA);
+
+        await using var asB = await Sql.OpenAsync(api.AppConnectionString, practiceB.PracticeId);
+        (await asB.ExecuteAsync("UPDATE patients SET last_name = 'x' WHERE id = @id", ("id", Guid.Parse(patientOfA["id"]!.GetValue<string>())))).ShouldBe(0);
+        var error = await Should.ThrowAsync<PostgresException>(() => asB.ExecuteAsync(
+            "INSERT INTO message_threads (id, practice_id, patient_id, created_at) VALUES (gen_random_uuid(), @a, @p, now())",
+            ("a", practiceA.PracticeId), ("p", Guid.Parse(patientOfA["id"]!.GetValue<string>()))));
+        error.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
+    }
+
+    [Fact]
+    public async Task The_app_role_is_neither_owner_nor_superuser_nor_exempt_from_row_security()
+    {
+        await using var app = await Sql.OpenAsync(api.AppConnectionString);
+        (await app.ScalarAsync<bool>("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).ShouldBeFalse();
+        (await app.ScalarAsync<bool>("SELECT rolbypassrls FROM pg_roles WHERE rolname = current_user")).ShouldBeFalse();
+        (await app.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user")).ShouldBe(0);
+        (await app.ScalarAsync<bool>("SELECT pg_has_role(current_user, 'orthoscan_owner', 'MEMBER')")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Every_table_with_a_practice_id_has_forced_row_level_security_and_policies()
+    {
+        await using var owner = await Sql.OpenAsync(api.OwnerConnectionString);
+        var unprotected = await owner.ColumnAsync($"""
+            SELECT t.relname FROM ({TenantTablesSql.Replace("SELECT c.relname", "SELECT c.relname, c.oid, c.relrowsecurity, c.relforcerowsecurity", StringComparison.Ordinal)}) t
+            WHERE NOT t.relrowsecurity OR NOT t.relforcerowsecurity
+               OR NOT EXISTS (SELECT 1 FROM pg_policies p WHERE p.tablename = t.relname AND p.cmd = 'SELECT')
+               OR NOT EXISTS (SELECT 1 FROM pg_policies p WHERE p.tablename = t.relname AND p.cmd = 'INSERT')
+            """);
+        unprotected.ShouldBeEmpty();
+        (await owner.ColumnAsync(TenantTablesSql)).Count.ShouldBeGreaterThanOrEqualTo(9);
+    }
+
+    [Fact]
+    public async Task A_pooled_connection_used_for_one_practice_carries_nothing_into_the_next_use()
+    {
+        var practiceA = await api.RegisterPracticeAsync();
+        await api.CreatePatientAsync(practiceA);
+        // One physical connection, so the second use is certainly the same backend.
+        var singleConnection = new NpgsqlConnectionStringBuilder(api.AppConnectionString) { MaxPoolSize = 1, ApplicationName = "pool-test" }.ConnectionString;
+
+        int firstBackend;
+        using (var scope = api.Services.CreateScope())
+        {
+            var context = scope.ServiceProvider.GetRequiredService<RequestContext>();
+            await scope.ServiceProvider.GetRequiredService<TenantScope>().EnterPracticeAsync(practiceA.PracticeId, practiceA.UserId, Domain.Role.Owner, default);
+            await using var db = NewContext(singleConnection, context);
+            (await db.Patients.CountAsync()).ShouldBe(1);
+            firstBackend = await db.Database.SqlQueryRaw<int>("SELECT pg_backend_pid() AS \"Value\"").SingleAsync();
+        }
+
+        await using (var next = NewContext(singleConnection, new RequestContext()))
+        {
+            (await next.Database.SqlQueryRaw<int>("SELECT pg_backend_pid() AS \"Value\"").SingleAsync()).ShouldBe(firstBackend);
+            (await next.Patients.IgnoreQueryFilters().CountAsync()).ShouldBe(0);
+            (await next.Database.SqlQueryRaw<string>("SELECT coalesce(current_setting('app.practice_id', true), '') AS \"Value\"").SingleAsync()).ShouldBe("");
+        }
+
+        // And a raw session setting left behind by a careless caller is discarded when the connection goes back to the pool.
+        await using (var raw = await Sql.OpenAsync(singleConnection, practiceA.PracticeId)) { }
+        await using var after = await Sql.OpenAsync(singleConnection);
+        (await after.ScalarAsync<long>("SELECT count(*) FROM patients")).ShouldBe(0);
+    }
+
+    private static AppDbContext NewContext(string connectionString, RequestContext context) =>
+        new(new DbContextOptionsBuilder<AppDbContext>().UseNpgsql(connectionString).UseSnakeCaseNamingConvention()
+            .AddInterceptors(new TenantConnectionInterceptor(context)).Options, context);
+}
