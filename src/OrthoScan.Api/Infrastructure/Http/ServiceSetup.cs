@@ -101,7 +101,12 @@ public static class ServiceSetup
             .Configure<SigningKeys, TokenRevocations, TimeProvider>((jwt, keys, revocations, clock) => ConfigureJwt(jwt, auth, keys, revocations, clock));
         services.AddAuthorization();
 
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "OrthoScan API";
+            document.Info.Description = "Remote monitoring for clear-aligner treatment. Errors are RFC 9457 problem details.";
+            return Task.CompletedTask;
+        }));
         services.AddHealthChecks()
             .AddNpgSql(RequireConnectionString(config, "App"), tags: ["ready"])
             .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), tags: ["ready"]);
@@ -164,7 +169,7 @@ public static class ServiceSetup
         app.UseAuthorization();
 
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", o => o.WithTitle("OrthoScan API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapScalarApiReference("/docs", o => o.WithTitle("OrthoScan API").WithOpenApiRoutePattern("/openapi/{documentName}.json").AddDocument("v1", routePattern: "/openapi/v1.json"));
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapCarter();
