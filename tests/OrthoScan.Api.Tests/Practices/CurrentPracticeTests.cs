@@ -1,0 +1,35 @@
+using System.Net;
+using OrthoScan.Api.Tests.Infrastructure;
+using Shouldly;
+
+namespace OrthoScan.Api.Tests.Practices;
+
+[Collection(ApiCollection.Name)]
+public sealed class CurrentPracticeTests(ApiFactory api)
+{
+    [Fact]
+    public async Task Each_member_sees_their_own_practice_and_role()
+    {
+        var ownerA = await api.RegisterPracticeAsync("North Clinic");
+        var doctorA = await api.AddMemberAsync(ownerA, "doctor");
+        var ownerB = await api.RegisterPracticeAsync("South Clinic");
+
+        var seenByOwner = await (await api.As(ownerA).GetAsync("/api/v1/practice")).ShouldBeAsync(HttpStatusCode.OK);
+        seenByOwner["name"]!.GetValue<string>().ShouldBe("North Clinic");
+        seenByOwner["me"]!["role"]!.GetValue<string>().ShouldBe("owner");
+        seenByOwner["me"]!["email"]!.GetValue<string>().ShouldBe(ownerA.Email);
+
+        var seenByDoctor = await (await api.As(doctorA).GetAsync("/api/v1/practice")).ShouldBeAsync(HttpStatusCode.OK);
+        seenByDoctor["id"]!.GetValue<string>().ShouldBe(ownerA.PracticeId.ToString());
+        seenByDoctor["me"]!["role"]!.GetValue<string>().ShouldBe("doctor");
+
+        var seenByOther = await (await api.As(ownerB).GetAsync("/api/v1/practice")).ShouldBeAsync(HttpStatusCode.OK);
+        seenByOther["name"]!.GetValue<string>().ShouldBe("South Clinic");
+    }
+
+    [Fact]
+    public async Task Without_a_token_the_practice_is_not_shown()
+    {
+        await (await api.As((string?)null).GetAsync("/api/v1/practice")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+}
