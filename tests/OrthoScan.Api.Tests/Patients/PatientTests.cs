@@ -77,4 +77,22 @@ public sealed class PatientTests(ApiFactory api)
         problem["errors"]!["lastName"].ShouldNotBeNull();
         problem["errors"]!["dateOfBirth"].ShouldNotBeNull();
     }
+
+    [Fact]
+    public async Task Archiving_a_patient_ends_their_app_session_at_once()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var id = (await api.CreatePatientAsync(owner))["id"]!.GetValue<string>();
+        var invitation = await (await api.As(owner).PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldBeAsync(HttpStatusCode.OK);
+        const string device = "archive-test-device-0001";
+        var app = await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/patient/activate",
+            new { code = invitation["code"]!.GetValue<string>(), deviceId = device })).ShouldBeAsync(HttpStatusCode.OK);
+
+        await (await api.As(owner).PostAsync($"/api/v1/patients/{id}/archive", null)).ShouldBeAsync(HttpStatusCode.OK);
+
+        await (await api.As(app["accessToken"]!.GetValue<string>()).PostAsync("/api/v1/auth/logout", null))
+            .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/refresh",
+            new { refreshToken = app["refreshToken"]!.GetValue<string>(), deviceId = device })).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
 }

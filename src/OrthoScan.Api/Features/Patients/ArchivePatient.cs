@@ -6,6 +6,7 @@ using OrthoScan.Api.Infrastructure.Errors;
 using OrthoScan.Api.Infrastructure.Http;
 using OrthoScan.Api.Infrastructure.Persistence;
 using OrthoScan.Api.Infrastructure.Pipeline;
+using OrthoScan.Api.Infrastructure.Security;
 
 namespace OrthoScan.Api.Features.Patients;
 
@@ -18,7 +19,7 @@ public static class ArchivePatient
         public AuditRecord Audit(PatientResponse response) => new("patient", Id);
     }
 
-    public sealed class Handler(AppDbContext db, TimeProvider clock) : ICommandHandler<Command, PatientResponse>
+    public sealed class Handler(AppDbContext db, TokenRevocations revocations, TimeProvider clock) : ICommandHandler<Command, PatientResponse>
     {
         public async ValueTask<PatientResponse> Handle(Command command, CancellationToken ct)
         {
@@ -26,8 +27,10 @@ public static class ArchivePatient
             var now = clock.GetUtcNow().UtcDateTime;
             patient.Status = PatientStatus.Archived;
             patient.UpdatedAt = now;
-            await db.RefreshTokens.Where(t => t.PatientId == patient.Id && t.RevokedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
+            var liveSessions = db.RefreshTokens.Where(t => t.PatientId == patient.Id && t.RevokedAt == null);
+            foreach (var family in await liveSessions.Select(t => t.FamilyId).Distinct().ToListAsync(ct))
+                await revocations.RevokeFamilyAsync(family);
+            await liveSessions.ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
             await db.SaveChangesAsync(ct);
             return PatientResponse.From(patient);
         }
