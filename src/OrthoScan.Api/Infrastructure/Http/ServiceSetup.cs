@@ -84,15 +84,21 @@ public static class ServiceSetup
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
             c.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? c.HttpContext.TraceIdentifier;
-            c.ProblemDetails.Type ??= ProblemTypes.For(c.ProblemDetails.Status switch
+            // Problems the framework writes itself (unmatched route, wrong method, 415, 401 challenge) arrive with an
+            // RFC section link as their type; ours are stable and the same whoever writes the problem.
+            if (c.ProblemDetails.Type?.StartsWith(ProblemTypes.Base, StringComparison.Ordinal) != true)
             {
-                401 => "unauthenticated",
-                403 => "forbidden",
-                404 => "not-found",
-                405 => "method-not-allowed",
-                415 => "unsupported-media-type",
-                _ => "http-" + c.ProblemDetails.Status,
-            });
+                c.ProblemDetails.Type = ProblemTypes.For(c.ProblemDetails.Status switch
+                {
+                    401 => "unauthenticated",
+                    403 => "forbidden",
+                    404 => "not-found",
+                    405 => "method-not-allowed",
+                    413 => "payload-too-large",
+                    415 => "unsupported-media-type",
+                    _ => "http-" + c.ProblemDetails.Status,
+                });
+            }
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
 
