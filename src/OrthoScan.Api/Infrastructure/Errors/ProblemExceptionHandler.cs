@@ -15,7 +15,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ProblemException p => FromProblem(http, p),
             ValidationException v => Validation(v),
             BadHttpRequestException b => BadRequest(b),
-            JsonException j => Problem(400, "malformed-request", "The request body is not valid JSON for this operation.", j.Message),
+            JsonException j => Unreadable(j),
             _ => null,
         };
         if (details is null)
@@ -46,11 +46,31 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             Detail = "See errors for each field.",
         };
 
-    private static ProblemDetails BadRequest(BadHttpRequestException b) => b.StatusCode switch
+    private static ProblemDetails BadRequest(BadHttpRequestException b) => b switch
     {
-        413 => Problem(413, "payload-too-large", "The request body is too large."),
-        _ => Problem(b.StatusCode, "malformed-request", "The request could not be read.", b.InnerException is JsonException j ? j.Message : b.Message),
+        { StatusCode: 413 } => Problem(413, "payload-too-large", "The request body is too large."),
+        { InnerException: JsonException j } => Unreadable(j),
+        _ => Problem(b.StatusCode, "malformed-request", "The request could not be read.", b.Message),
     };
+
+    /// <summary>
+    /// A body that is not JSON, or has a value of the wrong type. The serializer's own message names our .NET types,
+    /// so the caller gets the field (from the JSON path) and the position instead.
+    /// </summary>
+    private static ProblemDetails Unreadable(JsonException j)
+    {
+        const string title = "The request body is not valid JSON for this operation.";
+        var at = j.LineNumber is { } line ? $" (line {line + 1}, byte {j.BytePositionInLine + 1})" : "";
+        var field = j.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
+        if (field is null) return Problem(400, "malformed-request", title, $"The body could not be read as JSON{at}.");
+        return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = ["The value is not valid JSON of the expected type."] })
+        {
+            Status = 400,
+            Type = ProblemTypes.For("malformed-request"),
+            Title = title,
+            Detail = $"The value of {field} could not be read{at}.",
+        };
+    }
 
     public static ProblemDetails Problem(int status, string slug, string title, string? detail = null) =>
         new() { Status = status, Type = ProblemTypes.For(slug), Title = title, Detail = detail };
