@@ -12,6 +12,9 @@ public static class Paging
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
+    // A cursor is only ever one we wrote: every key field present and non-null, or it is refused.
+    private static readonly JsonSerializerOptions CursorJson = new() { RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true };
+
     public static int Limit(int? requested) => requested switch
     {
         null => DefaultLimit,
@@ -30,7 +33,7 @@ public static class Paging
         {
             var base64 = cursor.Replace('-', '+').Replace('_', '/');
             base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
-            return JsonSerializer.Deserialize<TKey>(Encoding.UTF8.GetString(Convert.FromBase64String(base64)))
+            return JsonSerializer.Deserialize<TKey>(Encoding.UTF8.GetString(Convert.FromBase64String(base64)), CursorJson)
                    ?? throw new FormatException();
         }
         catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
