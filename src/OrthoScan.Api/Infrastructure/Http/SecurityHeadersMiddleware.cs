@@ -5,6 +5,18 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext http)
     {
+        // Added as the response starts, not now: the exception handler clears every header when it turns a failure
+        // into a problem, and error answers need these as much as any other.
+        http.Response.OnStarting(static state =>
+        {
+            Apply((HttpContext)state);
+            return Task.CompletedTask;
+        }, http);
+        return next(http);
+    }
+
+    private static void Apply(HttpContext http)
+    {
         var headers = http.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
@@ -22,7 +34,6 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
                 "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
         }
         if (http.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
-        return next(http);
     }
 }
 

@@ -160,13 +160,19 @@ public static class ServiceSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.Use((http, next) =>
+        {
+            // On start, like the security headers: it must survive the exception handler, errors are when it is needed.
+            var requestId = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
+            http.Response.OnStarting(() =>
+            {
+                http.Response.Headers["X-Request-Id"] = requestId;
+                return Task.CompletedTask;
+            });
+            return next(http);
+        });
         app.UseMiddleware<BodySizeLimitMiddleware>(MaxRequestBytes);
         app.UseSerilogRequestLogging(o => o.EnrichDiagnosticContext = (diag, http) => diag.Set("RequestId", http.TraceIdentifier));
-        app.Use(async (http, next) =>
-        {
-            http.Response.Headers["X-Request-Id"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
-            await next(http);
-        });
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRouting();
