@@ -157,6 +157,8 @@ public static class ServiceSetup
 
     public static WebApplication UseOrthoScan(this WebApplication app)
     {
+        // Outside the exception handler, so a handled problem is logged with the status the client got.
+        app.UseSerilogRequestLogging(o => o.EnrichDiagnosticContext = (diag, http) => diag.Set("RequestId", http.TraceIdentifier));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<SecurityHeadersMiddleware>();
@@ -172,7 +174,6 @@ public static class ServiceSetup
             return next(http);
         });
         app.UseMiddleware<BodySizeLimitMiddleware>(MaxRequestBytes);
-        app.UseSerilogRequestLogging(o => o.EnrichDiagnosticContext = (diag, http) => diag.Set("RequestId", http.TraceIdentifier));
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRouting();
@@ -181,7 +182,7 @@ public static class ServiceSetup
         app.UseAuthorization();
 
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", o => o.WithTitle("OrthoScan API").WithOpenApiRoutePattern("/openapi/{documentName}.json").AddDocument("v1", routePattern: "/openapi/v1.json"));
+        app.MapScalarApiReference("/docs", o => o.WithTitle("OrthoScan API").DisableDefaultFonts().WithOpenApiRoutePattern("/openapi/{documentName}.json").AddDocument("v1", routePattern: "/openapi/v1.json"));
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapCarter();
