@@ -30,7 +30,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["OrthoScan:Auth:LoginsPerMinutePerIp"] = "1000",
         ["OrthoScan:Auth:LoginsPerMinutePerAccount"] = "1000",
         ["OrthoScan:Auth:ActivationsPerMinutePerIp"] = "1000",
-        ["OrthoScan:Auth:SignUpsPerHourPerIp"] = "1000",
+        ["OrthoScan:Auth:InvitationAcceptsPerMinutePerIp"] = "1000",
+        ["OrthoScan:Auth:RegistrationsPer10MinutesPerIp"] = "1000",
     };
 
     public async Task InitializeAsync()

@@ -28,13 +28,12 @@ public static class AcceptInvitation
     }
 
     public sealed class Handler(
-        AppDbContext db, InvitationCodes codes, PasswordHasher hasher, TokenService tokens, TenantScope tenant, RateLimiter limiter,
-        AuthOptions options, RequestContext context)
+        AppDbContext db, InvitationCodes codes, PasswordHasher hasher, TokenService tokens, TenantScope tenant, RateLimiter limiter, AuthOptions options, RequestContext context)
         : ICommandHandler<Command, MfaChallenge>
     {
         public async ValueTask<MfaChallenge> Handle(Command command, CancellationToken ct)
         {
-            if (await limiter.HitAsync("redeem", context.IpAddress ?? "unknown", options.ActivationsPerMinutePerIp, TimeSpan.FromMinutes(1)) is { } retry)
+            if (await limiter.HitAsync("redeem", context.IpAddress ?? "unknown", options.InvitationAcceptsPerMinutePerIp, TimeSpan.FromMinutes(1)) is { } retry)
                 throw new TooManyRequestsException(retry);
             var accountId = await codes.RedeemAsync(OneTimeCodePurpose.StaffInvitation, command.Code, ct)
                             ?? throw new RuleViolationException("invalid-invitation", "This invitation code is wrong, used or expired.", "Ask your practice owner for a new invitation.");

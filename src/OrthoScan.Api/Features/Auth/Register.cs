@@ -33,13 +33,12 @@ public static class Register
     }
 
     public sealed class Handler(
-        AppDbContext db, TenantScope tenant, PasswordHasher hasher, TokenService tokens, RateLimiter limiter, AuthOptions options,
-        RequestContext context, TimeProvider clock)
+        AppDbContext db, TenantScope tenant, PasswordHasher hasher, TokenService tokens, RateLimiter limiter, AuthOptions options, RequestContext context, TimeProvider clock)
         : ICommandHandler<Command, Response>
     {
         public async ValueTask<Response> Handle(Command command, CancellationToken ct)
         {
-            if (await limiter.HitAsync("register", context.IpAddress ?? "unknown", options.SignUpsPerHourPerIp, TimeSpan.FromHours(1)) is { } retry)
+            if (await limiter.HitAsync("register", context.IpAddress ?? "unknown", options.RegistrationsPer10MinutesPerIp, TimeSpan.FromMinutes(10)) is { } retry)
                 throw new TooManyRequestsException(retry);
 
             var email = PasswordRules.NormalizeEmail(command.Email);

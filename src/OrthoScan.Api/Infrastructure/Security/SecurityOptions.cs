@@ -21,7 +21,8 @@ public sealed class AuthOptions
     public int LoginsPerMinutePerIp { get; set; } = 30;
     public int LoginsPerMinutePerAccount { get; set; } = 10;
     public int ActivationsPerMinutePerIp { get; set; } = 10;
-    public int SignUpsPerHourPerIp { get; set; } = 20;
+    public int InvitationAcceptsPerMinutePerIp { get; set; } = 10;
+    public int RegistrationsPer10MinutesPerIp { get; set; } = 10;
 }
 
 public sealed class SecretsOptions
