@@ -18,6 +18,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public string AppConnectionString { get; }
     public string RedisPrefix { get; } = "test:" + Guid.NewGuid().ToString("N")[..8] + ":";
 
+    /// <summary>The ES256 key file the host signs with (created by the host on first start), for tests that mint tokens.</summary>
+    public string SigningKeyPath => Path.Combine(_keyDir, "jwt.pem");
+
     public ApiFactory()
     {
         OwnerConnectionString = WithDatabase(Required("ConnectionStrings__Owner"), _database);
@@ -52,7 +55,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:App", AppConnectionString);
         builder.UseSetting("ConnectionStrings:Owner", OwnerConnectionString);
         builder.UseSetting("OrthoScan:Redis:KeyPrefix", RedisPrefix);
-        builder.UseSetting("OrthoScan:Auth:SigningKeyPath", Path.Combine(_keyDir, "jwt.pem"));
+        builder.UseSetting("OrthoScan:Auth:SigningKeyPath", SigningKeyPath);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }

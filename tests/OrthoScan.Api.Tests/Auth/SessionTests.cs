@@ -1,0 +1,66 @@
+using System.Net;
+using OrthoScan.Api.Tests.Infrastructure;
+using Shouldly;
+
+namespace OrthoScan.Api.Tests.Auth;
+
+/// <summary>Refresh-token rotation, reuse detection and sign-out.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class SessionTests(ApiFactory api)
+{
+    [Fact]
+    public async Task Refresh_answers_a_new_working_token_pair()
+    {
+        var owner = await api.RegisterPracticeAsync();
+
+        var rotated = await (await api.RefreshAsync(owner.RefreshToken)).ShouldBeAsync(HttpStatusCode.OK);
+
+        rotated.Text("refreshToken").ShouldNotBe(owner.RefreshToken);
+        rotated.Text("accessToken").ShouldNotBe(owner.AccessToken);
+        rotated["expiresIn"]!.GetValue<int>().ShouldBeGreaterThan(0);
+        await (await api.ListPatientsAsync(rotated.Text("accessToken"))).ShouldBeAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Reusing_a_rotated_refresh_token_ends_the_whole_sign_in()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var rotated = await (await api.RefreshAsync(owner.RefreshToken)).ShouldBeAsync(HttpStatusCode.OK);
+
+        await (await api.RefreshAsync(owner.RefreshToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
+
+        await (await api.RefreshAsync(rotated.Text("refreshToken"))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
+        (await api.ListPatientsAsync(rotated.Text("accessToken"))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await api.ListPatientsAsync(owner.AccessToken)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Reuse_in_one_sign_in_leaves_the_users_other_sign_ins_alone()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var otherDevice = await api.SignInAsync(owner);
+        await (await api.RefreshAsync(owner.RefreshToken)).ShouldBeAsync(HttpStatusCode.OK);
+        await (await api.RefreshAsync(owner.RefreshToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
+
+        await (await api.ListPatientsAsync(otherDevice.Text("accessToken"))).ShouldBeAsync(HttpStatusCode.OK);
+        await (await api.RefreshAsync(otherDevice.Text("refreshToken"))).ShouldBeAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Logout_ends_both_the_access_token_and_the_refresh_token()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        await (await api.ListPatientsAsync(owner.AccessToken)).ShouldBeAsync(HttpStatusCode.OK);
+
+        await (await api.As(owner).PostAsync("/api/v1/auth/logout", null)).ShouldBeAsync(HttpStatusCode.NoContent);
+
+        (await api.ListPatientsAsync(owner.AccessToken)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        await (await api.RefreshAsync(owner.RefreshToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
+    }
+
+    [Fact]
+    public async Task Unknown_refresh_token_is_refused()
+    {
+        await (await api.RefreshAsync("not-a-refresh-token-we-ever-issued")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
+    }
+}
