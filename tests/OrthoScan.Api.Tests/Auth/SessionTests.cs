@@ -35,6 +35,17 @@ public sealed class SessionTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Racing_the_same_refresh_token_yields_at_most_one_new_session()
+    {
+        var owner = await api.RegisterPracticeAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => api.RefreshAsync(owner.RefreshToken)));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBeLessThanOrEqualTo(1);
+        responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK || r.StatusCode == HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Reuse_in_one_sign_in_leaves_the_users_other_sign_ins_alone()
     {
         var owner = await api.RegisterPracticeAsync();
