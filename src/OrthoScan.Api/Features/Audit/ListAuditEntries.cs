@@ -1,12 +1,3 @@
-using Carter;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Http;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Pipeline;
-
 namespace OrthoScan.Api.Features.Audit;
 
 /// <summary>The practice's audit trail, newest first, for the owner's compliance reviews.</summary>

@@ -1,12 +1,5 @@
 using System.Security.Cryptography;
-using Carter;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
 using OrthoScan.Api.Infrastructure.Audit;
-using OrthoScan.Api.Infrastructure.Http;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Pipeline;
 
 namespace OrthoScan.Api.Features.Audit;
 

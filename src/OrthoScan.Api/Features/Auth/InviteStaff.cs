@@ -1,15 +1,3 @@
-using Carter;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Errors;
-using OrthoScan.Api.Infrastructure.Http;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Pipeline;
-using OrthoScan.Api.Infrastructure.Security;
-using OrthoScan.Api.Infrastructure.Tenancy;
-
 namespace OrthoScan.Api.Features.Auth;
 
 /// <summary>The owner invites a doctor or staff member; the code is shown here (and later sent by email).</summary>
@@ -41,7 +29,7 @@ public static class InviteStaff
             if (await db.UserAccounts.AnyAsync(u => u.Email == email, ct))
                 throw new ConflictException("email-taken", "This email already has an account.");
 
-            var now = clock.GetUtcNow().UtcDateTime;
+            var now = clock.UtcNow();
             var account = new UserAccount { Email = email, CreatedAt = now };
             var member = new PracticeMember
             {

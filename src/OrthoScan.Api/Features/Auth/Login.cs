@@ -1,14 +1,3 @@
-using Carter;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Infrastructure.Errors;
-using OrthoScan.Api.Infrastructure.Http;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Pipeline;
-using OrthoScan.Api.Infrastructure.Security;
-using OrthoScan.Api.Infrastructure.Tenancy;
-
 namespace OrthoScan.Api.Features.Auth;
 
 /// <summary>Password step of a dashboard sign-in. Never answers tokens: every dashboard role must pass TOTP next.</summary>

@@ -1,13 +1,3 @@
-using Carter;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Http;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Pipeline;
-using OrthoScan.Api.Infrastructure.Security;
-using OrthoScan.Api.Infrastructure.Tenancy;
-
 namespace OrthoScan.Api.Features.Auth;
 
 /// <summary>Ends this sign-in everywhere it lives: its refresh tokens and the access token in hand.</summary>
@@ -24,7 +14,7 @@ public static class Logout
             if (context.SessionFamily is { } family)
             {
                 await revocations.RevokeFamilyAsync(family);
-                var now = clock.GetUtcNow().UtcDateTime;
+                var now = clock.UtcNow();
                 await db.RefreshTokens.Where(t => t.FamilyId == family && t.RevokedAt == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
             }

@@ -1,15 +1,3 @@
-using Carter;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Errors;
-using OrthoScan.Api.Infrastructure.Http;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Pipeline;
-using OrthoScan.Api.Infrastructure.Security;
-using OrthoScan.Api.Infrastructure.Tenancy;
-
 namespace OrthoScan.Api.Features.Auth;
 
 /// <summary>
@@ -38,7 +26,7 @@ public static class Refresh
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken ct)
         {
-            var now = clock.GetUtcNow().UtcDateTime;
+            var now = clock.UtcNow();
             var hash = TokenService.HashOpaque(command.RefreshToken);
             var token = await db.RefreshTokens.SingleOrDefaultAsync(t => t.TokenHash == hash, ct);
             if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now || await revocations.IsRevokedAsync(token.FamilyId.ToString(), null))

@@ -1,15 +1,3 @@
-using Carter;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Errors;
-using OrthoScan.Api.Infrastructure.Http;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Pipeline;
-using OrthoScan.Api.Infrastructure.Security;
-using OrthoScan.Api.Infrastructure.Tenancy;
-
 namespace OrthoScan.Api.Features.Auth;
 
 /// <summary>Practice self-onboarding: creates the practice and its owner, then asks for MFA enrolment.</summary>
@@ -45,7 +33,7 @@ public static class Register
             if (await db.UserAccounts.AnyAsync(u => u.Email == email, ct))
                 throw new ConflictException("email-taken", "This email already has an account.", "Sign in instead, or use another email.");
 
-            var now = clock.GetUtcNow().UtcDateTime;
+            var now = clock.UtcNow();
             var practice = new Practice { Name = command.PracticeName.Trim(), Address = command.PracticeAddress?.Trim(), CreatedAt = now };
             var account = new UserAccount { Email = email, PasswordHash = hasher.Hash(command.Password), CreatedAt = now };
             await tenant.EnterPracticeAsync(practice.Id, account.Id, Role.Owner, ct);

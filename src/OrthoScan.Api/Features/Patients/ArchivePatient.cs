@@ -1,13 +1,3 @@
-using Carter;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Errors;
-using OrthoScan.Api.Infrastructure.Http;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Pipeline;
-using OrthoScan.Api.Infrastructure.Security;
-
 namespace OrthoScan.Api.Features.Patients;
 
 /// <summary>Archiving keeps the record (retention rules apply) but ends the patient's app sessions and hides it from work lists.</summary>
@@ -24,7 +14,7 @@ public static class ArchivePatient
         public async ValueTask<PatientResponse> Handle(Command command, CancellationToken ct)
         {
             var patient = await db.Patients.SingleOrDefaultAsync(p => p.Id == command.Id, ct) ?? throw new NotFoundException("patient");
-            var now = clock.GetUtcNow().UtcDateTime;
+            var now = clock.UtcNow();
             patient.Status = PatientStatus.Archived;
             patient.UpdatedAt = now;
             var liveSessions = db.RefreshTokens.Where(t => t.PatientId == patient.Id && t.RevokedAt == null);

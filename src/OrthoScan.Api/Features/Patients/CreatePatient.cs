@@ -1,12 +1,3 @@
-using Carter;
-using FluentValidation;
-using Mediator;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Http;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Pipeline;
-using OrthoScan.Api.Infrastructure.Tenancy;
-
 namespace OrthoScan.Api.Features.Patients;
 
 public static class CreatePatient
@@ -55,7 +46,7 @@ public static class CreatePatient
         {
             await PatientRules.EnsureDoctorAsync(db, command.DoctorId, ct);
             PatientRules.EnsureStages(command.CurrentStage ?? 1, command.TotalStages ?? 1);
-            var now = clock.GetUtcNow().UtcDateTime;
+            var now = clock.UtcNow();
             var patient = new Patient
             {
                 PracticeId = context.RequirePractice(),

@@ -1,12 +1,3 @@
-using Carter;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Errors;
-using OrthoScan.Api.Infrastructure.Http;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Pipeline;
-
 namespace OrthoScan.Api.Features.Patients;
 
 public static class GetPatient

@@ -1,13 +1,3 @@
-using Carter;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Errors;
-using OrthoScan.Api.Infrastructure.Http;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Pipeline;
-using OrthoScan.Api.Infrastructure.Security;
-
 namespace OrthoScan.Api.Features.Patients;
 
 /// <summary>Issues a one-time app activation code for the patient; shown to staff now, sent by SMS or email once messaging lands.</summary>

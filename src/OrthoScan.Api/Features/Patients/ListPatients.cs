@@ -1,12 +1,3 @@
-using Carter;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Http;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Pipeline;
-
 namespace OrthoScan.Api.Features.Patients;
 
 /// <summary>Patients by last name, first name; search matches any part of the name. Archived ones only when asked.</summary>

@@ -1,5 +1,3 @@
-using OrthoScan.Api.Domain;
-
 namespace OrthoScan.Api.Features.Patients;
 
 /// <summary>What the dashboard sees of a patient; shared by every patient slice that answers one.</summary>

@@ -1,9 +1,3 @@
-using FluentValidation;
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Errors;
-using OrthoScan.Api.Infrastructure.Persistence;
-
 namespace OrthoScan.Api.Features.Patients;
 
 /// <summary>Field rules that create and edit share, so a patient valid on creation stays editable.</summary>

@@ -1,13 +1,3 @@
-using Carter;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Errors;
-using OrthoScan.Api.Infrastructure.Http;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Pipeline;
-
 namespace OrthoScan.Api.Features.Patients;
 
 /// <summary>Partial update: a field left out (or null) keeps its value.</summary>
@@ -68,7 +58,7 @@ public static class UpdatePatient
 
             var c = command.Changes;
             if (c.DoctorId is not null) await PatientRules.EnsureDoctorAsync(db, c.DoctorId, ct);
-            var now = clock.GetUtcNow().UtcDateTime;
+            var now = clock.UtcNow();
             patient.FirstName = c.FirstName?.Trim() ?? patient.FirstName;
             patient.LastName = c.LastName?.Trim() ?? patient.LastName;
             patient.DateOfBirth = c.DateOfBirth ?? patient.DateOfBirth;

@@ -1,13 +1,3 @@
-using Carter;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Errors;
-using OrthoScan.Api.Infrastructure.Http;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Pipeline;
-using OrthoScan.Api.Infrastructure.Tenancy;
-
 namespace OrthoScan.Api.Features.Practices;
 
 /// <summary>The caller's practice and who the caller is in it: what the dashboard's top bar shows.</summary>

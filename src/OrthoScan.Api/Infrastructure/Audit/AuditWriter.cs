@@ -1,10 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Pipeline;
-using OrthoScan.Api.Infrastructure.Tenancy;
 
 namespace OrthoScan.Api.Infrastructure.Audit;
 
@@ -42,7 +37,7 @@ public sealed class AuditWriter(AppDbContext db, RequestContext context, TimePro
                 ResourceType = record.ResourceType,
                 ResourceId = record.ResourceId,
                 IpAddress = context.IpAddress,
-                OccurredAt = TruncateToMicroseconds(clock.GetUtcNow().UtcDateTime),
+                OccurredAt = clock.UtcNow(),
                 PrevHash = last?.Hash ?? new byte[32],
                 Hash = [],
             };
@@ -65,6 +60,4 @@ public sealed class AuditWriter(AppDbContext db, RequestContext context, TimePro
         return SHA256.HashData([.. e.PrevHash, .. Encoding.UTF8.GetBytes(canonical)]);
     }
 
-    // PostgreSQL keeps microseconds; hashing what will be read back keeps verify exact.
-    private static DateTime TruncateToMicroseconds(DateTime value) => new(value.Ticks - value.Ticks % 10, DateTimeKind.Utc);
 }

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using OrthoScan.Api.Infrastructure.Errors;
 
 namespace OrthoScan.Api.Infrastructure.Http;
 

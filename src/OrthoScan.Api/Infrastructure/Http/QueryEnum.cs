@@ -1,5 +1,4 @@
 using System.Text.Json;
-using OrthoScan.Api.Infrastructure.Errors;
 
 namespace OrthoScan.Api.Infrastructure.Http;
 

@@ -1,17 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Carter;
-using FluentValidation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OrthoScan.Api.Infrastructure.Audit;
-using OrthoScan.Api.Infrastructure.Errors;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Pipeline;
-using OrthoScan.Api.Infrastructure.Security;
-using OrthoScan.Api.Infrastructure.Tenancy;
 using Scalar.AspNetCore;
 using Serilog;
 using StackExchange.Redis;

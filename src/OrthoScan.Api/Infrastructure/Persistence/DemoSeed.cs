@@ -1,8 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Security;
-using OrthoScan.Api.Infrastructure.Tenancy;
-
 namespace OrthoScan.Api.Infrastructure.Persistence;
 
 /// <summary>A demo practice for local runs: owner, doctor, staff and 20 patients. Idempotent; never run in production.</summary>

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
-using OrthoScan.Api.Infrastructure.Tenancy;
 
 namespace OrthoScan.Api.Infrastructure.Persistence;
 

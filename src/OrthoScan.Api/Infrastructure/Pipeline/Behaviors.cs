@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
-using FluentValidation;
-using Mediator;
 using OrthoScan.Api.Infrastructure.Audit;
-using OrthoScan.Api.Infrastructure.Errors;
-using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Tenancy;
 
 namespace OrthoScan.Api.Infrastructure.Pipeline;
 

@@ -1,5 +1,3 @@
-using OrthoScan.Api.Domain;
-
 namespace OrthoScan.Api.Infrastructure.Pipeline;
 
 /// <summary>Roles allowed to send this message. Every message declares this or <see cref="AnonymousAttribute"/>: the default is to refuse.</summary>

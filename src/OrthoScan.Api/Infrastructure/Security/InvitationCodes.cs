@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Persistence;
 
 namespace OrthoScan.Api.Infrastructure.Security;
 
@@ -18,7 +15,7 @@ public sealed class InvitationCodes(AppDbContext db, AuthOptions options, TimePr
 
     public async Task<IssuedCode> IssueAsync(OneTimeCodePurpose purpose, Guid subjectId, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.UtcNow();
         // A new code replaces any unused one for the same subject.
         await db.OneTimeCodes.Where(c => c.SubjectId == subjectId && c.Purpose == purpose && c.UsedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct);
@@ -35,7 +32,7 @@ public sealed class InvitationCodes(AppDbContext db, AuthOptions options, TimePr
     /// <returns>The subject id, with the code marked used; null when the code is unknown, used or expired.</returns>
     public async Task<Guid?> RedeemAsync(OneTimeCodePurpose purpose, string code, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.UtcNow();
         var hash = Hash(code);
         var stored = await db.OneTimeCodes.SingleOrDefaultAsync(c => c.CodeHash == hash && c.Purpose == purpose, ct);
         if (stored is null || stored.UsedAt is not null || stored.ExpiresAt <= now) return null;

@@ -1,6 +1,3 @@
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Persistence;
-
 namespace OrthoScan.Api.Infrastructure.Security;
 
 /// <summary>Starts a signed-in session: a new refresh-token family and its first access token.</summary>
@@ -18,7 +15,7 @@ public sealed class SessionIssuer(AppDbContext db, TokenService tokens, AuthOpti
     /// <summary>The next token of an existing family (refresh-token rotation).</summary>
     public async Task<AccessGrant> RotateAsync(RefreshToken previous, Role role, Guid? practiceId, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.UtcNow();
         previous.ConsumedAt = now;
         var lifetime = previous.PatientId is null ? options.RefreshTokenLifetime : options.PatientRefreshTokenLifetime;
         var (token, hash) = TokenService.CreateRefreshToken();
@@ -34,7 +31,7 @@ public sealed class SessionIssuer(AppDbContext db, TokenService tokens, AuthOpti
 
     private async Task<AccessGrant> IssueAsync(Guid? userId, Guid? patientId, Role role, Guid? practiceId, string? deviceId, TimeSpan lifetime, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.UtcNow();
         var family = Guid.CreateVersion7();
         var (token, hash) = TokenService.CreateRefreshToken();
         db.RefreshTokens.Add(new RefreshToken

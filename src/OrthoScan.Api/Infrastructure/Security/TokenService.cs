@@ -2,8 +2,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Tenancy;
 
 namespace OrthoScan.Api.Infrastructure.Security;
 
@@ -51,7 +49,7 @@ public sealed class TokenService(AuthOptions options, SigningKeys keys, TimeProv
 
     private string Sign(Dictionary<string, object> claims, string audience, TimeSpan lifetime)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.UtcNow();
         return _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = options.Issuer,
@@ -80,7 +78,7 @@ public sealed class TokenService(AuthOptions options, SigningKeys keys, TimeProv
         RoleClaimType = Claims.Role,
         LifetimeValidator = (notBefore, expires, _, p) =>
         {
-            var now = clock.GetUtcNow().UtcDateTime;
+            var now = clock.UtcNow();
             return expires is { } exp && exp.Add(p.ClockSkew) >= now && (notBefore is null || notBefore.Value.Subtract(p.ClockSkew) <= now);
         },
     };

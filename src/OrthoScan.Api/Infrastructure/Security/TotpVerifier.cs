@@ -17,7 +17,7 @@ public sealed class TotpVerifier(SecretProtector protector, TimeProvider clock)
     public long? Verify(byte[] encryptedSecret, string code, long lastUsedStep)
     {
         var totp = new Totp(protector.Unprotect(encryptedSecret, Purpose));
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.UtcNow();
         if (!totp.VerifyTotp(now, code.Trim(), out var step, VerificationWindow.RfcSpecifiedNetworkDelay)) return null;
         return step > lastUsedStep ? step : null;
     }

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using OrthoScan.Api.Domain;
 
 namespace OrthoScan.Api.Infrastructure.Tenancy;
 

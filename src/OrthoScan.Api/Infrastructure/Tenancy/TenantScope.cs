@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using OrthoScan.Api.Domain;
-using OrthoScan.Api.Infrastructure.Persistence;
-
 namespace OrthoScan.Api.Infrastructure.Tenancy;
 
 /// <summary>
