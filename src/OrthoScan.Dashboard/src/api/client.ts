@@ -1,0 +1,208 @@
+import { tokenStore } from '@/auth/tokenStore';
+import { ApiError, networkError, toApiError } from './errors';
+import type { paths } from './schema';
+import type {
+  AcceptInvitationBody,
+  AccessGrant,
+  CreatePatientBody,
+  EnrollMfaResponse,
+  InvitePatientResponse,
+  InviteStaffBody,
+  InviteStaffResponse,
+  LoginBody,
+  MfaChallenge,
+  Patient,
+  PatientChanges,
+  PatientPage,
+  PatientStatus,
+  Practice,
+  PracticeMember,
+  RegisterBody,
+  RegisterResponse,
+  VerifyMfaBody,
+} from './types';
+
+/*
+ * A thin fetch wrapper. Requests go to relative URLs: the dashboard is served by the API host on the same origin.
+ * - adds `Authorization: Bearer <access token>` from memory;
+ * - on a 401, runs ONE silent refresh (shared by concurrent callers) and retries the request once;
+ * - turns every failure into an ApiError {status, title, detail, fieldErrors}; raw bodies never reach a screen.
+ */
+
+/** Only routes present in the committed OpenAPI snapshot type-check here, so a removed route breaks the build. */
+const route = <P extends keyof paths>(path: P): P => path;
+const withId = (template: string, id: string) => template.replace('{id}', encodeURIComponent(id));
+
+/** Sent on the calls that set or use the refresh cookie, so the API keeps the refresh token out of the body. */
+export const CLIENT_HEADER = 'X-OrthoScan-Client';
+export const CLIENT_NAME = 'dashboard';
+
+type Query = Record<string, string | number | null | undefined>;
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  body?: unknown;
+  query?: Query;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Send the bearer token and refresh once on 401. Off for the anonymous sign-in steps. Default true. */
+  auth?: boolean;
+  /** Adds `X-OrthoScan-Client: dashboard` (refresh-cookie calls). */
+  dashboardClient?: boolean;
+}
+
+let sessionExpiredHandler: (() => void) | null = null;
+
+/** Called when a request was refused with 401 and the silent refresh could not restore the session. */
+export function setSessionExpiredHandler(handler: (() => void) | null): void {
+  sessionExpiredHandler = handler;
+}
+
+function buildUrl(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+async function send(path: string, options: RequestOptions, token: string | null): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', ...options.headers };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (options.dashboardClient) headers[CLIENT_HEADER] = CLIENT_NAME;
+  try {
+    return await fetch(buildUrl(path, options.query), {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      credentials: 'same-origin',
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw networkError();
+  }
+}
+
+async function readBody<T>(response: Response): Promise<T> {
+  if (response.status === 204) return undefined as T;
+  const contentType = response.headers.get('Content-Type') ?? '';
+  if (!/json/i.test(contentType)) return undefined as T;
+  try {
+    return (await response.json()) as T;
+  } catch {
+    throw new ApiError({ status: response.status, title: 'The server sent an answer the dashboard could not read.' });
+  }
+}
+
+let refreshInFlight: Promise<boolean> | null = null;
+
+/**
+ * Exchanges the httpOnly refresh cookie for a new access token. Concurrent callers share one request, because
+ * the API rotates refresh tokens and treats a second use of the same one as theft.
+ */
+export function refreshSession(): Promise<boolean> {
+  if (!refreshInFlight) {
+    refreshInFlight = (async () => {
+      try {
+        const response = await send(route('/api/v1/auth/refresh'), { method: 'POST', body: {}, dashboardClient: true }, null);
+        if (!response.ok) {
+          tokenStore.clear();
+          return false;
+        }
+        const grant = await readBody<AccessGrant>(response);
+        if (!grant?.accessToken) {
+          tokenStore.clear();
+          return false;
+        }
+        tokenStore.set(grant.accessToken);
+        return true;
+      } catch {
+        return false;
+      } finally {
+        refreshInFlight = null;
+      }
+    })();
+  }
+  return refreshInFlight;
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const auth = options.auth ?? true;
+  let response = await send(path, options, auth ? tokenStore.get() : null);
+  if (response.status === 401 && auth) {
+    if (await refreshSession()) response = await send(path, options, tokenStore.get());
+    if (response.status === 401) {
+      tokenStore.clear();
+      sessionExpiredHandler?.();
+    }
+  }
+  if (!response.ok) throw await toApiError(response);
+  return readBody<T>(response);
+}
+
+export interface ListPatientsParams {
+  search?: string;
+  status?: PatientStatus | '';
+  cursor?: string | null;
+  limit?: number;
+}
+
+export const api = {
+  login: (body: LoginBody) =>
+    request<MfaChallenge>(route('/api/v1/auth/login'), { method: 'POST', body, auth: false }),
+  register: (body: RegisterBody) =>
+    request<RegisterResponse>(route('/api/v1/auth/register'), { method: 'POST', body, auth: false }),
+  acceptInvitation: (body: AcceptInvitationBody) =>
+    request<MfaChallenge>(route('/api/v1/auth/invitations/accept'), { method: 'POST', body, auth: false }),
+  enrollMfa: (mfaToken: string) =>
+    request<EnrollMfaResponse>(route('/api/v1/auth/mfa/enroll'), { method: 'POST', body: { mfaToken }, auth: false }),
+  /** Completes sign-in: the access token goes to memory, the refresh token arrives as an httpOnly cookie. */
+  verifyMfa: async (body: VerifyMfaBody) => {
+    const grant = await request<AccessGrant>(route('/api/v1/auth/mfa/verify'), {
+      method: 'POST',
+      body,
+      auth: false,
+      dashboardClient: true,
+    });
+    tokenStore.set(grant.accessToken);
+    return grant;
+  },
+  /** Revokes the session on the server (and clears the cookie); the memory token is dropped whatever happens. */
+  logout: async () => {
+    const token = tokenStore.get();
+    tokenStore.clear();
+    if (!token) return;
+    await send(route('/api/v1/auth/logout'), { method: 'POST', dashboardClient: true }, token).catch(() => undefined);
+  },
+
+  listPatients: (params: ListPatientsParams, signal?: AbortSignal) =>
+    request<PatientPage>(route('/api/v1/patients'), {
+      query: { search: params.search?.trim(), status: params.status, cursor: params.cursor, limit: params.limit },
+      signal,
+    }),
+  getPatient: (id: string, signal?: AbortSignal) =>
+    request<Patient>(withId(route('/api/v1/patients/{id}'), id), { signal }),
+  createPatient: (body: CreatePatientBody, idempotencyKey?: string) =>
+    request<Patient>(route('/api/v1/patients'), {
+      method: 'POST',
+      body,
+      headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : undefined,
+    }),
+  updatePatient: (id: string, changes: PatientChanges) =>
+    request<Patient>(withId(route('/api/v1/patients/{id}'), id), { method: 'PATCH', body: changes }),
+  archivePatient: (id: string) =>
+    request<Patient>(withId(route('/api/v1/patients/{id}/archive'), id), { method: 'POST' }),
+  invitePatient: (id: string) =>
+    request<InvitePatientResponse>(withId(route('/api/v1/patients/{id}/invite'), id), { method: 'POST' }),
+
+  inviteStaff: (body: InviteStaffBody) =>
+    request<InviteStaffResponse>(route('/api/v1/practice/invitations'), { method: 'POST', body }),
+  // Not in the OpenAPI snapshot yet (the lead is adding them); callers treat failure as "nothing to show".
+  getPractice: (signal?: AbortSignal) => request<Practice>('/api/v1/practice', { signal }),
+  listMembers: (signal?: AbortSignal) =>
+    request<{ items: PracticeMember[] } | PracticeMember[]>('/api/v1/practice/members', { signal }),
+};
