@@ -1,0 +1,51 @@
+'use client';
+
+import { usePathname, useRouter } from 'next/navigation';
+import { useEffect, type ReactNode } from 'react';
+import { useAuth } from '@/auth/AuthProvider';
+import { canOpen, dashboardRoles, homeFor } from '@/auth/navigation';
+import { AppShell } from '@/components/AppShell';
+import { CenteredLoading } from '@/components/PublicShell';
+import { ButtonLink, EmptyState } from '@/components/ui';
+
+/** Every signed-in page: restores the session, sends the signed-out to /signin?next=…, checks the role. */
+export default function SignedInLayout({ children }: { children: ReactNode }) {
+  const { status, claims, signedOutReason } = useAuth();
+  const pathname = usePathname();
+  const router = useRouter();
+
+  useEffect(() => {
+    if (status !== 'signed-out') return;
+    if (signedOutReason === 'signed-out') {
+      router.replace('/signin/?signedout=1');
+      return;
+    }
+    const next = encodeURIComponent(`${pathname}${window.location.search}`);
+    router.replace(`/signin/?next=${next}${signedOutReason === 'expired' ? '&expired=1' : ''}`);
+  }, [status, signedOutReason, pathname, router]);
+
+  if (status !== 'signed-in') return <CenteredLoading label={status === 'restoring' ? 'Restoring your session' : 'Redirecting to sign-in'} />;
+
+  const role = claims?.role ?? null;
+  if (!role || !dashboardRoles.includes(role)) {
+    return (
+      <div className="mx-auto max-w-lg px-4 py-16">
+        <EmptyState icon="alert" title="This dashboard is for practice teams">
+          Your account signs in through the OrthoScan patient app instead.
+        </EmptyState>
+      </div>
+    );
+  }
+
+  return (
+    <AppShell>
+      {canOpen(pathname, role) ? (
+        children
+      ) : (
+        <EmptyState icon="alert" title="Not available for your role" action={<ButtonLink href={homeFor(role)} variant="secondary">Go to your start page</ButtonLink>}>
+          This page is not part of what your role works on. Ask your practice owner if you think you need it.
+        </EmptyState>
+      )}
+    </AppShell>
+  );
+}
