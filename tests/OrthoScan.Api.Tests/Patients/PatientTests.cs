@@ -19,6 +19,7 @@ public sealed class PatientTests(ApiFactory api)
 
         var read = await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync(HttpStatusCode.OK);
         read["lastName"]!.GetValue<string>().ShouldBe("Hopper");
+        read["createdAt"]!.GetValue<string>().ShouldBe(created["createdAt"]!.GetValue<string>());
 
         var found = await (await api.As(owner).GetAsync("/api/v1/patients?search=grace%20hop")).ShouldBeAsync(HttpStatusCode.OK);
         found["items"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()).ShouldBe([id]);
