@@ -43,7 +43,7 @@ public static class ActivatePatient
             await db.SaveChangesAsync(ct);
 
             var grant = await sessions.ForPatientAsync(patient, command.DeviceId, ct);
-            return new Response(patient.Id, grant.AccessToken, grant.RefreshToken, grant.ExpiresIn);
+            return new Response(patient.Id, grant.AccessToken, grant.RefreshToken!, grant.ExpiresIn);
         }
     }
 

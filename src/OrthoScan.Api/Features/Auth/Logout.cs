@@ -25,9 +25,10 @@ public static class Logout
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost($"{Routes.V1}/auth/logout", async (ISender sender, CancellationToken ct) =>
+            app.MapPost($"{Routes.V1}/auth/logout", async (HttpContext http, ISender sender, CancellationToken ct) =>
                 {
                     await sender.Send(new Command(), ct);
+                    RefreshCookie.Clear(http);
                     return Results.NoContent();
                 })
                 .WithTags("Auth").WithName("Logout").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status401Unauthorized);

@@ -7,7 +7,7 @@ namespace OrthoScan.Api.Features.Auth;
 public static class Refresh
 {
     [Anonymous]
-    public sealed record Command(string RefreshToken, string? DeviceId) : ICommand<Result>;
+    public sealed record Command(string? RefreshToken, string? DeviceId) : ICommand<Result>;
 
     /// <summary>Refusals are results, not exceptions, so that a revocation commits.</summary>
     public sealed record Result(AccessGrant? Grant, string? Refusal);
@@ -27,7 +27,7 @@ public static class Refresh
         public async ValueTask<Result> Handle(Command command, CancellationToken ct)
         {
             var now = clock.UtcNow();
-            var hash = TokenService.HashOpaque(command.RefreshToken);
+            var hash = TokenService.HashOpaque(command.RefreshToken!);
             var token = await db.RefreshTokens.SingleOrDefaultAsync(t => t.TokenHash == hash, ct);
             if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now || await revocations.IsRevokedAsync(token.FamilyId.ToString(), null))
                 return new Result(null, "The session has ended. Sign in again.");
@@ -68,11 +68,15 @@ public static class Refresh
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost($"{Routes.V1}/auth/refresh", async (Command command, ISender sender, CancellationToken ct) =>
+            app.MapPost($"{Routes.V1}/auth/refresh", async (Command command, HttpContext http, ISender sender, AuthOptions options, CancellationToken ct) =>
                 {
-                    var result = await sender.Send(command, ct);
-                    if (result.Grant is null) throw new UnauthorizedException("invalid-refresh-token", "Sign in again.", result.Refusal);
-                    return Results.Ok(result.Grant);
+                    var result = await sender.Send(command with { RefreshToken = command.RefreshToken ?? RefreshCookie.Read(http.Request) }, ct);
+                    if (result.Grant is null)
+                    {
+                        RefreshCookie.Clear(http);
+                        throw new UnauthorizedException("invalid-refresh-token", "Sign in again.", result.Refusal);
+                    }
+                    return Results.Ok(RefreshCookie.Deliver(http, result.Grant, options.RefreshTokenLifetime));
                 })
                 .WithTags("Auth").WithName("RefreshSession").AllowAnonymous()
                 .Produces<AccessGrant>().ProducesProblem(StatusCodes.Status401Unauthorized);

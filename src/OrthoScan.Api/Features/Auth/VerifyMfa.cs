@@ -47,7 +47,8 @@ public static class VerifyMfa
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost($"{Routes.V1}/auth/mfa/verify", async (Command command, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(command, ct)))
+            app.MapPost($"{Routes.V1}/auth/mfa/verify", async (Command command, HttpContext http, ISender sender, AuthOptions options, CancellationToken ct) =>
+                    Results.Ok(RefreshCookie.Deliver(http, await sender.Send(command, ct), options.RefreshTokenLifetime)))
                 .WithTags("Auth").WithName("VerifyMfa").AllowAnonymous()
                 .Produces<AccessGrant>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized);
     }

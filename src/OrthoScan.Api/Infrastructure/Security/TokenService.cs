@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace OrthoScan.Api.Infrastructure.Security;
 
-public sealed record AccessGrant(string AccessToken, string RefreshToken, int ExpiresIn);
+public sealed record AccessGrant(string AccessToken, string? RefreshToken, int ExpiresIn);
 
 /// <summary>Issues short-lived access JWTs and MFA challenge tokens, and makes opaque refresh tokens.</summary>
 public sealed class TokenService(AuthOptions options, SigningKeys keys, TimeProvider clock)
