@@ -14,7 +14,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help services stop status build tools migrate seed run test
+.PHONY: help services stop status build tools dashboard api-types migrate seed run test
 
 help: ## List targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,13 +35,19 @@ build: ## Restore and build the solution (Debug)
 tools: ## Restore local dotnet tools (dotnet-ef)
 	dotnet tool restore
 
+api-types: ## Refresh the OpenAPI snapshot and the dashboard's generated API types
+	@bash scripts/api-types.sh
+
+dashboard: ## Build the dashboard (Next.js static export) into the API's wwwroot
+	@bash scripts/dashboard.sh build
+
 migrate: services build ## Apply database migrations
 	$(ENV) && $(RUN_API) migrate
 
 seed: migrate ## Seed demo data (prints demo logins)
 	$(ENV) && $(RUN_API) seed
 
-run: services tools build ## Migrate, seed and run the API + dashboard on 127.0.0.1:5080 (foreground)
+run: services tools dashboard build ## Migrate, seed and run the API + dashboard on 127.0.0.1:5080 (foreground)
 	$(ENV) && $(RUN_API) migrate
 	$(ENV) && $(RUN_API) seed
 	@# The pid file lets `make stop` end a run started in another terminal.

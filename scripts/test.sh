@@ -25,6 +25,8 @@ summary() {
 }
 
 bash scripts/services.sh up || { step_failed services; summary; }
+bash scripts/browser.sh || { step_failed chromium; summary; }
+bash scripts/dashboard.sh build || { step_failed dashboard-build; summary; }
 dotnet restore OrthoScan.sln || { step_failed restore; summary; }
 dotnet build OrthoScan.sln -c Debug --no-restore -nologo || { step_failed build; summary; }
 
@@ -35,11 +37,13 @@ source .local/env
 dotnet test OrthoScan.sln --no-build --logger "trx;LogFilePrefix=results" --results-directory "$RESULTS"
 rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
 
-# --- TEST_SUITES: later suites (dashboard vitest, Playwright, patient app jest) go here.
-# Each suite runs, then writes "$RESULTS/<suite>.counts" with one line "PASSED FAILED";
-# if a suite crashes before reporting, write "0 1" for it. Also fold its exit code into run_rc, e.g.:
-#   (cd web/dashboard && npx vitest run --reporter=json --outputFile="$RESULTS/vitest.json"); rc=$?
-#   node scripts/vitest-counts.js "$RESULTS/vitest.json" >"$RESULTS/vitest.counts" || echo "0 1" >"$RESULTS/vitest.counts"
-#   [ "$rc" -eq 0 ] || run_rc=$rc
+# --- TEST_SUITES: each further suite writes "$RESULTS/<suite>.counts" ("PASSED FAILED") and folds its exit code in.
+# Dashboard component tests (vitest).
+RESULTS="$RESULTS" bash scripts/dashboard.sh test
+rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
+
+# Browser tests (Playwright in Debian Chromium) against the real API serving the built dashboard.
+bash scripts/e2e.sh "$RESULTS"
+rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
 
 summary

@@ -179,6 +179,7 @@ public static class ServiceSetup
         app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<RequestContextMiddleware>();
+        app.Use(DashboardFallback.InvokeAsync);
         app.UseAuthorization();
 
         app.MapOpenApi("/openapi/{documentName}.json");

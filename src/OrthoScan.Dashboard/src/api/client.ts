@@ -201,8 +201,8 @@ export const api = {
 
   inviteStaff: (body: InviteStaffBody) =>
     request<InviteStaffResponse>(route('/api/v1/practice/invitations'), { method: 'POST', body }),
-  // Not in the OpenAPI snapshot yet (the lead is adding them); callers treat failure as "nothing to show".
-  getPractice: (signal?: AbortSignal) => request<Practice>('/api/v1/practice', { signal }),
+  // Callers treat failure as "nothing to show": the top bar and the doctor picker still work without them.
+  getPractice: (signal?: AbortSignal) => request<Practice>(route('/api/v1/practice'), { signal }),
   listMembers: (signal?: AbortSignal) =>
-    request<{ items: PracticeMember[] } | PracticeMember[]>('/api/v1/practice/members', { signal }),
+    request<{ items: PracticeMember[] }>(route('/api/v1/practice/members'), { signal }),
 };

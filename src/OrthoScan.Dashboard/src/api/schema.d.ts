@@ -4,6 +4,38 @@
  */
 
 export interface paths {
+    "/api/v1/practice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetCurrentPractice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/practice/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ListMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/patients/{id}/archive": {
         parameters: {
             query?: never;
@@ -248,34 +280,29 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcceptInvitationCommand: {
+            code: string;
+            password: string;
+        };
         AccessGrant: {
+            accessToken: string;
+            refreshToken: null | string;
+            /** Format: int32 */
+            expiresIn: number;
+        };
+        ActivatePatientCommand: {
+            code: string;
+            deviceId: string;
+        };
+        ActivatePatientResponse: {
+            /** Format: uuid */
+            patientId: string;
             accessToken: string;
             refreshToken: string;
             /** Format: int32 */
             expiresIn: number;
         };
-        Changes: {
-            firstName: null | string;
-            lastName: null | string;
-            /** Format: date */
-            dateOfBirth: null | string;
-            /** Format: uuid */
-            doctorId: null | string;
-            treatmentType: null | components["schemas"]["TreatmentType"];
-            alignerBrand: null | string;
-            /** Format: int32 */
-            currentStage: null | number;
-            /** Format: int32 */
-            totalStages: null | number;
-            scanFrequency: null | components["schemas"]["ScanFrequency"];
-            status: null | components["schemas"]["PatientStatus"];
-            email: null | string;
-            phone: null | string;
-            timezone: null | string;
-            preferredLanguage: null | components["schemas"]["PreferredLanguage"];
-            researchConsent: null | boolean;
-        };
-        Command: {
+        CreatePatientCommand: {
             firstName: string;
             lastName: string;
             /** Format: date */
@@ -295,7 +322,63 @@ export interface components {
             preferredLanguage: null | components["schemas"]["PreferredLanguage"];
             researchConsent: boolean;
         };
-        Entry: {
+        EnrollMfaCommand: {
+            mfaToken: string;
+        };
+        EnrollMfaResponse: {
+            secret: string;
+            otpauthUri: string;
+            qrCodePng: string;
+        };
+        GetCurrentPracticeMember: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            userId: string;
+            name: string;
+            email: string;
+            role: components["schemas"]["Role"];
+        };
+        GetCurrentPracticeResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            address: null | string;
+            subscriptionTier: components["schemas"]["SubscriptionTier"];
+            status: components["schemas"]["PracticeStatus"];
+            me: components["schemas"]["GetCurrentPracticeMember"];
+        };
+        HttpValidationProblemDetails: {
+            type?: null | string;
+            title?: null | string;
+            /** Format: int32 */
+            status?: null | number;
+            detail?: null | string;
+            instance?: null | string;
+            errors?: {
+                [key: string]: string[];
+            };
+        };
+        InvitePatientResponse: {
+            /** Format: uuid */
+            patientId: string;
+            code: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        InviteStaffCommand: {
+            email: string;
+            name: string;
+            role: components["schemas"]["Role"];
+        };
+        InviteStaffResponse: {
+            /** Format: uuid */
+            memberId: string;
+            invitationCode: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        ListAuditEntriesEntry: {
             /** Format: int64 */
             seq: number;
             /** Format: date-time */
@@ -309,17 +392,23 @@ export interface components {
             resourceId: null | string;
             ipAddress: null | string;
         };
-        HttpValidationProblemDetails: {
-            type?: null | string;
-            title?: null | string;
-            /** Format: int32 */
-            status?: null | number;
-            detail?: null | string;
-            instance?: null | string;
-            errors?: {
-                [key: string]: string[];
-            };
+        ListMembersMember: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            email: string;
+            role: components["schemas"]["Role"];
+            status: components["schemas"]["MemberStatus"];
         };
+        ListMembersResponse: {
+            items: components["schemas"]["ListMembersMember"][];
+        };
+        LoginCommand: {
+            email: string;
+            password: string;
+        };
+        /** @enum {unknown} */
+        MemberStatus: "invited" | "active" | "disabled";
         MfaChallenge: {
             mfaRequired: components["schemas"]["MfaStep"];
             mfaToken: string;
@@ -327,7 +416,7 @@ export interface components {
         /** @enum {unknown} */
         MfaStep: "enroll" | "verify";
         PageOfEntry: {
-            items: components["schemas"]["Entry"][];
+            items: components["schemas"]["ListAuditEntriesEntry"][];
             nextCursor: null | string;
         };
         PageOfPatientResponse: {
@@ -364,6 +453,8 @@ export interface components {
         /** @enum {unknown} */
         PatientStatus: "invited" | "active" | "paused" | "completed" | "archived";
         /** @enum {unknown} */
+        PracticeStatus: "active" | "suspended" | "closed";
+        /** @enum {unknown} */
         PreferredLanguage: "en" | "es" | "fr" | "de";
         ProblemDetails: {
             type?: null | string;
@@ -373,7 +464,55 @@ export interface components {
             detail?: null | string;
             instance?: null | string;
         };
-        Report: {
+        RefreshCommand: {
+            refreshToken: null | string;
+            deviceId: null | string;
+        };
+        RegisterCommand: {
+            practiceName: string;
+            practiceAddress: null | string;
+            ownerName: string;
+            email: string;
+            password: string;
+        };
+        RegisterResponse: {
+            /** Format: uuid */
+            practiceId: string;
+            /** Format: uuid */
+            userId: string;
+            mfaRequired: components["schemas"]["MfaStep"];
+            mfaToken: string;
+        };
+        /** @enum {unknown} */
+        Role: "owner" | "doctor" | "staff" | "patient" | "finance" | "platform_admin";
+        /** @enum {unknown} */
+        ScanFrequency: "weekly" | "biweekly" | "monthly";
+        /** @enum {unknown} */
+        SubscriptionTier: "trial" | "starter" | "professional" | "enterprise";
+        /** @enum {unknown} */
+        TreatmentType: "clear_aligners" | "retainers" | "other";
+        UpdatePatientChanges: {
+            firstName: null | string;
+            lastName: null | string;
+            /** Format: date */
+            dateOfBirth: null | string;
+            /** Format: uuid */
+            doctorId: null | string;
+            treatmentType: null | components["schemas"]["TreatmentType"];
+            alignerBrand: null | string;
+            /** Format: int32 */
+            currentStage: null | number;
+            /** Format: int32 */
+            totalStages: null | number;
+            scanFrequency: null | components["schemas"]["ScanFrequency"];
+            status: null | components["schemas"]["PatientStatus"];
+            email: null | string;
+            phone: null | string;
+            timezone: null | string;
+            preferredLanguage: null | components["schemas"]["PreferredLanguage"];
+            researchConsent: null | boolean;
+        };
+        VerifyAuditChainReport: {
             valid: boolean;
             /** Format: int64 */
             checkedEntries: number;
@@ -381,17 +520,10 @@ export interface components {
             firstBrokenSeq: null | number;
             problem: null | string;
         };
-        Response: {
-            /** Format: uuid */
-            patientId: string;
+        VerifyMfaCommand: {
+            mfaToken: string;
             code: string;
-            /** Format: date-time */
-            expiresAt: string;
         };
-        /** @enum {unknown} */
-        ScanFrequency: "weekly" | "biweekly" | "monthly";
-        /** @enum {unknown} */
-        TreatmentType: "clear_aligners" | "retainers" | "other";
     };
     responses: never;
     parameters: never;
@@ -401,6 +533,64 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    GetCurrentPractice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCurrentPracticeResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListMembersResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     ArchivePatient: {
         parameters: {
             query?: never;
@@ -475,7 +665,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Command"];
+                "application/json": components["schemas"]["CreatePatientCommand"];
             };
         };
         responses: {
@@ -559,7 +749,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Changes"];
+                "application/json": components["schemas"]["UpdatePatientChanges"];
             };
         };
         responses: {
@@ -627,7 +817,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response"];
+                    "application/json": components["schemas"]["InvitePatientResponse"];
                 };
             };
             /** @description Not Found */
@@ -659,7 +849,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Command"];
+                "application/json": components["schemas"]["AcceptInvitationCommand"];
             };
         };
         responses: {
@@ -701,7 +891,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Command"];
+                "application/json": components["schemas"]["ActivatePatientCommand"];
             };
         };
         responses: {
@@ -711,7 +901,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response"];
+                    "application/json": components["schemas"]["ActivatePatientResponse"];
                 };
             };
             /** @description Bad Request */
@@ -752,7 +942,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Command"];
+                "application/json": components["schemas"]["EnrollMfaCommand"];
             };
         };
         responses: {
@@ -762,7 +952,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response"];
+                    "application/json": components["schemas"]["EnrollMfaResponse"];
                 };
             };
             /** @description Unauthorized */
@@ -794,7 +984,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Command"];
+                "application/json": components["schemas"]["InviteStaffCommand"];
             };
         };
         responses: {
@@ -804,7 +994,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response"];
+                    "application/json": components["schemas"]["InviteStaffResponse"];
                 };
             };
             /** @description Bad Request */
@@ -845,7 +1035,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Command"];
+                "application/json": components["schemas"]["LoginCommand"];
             };
         };
         responses: {
@@ -932,7 +1122,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Command"];
+                "application/json": components["schemas"]["RefreshCommand"];
             };
         };
         responses: {
@@ -965,7 +1155,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Command"];
+                "application/json": components["schemas"]["RegisterCommand"];
             };
         };
         responses: {
@@ -975,7 +1165,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Response"];
+                    "application/json": components["schemas"]["RegisterResponse"];
                 };
             };
             /** @description Bad Request */
@@ -1007,7 +1197,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Command"];
+                "application/json": components["schemas"]["VerifyMfaCommand"];
             };
         };
         responses: {
@@ -1092,7 +1282,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Report"];
+                    "application/json": components["schemas"]["VerifyAuditChainReport"];
                 };
             };
             /** @description Forbidden */

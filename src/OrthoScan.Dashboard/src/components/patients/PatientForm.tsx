@@ -227,7 +227,7 @@ export function PatientForm({ mode, initial, onSubmit, cancelHref, doctors }: Pr
             {treatmentTypes.map((t) => <option key={t} value={t}>{treatmentLabels[t]}</option>)}
           </SelectField>
           <TextField label={fieldLabels.alignerBrand} optional placeholder="e.g. Invisalign, Spark" {...text('alignerBrand')} />
-          <SelectField label={fieldLabels.doctorId} optional {...text('doctorId')} hint={doctors ? undefined : 'Doctors of your practice appear here once the member list is available.'}>
+          <SelectField label={fieldLabels.doctorId} optional {...text('doctorId')} hint={doctors ? undefined : 'Loading the doctors of your practice…'}>
             <option value="">Unassigned</option>
             {doctorOptions.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
             {!knownDoctor && <option value={values.doctorId}>Assigned doctor</option>}

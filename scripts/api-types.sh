@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Refreshes the committed OpenAPI snapshot (src/OrthoScan.Api/openapi.json) from the running code and regenerates
+# the dashboard's TypeScript types from it. A test fails while the snapshot differs from what the API serves.
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$REPO"
+PORT=5181
+# shellcheck disable=SC1091
+source .local/env
+dotnet build src/OrthoScan.Api -nologo -v q
+dotnet run --no-build --project src/OrthoScan.Api -- --urls "http://127.0.0.1:$PORT" >/dev/null 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null' EXIT
+for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$PORT/health/live" >/dev/null 2>&1 && break; sleep 1; done
+# The servers entry names whatever port this ran on: leave it out of the snapshot.
+curl -fsS "http://127.0.0.1:$PORT/openapi/v1.json" \
+  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const d=JSON.parse(s);delete d.servers;process.stdout.write(JSON.stringify(d,null,2)+"\n")})' \
+  >src/OrthoScan.Api/openapi.json
+(cd src/OrthoScan.Dashboard && npm run gen:api)
+echo "[api-types] snapshot and dashboard types regenerated"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the dashboard (Next.js static export) and puts it where the API serves it: src/OrthoScan.Api/wwwroot.
+#   scripts/dashboard.sh build    install packages when the lock file changed, build, copy
+#   scripts/dashboard.sh test     component tests (vitest); writes $RESULTS/vitest.counts when RESULTS is set
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+APP="$REPO/src/OrthoScan.Dashboard"
+WWWROOT="$REPO/src/OrthoScan.Api/wwwroot"
+export NEXT_TELEMETRY_DISABLED=1
+
+install() {
+  cd "$APP"
+  # Reinstall only when package-lock.json changed since the last install.
+  local stamp="node_modules/.orthoscan-lock.sha"
+  local want; want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    npm ci --no-audit --no-fund
+    echo "$want" >"$stamp"
+  fi
+}
+
+case "${1:-build}" in
+  build)
+    install
+    npm run build
+    rm -rf "$WWWROOT"
+    mkdir -p "$WWWROOT"
+    cp -R "$APP/out/." "$WWWROOT/"
+    echo "[dashboard] built into $WWWROOT"
+    ;;
+  test)
+    install
+    if [ -n "${RESULTS:-}" ]; then
+      rc=0
+      npx vitest run --reporter=default --reporter=json --outputFile.json="$RESULTS/vitest.json" || rc=$?
+      node -e '
+        const r = require(process.argv[1]);
+        console.log(`${r.numPassedTests || 0} ${(r.numFailedTests || 0) + (r.success === false && !r.numFailedTests ? 1 : 0)}`);
+      ' "$RESULTS/vitest.json" >"$RESULTS/vitest.counts" 2>/dev/null || echo "0 1" >"$RESULTS/vitest.counts"
+      exit $rc
+    fi
+    npx vitest run
+    ;;
+  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
