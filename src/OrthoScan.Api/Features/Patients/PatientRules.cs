@@ -15,7 +15,7 @@ public static class PatientRules
 
     public static IRuleBuilderOptions<T, DateOnly?> BirthDate<T>(this IRuleBuilder<T, DateOnly?> rule) =>
         rule.Must(d => d is null || (d.Value > new DateOnly(1900, 1, 1) && d.Value <= DateOnly.FromDateTime(DateTime.UtcNow)))
-            .WithMessage("Enter a date of birth in the past.");
+            .WithMessage("Enter a date of birth between 1900 and today.");
 
     public static async Task EnsureDoctorAsync(AppDbContext db, Guid? doctorId, CancellationToken ct)
     {
