@@ -1,0 +1,96 @@
+namespace OrthoScan.Api.Infrastructure.Imaging;
+
+/// <summary>Limits applied by <see cref="ImageProcessor"/> before and while decoding an upload.</summary>
+/// <param name="MaxBytes">Largest accepted upload, in bytes (<c>too_large</c> above it).</param>
+/// <param name="MaxPixels">Largest accepted width x height, read from the header before any pixel is decoded
+/// (<c>too_many_pixels</c> above it: decompression bombs).</param>
+/// <param name="FullMaxEdge">Longest edge of the full derivative (never upscaled).</param>
+/// <param name="DisplayMaxEdge">Longest edge of the display derivative (never upscaled).</param>
+/// <param name="ThumbnailMaxEdge">Longest edge of the thumbnail (never upscaled).</param>
+public sealed record ImageLimits(
+    long MaxBytes = 25 * 1024 * 1024,
+    long MaxPixels = 50_000_000,
+    int FullMaxEdge = 3000,
+    int DisplayMaxEdge = 1600,
+    int ThumbnailMaxEdge = 320);
+
+/// <summary>
+/// What we keep from the upload's metadata. GPS is never read into it.
+/// </summary>
+/// <param name="CapturedAt">EXIF DateTimeOriginal (else DateTimeDigitized, else DateTime). Camera wall-clock time:
+/// <see cref="DateTimeKind.Unspecified"/>, unless the file carries an EXIF offset (OffsetTimeOriginal), in which case it
+/// is converted to UTC (<see cref="DateTimeKind.Utc"/>).</param>
+/// <param name="DeviceMake">EXIF Make, trimmed, control characters removed, at most 64 characters.</param>
+/// <param name="DeviceModel">EXIF Model, same clean-up.</param>
+/// <param name="Width">Pixel width as stored in the file (before EXIF orientation is applied), from the image header.</param>
+/// <param name="Height">Pixel height as stored in the file (before EXIF orientation is applied), from the image header.</param>
+/// <param name="Orientation">EXIF orientation tag (1-8) when present.</param>
+public sealed record ExifSummary(
+    DateTime? CapturedAt,
+    string? DeviceMake,
+    string? DeviceModel,
+    int Width,
+    int Height,
+    int? Orientation);
+
+/// <summary>Heuristic photo quality.</summary>
+/// <param name="Score">0 (unusable) to 100 (no problem found).</param>
+/// <param name="Reasons">snake_case codes, in this order when present: <c>blurry</c>, <c>underexposed</c>,
+/// <c>overexposed</c>, <c>too_small</c>. Empty when the photo looks fine.</param>
+/// <param name="Sharpness">Variance of the Laplacian of a greyscale copy scaled to at most 1024 px, with its contrast
+/// normalised to a standard deviation of 50 grey levels (higher is sharper; independent of exposure).</param>
+/// <param name="MeanBrightness">Mean grey level, 0-255.</param>
+public sealed record QualityAssessment(
+    int Score,
+    IReadOnlyList<string> Reasons,
+    double Sharpness,
+    double MeanBrightness);
+
+/// <summary>The result of <see cref="ImageProcessor.Process(byte[])"/>.</summary>
+/// <param name="Full">JPEG, upright, longest edge at most <see cref="ImageLimits.FullMaxEdge"/>, no metadata at all.</param>
+/// <param name="Display">JPEG, upright, longest edge at most <see cref="ImageLimits.DisplayMaxEdge"/>, no metadata at all.</param>
+/// <param name="Thumbnail">JPEG, upright, longest edge at most <see cref="ImageLimits.ThumbnailMaxEdge"/>, no metadata at all.</param>
+/// <param name="ContentType">Content type of the three derivatives: always <c>image/jpeg</c>.</param>
+/// <param name="Width">Width of the original after auto-orientation (upright).</param>
+/// <param name="Height">Height of the original after auto-orientation (upright).</param>
+/// <param name="Exif">Metadata kept from the upload (never GPS).</param>
+/// <param name="Quality">Heuristic quality score and reasons.</param>
+/// <param name="PerceptualHash">64-bit DCT perceptual hash (pHash); compare with <see cref="ImageProcessor.HammingDistance"/>.</param>
+public sealed record ProcessedImage(
+    byte[] Full,
+    byte[] Display,
+    byte[] Thumbnail,
+    string ContentType,
+    int Width,
+    int Height,
+    ExifSummary Exif,
+    QualityAssessment Quality,
+    ulong PerceptualHash);
+
+/// <summary>
+/// The upload is refused. <see cref="Reason"/> is a stable snake_case code: <c>not_an_image</c>,
+/// <c>unsupported_format</c>, <c>truncated</c>, <c>too_many_pixels</c> or <c>too_large</c>.
+/// </summary>
+public sealed class ImageRejectedException(string reason, string message) : Exception(message)
+{
+    public string Reason { get; } = reason;
+}
+
+/// <summary>The rejection codes of <see cref="ImageRejectedException.Reason"/>.</summary>
+public static class ImageRejectionReasons
+{
+    public const string NotAnImage = "not_an_image";
+    public const string UnsupportedFormat = "unsupported_format";
+    public const string Truncated = "truncated";
+    public const string TooManyPixels = "too_many_pixels";
+    public const string TooLarge = "too_large";
+}
+
+/// <summary>The codes of <see cref="QualityAssessment.Reasons"/>.</summary>
+public static class QualityReasons
+{
+    public const string Blurry = "blurry";
+    public const string Underexposed = "underexposed";
+    public const string Overexposed = "overexposed";
+    public const string TooSmall = "too_small";
+}
