@@ -21,6 +21,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The ES256 key file the host signs with (created by the host on first start), for tests that mint tokens.</summary>
     public string SigningKeyPath => Path.Combine(_keyDir, "jwt.pem");
 
+    /// <summary>The local blob store's folder (removed with the key folder when the host is disposed).</summary>
+    public string BlobRoot => Path.Combine(_keyDir, "blobs");
+
     public ApiFactory()
     {
         OwnerConnectionString = WithDatabase(Required("ConnectionStrings__Owner"), _database);
@@ -56,6 +59,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Owner", OwnerConnectionString);
         builder.UseSetting("OrthoScan:Redis:KeyPrefix", RedisPrefix);
         builder.UseSetting("OrthoScan:Auth:SigningKeyPath", SigningKeyPath);
+        builder.UseSetting("OrthoScan:Storage:LocalRoot", BlobRoot);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
@@ -63,12 +67,19 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public new async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(Required("ConnectionStrings__Owner"));
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
-        if (Directory.Exists(_keyDir)) Directory.Delete(_keyDir, recursive: true);
+        try
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(Required("ConnectionStrings__Owner"));
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+        finally
+        {
+            // The signing key and the test blobs go even when the drop fails.
+            if (Directory.Exists(_keyDir)) Directory.Delete(_keyDir, recursive: true);
+        }
     }
 
     private static string WithDatabase(string connectionString, string database) =>

@@ -25,7 +25,9 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         if (http.Request.Path.StartsWithSegments(Routes.V1))
         {
-            headers.CacheControl = "no-store";
+            // An endpoint that chose its own caching keeps it (signed blob downloads: private, max-age=60). Error answers
+            // never do: the exception handler clears the headers before writing the problem.
+            if (string.IsNullOrEmpty(headers.CacheControl)) headers.CacheControl = "no-store";
             headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
         }
         else
@@ -45,10 +47,12 @@ public sealed class BodySizeLimitMiddleware(RequestDelegate next, long maxBytes)
 {
     public Task InvokeAsync(HttpContext http)
     {
-        if (http.Request.ContentLength > maxBytes)
-            throw new BadHttpRequestException($"The request body is larger than {maxBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+        // Signed photo uploads are the one place a large body is expected; their endpoint also counts the bytes itself.
+        var limit = http.Request.Path.StartsWithSegments(Storage.EncryptedFileBlobStore.RoutePrefix) ? Storage.BlobLimits.MaxUploadBytes : maxBytes;
+        if (http.Request.ContentLength > limit)
+            throw new BadHttpRequestException($"The request body is larger than {limit} bytes.", StatusCodes.Status413PayloadTooLarge);
         var feature = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
-        if (feature is { IsReadOnly: false }) feature.MaxRequestBodySize = maxBytes;
+        if (feature is { IsReadOnly: false }) feature.MaxRequestBodySize = limit;
         return next(http);
     }
 }

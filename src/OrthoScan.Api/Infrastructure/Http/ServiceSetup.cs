@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using OrthoScan.Api.Infrastructure.Audit;
+using OrthoScan.Api.Infrastructure.Storage;
 using Scalar.AspNetCore;
 using Serilog;
 using StackExchange.Redis;
@@ -35,6 +36,7 @@ public static class ServiceSetup
         var auth = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         services.AddSingleton(auth);
         services.AddSingleton(TimeProvider.System);
+        services.AddBlobStorage(config);
 
         services.AddScoped<RequestContext>();
         services.AddScoped<TenantScope>();

@@ -1,0 +1,63 @@
+using Amazon;
+using Amazon.KeyManagementService;
+using Amazon.Runtime;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace OrthoScan.Api.Infrastructure.Storage;
+
+public static class StorageSetup
+{
+    /// <summary>
+    /// Registers <see cref="IBlobStore"/> from OrthoScan:Storage: "local" (the default) registers
+    /// <see cref="EncryptedFileBlobStore"/> with its <see cref="IKeyProvider"/>.
+    /// AWS credentials come from the SDK's default chain (the task role on ECS).
+    /// </summary>
+    public static IServiceCollection AddBlobStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(StorageOptions.Section);
+        var options = section.Get<StorageOptions>() ?? new StorageOptions();
+        services.Configure<StorageOptions>(section);
+        services.Configure<SecretsOptions>(configuration.GetSection(SecretsOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<BlobUrlSigner>();
+
+        switch (options.Provider.Trim().ToLowerInvariant())
+        {
+            case "local":
+                services.AddSingleton<IKeyProvider>(sp => CreateKeyProvider(options, sp));
+                services.AddSingleton(sp => new EncryptedFileBlobStore(options.LocalRoot, sp.GetRequiredService<IKeyProvider>(),
+                    sp.GetRequiredService<BlobUrlSigner>(), sp.GetRequiredService<TimeProvider>(), options.PublicBaseUrl));
+                services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<EncryptedFileBlobStore>());
+                break;
+            default:
+                throw new InvalidOperationException($"{StorageOptions.Section}:Provider must be \"local\", not \"{options.Provider}\".");
+        }
+        return services;
+    }
+
+    private static IKeyProvider CreateKeyProvider(StorageOptions options, IServiceProvider sp) => options.KeyProvider.Trim().ToLowerInvariant() switch
+    {
+        "local" => ActivatorUtilities.CreateInstance<LocalKeyProvider>(sp),
+        "kms" => new KmsKeyProvider(CreateKmsClient(options), Require(options.KmsKeyId, "KmsKeyId"), ownsClient: true),
+        _ => throw new InvalidOperationException($"{StorageOptions.Section}:KeyProvider must be \"local\" or \"kms\", not \"{options.KeyProvider}\"."),
+    };
+
+    /// <summary>The KMS client the options describe; credentials from the default chain unless given.</summary>
+    public static AmazonKeyManagementServiceClient CreateKmsClient(StorageOptions options, AWSCredentials? credentials = null)
+    {
+        var config = new AmazonKeyManagementServiceConfig();
+        if (options.KmsServiceUrl is { Length: > 0 } url)
+        {
+            config.ServiceURL = url;
+            config.AuthenticationRegion = options.Region;
+        }
+        else
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
+        }
+        return credentials is null ? new AmazonKeyManagementServiceClient(config) : new AmazonKeyManagementServiceClient(credentials, config);
+    }
+
+    private static string Require(string? value, string name) =>
+        value is { Length: > 0 } ? value : throw new InvalidOperationException($"{StorageOptions.Section}:{name} is not configured.");
+}
