@@ -1,6 +1,7 @@
 using Amazon;
 using Amazon.KeyManagementService;
 using Amazon.Runtime;
+using Amazon.S3;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace OrthoScan.Api.Infrastructure.Storage;
@@ -9,7 +10,7 @@ public static class StorageSetup
 {
     /// <summary>
     /// Registers <see cref="IBlobStore"/> from OrthoScan:Storage: "local" (the default) registers
-    /// <see cref="EncryptedFileBlobStore"/> with its <see cref="IKeyProvider"/>.
+    /// <see cref="EncryptedFileBlobStore"/> with its <see cref="IKeyProvider"/>; "s3" registers <see cref="S3BlobStore"/>.
     /// AWS credentials come from the SDK's default chain (the task role on ECS).
     /// </summary>
     public static IServiceCollection AddBlobStorage(this IServiceCollection services, IConfiguration configuration)
@@ -29,8 +30,12 @@ public static class StorageSetup
                     sp.GetRequiredService<BlobUrlSigner>(), sp.GetRequiredService<TimeProvider>(), options.PublicBaseUrl));
                 services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<EncryptedFileBlobStore>());
                 break;
+            case "s3":
+                services.AddSingleton<IBlobStore>(sp => new S3BlobStore(CreateS3Client(options), Require(options.Bucket, "Bucket"),
+                    Require(options.KmsKeyId, "KmsKeyId"), sp.GetRequiredService<TimeProvider>(), ownsClient: true));
+                break;
             default:
-                throw new InvalidOperationException($"{StorageOptions.Section}:Provider must be \"local\", not \"{options.Provider}\".");
+                throw new InvalidOperationException($"{StorageOptions.Section}:Provider must be \"local\" or \"s3\", not \"{options.Provider}\".");
         }
         return services;
     }
@@ -41,6 +46,24 @@ public static class StorageSetup
         "kms" => new KmsKeyProvider(CreateKmsClient(options), Require(options.KmsKeyId, "KmsKeyId"), ownsClient: true),
         _ => throw new InvalidOperationException($"{StorageOptions.Section}:KeyProvider must be \"local\" or \"kms\", not \"{options.KeyProvider}\"."),
     };
+
+    /// <summary>The S3 client the options describe; credentials from the default chain unless given.</summary>
+    public static AmazonS3Client CreateS3Client(StorageOptions options, AWSCredentials? credentials = null)
+    {
+        var config = new AmazonS3Config();
+        if (options.ServiceUrl is { Length: > 0 } url)
+        {
+            config.ServiceURL = url;
+            config.AuthenticationRegion = options.Region;
+            config.ForcePathStyle = options.ForcePathStyle ?? true;
+        }
+        else
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
+            config.ForcePathStyle = options.ForcePathStyle ?? false;
+        }
+        return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+    }
 
     /// <summary>The KMS client the options describe; credentials from the default chain unless given.</summary>
     public static AmazonKeyManagementServiceClient CreateKmsClient(StorageOptions options, AWSCredentials? credentials = null)
