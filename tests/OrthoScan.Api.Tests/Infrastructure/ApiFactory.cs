@@ -72,8 +72,21 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             NpgsqlConnection.ClearAllPools();
             await using var admin = new NpgsqlConnection(Required("ConnectionStrings__Owner"));
             await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
+            // The owner may not terminate the app role's sessions (no FORCE), and closed pooled connections take a
+            // moment to leave the server: wait for them.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database}", admin);
+                    await drop.ExecuteNonQueryAsync();
+                    break;
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 100)
+                {
+                    await Task.Delay(100);
+                }
+            }
         }
         finally
         {

@@ -160,7 +160,18 @@ public static class ServiceSetup
     public static WebApplication UseOrthoScan(this WebApplication app)
     {
         // Outside the exception handler, so a handled problem is logged with the status the client got.
-        app.UseSerilogRequestLogging(o => o.EnrichDiagnosticContext = (diag, http) => diag.Set("RequestId", http.TraceIdentifier));
+        app.UseSerilogRequestLogging(o =>
+        {
+            o.EnrichDiagnosticContext = (diag, http) => diag.Set("RequestId", http.TraceIdentifier);
+            // A blob URL's token is a working link until it expires: keep it out of the logs.
+            o.GetMessageTemplateProperties = (http, path, elapsed, status) =>
+            [
+                new("RequestMethod", new Serilog.Events.ScalarValue(http.Request.Method)),
+                new("RequestPath", new Serilog.Events.ScalarValue(path.StartsWith(Routes.V1 + "/blobs/", StringComparison.Ordinal) ? Routes.V1 + "/blobs/***" : path)),
+                new("StatusCode", new Serilog.Events.ScalarValue(status)),
+                new("Elapsed", new Serilog.Events.ScalarValue(elapsed)),
+            ];
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<SecurityHeadersMiddleware>();
