@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using OrthoScan.Api.Infrastructure.Jobs;
 
 namespace OrthoScan.Api.Infrastructure.Persistence;
 
@@ -21,6 +22,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
     public DbSet<MessageThread> MessageThreads => Set<MessageThread>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    /// <summary>Background work; not tenant data (ADR 0005).</summary>
+    public DbSet<Job> Jobs => Set<Job>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -130,6 +133,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
             e.HasIndex(a => new { a.PracticeId, a.ResourceType, a.ResourceId });
             e.HasQueryFilter(a => a.PracticeId == CurrentPracticeId);
         });
+
+        model.ApplyConfiguration(new JobConfiguration());
     }
 
     private void TenantOwned<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> e) where T : class, ITenantOwned

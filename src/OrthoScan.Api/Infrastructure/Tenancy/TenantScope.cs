@@ -22,6 +22,19 @@ public sealed class TenantScope(RequestContext context, AppDbContext db)
         return ApplyAsync(ct);
     }
 
+    /// <summary>
+    /// A background job working for a practice (the practice comes from the job's payload). No user and no role: the
+    /// practice's data is reachable, and audit rows written here name no actor.
+    /// </summary>
+    public Task EnterPracticeAsWorkerAsync(Guid practiceId, CancellationToken ct)
+    {
+        context.PracticeId = practiceId;
+        context.UserId = null;
+        context.PatientId = null;
+        context.Role = null;
+        return ApplyAsync(ct);
+    }
+
     /// <summary>Identity lookups before the practice is known: a principal may see its own membership or patient row.</summary>
     public Task EnterIdentityAsync(Guid? userId, Guid? patientId, CancellationToken ct)
     {

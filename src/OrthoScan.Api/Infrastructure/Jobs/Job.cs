@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace OrthoScan.Api.Infrastructure.Jobs;
+
+/// <summary>
+/// One unit of background work. Deliberately not tenant data: it has no practice_id and no row-level security, so a
+/// worker can claim the work of every practice. The payload names the practice and the ids the handler needs, and the
+/// handler enters that practice itself; a payload never carries patient data beyond ids (ADR 0005).
+/// </summary>
+public sealed class Job
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string Kind { get; set; }
+    /// <summary>JSON (jsonb), camelCase like the API.</summary>
+    public required string Payload { get; set; }
+    public JobStatus Status { get; set; } = JobStatus.Queued;
+    /// <summary>Claims so far; the claim increments it, so it also fences a worker whose lease was taken over.</summary>
+    public int Attempts { get; set; }
+    public int MaxAttempts { get; set; }
+    /// <summary>Not claimed before this time. Left unset, the database's now() at insert.</summary>
+    public DateTime RunAfter { get; set; }
+    /// <summary>The worker that claimed it last (kept after it finished, for diagnosis).</summary>
+    public string? LockedBy { get; set; }
+    /// <summary>The lease: while running, another worker may claim the job once this has passed.</summary>
+    public DateTime? LockedUntil { get; set; }
+    public string? LastError { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? CompletedAt { get; set; }
+}
+
+/// <summary>Stored as the lower-case word; <see cref="JobStore"/> writes the same words in SQL.</summary>
+public enum JobStatus { Queued, Running, Succeeded, Dead }
+
+internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
+{
+    public void Configure(EntityTypeBuilder<Job> e)
+    {
+        e.ToTable("jobs", t => t.HasCheckConstraint("ck_jobs_status", "status IN ('queued', 'running', 'succeeded', 'dead')"));
+        e.Property(j => j.Id).ValueGeneratedNever();
+        e.Property(j => j.Kind).HasColumnType("text");
+        e.Property(j => j.Payload).HasColumnType("jsonb");
+        e.Property(j => j.Status).HasConversion<SnakeCaseEnumConverter<JobStatus>>().HasColumnType("text");
+        e.Property(j => j.RunAfter).HasDefaultValueSql("now()");
+        e.Property(j => j.CreatedAt).HasDefaultValueSql("now()");
+        e.HasIndex(j => new { j.Status, j.RunAfter });
+    }
+}

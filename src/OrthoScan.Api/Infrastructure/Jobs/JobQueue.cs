@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace OrthoScan.Api.Infrastructure.Jobs;
+
+public interface IJobQueue
+{
+    /// <summary>
+    /// Adds a job to the current <see cref="AppDbContext"/>: the caller's SaveChanges writes it, in the caller's
+    /// transaction, so it exists exactly when the change it follows from was committed. Nothing is written before that.
+    /// </summary>
+    /// <param name="payload">Serialized as JSON; ids only, never patient data.</param>
+    /// <param name="runAfter">Not before this UTC time; by default as soon as it is committed.</param>
+    /// <returns>The job's id.</returns>
+    Task<Guid> EnqueueAsync(string kind, object payload, DateTime? runAfter = null, CancellationToken cancellationToken = default);
+}
+
+internal sealed class JobQueue(AppDbContext db, IOptions<JobsOptions> options) : IJobQueue
+{
+    public Task<Guid> EnqueueAsync(string kind, object payload, DateTime? runAfter = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        ArgumentNullException.ThrowIfNull(payload);
+        var job = new Job
+        {
+            Kind = kind,
+            Payload = JsonSerializer.Serialize(payload, payload.GetType(), JobPayload.Json),
+            MaxAttempts = options.Value.MaxAttempts,
+        };
+        if (runAfter is { } at) job.RunAfter = at;
+        db.Jobs.Add(job);
+        return Task.FromResult(job.Id);
+    }
+}

@@ -1,0 +1,88 @@
+using Npgsql;
+
+namespace OrthoScan.Api.Infrastructure.Jobs;
+
+/// <summary>A job as a worker claimed it. <see cref="Attempts"/> identifies this claim: every write below is fenced by it.</summary>
+internal sealed record ClaimedJob(Guid Id, string Kind, string Payload, int Attempts, int MaxAttempts, DateTime CreatedAt, string Worker);
+
+/// <summary>
+/// The worker's side of the jobs table, in plain SQL on the app role's connection (no tenant setting: jobs are not
+/// tenant data). Every write after the claim matches the claim (status, worker and attempt), so a worker whose lease
+/// was taken over can change nothing.
+/// </summary>
+internal sealed class JobStore(IConfiguration configuration)
+{
+    public const string Channel = "orthoscan_jobs";
+
+    private readonly string _connectionString = ServiceSetup.RequireConnectionString(configuration, "App");
+
+    public NpgsqlConnection CreateConnection() => new(_connectionString);
+
+    /// <summary>
+    /// A dedicated connection for LISTEN, outside the pool: a listening connection left idle in a pool would hold back
+    /// the server's notification queue. Keepalives also run while it waits, so a dead connection is noticed and replaced.
+    /// </summary>
+    public NpgsqlConnection CreateListenerConnection() =>
+        new(new NpgsqlConnectionStringBuilder(_connectionString) { Pooling = false, KeepAlive = 30, ApplicationName = "orthoscan-job-listener" }.ConnectionString);
+
+    /// <summary>Claims the next due job, or one whose worker let its lease expire; null when there is none.</summary>
+    public async Task<ClaimedJob?> ClaimAsync(string worker, TimeSpan lease, CancellationToken ct)
+    {
+        await using var connection = CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("""
+            UPDATE jobs SET status = 'running', locked_by = @worker, locked_until = now() + @lease, attempts = attempts + 1,
+                last_error = CASE WHEN status = 'running' THEN left('The lease of ' || coalesce(locked_by, '?') || ' expired.', 4000) ELSE last_error END
+            WHERE id = (
+                SELECT id FROM jobs
+                WHERE (status = 'queued' AND run_after <= now()) OR (status = 'running' AND locked_until < now())
+                ORDER BY run_after
+                LIMIT 1
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id, kind, payload::text, attempts, max_attempts, created_at
+            """, connection);
+        command.Parameters.AddWithValue("worker", worker);
+        command.Parameters.AddWithValue("lease", lease);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new ClaimedJob(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4),
+            DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc), worker);
+    }
+
+    /// <summary>Extends the lease; false when this claim no longer holds the job.</summary>
+    public async Task<bool> RenewAsync(ClaimedJob job, TimeSpan lease, CancellationToken ct) =>
+        await ExecuteAsync(job, "UPDATE jobs SET locked_until = now() + @lease", ct, ("lease", lease)) == 1;
+
+    public async Task<bool> SucceedAsync(ClaimedJob job, CancellationToken ct) =>
+        await ExecuteAsync(job, "UPDATE jobs SET status = 'succeeded', locked_until = NULL, completed_at = now()", ct) == 1;
+
+    public async Task<bool> DeadAsync(ClaimedJob job, string error, CancellationToken ct) =>
+        await ExecuteAsync(job, "UPDATE jobs SET status = 'dead', locked_until = NULL, completed_at = now(), last_error = @error", ct,
+            ("error", Truncate(error))) == 1;
+
+    /// <summary>Queues the job again after <paramref name="delay"/>, or dead-letters it when this was its last attempt.</summary>
+    public async Task<bool> FailAsync(ClaimedJob job, string error, TimeSpan delay, CancellationToken ct) =>
+        await ExecuteAsync(job, """
+            UPDATE jobs SET
+                status = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END,
+                run_after = CASE WHEN attempts >= max_attempts THEN run_after ELSE now() + @delay END,
+                completed_at = CASE WHEN attempts >= max_attempts THEN now() END,
+                locked_until = NULL,
+                last_error = @error
+            """, ct, ("delay", delay), ("error", Truncate(error))) == 1;
+
+    private async Task<int> ExecuteAsync(ClaimedJob job, string update, CancellationToken ct, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            update + " WHERE id = @id AND status = 'running' AND locked_by = @worker AND attempts = @attempts", connection);
+        command.Parameters.AddWithValue("id", job.Id);
+        command.Parameters.AddWithValue("worker", job.Worker);
+        command.Parameters.AddWithValue("attempts", job.Attempts);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static string Truncate(string error) => error.Length <= 4000 ? error : error[..3997] + "...";
+}

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace OrthoScan.Api.Infrastructure.Jobs;
+
+/// <summary>
+/// Runs jobs in the worker role: <see cref="JobsOptions.Concurrency"/> loops, each claiming one job at a time with
+/// FOR UPDATE SKIP LOCKED, so any number of loops and processes share the table without running a job twice at once.
+/// A running job's lease is renewed while its handler works; if the process dies, the lease runs out and another worker
+/// claims the job again. On shutdown the loops stop claiming and the running jobs are left to finish (or, if the host
+/// gives up first, to lose their lease).
+/// </summary>
+internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOptions<JobsOptions> options, ILogger<JobWorker> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan ListenRetry = TimeSpan.FromSeconds(5);
+    private readonly JobsOptions _options = options.Value;
+    private readonly string _name = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
+    private TaskCompletionSource _wake = NewWake();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield(); // let the host finish starting
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listener = ListenAsync(listening, stoppingToken);
+        // Loops start once LISTEN is in place (or failed): a job committed before that is found by their first claim.
+        await Task.WhenAny(listening.Task, Task.Delay(ListenRetry, stoppingToken));
+        logger.LogInformation("Job worker {Worker} started with {Concurrency} loop(s)", _name, _options.Concurrency);
+        var loops = Enumerable.Range(1, _options.Concurrency).Select(i => Task.Run(() => LoopAsync($"{_name}/{i}", stoppingToken), CancellationToken.None));
+        await Task.WhenAll([.. loops, listener]);
+        logger.LogInformation("Job worker {Worker} stopped", _name);
+    }
+
+    private async Task LoopAsync(string worker, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            // Taken before the claim, so a notification that arrives while claiming is not missed.
+            var wake = Volatile.Read(ref _wake).Task;
+            ClaimedJob? job = null;
+            try
+            {
+                // Not cancelled by shutdown: a claim the server made must come back here, or the job waits out its lease.
+                job = await store.ClaimAsync(worker, _options.Lease, CancellationToken.None);
+                if (job is not null) await RunAsync(job);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Job worker {Worker} failed around job {JobId}", worker, job?.Id);
+                job = null;
+            }
+
+            if (job is null) await Task.WhenAny(wake, Task.Delay(_options.PollInterval, stoppingToken));
+        }
+    }
+
+    private async Task RunAsync(ClaimedJob job)
+    {
+        using var leaseLost = new CancellationTokenSource();
+        using var finished = new CancellationTokenSource();
+        var heartbeat = RenewLeaseAsync(job, leaseLost, finished.Token);
+        Exception? failure = null;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            if (job.Attempts > job.MaxAttempts)
+            {
+                // Its worker died on the last attempt: perhaps the job itself kills workers (a decompression bomb).
+                await store.DeadAsync(job, $"Abandoned: the lease of attempt {job.MaxAttempts} expired (its worker stopped).", CancellationToken.None);
+                logger.LogError("Job {JobId} ({Kind}) is dead: its last attempt never finished", job.Id, job.Kind);
+                return;
+            }
+            await using var scope = scopes.CreateAsyncScope();
+            var handler = FindHandler(scope.ServiceProvider, job.Kind);
+            using var payload = JsonDocument.Parse(job.Payload);
+            await handler.HandleAsync(payload.RootElement, new JobContext(job.Id, job.Kind, job.Attempts, job.MaxAttempts, job.CreatedAt), leaseLost.Token);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        finally
+        {
+            await finished.CancelAsync();
+            await heartbeat;
+        }
+
+        var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (leaseLost.IsCancellationRequested)
+        {
+            logger.LogWarning(failure, "Job {JobId} ({Kind}) lost its lease after {ElapsedMs:0} ms; its outcome is not recorded", job.Id, job.Kind, elapsedMs);
+            return;
+        }
+
+        // Not cancelled by shutdown: the outcome of a finished job is worth writing.
+        var recorded = failure is null
+            ? await TryRecordAsync(() => store.SucceedAsync(job, CancellationToken.None))
+            : await TryRecordAsync(() => store.FailAsync(job, failure.ToString(), _options.RetryDelay(job.Attempts, Random.Shared.NextDouble()), CancellationToken.None));
+        if (failure is null)
+            logger.LogInformation("Job {JobId} ({Kind}) succeeded in {ElapsedMs:0} ms (attempt {Attempt})", job.Id, job.Kind, elapsedMs, job.Attempts);
+        else if (job.Attempts >= job.MaxAttempts)
+            logger.LogError(failure, "Job {JobId} ({Kind}) failed on its last attempt ({Attempt}) and is dead", job.Id, job.Kind, job.Attempts);
+        else
+            logger.LogWarning(failure, "Job {JobId} ({Kind}) failed on attempt {Attempt} of {MaxAttempts}; it will be retried", job.Id, job.Kind, job.Attempts, job.MaxAttempts);
+        if (!recorded)
+            logger.LogWarning("The outcome of job {JobId} ({Kind}) could not be recorded; it runs again when its lease expires", job.Id, job.Kind);
+    }
+
+    private async Task<bool> TryRecordAsync(Func<Task<bool>> write)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Writing a job outcome failed");
+            return false;
+        }
+    }
+
+    private static IJobHandler FindHandler(IServiceProvider services, string kind)
+    {
+        var handlers = services.GetServices<IJobHandler>().Where(h => h.Kind == kind).ToList();
+        return handlers.Count switch
+        {
+            1 => handlers[0],
+            0 => throw new InvalidOperationException($"No job handler is registered for kind '{kind}'."),
+            _ => throw new InvalidOperationException($"{handlers.Count} job handlers are registered for kind '{kind}'."),
+        };
+    }
+
+    /// <summary>Renews the lease every third of it until the job finishes. When the claim no longer holds the job, or the
+    /// lease may have run out because renewals failed, the handler is cancelled: another worker may be running it.</summary>
+    private async Task RenewLeaseAsync(ClaimedJob job, CancellationTokenSource leaseLost, CancellationToken finished)
+    {
+        var period = _options.Lease / 3;
+        var lastRenewed = Stopwatch.GetTimestamp();
+        using var timer = new PeriodicTimer(period);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(finished))
+            {
+                try
+                {
+                    if (!await store.RenewAsync(job, _options.Lease, finished))
+                    {
+                        await leaseLost.CancelAsync();
+                        return;
+                    }
+                    lastRenewed = Stopwatch.GetTimestamp();
+                }
+                catch (Exception e) when (!finished.IsCancellationRequested)
+                {
+                    logger.LogWarning(e, "Renewing the lease of job {JobId} failed", job.Id);
+                    if (Stopwatch.GetElapsedTime(lastRenewed) + period >= _options.Lease)
+                    {
+                        await leaseLost.CancelAsync();
+                        return;
+                    }
+                }
+            }
+        }
+        catch (Exception) when (finished.IsCancellationRequested)
+        {
+            // The job finished while a renewal was in flight.
+        }
+    }
+
+    /// <summary>Wakes idle loops when a job is inserted (the jobs table's trigger notifies on commit). Only a shortcut:
+    /// without it, the loops still poll.</summary>
+    private async Task ListenAsync(TaskCompletionSource listening, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = store.CreateListenerConnection();
+                await connection.OpenAsync(stoppingToken);
+                connection.Notification += (_, _) => Interlocked.Exchange(ref _wake, NewWake()).TrySetResult();
+                await using (var listen = new NpgsqlCommand($"LISTEN {JobStore.Channel}", connection))
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                listening.TrySetResult();
+                while (true) await connection.WaitAsync(stoppingToken);
+            }
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Listening for new jobs failed; polling every {PollInterval} until it is back", _options.PollInterval);
+                listening.TrySetResult();
+                await Task.Delay(ListenRetry, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private static TaskCompletionSource NewWake() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,32 @@
+namespace OrthoScan.Api.Infrastructure.Jobs;
+
+public sealed class JobsOptions
+{
+    public const string Section = "OrthoScan:Jobs";
+
+    /// <summary>Jobs one worker process runs at the same time (one claim loop each).</summary>
+    public int Concurrency { get; set; } = 2;
+    /// <summary>How often an idle loop looks for work. New jobs also wake it at once (LISTEN/NOTIFY); the poll catches
+    /// retries and scheduled jobs coming due, and covers a lost notification.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How long a claim holds without renewal. A running job renews it every third of this, so it only bounds how
+    /// soon the job of a dead worker is claimed again.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Runs of a job before it is dead-lettered; stored on each job when it is enqueued.</summary>
+    public int MaxAttempts { get; set; } = 5;
+    /// <summary>Delay before the first retry; it doubles with every further attempt, with ±20 % jitter.</summary>
+    public TimeSpan BackoffBase { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan BackoffCap { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The wait before the retry that follows the given failed attempt (1 for the first).</summary>
+    public TimeSpan RetryDelay(int failedAttempt, double random)
+    {
+        var exponential = BackoffBase.TotalMilliseconds * Math.Pow(2, Math.Clamp(failedAttempt - 1, 0, 30));
+        var capped = Math.Min(exponential, BackoffCap.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.8 + 0.4 * random));
+    }
+
+    internal bool IsValid() =>
+        Concurrency is >= 1 and <= 64 && PollInterval > TimeSpan.Zero && Lease >= TimeSpan.FromSeconds(1)
+        && MaxAttempts >= 1 && BackoffBase >= TimeSpan.Zero && BackoffCap >= BackoffBase;
+}
