@@ -3,7 +3,8 @@ using OrthoScan.Api.Infrastructure.Persistence;
 
 var command = args.FirstOrDefault() is "migrate" or "seed" ? args[0] : null;
 var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
-builder.AddOrthoScan();
+var role = HostRoles.From(builder.Configuration); // --role api|worker|all, default all
+builder.AddOrthoScan(role);
 var app = builder.Build();
 
 switch (command)
@@ -16,7 +17,7 @@ switch (command)
         return;
 }
 
-app.UseOrthoScan();
+app.UseOrthoScan(role);
 app.Run();
 
 public partial class Program;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using OrthoScan.Api.Infrastructure.Audit;
 using OrthoScan.Api.Infrastructure.Storage;
+using OrthoScan.Api.Infrastructure.Jobs;
 using Scalar.AspNetCore;
 using Serilog;
 using StackExchange.Redis;
@@ -16,7 +17,7 @@ public static class ServiceSetup
 {
     public const long MaxRequestBytes = 1024 * 1024;
 
-    public static WebApplicationBuilder AddOrthoScan(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddOrthoScan(this WebApplicationBuilder builder, HostRole role = HostRole.All)
     {
         var services = builder.Services;
         var config = builder.Configuration;
@@ -58,6 +59,7 @@ public static class ServiceSetup
         services.AddSingleton<LoginGuard>();
         services.AddSingleton<TotpVerifier>();
         services.AddScoped<InvitationCodes>();
+        services.AddJobs(config, runWorker: role.RunsJobs());
 
         services.AddMediator(options =>
         {
@@ -157,7 +159,7 @@ public static class ServiceSetup
         };
     }
 
-    public static WebApplication UseOrthoScan(this WebApplication app)
+    public static WebApplication UseOrthoScan(this WebApplication app, HostRole role = HostRole.All)
     {
         // Outside the exception handler, so a handled problem is logged with the status the client got.
         app.UseSerilogRequestLogging(o =>
@@ -187,19 +189,26 @@ public static class ServiceSetup
             return next(http);
         });
         app.UseMiddleware<BodySizeLimitMiddleware>(MaxRequestBytes);
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
+        var servesApi = role.ServesApi();
+        if (servesApi)
+        {
+            app.UseDefaultFiles();
+            app.UseStaticFiles();
+        }
         app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<RequestContextMiddleware>();
-        app.Use(DashboardFallback.InvokeAsync);
+        if (servesApi) app.Use(DashboardFallback.InvokeAsync);
         app.UseAuthorization();
 
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", o => o.WithTitle("OrthoScan API").DisableDefaultFonts().WithOpenApiRoutePattern("/openapi/{documentName}.json").AddDocument("v1", routePattern: "/openapi/v1.json"));
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-        app.MapCarter();
+        if (servesApi)
+        {
+            app.MapOpenApi("/openapi/{documentName}.json");
+            app.MapScalarApiReference("/docs", o => o.WithTitle("OrthoScan API").DisableDefaultFonts().WithOpenApiRoutePattern("/openapi/{documentName}.json").AddDocument("v1", routePattern: "/openapi/v1.json"));
+            app.MapCarter();
+        }
         return app;
     }
 
