@@ -16,7 +16,9 @@ public enum PreferredLanguage { En, Es, Fr, De }
 
 public enum ScanFrequency { Weekly, Biweekly, Monthly }
 
-public enum ScanSessionStatus { Pending, Reviewed, Flagged }
+public enum ScanSessionStatus { Pending, Processing, Ready, NeedsRetake, Reviewed, Flagged }
+
+public enum ScanImageStatus { AwaitingUpload, Uploaded, Processed, Rejected }
 
 public enum ImageType { Frontal, BuccalL, BuccalR, OcclusalU, OcclusalL }
 

@@ -5,8 +5,13 @@ public sealed class ScanSession : ITenantOwned
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid PracticeId { get; set; }
     public Guid PatientId { get; set; }
-    public DateTime? SubmittedAt { get; set; }
+    public int AlignerNumber { get; set; }
+    /// <summary>The patient app's Idempotency-Key with a hash of the request body: a retry answers the first session.</summary>
+    public required string IdempotencyKey { get; set; }
+    public required byte[] RequestHash { get; set; }
     public ScanSessionStatus Status { get; set; } = ScanSessionStatus.Pending;
+    public DateTime? SubmittedAt { get; set; }
+    public DateTime? ProcessedAt { get; set; }
     public int ImageCount { get; set; }
     public Guid? ReviewedBy { get; set; }
     public DateTime? ReviewedAt { get; set; }
@@ -19,10 +24,25 @@ public sealed class ScanImage : ITenantOwned
     public Guid PracticeId { get; set; }
     public Guid SessionId { get; set; }
     public ImageType ImageType { get; set; }
-    public required string StorageKey { get; set; }
+    public ScanImageStatus Status { get; set; } = ScanImageStatus.AwaitingUpload;
+    public string? UploadKey { get; set; }
+    public string? UploadContentType { get; set; }
+    public long? UploadLength { get; set; }
+    public string? FullKey { get; set; }
+    public string? DisplayKey { get; set; }
     public string? ThumbnailKey { get; set; }
-    public double? QualityScore { get; set; }
+    public int? Width { get; set; }
+    public int? Height { get; set; }
+    public DateTime? CapturedAt { get; set; }
+    public string? DeviceMake { get; set; }
+    public string? DeviceModel { get; set; }
+    public int? QualityScore { get; set; }
+    public List<string> QualityIssues { get; set; } = [];
+    public long? PerceptualHash { get; set; }
+    /// <summary>Why the patient must take this view again (snake_case codes), empty when it is fine.</summary>
+    public List<string> RetakeReasons { get; set; } = [];
     public DateTime CreatedAt { get; set; }
+    public DateTime? ProcessedAt { get; set; }
 }
 
 public sealed class TagSet : ITenantOwned

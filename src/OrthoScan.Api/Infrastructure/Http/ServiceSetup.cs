@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using OrthoScan.Api.Infrastructure.Audit;
 using OrthoScan.Api.Infrastructure.Storage;
+using OrthoScan.Api.Features.Scans;
+using OrthoScan.Api.Infrastructure.Imaging;
 using OrthoScan.Api.Infrastructure.Jobs;
 using Scalar.AspNetCore;
 using Serilog;
@@ -60,6 +62,9 @@ public static class ServiceSetup
         services.AddSingleton<TotpVerifier>();
         services.AddScoped<InvitationCodes>();
         services.AddJobs(config, runWorker: role.RunsJobs());
+        services.AddSingleton(new ImageProcessor(new ImageLimits()));
+        services.AddScoped<ProcessSession.Processor>();
+        services.AddJobHandler<ProcessSession.Handler>();
 
         services.AddMediator(options =>
         {

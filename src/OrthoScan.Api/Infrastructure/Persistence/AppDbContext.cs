@@ -87,15 +87,24 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
         model.Entity<ScanSession>(e =>
         {
             e.HasOne<Patient>().WithMany().HasForeignKey(s => s.PatientId);
+            e.Property(s => s.IdempotencyKey).HasMaxLength(100);
+            e.HasIndex(s => new { s.PatientId, s.IdempotencyKey }).IsUnique();
             e.HasIndex(s => new { s.PracticeId, s.Status, s.SubmittedAt });
+            e.HasIndex(s => new { s.PatientId, s.CreatedAt });
             TenantOwned(e);
         });
 
         model.Entity<ScanImage>(e =>
         {
-            e.Property(i => i.StorageKey).HasMaxLength(400);
+            e.Property(i => i.UploadKey).HasMaxLength(400);
+            e.Property(i => i.UploadContentType).HasMaxLength(100);
+            e.Property(i => i.FullKey).HasMaxLength(400);
+            e.Property(i => i.DisplayKey).HasMaxLength(400);
             e.Property(i => i.ThumbnailKey).HasMaxLength(400);
+            e.Property(i => i.DeviceMake).HasMaxLength(100);
+            e.Property(i => i.DeviceModel).HasMaxLength(100);
             e.HasOne<ScanSession>().WithMany().HasForeignKey(i => i.SessionId);
+            e.HasIndex(i => new { i.SessionId, i.ImageType }).IsUnique();
             TenantOwned(e);
         });
 

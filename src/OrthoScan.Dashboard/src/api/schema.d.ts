@@ -4,6 +4,86 @@
  */
 
 export interface paths {
+    "/api/v1/scans/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CreateScanSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scans/upload-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CreateScanUploadUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scans/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetScanSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patients/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ListPatientScanSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scans/sessions/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SubmitScanSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/practice": {
         parameters: {
             query?: never;
@@ -94,6 +174,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["InvitePatient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReviewFeed"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -322,6 +418,30 @@ export interface components {
             preferredLanguage: null | components["schemas"]["PreferredLanguage"];
             researchConsent: boolean;
         };
+        CreateSessionBody: {
+            /** Format: int32 */
+            alignerNumber: number;
+            views: null | components["schemas"]["ImageType"][];
+        };
+        CreateUploadUrlCommand: {
+            /** Format: uuid */
+            sessionId: string;
+            imageType: components["schemas"]["ImageType"];
+            contentType: string;
+            /** Format: int64 */
+            contentLength: number;
+        };
+        CreateUploadUrlResponse: {
+            /** Format: uuid */
+            imageId: string;
+            url: string;
+            method: string;
+            headers: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            expiresAt: string;
+        };
         EnrollMfaCommand: {
             mfaToken: string;
         };
@@ -358,6 +478,32 @@ export interface components {
             errors?: {
                 [key: string]: string[];
             };
+        };
+        ImageResponse: {
+            /** Format: uuid */
+            id: string;
+            imageType: components["schemas"]["ImageType"];
+            status: components["schemas"]["ScanImageStatus"];
+            /** Format: int32 */
+            qualityScore: null | number;
+            qualityIssues: string[];
+            retakeReasons: string[];
+            /** Format: int32 */
+            width: null | number;
+            /** Format: int32 */
+            height: null | number;
+            /** Format: date-time */
+            capturedAt: null | string;
+            urls: null | components["schemas"]["ImageUrls"];
+        };
+        /** @enum {unknown} */
+        ImageType: "frontal" | "buccal_l" | "buccal_r" | "occlusal_u" | "occlusal_l";
+        ImageUrls: {
+            thumbnail: string;
+            display: string;
+            full: string;
+            /** Format: date-time */
+            expiresAt: string;
         };
         InvitePatientResponse: {
             /** Format: uuid */
@@ -419,8 +565,16 @@ export interface components {
             items: components["schemas"]["ListAuditEntriesEntry"][];
             nextCursor: null | string;
         };
+        PageOfItem: {
+            items: components["schemas"]["ReviewFeedItem"][];
+            nextCursor: null | string;
+        };
         PageOfPatientResponse: {
             items: components["schemas"]["PatientResponse"][];
+            nextCursor: null | string;
+        };
+        PageOfSessionResponse: {
+            items: components["schemas"]["SessionResponse"][];
             nextCursor: null | string;
         };
         PatientResponse: {
@@ -483,10 +637,55 @@ export interface components {
             mfaRequired: components["schemas"]["MfaStep"];
             mfaToken: string;
         };
+        ReviewFeedFeedImage: {
+            imageType: components["schemas"]["ImageType"];
+            /** Format: int32 */
+            qualityScore: null | number;
+            thumbnailUrl: null | string;
+        };
+        ReviewFeedItem: {
+            /** Format: uuid */
+            sessionId: string;
+            /** Format: uuid */
+            patientId: string;
+            patientName: string;
+            /** Format: int32 */
+            currentStage: number;
+            /** Format: int32 */
+            totalStages: number;
+            /** Format: int32 */
+            alignerNumber: number;
+            /** Format: date-time */
+            submittedAt: string;
+            /** Format: int32 */
+            lowestQualityScore: null | number;
+            qualityFlags: string[];
+            images: components["schemas"]["ReviewFeedFeedImage"][];
+        };
         /** @enum {unknown} */
         Role: "owner" | "doctor" | "staff" | "patient" | "finance" | "platform_admin";
         /** @enum {unknown} */
         ScanFrequency: "weekly" | "biweekly" | "monthly";
+        /** @enum {unknown} */
+        ScanImageStatus: "awaiting_upload" | "uploaded" | "processed" | "rejected";
+        /** @enum {unknown} */
+        ScanSessionStatus: "pending" | "processing" | "ready" | "needs_retake" | "reviewed" | "flagged";
+        SessionResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            patientId: string;
+            /** Format: int32 */
+            alignerNumber: number;
+            status: components["schemas"]["ScanSessionStatus"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            submittedAt: null | string;
+            /** Format: date-time */
+            processedAt: null | string;
+            images: components["schemas"]["ImageResponse"][];
+        };
         /** @enum {unknown} */
         SubscriptionTier: "trial" | "starter" | "professional" | "enterprise";
         /** @enum {unknown} */
@@ -533,6 +732,206 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    CreateScanSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSessionBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateScanUploadUrl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUploadUrlCommand"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateUploadUrlResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetScanSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListPatientScanSessions: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfSessionResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SubmitScanSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     GetCurrentPractice: {
         parameters: {
             query?: never;
@@ -836,6 +1235,29 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReviewFeed: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfItem"];
                 };
             };
         };

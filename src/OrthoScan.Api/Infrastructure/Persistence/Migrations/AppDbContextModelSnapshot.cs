@@ -521,9 +521,37 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTime?>("CapturedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("captured_at");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("DeviceMake")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("device_make");
+
+                    b.Property<string>("DeviceModel")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("device_model");
+
+                    b.Property<string>("DisplayKey")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("display_key");
+
+                    b.Property<string>("FullKey")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("full_key");
+
+                    b.Property<int?>("Height")
+                        .HasColumnType("integer")
+                        .HasColumnName("height");
 
                     b.Property<string>("ImageType")
                         .IsRequired()
@@ -531,28 +559,64 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("image_type");
 
+                    b.Property<long?>("PerceptualHash")
+                        .HasColumnType("bigint")
+                        .HasColumnName("perceptual_hash");
+
                     b.Property<Guid>("PracticeId")
                         .HasColumnType("uuid")
                         .HasColumnName("practice_id");
 
-                    b.Property<double?>("QualityScore")
-                        .HasColumnType("double precision")
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.PrimitiveCollection<List<string>>("QualityIssues")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("quality_issues");
+
+                    b.Property<int?>("QualityScore")
+                        .HasColumnType("integer")
                         .HasColumnName("quality_score");
+
+                    b.PrimitiveCollection<List<string>>("RetakeReasons")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("retake_reasons");
 
                     b.Property<Guid>("SessionId")
                         .HasColumnType("uuid")
                         .HasColumnName("session_id");
 
-                    b.Property<string>("StorageKey")
+                    b.Property<string>("Status")
                         .IsRequired()
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)")
-                        .HasColumnName("storage_key");
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
 
                     b.Property<string>("ThumbnailKey")
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
                         .HasColumnName("thumbnail_key");
+
+                    b.Property<string>("UploadContentType")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("upload_content_type");
+
+                    b.Property<string>("UploadKey")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("upload_key");
+
+                    b.Property<long?>("UploadLength")
+                        .HasColumnType("bigint")
+                        .HasColumnName("upload_length");
+
+                    b.Property<int?>("Width")
+                        .HasColumnType("integer")
+                        .HasColumnName("width");
 
                     b.HasKey("Id")
                         .HasName("pk_scan_images");
@@ -560,8 +624,9 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.HasIndex("PracticeId")
                         .HasDatabaseName("ix_scan_images_practice_id");
 
-                    b.HasIndex("SessionId")
-                        .HasDatabaseName("ix_scan_images_session_id");
+                    b.HasIndex("SessionId", "ImageType")
+                        .IsUnique()
+                        .HasDatabaseName("ix_scan_images_session_id_image_type");
 
                     b.ToTable("scan_images", (string)null);
                 });
@@ -573,9 +638,19 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("AlignerNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("aligner_number");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
 
                     b.Property<int>("ImageCount")
                         .HasColumnType("integer")
@@ -588,6 +663,15 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.Property<Guid>("PracticeId")
                         .HasColumnType("uuid")
                         .HasColumnName("practice_id");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.Property<byte[]>("RequestHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("request_hash");
 
                     b.Property<DateTime?>("ReviewedAt")
                         .HasColumnType("timestamp with time zone")
@@ -610,11 +694,15 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_scan_sessions");
 
-                    b.HasIndex("PatientId")
-                        .HasDatabaseName("ix_scan_sessions_patient_id");
-
                     b.HasIndex("PracticeId")
                         .HasDatabaseName("ix_scan_sessions_practice_id");
+
+                    b.HasIndex("PatientId", "CreatedAt")
+                        .HasDatabaseName("ix_scan_sessions_patient_id_created_at");
+
+                    b.HasIndex("PatientId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_scan_sessions_patient_id_idempotency_key");
 
                     b.HasIndex("PracticeId", "Status", "SubmittedAt")
                         .HasDatabaseName("ix_scan_sessions_practice_id_status_submitted_at");

@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using OrthoScan.Api.Infrastructure.Storage;
+
+namespace OrthoScan.Api.Features.Scans;
+
+/// <summary>
+/// A short-lived URL for one photo of a declared session, bound to an unguessable key under the practice and
+/// patient, to the content type and to the exact size. The bytes never pass through the API's memory here.
+/// </summary>
+public static class CreateUploadUrl
+{
+    public const long MaxBytes = 25 * 1024 * 1024;
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+    private static readonly string[] ContentTypes = ["image/jpeg", "image/png"];
+
+    [RequiresRole(Role.Patient)]
+    public sealed record Command(Guid SessionId, ImageType ImageType, string ContentType, long ContentLength)
+        : ICommand<Response>, IAudited<Response>
+    {
+        public AuditRecord Audit(Response response) => new("scan_image", response.ImageId);
+    }
+
+    public sealed record Response(Guid ImageId, string Url, string Method, IReadOnlyDictionary<string, string> Headers, DateTime ExpiresAt);
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.ContentType).NotEmpty().Must(t => ContentTypes.Contains(t)).WithMessage("Send a JPEG or PNG photo.");
+            RuleFor(c => c.ContentLength).InclusiveBetween(1, MaxBytes).WithMessage("A photo may be at most 25 MB.");
+        }
+    }
+
+    public sealed class Handler(AppDbContext db, RequestContext context, IBlobStore store) : ICommandHandler<Command, Response>
+    {
+        public async ValueTask<Response> Handle(Command command, CancellationToken ct)
+        {
+            var session = await ScanViews.FindVisibleAsync(db, context, command.SessionId, ct);
+            if (session.Status is not (ScanSessionStatus.Pending or ScanSessionStatus.NeedsRetake))
+                throw new ConflictException("session-not-open", "This scan was already sent.", "Start a new scan to send more photos.");
+            var image = await db.ScanImages.SingleOrDefaultAsync(i => i.SessionId == session.Id && i.ImageType == command.ImageType, ct)
+                        ?? throw new NotFoundException("scan view");
+            if (image.Status == ScanImageStatus.Processed && image.RetakeReasons.Count == 0)
+                throw new ConflictException("view-accepted", "This photo was already accepted.", "Only views marked for a retake can be sent again.");
+
+            var key = $"practices/{session.PracticeId}/patients/{session.PatientId}/sessions/{session.Id}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.upload";
+            var grant = store.CreateUpload(key, command.ContentType, command.ContentLength, Lifetime);
+            image.UploadKey = key;
+            image.UploadContentType = command.ContentType;
+            image.UploadLength = command.ContentLength;
+            image.Status = ScanImageStatus.AwaitingUpload;
+            await db.SaveChangesAsync(ct);
+            return new Response(image.Id, grant.Url.ToString(), grant.Method, grant.RequiredHeaders, grant.ExpiresAt);
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapPost($"{Routes.V1}/scans/upload-url", async (Command command, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(command, ct)))
+                .WithTags("Scans").WithName("CreateScanUploadUrl").RequireAuthorization()
+                .Produces<Response>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    }
+}

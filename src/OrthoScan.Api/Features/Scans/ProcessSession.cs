@@ -1,0 +1,133 @@
+using OrthoScan.Api.Infrastructure.Audit;
+using System.Text.Json;
+using OrthoScan.Api.Infrastructure.Imaging;
+using OrthoScan.Api.Infrastructure.Jobs;
+using OrthoScan.Api.Infrastructure.Storage;
+
+namespace OrthoScan.Api.Features.Scans;
+
+/// <summary>
+/// Worker side of a submitted scan: each new upload is checked, de-EXIFed into three sizes and scored; the raw
+/// upload is deleted; the session becomes ready, or needs_retake naming the views and why. Safe to run again:
+/// derivative keys are fixed per image and a session that is no longer processing is left alone.
+/// </summary>
+public static class ProcessSession
+{
+    public const string Kind = "scans.process-session";
+    public const int RetakeBelowScore = 50;
+    public const int DuplicateDistance = 6;
+
+    public sealed record Payload(Guid PracticeId, Guid SessionId);
+
+    public sealed class Handler(Processor processor) : IJobHandler
+    {
+        public string Kind => ProcessSession.Kind;
+
+        public Task HandleAsync(JsonElement payload, JobContext context, CancellationToken cancellationToken) =>
+            processor.RunAsync(payload.Read<Payload>(), cancellationToken);
+    }
+
+    public sealed class Processor(
+        AppDbContext db, TenantScope tenant, IBlobStore store, ImageProcessor images, AuditWriter audit, TimeProvider clock, ILogger<Processor> logger)
+    {
+        public async Task RunAsync(Payload payload, CancellationToken ct)
+        {
+            await tenant.EnterPracticeAsWorkerAsync(payload.PracticeId, ct);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var session = await db.ScanSessions.SingleOrDefaultAsync(s => s.Id == payload.SessionId, ct);
+            if (session is not { Status: ScanSessionStatus.Processing })
+            {
+                logger.LogInformation("Session {SessionId} is not processing; nothing to do", payload.SessionId);
+                return;
+            }
+
+            var sessionImages = await db.ScanImages.Where(i => i.SessionId == session.Id).ToListAsync(ct);
+            var uploaded = sessionImages.Where(i => i.Status == ScanImageStatus.Uploaded).ToList();
+            foreach (var image in uploaded) await ProcessImageAsync(session, image, ct);
+            MarkDuplicates(sessionImages);
+
+            session.Status = sessionImages.Any(i => i.RetakeReasons.Count > 0) ? ScanSessionStatus.NeedsRetake : ScanSessionStatus.Ready;
+            session.ProcessedAt = clock.UtcNow();
+            await db.SaveChangesAsync(ct);
+            await audit.WriteAsync("Scans.ProcessSession", new AuditRecord("scan_session", session.Id), ct);
+            await transaction.CommitAsync(ct);
+
+            // Only once the derivatives are recorded: a crash before this point leaves the upload for the retry.
+            foreach (var image in uploaded.Where(i => i.UploadKey is not null)) await store.DeleteAsync(image.UploadKey!, ct);
+        }
+
+        private async Task ProcessImageAsync(ScanSession session, ScanImage image, CancellationToken ct)
+        {
+            var bytes = await ReadUploadAsync(image, ct);
+            image.ProcessedAt = clock.UtcNow();
+            if (bytes is null)
+            {
+                Reject(image, "upload_missing");
+                return;
+            }
+
+            ProcessedImage result;
+            try
+            {
+                result = images.Process(bytes);
+            }
+            catch (ImageRejectedException rejected)
+            {
+                Reject(image, rejected.Reason);
+                return;
+            }
+
+            var prefix = $"practices/{session.PracticeId}/patients/{session.PatientId}/sessions/{session.Id}/{image.Id}";
+            image.FullKey = await PutAsync($"{prefix}/full.jpg", result.Full, result.ContentType, ct);
+            image.DisplayKey = await PutAsync($"{prefix}/display.jpg", result.Display, result.ContentType, ct);
+            image.ThumbnailKey = await PutAsync($"{prefix}/thumbnail.jpg", result.Thumbnail, result.ContentType, ct);
+            image.Width = result.Width;
+            image.Height = result.Height;
+            image.CapturedAt = result.Exif.CapturedAt;
+            image.DeviceMake = result.Exif.DeviceMake;
+            image.DeviceModel = result.Exif.DeviceModel;
+            image.QualityScore = result.Quality.Score;
+            image.QualityIssues = [.. result.Quality.Reasons];
+            image.PerceptualHash = unchecked((long)result.PerceptualHash);
+            image.RetakeReasons = result.Quality.Score < RetakeBelowScore ? [.. result.Quality.Reasons.DefaultIfEmpty("poor_quality")] : [];
+            image.Status = ScanImageStatus.Processed;
+        }
+
+        private async Task<byte[]?> ReadUploadAsync(ScanImage image, CancellationToken ct)
+        {
+            if (image.UploadKey is null) return null;
+            await using var stream = await store.OpenReadAsync(image.UploadKey, ct);
+            if (stream is null) return null;
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, ct);
+            return buffer.ToArray();
+        }
+
+        private async Task<string> PutAsync(string key, byte[] content, string contentType, CancellationToken ct)
+        {
+            using var stream = new MemoryStream(content, writable: false);
+            await store.PutAsync(key, stream, contentType, ct);
+            return key;
+        }
+
+        private static void Reject(ScanImage image, string reason)
+        {
+            image.Status = ScanImageStatus.Rejected;
+            image.RetakeReasons = [reason];
+        }
+
+        /// <summary>The same photo sent for two views: both must be taken again.</summary>
+        private static void MarkDuplicates(List<ScanImage> sessionImages)
+        {
+            var hashed = sessionImages.Where(i => i is { Status: ScanImageStatus.Processed, PerceptualHash: not null }).ToList();
+            foreach (var a in hashed)
+            {
+                foreach (var b in hashed.Where(b => b.Id != a.Id))
+                {
+                    if (ImageProcessor.HammingDistance(unchecked((ulong)a.PerceptualHash!.Value), unchecked((ulong)b.PerceptualHash!.Value)) > DuplicateDistance) continue;
+                    if (!a.RetakeReasons.Contains("duplicate_view")) a.RetakeReasons = [.. a.RetakeReasons, "duplicate_view"];
+                }
+            }
+        }
+    }
+}

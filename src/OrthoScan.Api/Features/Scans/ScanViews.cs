@@ -1,0 +1,62 @@
+using OrthoScan.Api.Infrastructure.Storage;
+
+namespace OrthoScan.Api.Features.Scans;
+
+/// <summary>What the app and the dashboard see of a scan session; shared by the slices that answer one.</summary>
+public sealed record SessionResponse(
+    Guid Id,
+    Guid PatientId,
+    int AlignerNumber,
+    ScanSessionStatus Status,
+    DateTime CreatedAt,
+    DateTime? SubmittedAt,
+    DateTime? ProcessedAt,
+    IReadOnlyList<ImageResponse> Images);
+
+public sealed record ImageResponse(
+    Guid Id,
+    ImageType ImageType,
+    ScanImageStatus Status,
+    int? QualityScore,
+    IReadOnlyList<string> QualityIssues,
+    IReadOnlyList<string> RetakeReasons,
+    int? Width,
+    int? Height,
+    DateTime? CapturedAt,
+    ImageUrls? Urls);
+
+/// <summary>Short-lived links to the EXIF-free derivatives.</summary>
+public sealed record ImageUrls(string Thumbnail, string Display, string Full, DateTime ExpiresAt);
+
+public static class ScanViews
+{
+    public static readonly ImageType[] AllViews = Enum.GetValues<ImageType>();
+    public static readonly TimeSpan UrlLifetime = TimeSpan.FromMinutes(10);
+
+    public static SessionResponse ToResponse(ScanSession session, IEnumerable<ScanImage> images, IBlobStore store, DateTime now) => new(
+        session.Id, session.PatientId, session.AlignerNumber, session.Status, session.CreatedAt, session.SubmittedAt, session.ProcessedAt,
+        images.OrderBy(i => i.ImageType).Select(i => ToResponse(i, store, now)).ToList());
+
+    public static ImageResponse ToResponse(ScanImage image, IBlobStore store, DateTime now) => new(
+        image.Id, image.ImageType, image.Status, image.QualityScore, image.QualityIssues, image.RetakeReasons, image.Width, image.Height,
+        image.CapturedAt, Urls(image, store, now));
+
+    public static ImageUrls? Urls(ScanImage image, IBlobStore store, DateTime now) =>
+        image is { ThumbnailKey: { } thumb, DisplayKey: { } display, FullKey: { } full }
+            ? new ImageUrls(
+                store.CreateDownloadUrl(thumb, UrlLifetime).ToString(),
+                store.CreateDownloadUrl(display, UrlLifetime).ToString(),
+                store.CreateDownloadUrl(full, UrlLifetime).ToString(),
+                now.Add(UrlLifetime))
+            : null;
+
+    /// <summary>A session for a patient: the patient sees only their own, the practice sees all of its patients'.</summary>
+    public static async Task<ScanSession> FindVisibleAsync(AppDbContext db, RequestContext context, Guid sessionId, CancellationToken ct, bool track = false)
+    {
+        var sessions = track ? db.ScanSessions : db.ScanSessions.AsNoTracking();
+        var session = await sessions.SingleOrDefaultAsync(s => s.Id == sessionId, ct);
+        if (session is null || (context.Role == Role.Patient && session.PatientId != context.PatientId))
+            throw new NotFoundException("scan session");
+        return session;
+    }
+}

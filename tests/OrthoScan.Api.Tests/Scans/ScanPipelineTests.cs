@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.Http.Json;
+using MetadataExtractor;
+using OrthoScan.Api.Tests.Infrastructure;
+using Shouldly;
+
+namespace OrthoScan.Api.Tests.Scans;
+
+[Collection(ApiCollection.Name)]
+public sealed class ScanPipelineTests(ApiFactory api)
+{
+    [Fact]
+    public async Task A_scan_sent_by_the_app_is_processed_and_waits_in_the_practice_feed()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var app = await api.PatientAppAsync(owner, "Feedwell");
+
+        var session = await api.SendScanAsync(app);
+
+        session["status"]!.GetValue<string>().ShouldBe("ready");
+        var images = session["images"]!.AsArray();
+        images.Count.ShouldBe(5);
+        images.ShouldAllBe(i => i!["status"]!.GetValue<string>() == "processed" && i["qualityScore"] != null && i["urls"] != null);
+
+        var feed = await (await api.As(owner).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync(HttpStatusCode.OK);
+        var item = feed["items"]!.AsArray().Single();
+        item!["sessionId"]!.GetValue<string>().ShouldBe(session["id"]!.GetValue<string>());
+        item["patientName"]!.GetValue<string>().ShouldBe("Pat Feedwell");
+        item["images"]!.AsArray().ShouldAllBe(i => i!["thumbnailUrl"] != null);
+    }
+
+    [Fact]
+    public async Task Every_served_derivative_is_a_jpeg_without_any_metadata()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var app = await api.PatientAppAsync(owner);
+        var session = await api.SendScanAsync(app);
+
+        foreach (var image in session["images"]!.AsArray())
+        {
+            foreach (var size in new[] { "thumbnail", "display", "full" })
+            {
+                var url = image!["urls"]![size]!.GetValue<string>();
+                var response = await api.CreateClient().GetAsync(url);
+                response.StatusCode.ShouldBe(HttpStatusCode.OK);
+                response.Content.Headers.ContentType!.MediaType.ShouldBe("image/jpeg");
+                var bytes = await response.Content.ReadAsByteArrayAsync();
+                var directories = ImageMetadataReader.ReadMetadata(new MemoryStream(bytes));
+                directories.ShouldNotContain(d => d.Name.StartsWith("Exif", StringComparison.Ordinal) || d.Name.StartsWith("GPS", StringComparison.Ordinal), $"{size} of {image["imageType"]}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_same_photo_sent_for_two_views_asks_for_a_retake_of_those_views_and_the_retake_completes_the_scan()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var app = await api.PatientAppAsync(owner);
+        var same = ScanFlow.Photo(7);
+        var session = await api.SendScanAsync(app, view => view is "buccal_l" or "buccal_r" ? same : ScanFlow.Photo(20 + Array.IndexOf(ScanFlow.Views, view)));
+
+        session["status"]!.GetValue<string>().ShouldBe("needs_retake");
+        var retakes = session["images"]!.AsArray().Where(i => i!["retakeReasons"]!.AsArray().Count > 0).ToList();
+        retakes.Select(i => i!["imageType"]!.GetValue<string>()).Order().ShouldBe(["buccal_l", "buccal_r"]);
+        retakes.ShouldAllBe(i => i!["retakeReasons"]!.AsArray().Any(r => r!.GetValue<string>() == "duplicate_view"));
+        (await (await api.As(owner).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync(HttpStatusCode.OK))["items"]!.AsArray().ShouldBeEmpty();
+
+        var id = session["id"]!.GetValue<string>();
+        (await api.UploadAsync(app, id, "buccal_l", ScanFlow.Photo(41))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await api.UploadAsync(app, id, "buccal_r", ScanFlow.Photo(42))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await api.SubmitAsync(app, id);
+        var retaken = await api.WaitForProcessedAsync(app.AccessToken, id);
+        retaken["status"]!.GetValue<string>().ShouldBe("ready");
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_an_image_is_refused_with_a_reason_the_patient_sees()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var app = await api.PatientAppAsync(owner);
+        var zip = "PK\u0003\u0004 definitely a zip renamed to .jpg"u8.ToArray();
+        var session = await api.SendScanAsync(app, view => view == "frontal" ? zip : ScanFlow.Photo(60 + Array.IndexOf(ScanFlow.Views, view)));
+
+        session["status"]!.GetValue<string>().ShouldBe("needs_retake");
+        var frontal = session["images"]!.AsArray().Single(i => i!["imageType"]!.GetValue<string>() == "frontal")!;
+        frontal["status"]!.GetValue<string>().ShouldBe("rejected");
+        frontal["retakeReasons"]!.AsArray().Select(r => r!.GetValue<string>()).ShouldBe(["not_an_image"]);
+        frontal["urls"].ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_retries_with_one_idempotency_key_make_one_session()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var app = await api.PatientAppAsync(owner);
+        var key = Guid.NewGuid().ToString();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => api.CreateSessionAsync(app, key)));
+
+        responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Created);
+        var ids = await Task.WhenAll(responses.Select(async r => (await r.ReadJsonAsync())["id"]!.GetValue<string>()));
+        ids.Distinct().Count().ShouldBe(1);
+        var timeline = await (await api.As(owner).GetAsync($"/api/v1/patients/{app.PatientId}/sessions")).ShouldBeAsync(HttpStatusCode.OK);
+        timeline["items"]!.AsArray().Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Reusing_an_idempotency_key_for_a_different_scan_is_refused()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var app = await api.PatientAppAsync(owner);
+        var key = Guid.NewGuid().ToString();
+        await (await api.CreateSessionAsync(app, key, alignerNumber: 3)).ShouldBeAsync(HttpStatusCode.Created);
+        await (await api.CreateSessionAsync(app, key, alignerNumber: 4)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
+    }
+
+    [Fact]
+    public async Task A_session_needs_its_key_and_all_five_views()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var app = await api.PatientAppAsync(owner);
+        await (await api.CreateSessionAsync(app, "", 3)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
+        await (await api.CreateSessionAsync(app, "k-" + Guid.NewGuid(), 3, ["frontal", "frontal", "buccal_l", "buccal_r", "occlusal_u"]))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
+    }
+
+    [Fact]
+    public async Task Submitting_before_every_photo_arrived_names_the_missing_views()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var app = await api.PatientAppAsync(owner);
+        var session = await (await api.CreateSessionAsync(app, Guid.NewGuid().ToString())).ShouldBeAsync(HttpStatusCode.Created);
+        var id = session["id"]!.GetValue<string>();
+        (await api.UploadAsync(app, id, "frontal", ScanFlow.Photo(1))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var problem = await (await api.As(app.AccessToken).PostAsync($"/api/v1/scans/sessions/{id}/submit", null))
+            .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "photos-missing");
+        problem["errors"]!["views"]!.AsArray().Select(v => v!.GetValue<string>()).Order().ShouldBe(["buccal_l", "buccal_r", "occlusal_l", "occlusal_u"]);
+    }
+
+    [Theory]
+    [InlineData("image/gif", 1000)]
+    [InlineData("application/zip", 1000)]
+    [InlineData("image/jpeg", 26 * 1024 * 1024)]
+    [InlineData("image/jpeg", 0)]
+    public async Task Upload_urls_are_only_for_jpeg_or_png_photos_up_to_25_mb(string contentType, long length)
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var app = await api.PatientAppAsync(owner);
+        var session = await (await api.CreateSessionAsync(app, Guid.NewGuid().ToString())).ShouldBeAsync(HttpStatusCode.Created);
+        await (await api.As(app.AccessToken).PostAsJsonAsync("/api/v1/scans/upload-url",
+            new { sessionId = session["id"]!.GetValue<string>(), imageType = "frontal", contentType, contentLength = length }))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
+    }
+
+    [Fact]
+    public async Task Another_patients_or_another_practices_sessions_answer_404()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var alice = await api.PatientAppAsync(owner, "Alice");
+        var bob = await api.PatientAppAsync(owner, "Bob");
+        var otherOwner = await api.RegisterPracticeAsync();
+        var session = await (await api.CreateSessionAsync(alice, Guid.NewGuid().ToString())).ShouldBeAsync(HttpStatusCode.Created);
+        var id = session["id"]!.GetValue<string>();
+
+        await (await api.As(bob.AccessToken).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await api.As(bob.AccessToken).PostAsync($"/api/v1/scans/sessions/{id}/submit", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await api.As(bob.AccessToken).PostAsJsonAsync("/api/v1/scans/upload-url",
+            new { sessionId = id, imageType = "frontal", contentType = "image/jpeg", contentLength = 1000 })).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await api.As(otherOwner).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await api.As(otherOwner).GetAsync($"/api/v1/patients/{alice.PatientId}/sessions")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        (await (await api.As(owner).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldBeAsync(HttpStatusCode.OK))["patientId"]!
+            .GetValue<string>().ShouldBe(alice.PatientId.ToString());
+    }
+}
