@@ -287,6 +287,7 @@ write_env() {
       "$(dq "$HOST:$REDIS_PORT,password=$(read_secret redis),abortConnect=false")"
     printf 'export OrthoScan__Secrets__MasterKey="%s"\n' "$(dq "$(read_secret master-key)")"
     printf 'export OrthoScan__Auth__SigningKeyPath="%s"\n' "$(dq "$SECRETS/jwt-signing.pem")"
+    printf 'export OrthoScan__Storage__LocalRoot="%s"\n' "$(dq "$LOCAL/blobs")"
   } >"$tmp"
   mv "$tmp" "$ENV_FILE"
 }

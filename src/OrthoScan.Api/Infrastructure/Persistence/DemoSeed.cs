@@ -29,6 +29,9 @@ public static class DemoSeed
             await SeedAsync(db, tenant, hasher);
             logger.LogInformation("Seeded the demo practice");
         }
+        var owner = await db.UserAccounts.AsNoTracking().SingleAsync(u => u.Email == OwnerEmail);
+        var practiceId = (await Features.Auth.Memberships.FindActiveAsync(db, tenant, owner.Id, CancellationToken.None))!.PracticeId;
+        await DemoScans.SeedAsync(services, practiceId, CancellationToken.None);
 
         Console.WriteLine($"""
 

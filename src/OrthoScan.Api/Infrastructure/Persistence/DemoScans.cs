@@ -1,0 +1,64 @@
+using OrthoScan.Api.Features.Scans;
+using OrthoScan.Api.Infrastructure.Imaging;
+using OrthoScan.Api.Infrastructure.Storage;
+
+namespace OrthoScan.Api.Infrastructure.Persistence;
+
+/// <summary>
+/// Scan sessions for the demo practice so the review feed is not empty: synthetic photos go through the same
+/// processing the worker runs (derivatives, quality, duplicates), only inline.
+/// </summary>
+public static class DemoScans
+{
+    private const int Sessions = 8;
+
+    public static async Task SeedAsync(IServiceProvider services, Guid practiceId, CancellationToken ct)
+    {
+        var patients = await WithScopeAsync(services, practiceId, async (db, _) =>
+        {
+            if (await db.ScanSessions.AnyAsync(ct)) return [];
+            return await db.Patients.AsNoTracking().Where(p => p.Status == PatientStatus.Active)
+                .OrderBy(p => p.LastName).Take(Sessions).ToListAsync(ct);
+        });
+
+        var now = DateTime.UtcNow;
+        for (var i = 0; i < patients.Count; i++)
+        {
+            var patient = patients[i];
+            var sessionId = await WithScopeAsync(services, practiceId, async (db, scope) =>
+            {
+                var store = scope.GetRequiredService<IBlobStore>();
+                var session = new ScanSession
+                {
+                    PracticeId = practiceId, PatientId = patient.Id, AlignerNumber = patient.CurrentStage,
+                    IdempotencyKey = "demo-seed", RequestHash = [], ImageCount = ScanViews.AllViews.Length,
+                    Status = ScanSessionStatus.Processing, CreatedAt = now.AddHours(-30 + i * 3), SubmittedAt = now.AddHours(-30 + i * 3),
+                };
+                db.ScanSessions.Add(session);
+                foreach (var (view, v) in ScanViews.AllViews.Select((view, v) => (view, v)))
+                {
+                    var key = $"practices/{practiceId}/patients/{patient.Id}/sessions/{session.Id}/demo-{v}.upload";
+                    await using (var photo = new MemoryStream(SyntheticPhotos.TeethJpeg(1600, 1200, seed: 1000 + i * 10 + v)))
+                        await store.PutAsync(key, photo, "image/jpeg", ct);
+                    db.ScanImages.Add(new ScanImage
+                    {
+                        PracticeId = practiceId, SessionId = session.Id, ImageType = view, Status = ScanImageStatus.Uploaded,
+                        UploadKey = key, UploadContentType = "image/jpeg", CreatedAt = session.CreatedAt,
+                    });
+                }
+                await db.SaveChangesAsync(ct);
+                return session.Id;
+            });
+
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ProcessSession.Processor>().RunAsync(new ProcessSession.Payload(practiceId, sessionId), ct);
+        }
+    }
+
+    private static async Task<T> WithScopeAsync<T>(IServiceProvider services, Guid practiceId, Func<AppDbContext, IServiceProvider, Task<T>> work)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<TenantScope>().EnterPracticeAsWorkerAsync(practiceId, CancellationToken.None);
+        return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>(), scope.ServiceProvider);
+    }
+}
