@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using MetadataExtractor;
+using Microsoft.Extensions.DependencyInjection;
+using OrthoScan.Api.Features.Scans;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -171,5 +173,26 @@ public sealed class ScanPipelineTests(ApiFactory api)
         await (await api.As(otherOwner).GetAsync($"/api/v1/patients/{alice.PatientId}/sessions")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         (await (await api.As(owner).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldBeAsync(HttpStatusCode.OK))["patientId"]!
             .GetValue<string>().ShouldBe(alice.PatientId.ToString());
+    }
+
+    [Fact]
+    public async Task A_processing_job_delivered_again_after_success_changes_nothing()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var app = await api.PatientAppAsync(owner);
+        var session = await api.SendScanAsync(app);
+        var id = Guid.Parse(session["id"]!.GetValue<string>());
+
+        // At-least-once delivery: the worker may run a job again after it succeeded (e.g. it died before marking it done).
+        using (var scope = api.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<ProcessSession.Processor>().RunAsync(new ProcessSession.Payload(owner.PracticeId, id), default);
+
+        var after = await (await api.As(owner).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldBeAsync(HttpStatusCode.OK);
+        after["status"]!.GetValue<string>().ShouldBe("ready");
+        after["processedAt"]!.GetValue<string>().ShouldBe(session["processedAt"]!.GetValue<string>());
+        var audit = await (await api.As(owner).GetAsync($"/api/v1/audit?resourceId={id}")).ShouldBeAsync(HttpStatusCode.OK);
+        audit["items"]!.AsArray().Count(e => e!["action"]!.GetValue<string>() == "Scans.ProcessSession").ShouldBe(1);
+        var feed = await (await api.As(owner).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync(HttpStatusCode.OK);
+        feed["items"]!.AsArray().Count.ShouldBe(1);
     }
 }
