@@ -1,7 +1,7 @@
 using OrthoScan.Api.Infrastructure.Http;
 using OrthoScan.Api.Infrastructure.Persistence;
 
-var command = args.FirstOrDefault() is "migrate" or "seed" ? args[0] : null;
+var command = args.FirstOrDefault() is "migrate" or "seed" or "demo-patient-code" ? args[0] : null;
 var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
 var role = HostRoles.From(builder.Configuration); // --role api|worker|all, default all
 builder.AddOrthoScan(role);
@@ -14,6 +14,9 @@ switch (command)
         return;
     case "seed":
         await DemoSeed.RunAsync(app.Services);
+        return;
+    case "demo-patient-code":
+        Console.WriteLine(await DemoSeed.IssuePatientCodeAsync(app.Services));
         return;
 }
 

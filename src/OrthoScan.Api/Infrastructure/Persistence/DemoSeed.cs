@@ -44,6 +44,22 @@ public static class DemoSeed
             """);
     }
 
+    /// <summary>A fresh app activation code for a demo patient, for scripts that act as the patient app locally.</summary>
+    public static async Task<string> IssuePatientCodeAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var tenant = scope.ServiceProvider.GetRequiredService<TenantScope>();
+        var owner = await db.UserAccounts.AsNoTracking().SingleOrDefaultAsync(u => u.Email == OwnerEmail)
+                    ?? throw new InvalidOperationException("Run `make seed` first: there is no demo practice.");
+        var practiceId = (await Features.Auth.Memberships.FindActiveAsync(db, tenant, owner.Id, CancellationToken.None))!.PracticeId;
+        await tenant.EnterPracticeAsWorkerAsync(practiceId, CancellationToken.None);
+        var patient = await db.Patients.AsNoTracking().Where(p => p.Status != PatientStatus.Archived)
+            .OrderBy(p => p.LastName).ThenBy(p => p.FirstName).FirstAsync();
+        var code = await scope.ServiceProvider.GetRequiredService<InvitationCodes>().IssueAsync(OneTimeCodePurpose.PatientInvitation, patient.Id, CancellationToken.None);
+        return code.Code;
+    }
+
     private static async Task SeedAsync(AppDbContext db, TenantScope tenant, PasswordHasher hasher)
     {
         var now = DateTime.UtcNow;
