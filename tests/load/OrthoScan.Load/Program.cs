@@ -15,7 +15,9 @@ namespace OrthoScan.Load;
 /// Drives a running API over HTTP through its public endpoints only, as a practice and a patient app would, one
 /// session at a time; and, side by side in the same run, measures the baseline: ImageProcessor.Process on the same
 /// five JPEGs, sequentially, in this process (what the worker must at least spend on a session).
-/// Usage: OrthoScan.Load [--base-url http://127.0.0.1:5080] [--sessions 20] [--poll-ms 50] [--timeout-s 120]
+/// Usage: OrthoScan.Load [--base-url http://127.0.0.1:5080] [--sessions 20] [--warmup 1] [--poll-ms 50] [--timeout-s 120]
+/// The warm-up sessions go through the same steps but are reported apart (the first job pays JIT and libvips start-up
+/// in the worker), and are not counted in the statistics.
 /// </summary>
 public static class Program
 {
@@ -37,7 +39,7 @@ public static class Program
             return 2;
         }
 
-        Console.WriteLine($"target {options.BaseUrl}, {options.Sessions} sessions of {Views.Length} x {Width}x{Height} JPEG, poll every {options.PollMs} ms");
+        Console.WriteLine($"target {options.BaseUrl}, {options.Warmup} warm-up + {options.Sessions} sessions of {Views.Length} x {Width}x{Height} JPEG, poll every {options.PollMs} ms");
         var generate = Stopwatch.StartNew();
         var photos = Views.Select((_, i) =>
         {
@@ -63,8 +65,9 @@ public static class Program
         var latencies = new List<double>();
         var serverSide = new List<double>();
         var failures = new List<string>();
-        for (var n = 1; n <= options.Sessions; n++)
+        for (var n = 1 - options.Warmup; n <= options.Sessions; n++)
         {
+            var warmup = n < 1;
             await patient.RefreshIfOldAsync(api);
             var session = await api.SendAsJsonAsync(HttpMethod.Post, "/api/v1/scans/sessions", patient.AccessToken,
                 new { alignerNumber = 1 + (n % 20), views = Views }, HttpStatusCode.Created, ("Idempotency-Key", Guid.NewGuid().ToString()));
@@ -84,6 +87,11 @@ public static class Program
             var elapsed = clock.Elapsed.TotalMilliseconds;
             var status = state["status"]!.GetValue<string>();
             var server = ServerMilliseconds(state);
+            if (warmup && status == "ready")
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm-up session: ready, submit->ready {elapsed:0} ms (not counted)"));
+                continue;
+            }
             if (status == "ready")
             {
                 latencies.Add(elapsed);
@@ -151,12 +159,12 @@ public static class Program
             $"{what}: n={samples.Count} min {samples.Min():0} ms, median {Percentile(samples, 50):0} ms, p95 {Percentile(samples, 95):0} ms, max {samples.Max():0} ms"));
     }
 
-    private sealed record Options(Uri BaseUrl, int Sessions, int PollMs, int TimeoutSeconds)
+    private sealed record Options(Uri BaseUrl, int Sessions, int Warmup, int PollMs, int TimeoutSeconds)
     {
         public static Options Parse(string[] args)
         {
             var baseUrl = new Uri("http://127.0.0.1:5080");
-            int sessions = 20, pollMs = 50, timeout = 120;
+            int sessions = 20, warmup = 1, pollMs = 50, timeout = 120;
             for (var i = 0; i < args.Length; i++)
             {
                 var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
@@ -164,6 +172,7 @@ public static class Program
                 {
                     case "--base-url": baseUrl = new Uri(value.TrimEnd('/') + "/"); break;
                     case "--sessions": sessions = int.Parse(value, CultureInfo.InvariantCulture); break;
+                    case "--warmup": warmup = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "--poll-ms": pollMs = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "--timeout-s": timeout = int.Parse(value, CultureInfo.InvariantCulture); break;
                     default: throw new ArgumentException($"unknown argument {args[i]}");
@@ -171,10 +180,11 @@ public static class Program
                 i++;
             }
             if (sessions is < 1 or > MaxSessions) throw new ArgumentException($"--sessions must be 1..{MaxSessions}");
+            if (warmup is < 0 or > 5) throw new ArgumentException("--warmup must be 0..5");
             if (pollMs is < 10 or > 5000) throw new ArgumentException("--poll-ms must be 10..5000");
             if (timeout is < 5 or > 600) throw new ArgumentException("--timeout-s must be 5..600");
             Loopback.Require(baseUrl);
-            return new Options(baseUrl, sessions, pollMs, timeout);
+            return new Options(baseUrl, sessions, warmup, pollMs, timeout);
         }
     }
 }
