@@ -195,4 +195,26 @@ public sealed class ScanPipelineTests(ApiFactory api)
         var feed = await (await api.As(owner).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync(HttpStatusCode.OK);
         feed["items"]!.AsArray().Count.ShouldBe(1);
     }
+
+    [Fact]
+    public async Task A_scan_whose_processing_finally_fails_asks_the_patient_again_instead_of_hanging()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var app = await api.PatientAppAsync(owner);
+        var session = await (await api.CreateSessionAsync(app, Guid.NewGuid().ToString())).ShouldBeAsync(HttpStatusCode.Created);
+        var id = Guid.Parse(session["id"]!.GetValue<string>());
+        // As if submitted and its job failed every attempt (no job is queued here, so no worker interferes).
+        await using (var ownerDb = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId))
+        {
+            await ownerDb.ExecuteAsync("UPDATE scan_sessions SET status = 'processing', submitted_at = now() WHERE id = @id", ("id", id));
+            await ownerDb.ExecuteAsync("UPDATE scan_images SET status = 'uploaded' WHERE session_id = @id", ("id", id));
+        }
+
+        using (var scope = api.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<ProcessSession.Processor>().GiveUpAsync(new ProcessSession.Payload(owner.PracticeId, id), default);
+
+        var after = await (await api.As(app.AccessToken).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldBeAsync(HttpStatusCode.OK);
+        after["status"]!.GetValue<string>().ShouldBe("needs_retake");
+        after["images"]!.AsArray().ShouldAllBe(i => i!["retakeReasons"]!.AsArray().Single()!.GetValue<string>() == "processing_failed");
+    }
 }

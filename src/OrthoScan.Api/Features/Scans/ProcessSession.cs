@@ -19,12 +19,25 @@ public static class ProcessSession
 
     public sealed record Payload(Guid PracticeId, Guid SessionId);
 
-    public sealed class Handler(Processor processor) : IJobHandler
+    public sealed class Handler(Processor processor, IServiceScopeFactory scopes) : IJobHandler
     {
         public string Kind => ProcessSession.Kind;
 
-        public Task HandleAsync(JsonElement payload, JobContext context, CancellationToken cancellationToken) =>
-            processor.RunAsync(payload.Read<Payload>(), cancellationToken);
+        public async Task HandleAsync(JsonElement payload, JobContext context, CancellationToken cancellationToken)
+        {
+            var work = payload.Read<Payload>();
+            try
+            {
+                await processor.RunAsync(work, cancellationToken);
+            }
+            catch (Exception) when (context.IsLastAttempt)
+            {
+                // The job is about to be dead-lettered: never leave the patient's scan stuck in processing.
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<Processor>().GiveUpAsync(work, CancellationToken.None);
+                throw;
+            }
+        }
     }
 
     public sealed class Processor(
@@ -54,6 +67,20 @@ public static class ProcessSession
 
             // Only once the derivatives are recorded: a crash before this point leaves the upload for the retry.
             foreach (var image in uploaded.Where(i => i.UploadKey is not null)) await store.DeleteAsync(image.UploadKey!, ct);
+        }
+
+        /// <summary>After the last failed attempt: the views still waiting are asked for again.</summary>
+        public async Task GiveUpAsync(Payload payload, CancellationToken ct)
+        {
+            await tenant.EnterPracticeAsWorkerAsync(payload.PracticeId, ct);
+            var session = await db.ScanSessions.SingleOrDefaultAsync(s => s.Id == payload.SessionId, ct);
+            if (session is not { Status: ScanSessionStatus.Processing }) return;
+            foreach (var image in await db.ScanImages.Where(i => i.SessionId == session.Id && i.Status == ScanImageStatus.Uploaded).ToListAsync(ct))
+                Reject(image, "processing_failed");
+            session.Status = ScanSessionStatus.NeedsRetake;
+            session.ProcessedAt = clock.UtcNow();
+            await db.SaveChangesAsync(ct);
+            logger.LogError("Gave up processing session {SessionId}; the patient is asked to send the photos again", session.Id);
         }
 
         private async Task ProcessImageAsync(ScanSession session, ScanImage image, CancellationToken ct)
@@ -93,13 +120,18 @@ public static class ProcessSession
             image.Status = ScanImageStatus.Processed;
         }
 
+        /// <summary>Reads at most one byte past the limit: with S3 only the signed length bounded what was stored.</summary>
         private async Task<byte[]?> ReadUploadAsync(ScanImage image, CancellationToken ct)
         {
             if (image.UploadKey is null) return null;
             await using var stream = await store.OpenReadAsync(image.UploadKey, ct);
             if (stream is null) return null;
+            var limit = images.Limits.MaxBytes + 1;
             using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, ct);
+            var chunk = new byte[81920];
+            int read;
+            while (buffer.Length < limit && (read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit - buffer.Length)), ct)) > 0)
+                buffer.Write(chunk, 0, read);
             return buffer.ToArray();
         }
 

@@ -27,6 +27,8 @@ public sealed class ImageProcessor
 
     private readonly ImageLimits limits;
 
+    public ImageLimits Limits => limits;
+
     static ImageProcessor() => VipsRuntime.EnsureConfigured();
 
     public ImageProcessor(ImageLimits limits)
