@@ -14,7 +14,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help services stop status build tools dashboard api-types migrate seed run test
+.PHONY: help services stop status build tools dashboard api-types migrate seed run test demo-scan
 
 help: ## List targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ tools: ## Restore local dotnet tools (dotnet-ef)
 
 api-types: ## Refresh the OpenAPI snapshot and the dashboard's generated API types
 	@bash scripts/api-types.sh
+
+demo-scan: ## With `make run` serving: send a scan as a demo patient and wait until it is processed
+	@bash scripts/send-demo-scan.sh
 
 dashboard: ## Build the dashboard (Next.js static export) into the API's wwwroot
 	@bash scripts/dashboard.sh build

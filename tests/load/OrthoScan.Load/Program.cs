@@ -16,6 +16,7 @@ namespace OrthoScan.Load;
 /// session at a time; and, side by side in the same run, measures the baseline: ImageProcessor.Process on the same
 /// five JPEGs, sequentially, in this process (what the worker must at least spend on a session).
 /// Usage: OrthoScan.Load [--base-url http://127.0.0.1:5080] [--sessions 20] [--warmup 1] [--poll-ms 50] [--timeout-s 120]
+///        [--activation-code CODE]   act as an existing patient (e.g. a demo patient) instead of registering a practice
 /// The warm-up sessions go through the same steps but are reported apart (the first job pays JIT and libvips start-up
 /// in the worker), and are not counted in the statistics.
 /// </summary>
@@ -58,9 +59,17 @@ public static class Program
             Timeout = TimeSpan.FromSeconds(60),
         };
         var api = new Api(http, options.BaseUrl);
-        var owner = await api.RegisterPracticeAsync();
-        var patient = await api.PatientAppAsync(owner);
-        Console.WriteLine("practice registered, patient app activated");
+        PatientApp patient;
+        if (options.ActivationCode is { } code)
+        {
+            patient = await api.ActivateAsync(code);
+            Console.WriteLine("patient app activated with the given code");
+        }
+        else
+        {
+            patient = await api.PatientAppAsync(await api.RegisterPracticeAsync());
+            Console.WriteLine("practice registered, patient app activated");
+        }
 
         var latencies = new List<double>();
         var serverSide = new List<double>();
@@ -159,12 +168,13 @@ public static class Program
             $"{what}: n={samples.Count} min {samples.Min():0} ms, median {Percentile(samples, 50):0} ms, p95 {Percentile(samples, 95):0} ms, max {samples.Max():0} ms"));
     }
 
-    private sealed record Options(Uri BaseUrl, int Sessions, int Warmup, int PollMs, int TimeoutSeconds)
+    private sealed record Options(Uri BaseUrl, int Sessions, int Warmup, int PollMs, int TimeoutSeconds, string? ActivationCode)
     {
         public static Options Parse(string[] args)
         {
             var baseUrl = new Uri("http://127.0.0.1:5080");
             int sessions = 20, warmup = 1, pollMs = 50, timeout = 120;
+            string? activationCode = null;
             for (var i = 0; i < args.Length; i++)
             {
                 var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
@@ -175,6 +185,7 @@ public static class Program
                     case "--warmup": warmup = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "--poll-ms": pollMs = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "--timeout-s": timeout = int.Parse(value, CultureInfo.InvariantCulture); break;
+                    case "--activation-code": activationCode = value; break;
                     default: throw new ArgumentException($"unknown argument {args[i]}");
                 }
                 i++;
@@ -184,7 +195,7 @@ public static class Program
             if (pollMs is < 10 or > 5000) throw new ArgumentException("--poll-ms must be 10..5000");
             if (timeout is < 5 or > 600) throw new ArgumentException("--timeout-s must be 5..600");
             Loopback.Require(baseUrl);
-            return new Options(baseUrl, sessions, warmup, pollMs, timeout);
+            return new Options(baseUrl, sessions, warmup, pollMs, timeout, activationCode);
         }
     }
 }
@@ -258,9 +269,13 @@ internal sealed class Api(HttpClient http, Uri baseUrl)
         }, HttpStatusCode.Created);
         var id = patient["id"]!.GetValue<string>();
         var invitation = await SendAsJsonAsync(HttpMethod.Post, $"/api/v1/patients/{id}/invite", owner.AccessToken, null, HttpStatusCode.OK);
+        return await ActivateAsync(invitation["code"]!.GetValue<string>());
+    }
+
+    public async Task<PatientApp> ActivateAsync(string code)
+    {
         var deviceId = "load-harness-" + Guid.NewGuid().ToString("N");
-        var activated = await SendAsJsonAsync(HttpMethod.Post, "/api/v1/auth/patient/activate", null,
-            new { code = invitation["code"]!.GetValue<string>(), deviceId }, HttpStatusCode.OK);
+        var activated = await SendAsJsonAsync(HttpMethod.Post, "/api/v1/auth/patient/activate", null, new { code, deviceId }, HttpStatusCode.OK);
         return new PatientApp(activated["accessToken"]!.GetValue<string>(), activated["refreshToken"]!.GetValue<string>(), deviceId);
     }
 
