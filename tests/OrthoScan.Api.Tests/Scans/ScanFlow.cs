@@ -71,7 +71,8 @@ public static class ScanFlow
         for (var i = 0; i < Views.Length; i++)
         {
             var bytes = photoFor?.Invoke(Views[i]) ?? Photo(100 + i + (int)(app.PatientId.GetHashCode() % 1000));
-            (await api.UploadAsync(app, sessionId, Views[i], bytes)).StatusCode.ShouldBe(HttpStatusCode.OK);
+            var contentType = bytes.AsSpan().StartsWith("\x89PNG"u8) ? "image/png" : "image/jpeg";
+            (await api.UploadAsync(app, sessionId, Views[i], bytes, contentType)).StatusCode.ShouldBe(HttpStatusCode.OK);
         }
         await api.SubmitAsync(app, sessionId);
         return await api.WaitForProcessedAsync(app.AccessToken, sessionId);

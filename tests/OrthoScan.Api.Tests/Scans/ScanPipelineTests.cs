@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using MetadataExtractor;
 using Microsoft.Extensions.DependencyInjection;
 using OrthoScan.Api.Features.Scans;
+using OrthoScan.Api.Tests.Imaging;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -32,11 +33,18 @@ public sealed class ScanPipelineTests(ApiFactory api)
     }
 
     [Fact]
-    public async Task Every_served_derivative_is_a_jpeg_without_any_metadata()
+    public async Task Photos_sent_with_gps_in_their_exif_are_served_as_jpegs_without_any_metadata()
     {
         var owner = await api.RegisterPracticeAsync();
         var app = await api.PatientAppAsync(owner);
-        var session = await api.SendScanAsync(app);
+        var withGps = new ExifWriter(Gps: true);
+        var session = await api.SendScanAsync(app, view => view == "occlusal_l"
+            ? CraftedFiles.PngWithExif(TestImages.Png(TestImages.Teeth(1600, 1200, 90)), withGps.Tiff())
+            : withGps.Into(ScanFlow.Photo(80 + Array.IndexOf(ScanFlow.Views, view))));
+
+        session["status"]!.GetValue<string>().ShouldBe("ready");
+        session["images"]!.AsArray().Where(i => i!["imageType"]!.GetValue<string>() != "occlusal_l")
+            .ShouldAllBe(i => i!["capturedAt"] != null, "the capture time is kept from the EXIF");
 
         foreach (var image in session["images"]!.AsArray())
         {
