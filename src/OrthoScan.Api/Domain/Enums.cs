@@ -22,6 +22,6 @@ public enum ScanImageStatus { AwaitingUpload, Uploaded, Processed, Rejected }
 
 public enum ImageType { Frontal, BuccalL, BuccalR, OcclusalU, OcclusalL }
 
-public enum ActionTaken { ApproveProgression, HoldAligner, NeedsRetake, ScheduleAppointment, MessagePatient, NoAction }
+public enum ReviewAction { ApproveProgression, HoldAligner, Message, ScheduleAppointment }
 
 public enum SenderType { Doctor, Patient, System }

@@ -17,4 +17,6 @@ public sealed class PracticeSettings
 {
     public string Timezone { get; set; } = "UTC";
     public bool ShareDeidentifiedData { get; set; }
+    /// <summary>The practice's own detail tags (snake_case codes), offered beside the core taxonomy.</summary>
+    public List<string> CustomDetailTags { get; set; } = [];
 }

@@ -12,6 +12,8 @@ public sealed class ScanSession : ITenantOwned
     public ScanSessionStatus Status { get; set; } = ScanSessionStatus.Pending;
     public DateTime? SubmittedAt { get; set; }
     public DateTime? ProcessedAt { get; set; }
+    /// <summary>The outcome in the patient's language, shown in the app (and sent once messaging exists).</summary>
+    public string? PatientFeedback { get; set; }
     public int ImageCount { get; set; }
     public Guid? ReviewedBy { get; set; }
     public DateTime? ReviewedAt { get; set; }
@@ -45,21 +47,36 @@ public sealed class ScanImage : ITenantOwned
     public DateTime? ProcessedAt { get; set; }
 }
 
+/// <summary>
+/// One doctor's review of one scan. A second doctor's review of the same scan is a second row, never an overwrite:
+/// the pairs feed inter-doctor agreement statistics and the training data.
+/// </summary>
 public sealed class TagSet : ITenantOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid PracticeId { get; set; }
     public Guid SessionId { get; set; }
     public Guid TaggedBy { get; set; }
+    public required string TaxonomyVersion { get; set; }
+    public DateTime ReviewOpenedAt { get; set; }
     public DateTime TaggedAt { get; set; }
     public short OverallTracking { get; set; }
+    /// <summary>Null when not applicable (e.g. no aligner in the photos).</summary>
     public short? AlignerFit { get; set; }
     public short OralHygiene { get; set; }
-    public List<string> DetailTags { get; set; } = [];
-    public ActionTaken ActionTaken { get; set; } = ActionTaken.NoAction;
+    public List<DetailTag> DetailTags { get; set; } = [];
+    public ReviewAction ActionTaken { get; set; }
+    public int? HoldDays { get; set; }
     public string? Notes { get; set; }
     public bool AiSuggested { get; set; }
     public bool AiOverridden { get; set; }
+}
+
+/// <summary>A detail finding, optionally located by FDI tooth number ("21") or region ("lower_anterior").</summary>
+public sealed class DetailTag
+{
+    public required string Code { get; set; }
+    public string? Location { get; set; }
 }
 
 public sealed class MessageThread : ITenantOwned

@@ -70,7 +70,7 @@ public static class ScanFlow
         var sessionId = session["id"]!.GetValue<string>();
         for (var i = 0; i < Views.Length; i++)
         {
-            var bytes = photoFor?.Invoke(Views[i]) ?? Photo(100 + i + (int)(app.PatientId.GetHashCode() % 1000));
+            var bytes = photoFor?.Invoke(Views[i]) ?? Photo(100 + i);
             var contentType = bytes.AsSpan().StartsWith("\x89PNG"u8) ? "image/png" : "image/jpeg";
             (await api.UploadAsync(app, sessionId, Views[i], bytes, contentType)).StatusCode.ShouldBe(HttpStatusCode.OK);
         }

@@ -11,6 +11,7 @@ public sealed record SessionResponse(
     DateTime CreatedAt,
     DateTime? SubmittedAt,
     DateTime? ProcessedAt,
+    string? PatientFeedback,
     IReadOnlyList<ImageResponse> Images);
 
 public sealed record ImageResponse(
@@ -35,7 +36,7 @@ public static class ScanViews
 
     public static SessionResponse ToResponse(ScanSession session, IEnumerable<ScanImage> images, IBlobStore store, DateTime now) => new(
         session.Id, session.PatientId, session.AlignerNumber, session.Status, session.CreatedAt, session.SubmittedAt, session.ProcessedAt,
-        images.OrderBy(i => i.ImageType).Select(i => ToResponse(i, store, now)).ToList());
+        session.PatientFeedback, images.OrderBy(i => i.ImageType).Select(i => ToResponse(i, store, now)).ToList());
 
     public static ImageResponse ToResponse(ScanImage image, IBlobStore store, DateTime now) => new(
         image.Id, image.ImageType, image.Status, image.QualityScore, image.QualityIssues, image.RetakeReasons, image.Width, image.Height,

@@ -111,6 +111,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
         model.Entity<TagSet>(e =>
         {
             e.Property(t => t.Notes).HasMaxLength(4000);
+            e.Property(t => t.TaxonomyVersion).HasMaxLength(20);
+            e.OwnsMany(t => t.DetailTags, d => d.ToJson());
+            e.HasIndex(t => new { t.SessionId, t.TaggedBy }).IsUnique();
             e.HasOne<ScanSession>().WithMany().HasForeignKey(t => t.SessionId);
             e.HasOne<PracticeMember>().WithMany().HasForeignKey(t => t.TaggedBy);
             TenantOwned(e);

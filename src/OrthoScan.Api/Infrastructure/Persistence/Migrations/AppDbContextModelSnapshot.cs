@@ -656,6 +656,10 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("image_count");
 
+                    b.Property<string>("PatientFeedback")
+                        .HasColumnType("text")
+                        .HasColumnName("patient_feedback");
+
                     b.Property<Guid>("PatientId")
                         .HasColumnType("uuid")
                         .HasColumnName("patient_id");
@@ -735,10 +739,9 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("smallint")
                         .HasColumnName("aligner_fit");
 
-                    b.PrimitiveCollection<List<string>>("DetailTags")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("detail_tags");
+                    b.Property<int?>("HoldDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("hold_days");
 
                     b.Property<string>("Notes")
                         .HasMaxLength(4000)
@@ -757,6 +760,10 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("practice_id");
 
+                    b.Property<DateTime>("ReviewOpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("review_opened_at");
+
                     b.Property<Guid>("SessionId")
                         .HasColumnType("uuid")
                         .HasColumnName("session_id");
@@ -769,17 +776,24 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("tagged_by");
 
+                    b.Property<string>("TaxonomyVersion")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("taxonomy_version");
+
                     b.HasKey("Id")
                         .HasName("pk_tag_sets");
 
                     b.HasIndex("PracticeId")
                         .HasDatabaseName("ix_tag_sets_practice_id");
 
-                    b.HasIndex("SessionId")
-                        .HasDatabaseName("ix_tag_sets_session_id");
-
                     b.HasIndex("TaggedBy")
                         .HasDatabaseName("ix_tag_sets_tagged_by");
+
+                    b.HasIndex("SessionId", "TaggedBy")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tag_sets_session_id_tagged_by");
 
                     b.ToTable("tag_sets", (string)null);
                 });
@@ -956,6 +970,9 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         {
                             b1.Property<Guid>("PracticeId");
 
+                            b1.PrimitiveCollection<string>("CustomDetailTags")
+                                .IsRequired();
+
                             b1.Property<bool>("ShareDeidentifiedData");
 
                             b1.Property<string>("Timezone")
@@ -1051,6 +1068,33 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_tag_sets_practice_members_tagged_by");
+
+                    b.OwnsMany("OrthoScan.Api.Domain.DetailTag", "DetailTags", b1 =>
+                        {
+                            b1.Property<Guid>("TagSetId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("Code")
+                                .IsRequired();
+
+                            b1.Property<string>("Location");
+
+                            b1.HasKey("TagSetId", "__synthesizedOrdinal");
+
+                            b1.ToTable("tag_sets");
+
+                            b1
+                                .ToJson("detail_tags")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("TagSetId")
+                                .HasConstraintName("fk_tag_sets_tag_sets_tag_set_id");
+                        });
+
+                    b.Navigation("DetailTags");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,27 @@
+namespace OrthoScan.Api.Features.Tagging;
+
+/// <summary>The tag vocabulary the review screen offers: scores, core detail tags, the practice's own, and locations.</summary>
+public static class GetTaxonomy
+{
+    [RequiresRole(Role.Owner, Role.Doctor, Role.Staff)]
+    public sealed record Query : IQuery<Response>;
+
+    public sealed record Response(string Version, IReadOnlyList<Taxonomy.Score> Scores, IReadOnlyList<string> DetailTags,
+        IReadOnlyList<string> CustomDetailTags, IReadOnlyList<string> Regions, string ToothNumbering);
+
+    public sealed class Handler(AppDbContext db) : IQueryHandler<Query, Response>
+    {
+        public async ValueTask<Response> Handle(Query query, CancellationToken ct)
+        {
+            var settings = await db.Practices.AsNoTracking().Select(p => p.Settings).SingleAsync(ct);
+            return new Response(Taxonomy.Version, Taxonomy.Scores, Taxonomy.CoreDetailTags, settings.CustomDetailTags, Taxonomy.Regions, "fdi");
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapGet($"{Routes.V1}/tags/taxonomy", async (ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new Query(), ct)))
+                .WithTags("Tagging").WithName("GetTaxonomy").RequireAuthorization().Produces<Response>();
+    }
+}
