@@ -4,6 +4,38 @@
  */
 
 export interface paths {
+    "/api/v1/tags/taxonomy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetTaxonomy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scans/sessions/{id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TagScanSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/scans/sessions": {
         parameters: {
             query?: never;
@@ -468,6 +500,14 @@ export interface components {
             status: components["schemas"]["PracticeStatus"];
             me: components["schemas"]["GetCurrentPracticeMember"];
         };
+        GetTaxonomyResponse: {
+            version: string;
+            scores: components["schemas"]["TaxonomyScore"][];
+            detailTags: string[];
+            customDetailTags: string[];
+            regions: string[];
+            toothNumbering: string;
+        };
         HttpValidationProblemDetails: {
             type?: null | string;
             title?: null | string;
@@ -637,6 +677,8 @@ export interface components {
             mfaRequired: components["schemas"]["MfaStep"];
             mfaToken: string;
         };
+        /** @enum {unknown} */
+        ReviewAction: "approve_progression" | "hold_aligner" | "message" | "schedule_appointment";
         ReviewFeedFeedImage: {
             imageType: components["schemas"]["ImageType"];
             /** Format: int32 */
@@ -684,10 +726,52 @@ export interface components {
             submittedAt: null | string;
             /** Format: date-time */
             processedAt: null | string;
+            patientFeedback: null | string;
             images: components["schemas"]["ImageResponse"][];
         };
         /** @enum {unknown} */
         SubscriptionTier: "trial" | "starter" | "professional" | "enterprise";
+        TagSessionBody: {
+            taxonomyVersion: null | string;
+            /** Format: int32 */
+            overallTracking: number;
+            /** Format: int32 */
+            alignerFit: null | number;
+            /** Format: int32 */
+            oralHygiene: number;
+            detailTags: null | components["schemas"]["TagSessionDetailTagInput"][];
+            action: components["schemas"]["ReviewAction"];
+            /** Format: int32 */
+            holdDays: null | number;
+            notes: null | string;
+            /** Format: date-time */
+            reviewOpenedAt: null | string;
+        };
+        TagSessionDetailTagInput: {
+            code: null | string;
+            location: null | string;
+        };
+        TagSessionResponse: {
+            /** Format: uuid */
+            tagSetId: string;
+            /** Format: uuid */
+            sessionId: string;
+            sessionStatus: components["schemas"]["ScanSessionStatus"];
+            /** Format: int32 */
+            patientCurrentStage: number;
+            patientFeedback: string;
+            /** Format: int32 */
+            reviewSeconds: number;
+        };
+        TaxonomyScore: {
+            attribute: string;
+            /** Format: int32 */
+            min: number;
+            /** Format: int32 */
+            max: number;
+            notApplicableAllowed: boolean;
+            description: string;
+        };
         /** @enum {unknown} */
         TreatmentType: "clear_aligners" | "retainers" | "other";
         UpdatePatientChanges: {
@@ -732,6 +816,79 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    GetTaxonomy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTaxonomyResponse"];
+                };
+            };
+        };
+    };
+    TagScanSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagSessionBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagSessionResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
     CreateScanSession: {
         parameters: {
             query?: never;
