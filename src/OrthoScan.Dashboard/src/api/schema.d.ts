@@ -212,6 +212,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard/feed": {
         parameters: {
             query?: never;
@@ -429,6 +445,27 @@ export interface components {
             refreshToken: string;
             /** Format: int32 */
             expiresIn: number;
+        };
+        ComplianceItem: {
+            /** Format: uuid */
+            patientId: string;
+            patientName: string;
+            scanFrequency: components["schemas"]["ScanFrequency"];
+            timezone: string;
+            /** Format: date-time */
+            lastScanAt: null | string;
+            /** Format: date */
+            dueOn: string;
+            /** Format: int32 */
+            daysOverdue: number;
+            /** Format: int32 */
+            missedScans90d: number;
+            trackingTrend: number[];
+            status: components["schemas"]["PatientStatus"];
+        };
+        ComplianceResponse: {
+            items: components["schemas"]["ComplianceItem"][];
+            truncated: boolean;
         };
         CreatePatientCommand: {
             firstName: string;
@@ -1392,6 +1429,38 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    Compliance: {
+        parameters: {
+            query?: {
+                overdueOnly?: boolean;
+                sort?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplianceResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
         };
