@@ -225,4 +225,22 @@ public sealed class ScanPipelineTests(ApiFactory api)
         after["status"]!.GetValue<string>().ShouldBe("needs_retake");
         after["images"]!.AsArray().ShouldAllBe(i => i!["retakeReasons"]!.AsArray().Single()!.GetValue<string>() == "processing_failed");
     }
+
+    [Fact]
+    public async Task A_scan_shows_the_patients_previous_scan_view_by_view_for_comparison()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var app = await api.PatientAppAsync(owner);
+        var first = await api.SendScanAsync(app);
+        var second = await api.SendScanAsync(app, view => ScanFlow.Photo(300 + Array.IndexOf(ScanFlow.Views, view)));
+
+        var seen = await (await api.As(owner).GetAsync($"/api/v1/scans/sessions/{second["id"]}")).ShouldBeAsync(HttpStatusCode.OK);
+        var previous = seen["previous"]!;
+        previous["id"]!.GetValue<string>().ShouldBe(first["id"]!.GetValue<string>());
+        previous["images"]!.AsArray().Select(i => i!["imageType"]!.GetValue<string>()).ShouldBe(ScanFlow.Views, ignoreOrder: true);
+        previous["images"]!.AsArray().ShouldAllBe(i => i!["urls"]!["display"] != null);
+
+        var firstSeen = await (await api.As(owner).GetAsync($"/api/v1/scans/sessions/{first["id"]}")).ShouldBeAsync(HttpStatusCode.OK);
+        firstSeen["previous"].ShouldBeNull();
+    }
 }

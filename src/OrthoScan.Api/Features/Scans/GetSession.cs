@@ -2,7 +2,10 @@ using OrthoScan.Api.Infrastructure.Storage;
 
 namespace OrthoScan.Api.Features.Scans;
 
-/// <summary>One scan with its photos' quality and short-lived links: the patient's own, or any of the practice's.</summary>
+/// <summary>
+/// One scan with its photos' quality and short-lived links (the patient's own, or any of the practice's), and the
+/// patient's previous processed scan for side-by-side comparison.
+/// </summary>
 public static class GetSession
 {
     [RequiresRole(Role.Patient, Role.Owner, Role.Doctor, Role.Staff)]
@@ -17,7 +20,21 @@ public static class GetSession
         {
             var session = await ScanViews.FindVisibleAsync(db, context, query.Id, ct);
             var images = await db.ScanImages.AsNoTracking().Where(i => i.SessionId == session.Id).ToListAsync(ct);
-            return ScanViews.ToResponse(session, images, store, clock.UtcNow());
+            var now = clock.UtcNow();
+            return ScanViews.ToResponse(session, images, store, now) with { Previous = await PreviousAsync(session, now, ct) };
+        }
+
+        private async Task<PreviousSession?> PreviousAsync(ScanSession session, DateTime now, CancellationToken ct)
+        {
+            var previous = await db.ScanSessions.AsNoTracking()
+                .Where(s => s.PatientId == session.PatientId && s.CreatedAt < session.CreatedAt
+                            && (s.Status == ScanSessionStatus.Ready || s.Status == ScanSessionStatus.Reviewed))
+                .OrderByDescending(s => s.CreatedAt)
+                .FirstOrDefaultAsync(ct);
+            if (previous is null) return null;
+            var images = await db.ScanImages.AsNoTracking().Where(i => i.SessionId == previous.Id).OrderBy(i => i.ImageType).ToListAsync(ct);
+            return new PreviousSession(previous.Id, previous.AlignerNumber, previous.SubmittedAt,
+                [.. images.Select(i => new PreviousImage(i.ImageType, ScanViews.Urls(i, store, now)))]);
         }
     }
 

@@ -12,7 +12,13 @@ public sealed record SessionResponse(
     DateTime? SubmittedAt,
     DateTime? ProcessedAt,
     string? PatientFeedback,
-    IReadOnlyList<ImageResponse> Images);
+    IReadOnlyList<ImageResponse> Images,
+    PreviousSession? Previous = null);
+
+/// <summary>The patient's scan before this one, for side-by-side comparison of each view.</summary>
+public sealed record PreviousSession(Guid Id, int AlignerNumber, DateTime? SubmittedAt, IReadOnlyList<PreviousImage> Images);
+
+public sealed record PreviousImage(ImageType ImageType, ImageUrls? Urls);
 
 public sealed record ImageResponse(
     Guid Id,

@@ -687,6 +687,19 @@ export interface components {
         PracticeStatus: "active" | "suspended" | "closed";
         /** @enum {unknown} */
         PreferredLanguage: "en" | "es" | "fr" | "de";
+        PreviousImage: {
+            imageType: components["schemas"]["ImageType"];
+            urls: null | components["schemas"]["ImageUrls"];
+        };
+        PreviousSession: {
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            alignerNumber: number;
+            /** Format: date-time */
+            submittedAt: null | string;
+            images: components["schemas"]["PreviousImage"][];
+        };
         ProblemDetails: {
             type?: null | string;
             title?: null | string;
@@ -765,6 +778,7 @@ export interface components {
             processedAt: null | string;
             patientFeedback: null | string;
             images: components["schemas"]["ImageResponse"][];
+            previous?: null | components["schemas"]["PreviousSession"];
         };
         /** @enum {unknown} */
         SubscriptionTier: "trial" | "starter" | "professional" | "enterprise";
