@@ -29,9 +29,7 @@ public static class Login
             if (retry is not null) throw new TooManyRequestsException(retry.Value);
 
             var account = await db.UserAccounts.AsNoTracking().SingleOrDefaultAsync(u => u.Email == email, ct);
-            if (account is not null && await guard.LockedForAsync(account.Id) is { } locked)
-                throw new ProblemException(StatusCodes.Status423Locked, "account-locked", "Account temporarily locked",
-                    "Too many failed sign-ins. Try again later or ask your practice owner.") { RetryAfter = locked };
+            if (account is not null) await guard.ThrowIfLockedAsync(account.Id);
 
             // Verify even when the account is unknown, so both cases take the same time.
             if (!hasher.Verify(command.Password, account?.PasswordHash) || account is null)

@@ -6,18 +6,12 @@ public static class Logout
     [RequiresRole(Role.Owner, Role.Doctor, Role.Staff, Role.Patient, Role.Finance, Role.PlatformAdmin)]
     public sealed record Command : ICommand<Unit>;
 
-    public sealed class Handler(AppDbContext db, RequestContext context, TokenRevocations revocations, TimeProvider clock) : ICommandHandler<Command, Unit>
+    public sealed class Handler(RequestContext context, TokenRevocations revocations, SessionIssuer sessions) : ICommandHandler<Command, Unit>
     {
         public async ValueTask<Unit> Handle(Command command, CancellationToken ct)
         {
             if (context.TokenId is { } jti) await revocations.RevokeTokenAsync(jti);
-            if (context.SessionFamily is { } family)
-            {
-                await revocations.RevokeFamilyAsync(family);
-                var now = clock.UtcNow();
-                await db.RefreshTokens.Where(t => t.FamilyId == family && t.RevokedAt == null)
-                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
-            }
+            if (context.SessionFamily is { } family) await sessions.RevokeAsync(t => t.FamilyId == family, ct);
             return Unit.Value;
         }
     }

@@ -31,14 +31,14 @@ public static class Refresh
             var token = await db.RefreshTokens.SingleOrDefaultAsync(t => t.TokenHash == hash, ct);
             if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now || await revocations.IsRevokedAsync(token.FamilyId.ToString(), null))
                 return new Result(null, "The session has ended. Sign in again.");
-            if (token.ConsumedAt is not null) return await RefuseReuseAsync(token.FamilyId, now, ct);
+            if (token.ConsumedAt is not null) return await RefuseReuseAsync(token.FamilyId, ct);
             if (token.DeviceId is not null && token.DeviceId != command.DeviceId)
                 return new Result(null, "This session belongs to another device.");
             // Claim the token atomically: of two concurrent refreshes with one token, the second finds it consumed
             // (the row lock makes it wait for the first), so racing a stolen copy is reuse like any other.
             var claimed = await db.RefreshTokens.Where(t => t.Id == token.Id && t.ConsumedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, now), ct);
-            if (claimed == 0) return await RefuseReuseAsync(token.FamilyId, now, ct);
+            if (claimed == 0) return await RefuseReuseAsync(token.FamilyId, ct);
 
             if (token.UserId is { } userId)
             {
@@ -56,11 +56,9 @@ public static class Refresh
             return new Result(await sessions.RotateAsync(token, Role.Patient, patient.PracticeId, ct), null);
         }
 
-        private async Task<Result> RefuseReuseAsync(Guid family, DateTime now, CancellationToken ct)
+        private async Task<Result> RefuseReuseAsync(Guid family, CancellationToken ct)
         {
-            await revocations.RevokeFamilyAsync(family);
-            await db.RefreshTokens.Where(t => t.FamilyId == family && t.RevokedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
+            await sessions.RevokeAsync(t => t.FamilyId == family, ct);
             return new Result(null, "This refresh token was already used; every session of this sign-in is now revoked.");
         }
     }

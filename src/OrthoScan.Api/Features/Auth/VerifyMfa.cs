@@ -22,8 +22,7 @@ public static class VerifyMfa
         {
             var userId = await tokens.ReadMfaTokenAsync(command.MfaToken)
                          ?? throw new UnauthorizedException("invalid-mfa-token", "The sign-in step has expired. Sign in again.");
-            if (await guard.LockedForAsync(userId) is { } locked)
-                throw new ProblemException(StatusCodes.Status423Locked, "account-locked", "Account temporarily locked") { RetryAfter = locked };
+            await guard.ThrowIfLockedAsync(userId);
 
             var account = await db.UserAccounts.SingleAsync(u => u.Id == userId, ct);
             if (account.TotpSecretEncrypted is null)

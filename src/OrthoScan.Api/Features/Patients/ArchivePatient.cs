@@ -9,7 +9,7 @@ public static class ArchivePatient
         public AuditRecord Audit(PatientResponse response) => new("patient", Id);
     }
 
-    public sealed class Handler(AppDbContext db, TokenRevocations revocations, TimeProvider clock) : ICommandHandler<Command, PatientResponse>
+    public sealed class Handler(AppDbContext db, SessionIssuer sessions, TimeProvider clock) : ICommandHandler<Command, PatientResponse>
     {
         public async ValueTask<PatientResponse> Handle(Command command, CancellationToken ct)
         {
@@ -17,10 +17,7 @@ public static class ArchivePatient
             var now = clock.UtcNow();
             patient.Status = PatientStatus.Archived;
             patient.UpdatedAt = now;
-            var liveSessions = db.RefreshTokens.Where(t => t.PatientId == patient.Id && t.RevokedAt == null);
-            foreach (var family in await liveSessions.Select(t => t.FamilyId).Distinct().ToListAsync(ct))
-                await revocations.RevokeFamilyAsync(family);
-            await liveSessions.ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
+            await sessions.RevokeAsync(t => t.PatientId == patient.Id, ct);
             await db.SaveChangesAsync(ct);
             return PatientResponse.From(patient);
         }

@@ -29,9 +29,7 @@ public static class DemoSeed
             await SeedAsync(db, tenant, hasher);
             logger.LogInformation("Seeded the demo practice");
         }
-        var owner = await db.UserAccounts.AsNoTracking().SingleAsync(u => u.Email == OwnerEmail);
-        var practiceId = (await Features.Auth.Memberships.FindActiveAsync(db, tenant, owner.Id, CancellationToken.None))!.PracticeId;
-        await DemoScans.SeedAsync(services, practiceId, CancellationToken.None);
+        await DemoScans.SeedAsync(services, await DemoPracticeIdAsync(db, tenant), CancellationToken.None);
 
         Console.WriteLine($"""
 
@@ -50,14 +48,18 @@ public static class DemoSeed
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var tenant = scope.ServiceProvider.GetRequiredService<TenantScope>();
-        var owner = await db.UserAccounts.AsNoTracking().SingleOrDefaultAsync(u => u.Email == OwnerEmail)
-                    ?? throw new InvalidOperationException("Run `make seed` first: there is no demo practice.");
-        var practiceId = (await Features.Auth.Memberships.FindActiveAsync(db, tenant, owner.Id, CancellationToken.None))!.PracticeId;
-        await tenant.EnterPracticeAsWorkerAsync(practiceId, CancellationToken.None);
+        await tenant.EnterPracticeAsWorkerAsync(await DemoPracticeIdAsync(db, tenant), CancellationToken.None);
         var patient = await db.Patients.AsNoTracking().Where(p => p.Status != PatientStatus.Archived)
             .OrderBy(p => p.LastName).ThenBy(p => p.FirstName).FirstAsync();
         var code = await scope.ServiceProvider.GetRequiredService<InvitationCodes>().IssueAsync(OneTimeCodePurpose.PatientInvitation, patient.Id, CancellationToken.None);
         return code.Code;
+    }
+
+    private static async Task<Guid> DemoPracticeIdAsync(AppDbContext db, TenantScope tenant)
+    {
+        var owner = await db.UserAccounts.AsNoTracking().SingleOrDefaultAsync(u => u.Email == OwnerEmail)
+                    ?? throw new InvalidOperationException("Run `make seed` first: there is no demo practice.");
+        return (await Features.Auth.Memberships.FindActiveAsync(db, tenant, owner.Id, CancellationToken.None))!.PracticeId;
     }
 
     private static async Task SeedAsync(AppDbContext db, TenantScope tenant, PasswordHasher hasher)

@@ -15,6 +15,14 @@ public sealed class LoginGuard(IConnectionMultiplexer redis, IOptions<RedisOptio
         return ttl is { } remaining && remaining > TimeSpan.Zero ? remaining : null;
     }
 
+    /// <summary>423 with Retry-After while the account is locked; the same answer for the password and the code step.</summary>
+    public async Task ThrowIfLockedAsync(Guid accountId)
+    {
+        if (await LockedForAsync(accountId) is { } locked)
+            throw new ProblemException(StatusCodes.Status423Locked, "account-locked", "Account temporarily locked",
+                "Too many failed sign-ins. Try again later or ask your practice owner.") { RetryAfter = locked };
+    }
+
     public async Task RecordFailureAsync(Guid accountId)
     {
         var db = redis.GetDatabase();

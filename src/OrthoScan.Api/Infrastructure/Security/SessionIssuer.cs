@@ -1,8 +1,21 @@
 namespace OrthoScan.Api.Infrastructure.Security;
 
-/// <summary>Starts a signed-in session: a new refresh-token family and its first access token.</summary>
-public sealed class SessionIssuer(AppDbContext db, TokenService tokens, AuthOptions options, TimeProvider clock)
+/// <summary>Starts, rotates and ends signed-in sessions (refresh-token families and their access tokens).</summary>
+public sealed class SessionIssuer(AppDbContext db, TokenService tokens, TokenRevocations revocations, AuthOptions options, TimeProvider clock)
 {
+    /// <summary>
+    /// Ends every session with a live refresh token matching <paramref name="which"/>: in Redis, so their access
+    /// tokens stop at once, and in PostgreSQL, so the refresh tokens stay dead if Redis forgets.
+    /// </summary>
+    public async Task RevokeAsync(System.Linq.Expressions.Expression<Func<RefreshToken, bool>> which, CancellationToken ct)
+    {
+        var live = db.RefreshTokens.Where(which).Where(t => t.RevokedAt == null);
+        foreach (var family in await live.Select(t => t.FamilyId).Distinct().ToListAsync(ct))
+            await revocations.RevokeFamilyAsync(family);
+        var now = clock.UtcNow();
+        await live.ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
+    }
+
     public Task<AccessGrant> ForUserAsync(UserAccount account, PracticeMember? membership, CancellationToken ct)
     {
         var role = membership?.Role ?? account.PlatformRole ?? throw new InvalidOperationException("Account has neither a practice nor a platform role.");
