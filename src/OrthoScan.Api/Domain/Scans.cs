@@ -68,8 +68,41 @@ public sealed class TagSet : ITenantOwned
     public ReviewAction ActionTaken { get; set; }
     public int? HoldDays { get; set; }
     public string? Notes { get; set; }
+    /// <summary>Any attribute of this review had an AI suggestion.</summary>
     public bool AiSuggested { get; set; }
+    /// <summary>The doctor chose otherwise than the AI for at least one suggested attribute.</summary>
     public bool AiOverridden { get; set; }
+    /// <summary>Per suggested attribute: what the AI proposed and whether the doctor overrode it (training and acceptance data).</summary>
+    public List<AiOutcome> AiOutcomes { get; set; } = [];
+}
+
+/// <summary>
+/// A model's suggestion for one attribute of a scan, written before review. <see cref="Attribute"/> is overall_tracking,
+/// aligner_fit, oral_hygiene ("1"-"3", aligner_fit also "not_applicable") or detail_tag (a tag code, one row per tag).
+/// The rows of one model run share <see cref="CreatedAt"/>.
+/// </summary>
+public sealed class AiSuggestion : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid PracticeId { get; set; }
+    public Guid SessionId { get; set; }
+    public required string ModelName { get; set; }
+    public required string ModelVersion { get; set; }
+    public required string Attribute { get; set; }
+    public required string Value { get; set; }
+    public float Confidence { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>One suggested attribute of a review: detail tags compare as sorted code lists joined by ",".</summary>
+public sealed class AiOutcome
+{
+    public required string Attribute { get; set; }
+    public required string Suggested { get; set; }
+    public required string Chosen { get; set; }
+    public float Confidence { get; set; }
+    public required string Model { get; set; }
+    public bool Overridden { get; set; }
 }
 
 /// <summary>A detail finding, optionally located by FDI tooth number ("21") or region ("lower_anterior").</summary>

@@ -176,6 +176,24 @@ public sealed class JobQueueTests(JobsFixture jobs) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_of_a_kind_no_handler_runs_waits_queued_instead_of_failing_into_the_dead_letter()
+    {
+        await using var worker = jobs.Host("worker", _recorder);
+        _ = worker.Services;
+
+        var unhandled = (await jobs.EnqueueAsync("not_deployed_yet.deliver", [new { n = 1 }])).Single();
+        var handled = (await jobs.EnqueueAsync(RecordHandler.Name, [new { n = 2 }])).Single();
+
+        await jobs.WaitForStatusAsync(handled, JobStatus.Succeeded);
+        await Task.Delay(500); // several more polls of the worker
+        var row = await jobs.FindAsync(unhandled);
+        row.ShouldNotBeNull();
+        row.Status.ShouldBe(JobStatus.Queued);
+        row.Job.Attempts.ShouldBe(0);
+        row.Job.LastError.ShouldBeNull();
+    }
+
+    [Fact]
     public async Task Parallel_claims_never_hand_out_one_job_twice()
     {
         var ids = await jobs.EnqueueAsync(RecordHandler.Name, Enumerable.Range(0, 200).Select(n => (object)new { n }));
@@ -184,7 +202,7 @@ public sealed class JobQueueTests(JobsFixture jobs) : IAsyncLifetime
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
         {
-            while (await store.ClaimAsync($"claimer-{i}", TimeSpan.FromMinutes(5), default) is { } job) claimed.Add(job.Id);
+            while (await store.ClaimAsync($"claimer-{i}", [RecordHandler.Name], TimeSpan.FromMinutes(5), default) is { } job) claimed.Add(job.Id);
         })));
 
         claimed.Count.ShouldBe(200);

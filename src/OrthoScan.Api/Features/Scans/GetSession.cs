@@ -1,3 +1,4 @@
+using OrthoScan.Api.Features.Tagging;
 using OrthoScan.Api.Infrastructure.Storage;
 
 namespace OrthoScan.Api.Features.Scans;
@@ -21,7 +22,11 @@ public static class GetSession
             var session = await ScanViews.FindVisibleAsync(db, context, query.Id, ct);
             var images = await db.ScanImages.AsNoTracking().Where(i => i.SessionId == session.Id).ToListAsync(ct);
             var now = clock.UtcNow();
-            return ScanViews.ToResponse(session, images, store, now) with { Previous = await PreviousAsync(session, now, ct) };
+            return ScanViews.ToResponse(session, images, store, now) with
+            {
+                Previous = await PreviousAsync(session, now, ct),
+                AiSuggestions = context.Role == Role.Patient ? [] : await AiSuggestions.LatestRunAsync(db, session.Id, ct),
+            };
         }
 
         private async Task<PreviousSession?> PreviousAsync(ScanSession session, DateTime now, CancellationToken ct)

@@ -1,3 +1,4 @@
+using OrthoScan.Api.Features.Tagging;
 using OrthoScan.Api.Infrastructure.Storage;
 
 namespace OrthoScan.Api.Features.Scans;
@@ -13,7 +14,11 @@ public sealed record SessionResponse(
     DateTime? ProcessedAt,
     string? PatientFeedback,
     IReadOnlyList<ImageResponse> Images,
-    PreviousSession? Previous = null);
+    PreviousSession? Previous = null)
+{
+    /// <summary>The latest model run's suggestions, for the practice's review screen; always empty for the patient.</summary>
+    public IReadOnlyList<AiSuggestions.Suggestion> AiSuggestions { get; init; } = [];
+}
 
 /// <summary>The patient's scan before this one, for side-by-side comparison of each view.</summary>
 public sealed record PreviousSession(Guid Id, int AlignerNumber, DateTime? SubmittedAt, IReadOnlyList<PreviousImage> Images);

@@ -1,3 +1,5 @@
+using OrthoScan.Api.Infrastructure.Jobs;
+
 namespace OrthoScan.Api.Features.Tagging;
 
 /// <summary>
@@ -21,7 +23,9 @@ public static class TagSession
 
     public sealed record DetailTagInput(string? Code, string? Location);
 
-    public sealed record Response(Guid TagSetId, Guid SessionId, ScanSessionStatus SessionStatus, int PatientCurrentStage, string PatientFeedback, int ReviewSeconds);
+    public sealed record Response(
+        Guid TagSetId, Guid SessionId, ScanSessionStatus SessionStatus, int PatientCurrentStage, string PatientFeedback, int ReviewSeconds,
+        IReadOnlyList<AiOutcome> AiOutcomes);
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -33,7 +37,7 @@ public static class TagSession
         }
     }
 
-    public sealed class Handler(AppDbContext db, RequestContext context, TimeProvider clock) : ICommandHandler<Command, Response>
+    public sealed class Handler(AppDbContext db, RequestContext context, IJobQueue jobs, TimeProvider clock) : ICommandHandler<Command, Response>
     {
         public async ValueTask<Response> Handle(Command command, CancellationToken ct)
         {
@@ -56,13 +60,17 @@ public static class TagSession
             if (body.Action == ReviewAction.ApproveProgression) patient.CurrentStage = Math.Min(patient.CurrentStage + 1, patient.TotalStages);
             patient.UpdatedAt = now;
 
+            var detailTags = (body.DetailTags ?? []).Select(t => new DetailTag { Code = t.Code!, Location = t.Location }).ToList();
+            var aiOutcomes = AiSuggestions.Compare(
+                await AiSuggestions.LatestRunAsync(db, session.Id, ct), body.OverallTracking, body.AlignerFit, body.OralHygiene, detailTags.Select(t => t.Code));
             var tagSet = new TagSet
             {
                 PracticeId = session.PracticeId, SessionId = session.Id, TaggedBy = reviewer.Id, TaxonomyVersion = Taxonomy.Version,
                 ReviewOpenedAt = opened, TaggedAt = now, OverallTracking = (short)body.OverallTracking, AlignerFit = (short?)body.AlignerFit,
                 OralHygiene = (short)body.OralHygiene,
-                DetailTags = [.. (body.DetailTags ?? []).Select(t => new DetailTag { Code = t.Code!, Location = t.Location })],
+                DetailTags = detailTags,
                 ActionTaken = body.Action, HoldDays = body.Action == ReviewAction.HoldAligner ? body.HoldDays : null, Notes = body.Notes?.Trim(),
+                AiOutcomes = aiOutcomes, AiSuggested = aiOutcomes.Count > 0, AiOverridden = aiOutcomes.Any(o => o.Overridden),
             };
             db.TagSets.Add(tagSet);
             if (session.Status == ScanSessionStatus.Ready)
@@ -71,9 +79,12 @@ public static class TagSession
                 session.ReviewedBy = reviewer.Id;
                 session.ReviewedAt = now;
                 session.PatientFeedback = PatientFeedback.For(patient.PreferredLanguage, body.Action, patient.CurrentStage, body.HoldDays);
+                // In the review's transaction: the feedback is queued exactly when the review commits.
+                await jobs.EnqueueAsync(PatientFeedback.DeliveryJobKind, new PatientFeedback.Delivery(session.PracticeId, patient.Id, session.Id), cancellationToken: ct);
             }
             await db.SaveChangesAsync(ct);
-            return new Response(tagSet.Id, session.Id, session.Status, patient.CurrentStage, session.PatientFeedback ?? "", (int)(now - opened).TotalSeconds);
+            return new Response(
+                tagSet.Id, session.Id, session.Status, patient.CurrentStage, session.PatientFeedback ?? "", (int)(now - opened).TotalSeconds, aiOutcomes);
         }
 
         private static Dictionary<string, string[]> TaxonomyErrors(Body body, IReadOnlyList<string> detailTags)

@@ -25,8 +25,8 @@ internal sealed class JobStore(IConfiguration configuration)
     public NpgsqlConnection CreateListenerConnection() =>
         new(new NpgsqlConnectionStringBuilder(_connectionString) { Pooling = false, KeepAlive = 30, ApplicationName = "orthoscan-job-listener" }.ConnectionString);
 
-    /// <summary>Claims the next due job, or one whose worker let its lease expire; null when there is none.</summary>
-    public async Task<ClaimedJob?> ClaimAsync(string worker, TimeSpan lease, CancellationToken ct)
+    /// <summary>Claims the next due job of one of <paramref name="kinds"/>, or one whose worker let its lease expire; null when there is none.</summary>
+    public async Task<ClaimedJob?> ClaimAsync(string worker, string[] kinds, TimeSpan lease, CancellationToken ct)
     {
         await using var connection = CreateConnection();
         await connection.OpenAsync(ct);
@@ -35,7 +35,7 @@ internal sealed class JobStore(IConfiguration configuration)
                 last_error = CASE WHEN status = 'running' THEN left('The lease of ' || coalesce(locked_by, '?') || ' expired.', 4000) ELSE last_error END
             WHERE id = (
                 SELECT id FROM jobs
-                WHERE (status = 'queued' AND run_after <= now()) OR (status = 'running' AND locked_until < now())
+                WHERE ((status = 'queued' AND run_after <= now()) OR (status = 'running' AND locked_until < now())) AND kind = ANY(@kinds)
                 ORDER BY run_after
                 LIMIT 1
                 FOR UPDATE SKIP LOCKED)
@@ -43,6 +43,7 @@ internal sealed class JobStore(IConfiguration configuration)
             """, connection);
         command.Parameters.AddWithValue("worker", worker);
         command.Parameters.AddWithValue("lease", lease);
+        command.Parameters.AddWithValue("kinds", kinds);
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         return new ClaimedJob(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4),

@@ -19,10 +19,12 @@ internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOp
     private readonly JobsOptions _options = options.Value;
     private readonly string _name = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
     private TaskCompletionSource _wake = NewWake();
+    private string[] _kinds = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // let the host finish starting
+        _kinds = HandledKinds();
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var listener = ListenAsync(listening, stoppingToken);
         // Loops start once LISTEN is in place (or failed): a job committed before that is found by their first claim.
@@ -43,7 +45,7 @@ internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOp
             try
             {
                 // Not cancelled by shutdown: a claim the server made must come back here, or the job waits out its lease.
-                job = await store.ClaimAsync(worker, _options.Lease, CancellationToken.None);
+                job = await store.ClaimAsync(worker, _kinds, _options.Lease, CancellationToken.None);
                 if (job is not null) await RunAsync(job);
             }
             catch (Exception e)
@@ -119,6 +121,16 @@ internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOp
             logger.LogWarning(e, "Writing a job outcome failed");
             return false;
         }
+    }
+
+    /// <summary>
+    /// A worker claims only the kinds it can run: a job queued for a feature whose handler is not deployed yet (or not
+    /// in this role) waits in the table instead of failing into the dead letter.
+    /// </summary>
+    private string[] HandledKinds()
+    {
+        using var scope = scopes.CreateScope();
+        return [.. scope.ServiceProvider.GetServices<IJobHandler>().Select(h => h.Kind).Distinct()];
     }
 
     private static IJobHandler FindHandler(IServiceProvider services, string kind)

@@ -19,6 +19,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
     public DbSet<ScanSession> ScanSessions => Set<ScanSession>();
     public DbSet<ScanImage> ScanImages => Set<ScanImage>();
     public DbSet<TagSet> TagSets => Set<TagSet>();
+    public DbSet<AiSuggestion> AiSuggestions => Set<AiSuggestion>();
     public DbSet<MessageThread> MessageThreads => Set<MessageThread>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
@@ -113,9 +114,31 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
             e.Property(t => t.Notes).HasMaxLength(4000);
             e.Property(t => t.TaxonomyVersion).HasMaxLength(20);
             e.OwnsMany(t => t.DetailTags, d => d.ToJson());
+            // Named explicitly: analytics SQL reads these keys (ai_outcomes->>'attribute', ->>'overridden').
+            e.OwnsMany(t => t.AiOutcomes, d =>
+            {
+                d.ToJson();
+                d.Property(o => o.Attribute).HasJsonPropertyName("attribute");
+                d.Property(o => o.Suggested).HasJsonPropertyName("suggested");
+                d.Property(o => o.Chosen).HasJsonPropertyName("chosen");
+                d.Property(o => o.Confidence).HasJsonPropertyName("confidence");
+                d.Property(o => o.Model).HasJsonPropertyName("model");
+                d.Property(o => o.Overridden).HasJsonPropertyName("overridden");
+            });
             e.HasIndex(t => new { t.SessionId, t.TaggedBy }).IsUnique();
             e.HasOne<ScanSession>().WithMany().HasForeignKey(t => t.SessionId);
             e.HasOne<PracticeMember>().WithMany().HasForeignKey(t => t.TaggedBy);
+            TenantOwned(e);
+        });
+
+        model.Entity<AiSuggestion>(e =>
+        {
+            e.Property(a => a.ModelName).HasMaxLength(100);
+            e.Property(a => a.ModelVersion).HasMaxLength(50);
+            e.Property(a => a.Attribute).HasMaxLength(30);
+            e.Property(a => a.Value).HasMaxLength(60);
+            e.HasIndex(a => new { a.SessionId, a.CreatedAt });
+            e.HasOne<ScanSession>().WithMany().HasForeignKey(a => a.SessionId);
             TenantOwned(e);
         });
 

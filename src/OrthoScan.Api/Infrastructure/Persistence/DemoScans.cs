@@ -1,4 +1,5 @@
 using OrthoScan.Api.Features.Scans;
+using OrthoScan.Api.Features.Tagging;
 using OrthoScan.Api.Infrastructure.Imaging;
 using OrthoScan.Api.Infrastructure.Storage;
 
@@ -46,6 +47,7 @@ public static class DemoScans
                         UploadKey = key, UploadContentType = "image/jpeg", CreatedAt = session.CreatedAt,
                     });
                 }
+                db.AiSuggestions.AddRange(DemoSuggestions(practiceId, session.Id, i, session.CreatedAt));
                 await db.SaveChangesAsync(ct);
                 return session.Id;
             });
@@ -53,6 +55,23 @@ public static class DemoScans
             await using var scope = services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<ProcessSession.Processor>().RunAsync(new ProcessSession.Payload(practiceId, sessionId), ct);
         }
+    }
+
+    /// <summary>
+    /// What a model might have said about demo scan <paramref name="i"/>, so the review screen shows pre-filled values: mostly
+    /// on track, now and then a fit or hygiene concern the doctor may override.
+    /// </summary>
+    private static IEnumerable<AiSuggestion> DemoSuggestions(Guid practiceId, Guid sessionId, int i, DateTime at)
+    {
+        AiSuggestion Suggest(string attribute, string value, float confidence) => new()
+        {
+            PracticeId = practiceId, SessionId = sessionId, ModelName = "demo-baseline", ModelVersion = "2026.11",
+            Attribute = attribute, Value = value, Confidence = confidence, CreatedAt = at,
+        };
+        yield return Suggest(AiSuggestions.OverallTracking, i % 4 == 3 ? "2" : "1", 0.72f + i % 3 * 0.08f);
+        yield return Suggest(AiSuggestions.AlignerFit, i % 5 == 4 ? "2" : "1", 0.68f + i % 2 * 0.1f);
+        yield return Suggest(AiSuggestions.OralHygiene, i % 3 == 2 ? "2" : "1", 0.61f + i % 4 * 0.07f);
+        if (i % 3 == 2) yield return Suggest(AiSuggestions.DetailTag, "plaque", 0.58f);
     }
 
     private static async Task<T> WithScopeAsync<T>(IServiceProvider services, Guid practiceId, Func<AppDbContext, IServiceProvider, Task<T>> work)

@@ -446,6 +446,23 @@ export interface components {
             /** Format: int32 */
             expiresIn: number;
         };
+        AiOutcome: {
+            attribute: string;
+            suggested: string;
+            chosen: string;
+            /** Format: float */
+            confidence?: number;
+            model: string;
+            overridden?: boolean;
+        };
+        AiSuggestionsSuggestion: {
+            attribute: string;
+            value: string;
+            /** Format: float */
+            confidence: number;
+            modelName: string;
+            modelVersion: string;
+        };
         ComplianceItem: {
             /** Format: uuid */
             patientId: string;
@@ -779,6 +796,7 @@ export interface components {
             patientFeedback: null | string;
             images: components["schemas"]["ImageResponse"][];
             previous?: null | components["schemas"]["PreviousSession"];
+            aiSuggestions?: components["schemas"]["AiSuggestionsSuggestion"][];
         };
         /** @enum {unknown} */
         SubscriptionTier: "trial" | "starter" | "professional" | "enterprise";
@@ -813,6 +831,7 @@ export interface components {
             patientFeedback: string;
             /** Format: int32 */
             reviewSeconds: number;
+            aiOutcomes: components["schemas"]["AiOutcome"][];
         };
         TaxonomyScore: {
             attribute: string;

@@ -23,6 +23,65 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("OrthoScan.Api.Domain.AiSuggestion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Attribute")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("attribute");
+
+                    b.Property<float>("Confidence")
+                        .HasColumnType("real")
+                        .HasColumnName("confidence");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("model_name");
+
+                    b.Property<string>("ModelVersion")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("model_version");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practice_id");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ai_suggestions");
+
+                    b.HasIndex("PracticeId")
+                        .HasDatabaseName("ix_ai_suggestions_practice_id");
+
+                    b.HasIndex("SessionId", "CreatedAt")
+                        .HasDatabaseName("ix_ai_suggestions_session_id_created_at");
+
+                    b.ToTable("ai_suggestions", (string)null);
+                });
+
             modelBuilder.Entity("OrthoScan.Api.Domain.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -915,6 +974,23 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("OrthoScan.Api.Domain.AiSuggestion", b =>
+                {
+                    b.HasOne("OrthoScan.Api.Domain.Practice", null)
+                        .WithMany()
+                        .HasForeignKey("PracticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_ai_suggestions_practices_practice_id");
+
+                    b.HasOne("OrthoScan.Api.Domain.ScanSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_ai_suggestions_scan_sessions_session_id");
+                });
+
             modelBuilder.Entity("OrthoScan.Api.Domain.Message", b =>
                 {
                     b.HasOne("OrthoScan.Api.Domain.Practice", null)
@@ -1069,6 +1145,48 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_tag_sets_practice_members_tagged_by");
 
+                    b.OwnsMany("OrthoScan.Api.Domain.AiOutcome", "AiOutcomes", b1 =>
+                        {
+                            b1.Property<Guid>("TagSetId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("Attribute")
+                                .IsRequired()
+                                .HasJsonPropertyName("attribute");
+
+                            b1.Property<string>("Chosen")
+                                .IsRequired()
+                                .HasJsonPropertyName("chosen");
+
+                            b1.Property<float>("Confidence")
+                                .HasJsonPropertyName("confidence");
+
+                            b1.Property<string>("Model")
+                                .IsRequired()
+                                .HasJsonPropertyName("model");
+
+                            b1.Property<bool>("Overridden")
+                                .HasJsonPropertyName("overridden");
+
+                            b1.Property<string>("Suggested")
+                                .IsRequired()
+                                .HasJsonPropertyName("suggested");
+
+                            b1.HasKey("TagSetId", "__synthesizedOrdinal");
+
+                            b1.ToTable("tag_sets");
+
+                            b1
+                                .ToJson("ai_outcomes")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("TagSetId")
+                                .HasConstraintName("fk_tag_sets_tag_sets_tag_set_id");
+                        });
+
                     b.OwnsMany("OrthoScan.Api.Domain.DetailTag", "DetailTags", b1 =>
                         {
                             b1.Property<Guid>("TagSetId");
@@ -1093,6 +1211,8 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                                 .HasForeignKey("TagSetId")
                                 .HasConstraintName("fk_tag_sets_tag_sets_tag_set_id");
                         });
+
+                    b.Navigation("AiOutcomes");
 
                     b.Navigation("DetailTags");
                 });
