@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using OrthoScan.Api.Infrastructure.Audit;
+using OrthoScan.Api.Infrastructure.Caching;
 using OrthoScan.Api.Infrastructure.Storage;
 using OrthoScan.Api.Features.Scans;
 using OrthoScan.Api.Infrastructure.Imaging;
@@ -44,13 +45,15 @@ public static class ServiceSetup
         services.AddScoped<RequestContext>();
         services.AddScoped<TenantScope>();
         services.AddScoped<TenantConnectionInterceptor>();
+        services.AddScoped<PracticeCacheInvalidation>();
         services.AddDbContext<AppDbContext>((sp, options) => options
             .UseNpgsql(RequireConnectionString(config, "App"))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(sp.GetRequiredService<TenantConnectionInterceptor>()));
+            .AddInterceptors(sp.GetRequiredService<TenantConnectionInterceptor>(), sp.GetRequiredService<PracticeCacheInvalidation>()));
 
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RequireConnectionString(config, "Redis")));
         services.AddSingleton<RateLimiter>();
+        services.AddSingleton<PracticeCache>();
         services.AddSingleton<TokenRevocations>();
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<SecretProtector>();

@@ -20,6 +20,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tags/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TagAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/scans/sessions/{id}/tags": {
         parameters: {
             query?: never;
@@ -206,6 +222,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["InvitePatient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DashboardAnalytics"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -462,6 +494,50 @@ export interface components {
             confidence: number;
             modelName: string;
             modelVersion: string;
+        };
+        AnalyticsAiAcceptance: {
+            attribute: string;
+            /** Format: int32 */
+            suggested: number;
+            /** Format: int32 */
+            accepted: number;
+            /** Format: double */
+            rate: null | number;
+        };
+        AnalyticsResponse: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            weeks: components["schemas"]["AnalyticsWeek"][];
+            /** Format: double */
+            medianMinutesToReview: null | number;
+            /** Format: double */
+            medianReviewSeconds: null | number;
+            /** Format: double */
+            taggingRate: null | number;
+            scores: components["schemas"]["AnalyticsScores"];
+            aiAcceptance: components["schemas"]["AnalyticsAiAcceptance"][];
+            /** Format: date-time */
+            generatedAt: string;
+        };
+        AnalyticsScores: {
+            overallTracking: components["schemas"]["AnalyticsValueCount"][];
+            alignerFit: components["schemas"]["AnalyticsValueCount"][];
+            oralHygiene: components["schemas"]["AnalyticsValueCount"][];
+        };
+        AnalyticsValueCount: {
+            value: string;
+            /** Format: int32 */
+            count: number;
+        };
+        AnalyticsWeek: {
+            /** Format: date */
+            weekStart: string;
+            /** Format: int32 */
+            received: number;
+            /** Format: int32 */
+            reviewed: number;
         };
         ComplianceItem: {
             /** Format: uuid */
@@ -800,6 +876,38 @@ export interface components {
         };
         /** @enum {unknown} */
         SubscriptionTier: "trial" | "starter" | "professional" | "enterprise";
+        TagAnalyticsActionCount: {
+            action: components["schemas"]["ReviewAction"];
+            /** Format: int32 */
+            count: number;
+        };
+        TagAnalyticsAgreement: {
+            attribute: string;
+            /** Format: int32 */
+            pairs: number;
+            /** Format: double */
+            observedAgreement: null | number;
+            /** Format: double */
+            kappa: null | number;
+        };
+        TagAnalyticsDetailTagCount: {
+            code: string;
+            /** Format: int32 */
+            count: number;
+        };
+        TagAnalyticsResponse: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** Format: int32 */
+            tagSets: number;
+            detailTags: components["schemas"]["TagAnalyticsDetailTagCount"][];
+            actions: components["schemas"]["TagAnalyticsActionCount"][];
+            agreement: components["schemas"]["TagAnalyticsAgreement"][];
+            /** Format: date-time */
+            generatedAt: string;
+        };
         TagSessionBody: {
             taxonomyVersion: null | string;
             /** Format: int32 */
@@ -902,6 +1010,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetTaxonomyResponse"];
+                };
+            };
+        };
+    };
+    TagAnalytics: {
+        parameters: {
+            query?: {
+                weeks?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagAnalyticsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
         };
@@ -1462,6 +1601,37 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DashboardAnalytics: {
+        parameters: {
+            query?: {
+                weeks?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
         };

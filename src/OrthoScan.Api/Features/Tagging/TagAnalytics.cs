@@ -1,0 +1,117 @@
+using System.Text.Json;
+using OrthoScan.Api.Features.Dashboard;
+using OrthoScan.Api.Infrastructure.Caching;
+
+namespace OrthoScan.Api.Features.Tagging;
+
+/// <summary>
+/// How the practice's doctors tag, over the same whole UTC weeks as the dashboard analytics: tag sets written, detail
+/// tags (each finding counts, most frequent first), actions taken, and inter-doctor agreement per score. Agreement
+/// pairs the first two tag sets (by tagged_at) of every session that has at least two, counted in the week of the
+/// second one; Cohen's kappa treats "first reviewer" and "second reviewer" as the two raters.
+/// Aggregates only, no patient identity: not audited. Cached like <see cref="Analytics"/>.
+/// </summary>
+public static class TagAnalytics
+{
+    public static readonly string[] Attributes = ["overall_tracking", "aligner_fit", "oral_hygiene"];
+
+    [RequiresRole(Role.Owner, Role.Doctor)]
+    public sealed record Query(int Weeks) : IQuery<Response>;
+
+    public sealed record Response(
+        DateOnly From, DateOnly To, int TagSets, IReadOnlyList<DetailTagCount> DetailTags, IReadOnlyList<ActionCount> Actions,
+        IReadOnlyList<Agreement> Agreement, DateTime GeneratedAt);
+
+    public sealed record DetailTagCount(string Code, int Count);
+
+    public sealed record ActionCount(ReviewAction Action, int Count);
+
+    /// <summary>Kappa and observed agreement rounded to 4 decimals; null when there are too few pairs (kappa also when undefined).</summary>
+    public sealed record Agreement(string Attribute, int Pairs, double? ObservedAgreement, double? Kappa);
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator() => RuleFor(q => q.Weeks).InclusiveBetween(1, Analytics.MaxWeeks);
+    }
+
+    // $1 practice, $2 window start, $3 window end (exclusive), as in Analytics.
+    private static readonly string[] Statements =
+    [
+        """
+        SELECT count(*) FROM tag_sets t
+        WHERE t.practice_id = $1 AND t.tagged_at >= $2 AND t.tagged_at < $3
+        """,
+        """
+        SELECT d.tag ->> 'Code', count(*)
+        FROM tag_sets t
+        CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(t.detail_tags) WHEN 'array' THEN t.detail_tags ELSE '[]' END) AS d(tag)
+        WHERE t.practice_id = $1 AND t.tagged_at >= $2 AND t.tagged_at < $3
+        GROUP BY 1
+        """,
+        """
+        SELECT t.action_taken, count(*) FROM tag_sets t
+        WHERE t.practice_id = $1 AND t.tagged_at >= $2 AND t.tagged_at < $3
+        GROUP BY 1
+        """,
+        """
+        WITH ranked AS (
+            SELECT t.session_id, t.tagged_at, t.overall_tracking, t.aligner_fit, t.oral_hygiene,
+                   row_number() OVER (PARTITION BY t.session_id ORDER BY t.tagged_at, t.id) AS n
+            FROM tag_sets t
+            WHERE t.practice_id = $1 AND t.session_id IN (
+                SELECT w.session_id FROM tag_sets w WHERE w.practice_id = $1 AND w.tagged_at >= $2 AND w.tagged_at < $3)
+        )
+        SELECT x.attribute, x.a, x.b, count(*)
+        FROM ranked a
+        JOIN ranked b ON b.session_id = a.session_id AND b.n = 2
+        CROSS JOIN LATERAL (VALUES
+            ('overall_tracking', a.overall_tracking::text, b.overall_tracking::text),
+            ('aligner_fit', coalesce(a.aligner_fit::text, 'not_applicable'), coalesce(b.aligner_fit::text, 'not_applicable')),
+            ('oral_hygiene', a.oral_hygiene::text, b.oral_hygiene::text)) AS x(attribute, a, b)
+        WHERE a.n = 1 AND b.tagged_at >= $2 AND b.tagged_at < $3
+        GROUP BY 1, 2, 3
+        """,
+    ];
+
+    public sealed class Handler(AppDbContext db, RequestContext context, PracticeCache cache, TimeProvider clock) : IQueryHandler<Query, Response>
+    {
+        public async ValueTask<Response> Handle(Query query, CancellationToken ct)
+        {
+            var practiceId = context.RequirePractice();
+            var now = clock.UtcNow();
+            var window = Analytics.Window.Ending(now, query.Weeks);
+            return await cache.GetOrCreateAsync(practiceId, $"tag-analytics:{window.CacheKey}", c => ComputeAsync(practiceId, window, now, c), ct);
+        }
+
+        private Task<Response> ComputeAsync(Guid practiceId, Analytics.Window window, DateTime now, CancellationToken ct) =>
+            db.QueryBatchAsync(Statements, [practiceId, window.Start, window.End], async reader =>
+            {
+                var tagSets = (await reader.RowsAsync(r => r.GetInt64(0), ct)).Single();
+                var detailTags = (await reader.RowsAsync(r => new DetailTagCount(r.GetString(0), (int)r.GetInt64(1)), ct))
+                    .OrderByDescending(t => t.Count).ThenBy(t => t.Code, StringComparer.Ordinal).ToList();
+                var actions = (await reader.RowsAsync(r => (Action: r.GetString(0), Count: (int)r.GetInt64(1)), ct)).ToDictionary(a => a.Action, a => a.Count);
+                var pairs = await reader.RowsAsync(r => (Attribute: r.GetString(0), A: r.GetString(1), B: r.GetString(2), Count: (int)r.GetInt64(3)), ct);
+
+                var actionCounts = Enum.GetValues<ReviewAction>()
+                    .Select(a => new ActionCount(a, actions.GetValueOrDefault(JsonNamingPolicy.SnakeCaseLower.ConvertName(a.ToString()))))
+                    .OrderByDescending(a => a.Count).ThenBy(a => a.Action).ToList();
+                var agreement = Attributes.Select(attribute =>
+                {
+                    var result = CohensKappa.FromTable(pairs.Where(p => p.Attribute == attribute).Select(p => (p.A, p.B, p.Count)).ToList());
+                    return new Agreement(attribute, result.Pairs, Round(result.ObservedAgreement), Round(result.Kappa));
+                }).ToList();
+                return new Response(window.From, window.To, (int)tagSets, detailTags, actionCounts, agreement, now);
+            }, ct);
+
+        private static double? Round(double? value) => value is { } v ? Math.Round(v, 4) : null;
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapGet($"{Routes.V1}/tags/analytics", async (int? weeks, ISender sender, CancellationToken ct) =>
+                    Results.Ok(await sender.Send(new Query(weeks ?? Analytics.DefaultWeeks), ct)))
+                .WithTags("Tagging").WithName("TagAnalytics").RequireAuthorization()
+                .Produces<Response>().ProducesValidationProblem();
+    }
+}

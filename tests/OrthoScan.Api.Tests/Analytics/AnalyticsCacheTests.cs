@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using OrthoScan.Api.Tests.Infrastructure;
+using Shouldly;
+using StackExchange.Redis;
+
+namespace OrthoScan.Api.Tests.Analytics;
+
+/// <summary>Both analytics endpoints are cached in the real Redis per practice, and a new tag set invalidates them.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class AnalyticsCacheTests(ApiFactory api)
+{
+    private static object Tags(int tracking) =>
+        new { taxonomyVersion = "2026.1", overallTracking = tracking, alignerFit = 2, oralHygiene = 2, detailTags = Array.Empty<object>(), action = "approve_progression" };
+
+    [Fact]
+    public async Task A_second_call_comes_from_Redis_and_a_new_tag_set_invalidates_it()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var patient = await api.PatientAsync(owner);
+        var viaApi = await api.SessionAsync(owner, patient, "ready", DateTime.UtcNow.AddHours(-2));
+        var viaSql = await api.SessionAsync(owner, patient, "ready", DateTime.UtcNow.AddHours(-1));
+
+        var tagsBefore = await GetAsync(owner, "/api/v1/tags/analytics");
+        var dashboardBefore = await GetAsync(owner, "/api/v1/dashboard/analytics");
+        tagsBefore["tagSets"]!.GetValue<int>().ShouldBe(0);
+        dashboardBefore["taggingRate"]!.GetValue<double>().ShouldBe(0.0);
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(Environment.GetEnvironmentVariable("ConnectionStrings__Redis")!);
+        var server = redis.GetServers().Single();
+        var keys = server.Keys(pattern: $"{api.RedisPrefix}cache:{owner.PracticeId}:*").Select(k => k.ToString()).ToList();
+        keys.ShouldContain(k => k.StartsWith($"{api.RedisPrefix}cache:{owner.PracticeId}:0:tag-analytics:", StringComparison.Ordinal));
+        keys.ShouldContain(k => k.StartsWith($"{api.RedisPrefix}cache:{owner.PracticeId}:0:dashboard-analytics:", StringComparison.Ordinal));
+        var ttl = await redis.GetDatabase().KeyTimeToLiveAsync(keys.First(k => k.Contains(":tag-analytics:", StringComparison.Ordinal)));
+        ttl.ShouldNotBeNull();
+        ttl.Value.ShouldBeLessThanOrEqualTo(TimeSpan.FromMinutes(10));
+
+        // Written behind the API's back: the cached answer does not see it, which shows the second call never reached PostgreSQL.
+        await api.TagSetAsync(owner, viaSql, await api.MemberIdAsync(owner), DateTime.UtcNow, 15, tracking: 1, fit: 1, hygiene: 1);
+        var tagsCached = await GetAsync(owner, "/api/v1/tags/analytics");
+        tagsCached["tagSets"]!.GetValue<int>().ShouldBe(0);
+        tagsCached["generatedAt"]!.GetValue<string>().ShouldBe(tagsBefore["generatedAt"]!.GetValue<string>());
+
+        await (await api.As(owner).PostAsJsonAsync($"/api/v1/scans/sessions/{viaApi}/tags", Tags(3))).ShouldBeAsync(HttpStatusCode.Created);
+
+        var tagsAfter = await GetAsync(owner, "/api/v1/tags/analytics");
+        tagsAfter["tagSets"]!.GetValue<int>().ShouldBe(2);
+        var dashboardAfter = await GetAsync(owner, "/api/v1/dashboard/analytics");
+        dashboardAfter["taggingRate"]!.GetValue<double>().ShouldBe(0.5);
+        AnalyticsData.Counts(dashboardAfter["scores"]!["overallTracking"]).ShouldBe(new Dictionary<string, int> { ["1"] = 1, ["2"] = 0, ["3"] = 1 });
+        ((long)await redis.GetDatabase().StringGetAsync($"{api.RedisPrefix}cache:{owner.PracticeId}:generation")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_tag_set_in_another_practice_leaves_this_practice_s_cache_alone()
+    {
+        var ours = await api.RegisterPracticeAsync("Ours");
+        var theirs = await api.RegisterPracticeAsync("Theirs");
+        var theirScan = await api.SessionAsync(theirs, await api.PatientAsync(theirs), "ready", DateTime.UtcNow.AddHours(-1));
+
+        var before = await GetAsync(ours, "/api/v1/tags/analytics");
+        await (await api.As(theirs).PostAsJsonAsync($"/api/v1/scans/sessions/{theirScan}/tags", Tags(2))).ShouldBeAsync(HttpStatusCode.Created);
+        var after = await GetAsync(ours, "/api/v1/tags/analytics");
+
+        after["generatedAt"]!.GetValue<string>().ShouldBe(before["generatedAt"]!.GetValue<string>());
+        (await GetAsync(theirs, "/api/v1/tags/analytics"))["tagSets"]!.GetValue<int>().ShouldBe(1);
+    }
+
+    private async Task<JsonNode> GetAsync(Session user, string path) =>
+        await (await api.As(user).GetAsync(path)).ShouldBeAsync(HttpStatusCode.OK);
+}
