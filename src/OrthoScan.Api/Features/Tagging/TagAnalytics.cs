@@ -34,7 +34,8 @@ public static class TagAnalytics
         public Validator() => RuleFor(q => q.Weeks).InclusiveBetween(1, Analytics.MaxWeeks);
     }
 
-    // $1 practice, $2 window start, $3 window end (exclusive), as in Analytics.
+    // $1 practice, $2 window start, $3 window end (exclusive), as in Analytics. The pairs come from one window pass:
+    // the second tag set of a session carries the first one's scores through lag(), no self-join.
     private static readonly string[] Statements =
     [
         """
@@ -55,20 +56,22 @@ public static class TagAnalytics
         """,
         """
         WITH ranked AS (
-            SELECT t.session_id, t.tagged_at, t.overall_tracking, t.aligner_fit, t.oral_hygiene,
-                   row_number() OVER (PARTITION BY t.session_id ORDER BY t.tagged_at, t.id) AS n
+            SELECT t.tagged_at, t.overall_tracking, t.aligner_fit, t.oral_hygiene,
+                   row_number() OVER w AS n,
+                   lag(t.overall_tracking) OVER w AS first_tracking, lag(t.aligner_fit) OVER w AS first_fit,
+                   lag(t.oral_hygiene) OVER w AS first_hygiene
             FROM tag_sets t
             WHERE t.practice_id = $1 AND t.session_id IN (
                 SELECT w.session_id FROM tag_sets w WHERE w.practice_id = $1 AND w.tagged_at >= $2 AND w.tagged_at < $3)
+            WINDOW w AS (PARTITION BY t.session_id ORDER BY t.tagged_at, t.id)
         )
         SELECT x.attribute, x.a, x.b, count(*)
-        FROM ranked a
-        JOIN ranked b ON b.session_id = a.session_id AND b.n = 2
+        FROM ranked pair
         CROSS JOIN LATERAL (VALUES
-            ('overall_tracking', a.overall_tracking::text, b.overall_tracking::text),
-            ('aligner_fit', coalesce(a.aligner_fit::text, 'not_applicable'), coalesce(b.aligner_fit::text, 'not_applicable')),
-            ('oral_hygiene', a.oral_hygiene::text, b.oral_hygiene::text)) AS x(attribute, a, b)
-        WHERE a.n = 1 AND b.tagged_at >= $2 AND b.tagged_at < $3
+            ('overall_tracking', pair.first_tracking::text, pair.overall_tracking::text),
+            ('aligner_fit', coalesce(pair.first_fit::text, 'not_applicable'), coalesce(pair.aligner_fit::text, 'not_applicable')),
+            ('oral_hygiene', pair.first_hygiene::text, pair.oral_hygiene::text)) AS x(attribute, a, b)
+        WHERE pair.n = 2 AND pair.tagged_at >= $2 AND pair.tagged_at < $3
         GROUP BY 1, 2, 3
         """,
     ];
