@@ -719,6 +719,39 @@ export interface components {
         ListMembersResponse: {
             items: components["schemas"]["ListMembersMember"][];
         };
+        ListPatientSessionsOutcome: {
+            /** Format: int32 */
+            overallTracking: number;
+            /** Format: int32 */
+            alignerFit: null | number;
+            /** Format: int32 */
+            oralHygiene: number;
+            action: components["schemas"]["ReviewAction"];
+            /** Format: int32 */
+            holdDays: null | number;
+            /** Format: date-time */
+            reviewedAt: string;
+            reviewerName: string;
+            detailTags: string[];
+        };
+        ListPatientSessionsTimelineItem: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            patientId: string;
+            /** Format: int32 */
+            alignerNumber: number;
+            status: components["schemas"]["ScanSessionStatus"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            submittedAt: null | string;
+            /** Format: date-time */
+            processedAt: null | string;
+            patientFeedback: null | string;
+            images: components["schemas"]["ImageResponse"][];
+            outcome: null | components["schemas"]["ListPatientSessionsOutcome"];
+        };
         LoginCommand: {
             email: string;
             password: string;
@@ -743,8 +776,8 @@ export interface components {
             items: components["schemas"]["PatientResponse"][];
             nextCursor: null | string;
         };
-        PageOfSessionResponse: {
-            items: components["schemas"]["SessionResponse"][];
+        PageOfTimelineItem: {
+            items: components["schemas"]["ListPatientSessionsTimelineItem"][];
             nextCursor: null | string;
         };
         PatientResponse: {
@@ -1244,7 +1277,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOfSessionResponse"];
+                    "application/json": components["schemas"]["PageOfTimelineItem"];
                 };
             };
             /** @description Not Found */
