@@ -4,6 +4,8 @@ import type { paths } from './schema';
 import type {
   AcceptInvitationBody,
   AccessGrant,
+  ComplianceResponse,
+  DashboardAnalytics,
   CreatePatientBody,
   EnrollMfaResponse,
   InvitePatientResponse,
@@ -19,6 +21,8 @@ import type {
   PracticeMember,
   RegisterBody,
   RegisterResponse,
+  TagAnalytics,
+  TimelinePage,
   VerifyMfaBody,
 } from './types';
 
@@ -198,6 +202,20 @@ export const api = {
     request<Patient>(withId(route('/api/v1/patients/{id}/archive'), id), { method: 'POST' }),
   invitePatient: (id: string) =>
     request<InvitePatientResponse>(withId(route('/api/v1/patients/{id}/invite'), id), { method: 'POST' }),
+
+  listPatientSessions: (id: string, cursor: string | null, signal?: AbortSignal) =>
+    request<TimelinePage>(withId(route('/api/v1/patients/{id}/sessions'), id), { query: { cursor, limit: 20 }, signal }),
+
+  compliance: (params: { overdueOnly: boolean }, signal?: AbortSignal) =>
+    request<ComplianceResponse>(route('/api/v1/dashboard/compliance'), {
+      query: { overdueOnly: params.overdueOnly ? 'true' : undefined },
+      signal,
+    }),
+  dashboardAnalytics: (weeks: number, signal?: AbortSignal) =>
+    request<DashboardAnalytics>('/api/v1/dashboard/analytics', { query: { weeks }, signal }),
+  /** Doctors and owners only: staff get 403, so the analytics page does not ask for them. */
+  tagAnalytics: (weeks: number, signal?: AbortSignal) =>
+    request<TagAnalytics>('/api/v1/tags/analytics', { query: { weeks }, signal }),
 
   inviteStaff: (body: InviteStaffBody) =>
     request<InviteStaffResponse>(route('/api/v1/practice/invitations'), { method: 'POST', body }),

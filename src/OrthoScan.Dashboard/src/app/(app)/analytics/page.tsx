@@ -1,7 +1,26 @@
 'use client';
 
-import { ComingSoon } from '@/components/ComingSoon';
+import { useState } from 'react';
+import { useAuth } from '@/auth/AuthProvider';
+import { AnalyticsDashboard, WeeksPicker } from '@/components/analytics/AnalyticsDashboard';
+import { PageHeader } from '@/components/ui';
+import type { WeekChoice } from '@/lib/analytics';
+import { usePageTitle } from '@/lib/usePageTitle';
 
 export default function AnalyticsPage() {
-  return <ComingSoon title="Analytics" icon="analytics" description="Weekly scan volumes, review times and treatment progress across your practice will be charted here." />;
+  usePageTitle('Analytics');
+  const { claims } = useAuth();
+  const [weeks, setWeeks] = useState<WeekChoice>(12);
+  // Staff see the practice's volumes but not tag analytics: the API answers 403, so the page does not ask.
+  const showTags = claims?.role === 'owner' || claims?.role === 'doctor';
+  return (
+    <>
+      <PageHeader
+        title="Analytics"
+        description="Scans received and reviewed, review speed and how scans were scored, week by week."
+        actions={<WeeksPicker value={weeks} onChange={setWeeks} />}
+      />
+      <AnalyticsDashboard weeks={weeks} showTags={showTags} />
+    </>
+  );
 }

@@ -7,7 +7,7 @@ import { api } from '@/api/client';
 import { asApiError, type ApiError } from '@/api/errors';
 import type { InvitePatientResponse, Patient } from '@/api/types';
 import { CopyButton } from '@/components/CopyButton';
-import { Icon } from '@/components/icons';
+import { ScanTimeline } from '@/components/patients/ScanTimeline';
 import { Button, ButtonLink, Card, EmptyState, ErrorState, Notice, PageHeader, ProblemAlert, Skeleton, StatusBadge } from '@/components/ui';
 import { formatDate, formatDateTime, frequencyLabels, fullName, languageLabels, treatmentLabels } from '@/lib/format';
 import { usePageTitle } from '@/lib/usePageTitle';
@@ -183,16 +183,7 @@ function ViewPatient() {
                   <Detail label="Time zone">{p.timezone}</Detail>
                 </dl>
               </Card>
-              <section aria-labelledby="timeline-heading" className="rounded-lg border border-slate-200 bg-white p-6">
-                <h2 id="timeline-heading" className="mb-4 text-base font-semibold text-slate-900">Scan timeline</h2>
-                <div className="flex flex-col items-center rounded-md border border-dashed border-slate-300 px-6 py-10 text-center">
-                  <Icon name="clock" width={20} height={20} className="mb-2 text-slate-400" />
-                  <p className="text-sm font-medium text-slate-800">No scans yet</p>
-                  <p className="mt-1 max-w-sm text-sm text-slate-600">
-                    Scans will appear here as {p.firstName} sends them from the app, newest first, with their review and tags.
-                  </p>
-                </div>
-              </section>
+              <ScanTimeline patientId={p.id} firstName={p.firstName} totalStages={p.totalStages} />
             </div>
             <div className="flex flex-col gap-6">
               <InviteCard patient={p} />
