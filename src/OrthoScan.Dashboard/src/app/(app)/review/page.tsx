@@ -1,12 +1,15 @@
 'use client';
 
-import { ComingSoon } from '@/components/ComingSoon';
-import { ButtonLink } from '@/components/ui';
+import { useState } from 'react';
+import { useAuth } from '@/auth/AuthProvider';
+import { ReviewQueue } from '@/components/review/ReviewQueue';
+import { usePageTitle } from '@/lib/usePageTitle';
 
 export default function ReviewQueuePage() {
-  return (
-    <ComingSoon title="Review queue" icon="review" description="Patients' scans will wait here for review, one per screen, with keyboard tagging. Until then, manage patients and invite them to the app.">
-      <ButtonLink href="/patients/" variant="secondary">Go to patients</ButtonLink>
-    </ComingSoon>
-  );
+  usePageTitle('Review queue');
+  const { claims } = useAuth();
+  // `?prefetch=0` turns off loading the next scan ahead, only to measure what prefetching saves (docs/performance.md).
+  const [prefetch] = useState(() => typeof window === 'undefined' || new URLSearchParams(window.location.search).get('prefetch') !== '0');
+  const canTag = claims?.role === 'owner' || claims?.role === 'doctor';
+  return <ReviewQueue canTag={canTag} prefetch={prefetch} />;
 }

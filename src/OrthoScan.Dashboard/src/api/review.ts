@@ -1,0 +1,52 @@
+import { request } from './client';
+import type { components, paths } from './schema';
+
+type Schemas = components['schemas'];
+
+// The review screen's calls and types, apart from client.ts so the review queue stays one self-contained slice.
+export type FeedItem = Schemas['ReviewFeedItem'];
+export type FeedPage = Schemas['PageOfItem'];
+export type ScanSession = Schemas['SessionResponse'];
+export type ScanImage = Schemas['ImageResponse'];
+export type ImageType = Schemas['ImageType'];
+export type PreviousSession = Schemas['PreviousSession'];
+export type Taxonomy = Schemas['GetTaxonomyResponse'];
+export type TaxonomyScore = Schemas['TaxonomyScore'];
+export type TagBody = Schemas['TagSessionBody'];
+export type TagResult = Schemas['TagSessionResponse'];
+export type ReviewAction = Schemas['ReviewAction'];
+
+/** One AI suggestion for a session (issue 5, contract 1): a score "1".."3", "not_applicable" for fit, or a detail tag code. */
+export interface AiSuggestion {
+  attribute: 'overall_tracking' | 'aligner_fit' | 'oral_hygiene' | 'detail_tag' | string;
+  value: string;
+  confidence: number;
+  modelName: string;
+  modelVersion: string;
+}
+
+/** Sessions answered before the API sent `aiSuggestions` simply have none. */
+export function aiSuggestionsOf(session: ScanSession): AiSuggestion[] {
+  const raw = (session as { aiSuggestions?: unknown }).aiSuggestions;
+  return Array.isArray(raw) ? (raw as AiSuggestion[]) : [];
+}
+
+export interface ComplianceSummary {
+  items: { patientId: string; daysOverdue: number }[];
+  truncated: boolean;
+}
+
+const route = <P extends keyof paths>(path: P): P => path;
+const withId = (template: string, id: string) => template.replace('{id}', encodeURIComponent(id));
+
+export const reviewApi = {
+  feed: (cursor: string | null, limit: number, signal?: AbortSignal) =>
+    request<FeedPage>(route('/api/v1/dashboard/feed'), { query: { cursor, limit }, signal }),
+  session: (id: string, signal?: AbortSignal) =>
+    request<ScanSession>(withId(route('/api/v1/scans/sessions/{id}'), id), { signal }),
+  taxonomy: (signal?: AbortSignal) => request<Taxonomy>(route('/api/v1/tags/taxonomy'), { signal }),
+  tag: (id: string, body: TagBody) =>
+    request<TagResult>(withId(route('/api/v1/scans/sessions/{id}/tags'), id), { method: 'POST', body }),
+  overdue: (signal?: AbortSignal) =>
+    request<ComplianceSummary>(route('/api/v1/dashboard/compliance'), { query: { overdueOnly: 'true' }, signal }),
+};

@@ -1,0 +1,361 @@
+'use client';
+
+import { useId, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
+import type { ApiError } from '@/api/errors';
+import type { ReviewAction, Taxonomy } from '@/api/review';
+import { Icon } from '@/components/icons';
+import { Button, cx, KeyHint, ProblemAlert } from '@/components/ui';
+import {
+  actionKeys,
+  actionLabels,
+  attributeTitles,
+  humanise,
+  MAX_HOLD_DAYS,
+  scoreAttributes,
+  scoreLabels,
+  type AiHints,
+  type AiMark,
+  type FormProblems,
+  type ScoreAttribute,
+  type ScoreValue,
+  type TagFormState,
+} from './tagForm';
+
+export const actions: ReviewAction[] = ['approve_progression', 'hold_aligner', 'message', 'schedule_appointment'];
+
+/** Focuses the tab stop of an attribute group (its chosen option, else its first). */
+export function focusAttribute(attr: string): void {
+  const group = document.querySelector<HTMLElement>(`[data-attr="${attr}"]`);
+  group?.querySelector<HTMLElement>('[tabindex="0"]')?.focus();
+}
+
+/** The attribute group holding the focus, if any. */
+export function focusedAttribute(): string | null {
+  return (document.activeElement as HTMLElement | null)?.closest?.<HTMLElement>('[data-attr]')?.dataset.attr ?? null;
+}
+
+function AiBadge({ mark, agreed, display }: { mark: AiMark; agreed: boolean; display: string }) {
+  const percent = Math.round(mark.confidence * 100);
+  return (
+    <span
+      className={cx(
+        'inline-flex items-center gap-1 rounded-full px-1.5 py-0.5 text-[11px] font-medium ring-1 ring-inset',
+        agreed ? 'bg-sky-50 text-sky-800 ring-sky-600/20' : 'bg-slate-50 text-slate-500 ring-slate-400/20',
+      )}
+      title={`Suggested by ${mark.model} with ${percent}% confidence`}
+      data-testid="ai-badge"
+    >
+      AI {display} · {percent}%
+      <span className="sr-only">{agreed ? ' (your choice agrees)' : ' (you chose differently)'}</span>
+    </span>
+  );
+}
+
+/** Arrow keys move the choice inside a group, like radio buttons; Tab leaves the group. */
+function onArrows(e: ReactKeyboardEvent<HTMLElement>, move: (delta: number) => void) {
+  const delta = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+  if (delta === 0) return;
+  e.preventDefault();
+  move(delta);
+}
+
+function ChoiceButton({ checked, tabbable, onChoose, hint, children, tone, value, ai }: {
+  checked: boolean; tabbable: boolean; onChoose: () => void; hint: string; children: ReactNode; tone?: 'warn'; value: string; ai?: boolean;
+}) {
+  return (
+    <button
+      type="button"
+      role="radio"
+      aria-checked={checked}
+      tabIndex={tabbable ? 0 : -1}
+      data-value={value}
+      onClick={onChoose}
+      className={cx(
+        'relative flex min-h-9 flex-1 items-center justify-center gap-1 rounded-md border px-2 py-1 text-xs font-medium',
+        checked
+          ? tone === 'warn' ? 'border-red-600 bg-red-600 text-white' : 'border-accent-700 bg-accent-700 text-white'
+          : 'border-slate-300 bg-white text-slate-700 hover:bg-slate-50',
+      )}
+    >
+      <KeyHint>{hint}</KeyHint>
+      <span>{children}</span>
+      {ai && <span className="absolute -right-1 -top-1.5 rounded bg-sky-600 px-1 text-[9px] font-semibold leading-3 text-white" aria-label="AI suggestion">AI</span>}
+    </button>
+  );
+}
+
+function ScoreGroup({ attr, taxonomy, value, mark, error, onChange }: {
+  attr: ScoreAttribute; taxonomy: Taxonomy; value: ScoreValue; mark?: AiMark; error?: string; onChange: (v: ScoreValue) => void;
+}) {
+  const id = useId();
+  const spec = taxonomy.scores.find((s) => s.attribute === attr);
+  const labels = scoreLabels(spec?.description);
+  const options: ScoreValue[] = [];
+  for (let v = spec?.min ?? 1; v <= (spec?.max ?? 3); v++) options.push(v);
+  if (spec?.notApplicableAllowed) options.push('na');
+  const aiValue: ScoreValue = mark ? (mark.value === 'not_applicable' ? 'na' : Number(mark.value)) : null;
+  const tabbable = value !== null && options.includes(value) ? value : options[0];
+  const choose = (v: ScoreValue) => onChange(v);
+  return (
+    <div className="flex flex-col gap-1.5">
+      <div className="flex items-center justify-between gap-2">
+        <span id={`${id}-label`} className="text-sm font-medium text-slate-800">{attributeTitles[attr]}</span>
+        {mark && aiValue !== null && (
+          <AiBadge mark={mark} agreed={aiValue === value} display={aiValue === 'na' ? 'N/A' : String(aiValue)} />
+        )}
+      </div>
+      <div
+        role="radiogroup"
+        aria-labelledby={`${id}-label`}
+        aria-describedby={error ? `${id}-error` : undefined}
+        aria-invalid={error ? true : undefined}
+        data-attr={attr}
+        className="flex gap-1.5"
+        onKeyDown={(e) => onArrows(e, (delta) => {
+          const at = Math.max(0, options.indexOf(value ?? options[0]));
+          const next = options[(at + delta + options.length) % options.length];
+          flushSync(() => choose(next));
+          focusAttribute(attr);
+        })}
+      >
+        {options.map((v) => (
+          <ChoiceButton
+            key={String(v)}
+            value={String(v)}
+            checked={value === v}
+            tabbable={v === tabbable}
+            hint={v === 'na' ? '0' : String(v)}
+            tone={v === 3 ? 'warn' : undefined}
+            ai={aiValue === v}
+            onChoose={() => choose(v)}
+          >
+            {v === 'na' ? 'N/A' : labels[v as number] ?? `Score ${v}`}
+          </ChoiceButton>
+        ))}
+      </div>
+      {error && <p id={`${id}-error`} className="text-xs text-red-700">{error}</p>}
+    </div>
+  );
+}
+
+function locationOptions(taxonomy: Taxonomy): string[] {
+  const teeth: string[] = [];
+  for (let q = 1; q <= 4; q++) for (let t = 1; t <= 8; t++) teeth.push(`${q}${t}`);
+  return [...taxonomy.regions, ...teeth];
+}
+
+function DetailTags({ taxonomy, form, hints, error, onChange }: {
+  taxonomy: Taxonomy; form: TagFormState; hints: AiHints; error?: string; onChange: (form: TagFormState) => void;
+}) {
+  const id = useId();
+  const codes = [...taxonomy.detailTags, ...taxonomy.customDetailTags];
+  const chosen = new Map(form.details.map((d) => [d.code, d]));
+  const locations = locationOptions(taxonomy);
+  const toggle = (code: string) => {
+    const details = chosen.has(code)
+      ? form.details.filter((d) => d.code !== code)
+      : [...form.details, { code, location: '' }];
+    onChange({ ...form, details });
+  };
+  return (
+    <div className="flex flex-col gap-1.5">
+      <span id={`${id}-label`} className="flex items-center gap-2 text-sm font-medium text-slate-800">
+        Details <span className="font-normal text-slate-500">(optional)</span> <KeyHint>D</KeyHint>
+      </span>
+      <div
+        role="group"
+        aria-labelledby={`${id}-label`}
+        data-attr="details"
+        className="flex flex-wrap gap-1"
+        onKeyDown={(e) => onArrows(e, (delta) => {
+          const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button')];
+          const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+          const next = buttons[(at + delta + buttons.length) % buttons.length];
+          buttons.forEach((b) => (b.tabIndex = b === next ? 0 : -1));
+          next?.focus();
+        })}
+      >
+        {codes.map((code, i) => {
+          const on = chosen.has(code);
+          const ai = hints.details[code];
+          return (
+            <button
+              key={code}
+              type="button"
+              aria-pressed={on}
+              tabIndex={i === 0 ? 0 : -1}
+              onClick={() => toggle(code)}
+              className={cx(
+                'inline-flex h-7 items-center gap-1 rounded-full border px-2.5 text-xs',
+                on ? 'border-accent-700 bg-accent-50 font-medium text-accent-900' : 'border-slate-300 bg-white text-slate-700 hover:bg-slate-50',
+              )}
+              title={ai ? `AI suggested, ${Math.round(ai.confidence * 100)}% confidence` : undefined}
+            >
+              {on && <Icon name="check" width={12} height={12} />}
+              {humanise(code)}
+              {ai && <span className="rounded bg-sky-600 px-1 text-[9px] font-semibold leading-3 text-white">AI</span>}
+            </button>
+          );
+        })}
+      </div>
+      {form.details.length > 0 && (
+        <div className="flex flex-col gap-1">
+          {form.details.map((d) => (
+            <label key={d.code} className="flex items-center justify-between gap-2 text-xs text-slate-700">
+              <span>Where: {humanise(d.code)}</span>
+              <select
+                className="h-7 rounded-md border border-slate-300 bg-white px-2 text-xs"
+                value={d.location}
+                onChange={(e) => onChange({ ...form, details: form.details.map((x) => (x.code === d.code ? { ...x, location: e.target.value } : x)) })}
+              >
+                <option value="">Not specified</option>
+                {locations.map((l) => <option key={l} value={l}>{/^\d\d$/.test(l) ? `Tooth ${l}` : humanise(l)}</option>)}
+              </select>
+            </label>
+          ))}
+        </div>
+      )}
+      {error && <p className="text-xs text-red-700">{error}</p>}
+    </div>
+  );
+}
+
+export interface TagPanelProps {
+  taxonomy: Taxonomy;
+  form: TagFormState;
+  hints: AiHints;
+  problems: FormProblems['fields'];
+  serverError: ApiError | null;
+  canTag: boolean;
+  onChange: (form: TagFormState) => void;
+  /** A score chosen with the mouse or arrows; the keyboard path advances the focus itself. */
+  onSubmit: () => void;
+  onSkip: () => void;
+  /** Escape in a text field hands the keyboard back to the panel. */
+  onLeaveField: () => void;
+}
+
+export function TagPanel({ taxonomy, form, hints, problems, serverError, canTag, onChange, onSubmit, onSkip, onLeaveField }: TagPanelProps) {
+  const actionId = useId();
+  const fieldErrors = serverError?.fieldErrors ?? {};
+  const err = (key: string) => problems[key as keyof typeof problems] ?? fieldErrors[key]?.join(' ');
+  const tabbableAction = form.action ?? actions[0];
+  const leaveOnEscape = (e: ReactKeyboardEvent<HTMLElement>) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      onLeaveField();
+    }
+  };
+
+  return (
+    <form
+      aria-label="Review tags"
+      className="flex flex-col gap-4"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      <ProblemAlert error={serverError && Object.keys(fieldErrors).length === 0 ? serverError : serverError ? { title: serverError.title, detail: null } : null} />
+      {scoreAttributes.map((attr) => (
+        <ScoreGroup
+          key={attr}
+          attr={attr}
+          taxonomy={taxonomy}
+          value={form.scores[attr]}
+          mark={hints.scores[attr]}
+          error={err(attr)}
+          onChange={(v) => onChange({ ...form, scores: { ...form.scores, [attr]: v } })}
+        />
+      ))}
+
+      <DetailTags taxonomy={taxonomy} form={form} hints={hints} error={err('code') ?? err('location') ?? err('detailTags')} onChange={onChange} />
+
+      <div className="flex flex-col gap-1.5">
+        <span id={`${actionId}-label`} className="text-sm font-medium text-slate-800">Action</span>
+        <div
+          role="radiogroup"
+          aria-labelledby={`${actionId}-label`}
+          aria-describedby={err('action') ? `${actionId}-error` : undefined}
+          data-attr="action"
+          className="grid grid-cols-2 gap-1.5"
+          onKeyDown={(e) => onArrows(e, (delta) => {
+            const at = actions.indexOf(form.action ?? actions[0]);
+            flushSync(() => onChange({ ...form, action: actions[(at + delta + actions.length) % actions.length] }));
+            focusAttribute('action');
+          })}
+        >
+          {actions.map((a) => (
+            <ChoiceButton
+              key={a}
+              value={a}
+              checked={form.action === a}
+              tabbable={a === tabbableAction}
+              hint={actionKeys[a]}
+              onChoose={() => onChange({ ...form, action: a })}
+            >
+              {actionLabels[a]}
+            </ChoiceButton>
+          ))}
+        </div>
+        {err('action') && <p id={`${actionId}-error`} className="text-xs text-red-700">{err('action')}</p>}
+      </div>
+
+      {form.action === 'hold_aligner' && (
+        <div className="flex flex-col gap-1">
+          <label htmlFor="hold-days" className="text-sm font-medium text-slate-800">Days to keep the current aligner</label>
+          <input
+            id="hold-days"
+            type="text"
+            inputMode="numeric"
+            pattern="[0-9]*"
+            maxLength={2}
+            className={cx('h-9 w-24 rounded-md border bg-white px-3 text-sm tabular-nums', err('holdDays') ? 'border-red-500' : 'border-slate-300')}
+            value={form.holdDays}
+            aria-invalid={err('holdDays') ? true : undefined}
+            aria-describedby="hold-days-hint"
+            onChange={(e) => onChange({ ...form, holdDays: e.target.value.replace(/\D/g, '') })}
+            onKeyDown={leaveOnEscape}
+          />
+          <p id="hold-days-hint" className={cx('text-xs', err('holdDays') ? 'text-red-700' : 'text-slate-500')}>
+            {err('holdDays') ?? `1 to ${MAX_HOLD_DAYS} days. Enter submits.`}
+          </p>
+        </div>
+      )}
+
+      <div className="flex flex-col gap-1">
+        <label htmlFor="review-notes" className="flex items-center gap-2 text-sm font-medium text-slate-800">
+          {form.action === 'message' ? 'Message to the patient' : 'Notes'}
+          {form.action !== 'message' && <span className="font-normal text-slate-500">(optional)</span>}
+        </label>
+        <textarea
+          id="review-notes"
+          rows={3}
+          maxLength={4000}
+          className={cx('w-full rounded-md border bg-white px-3 py-2 text-sm', err('notes') ? 'border-red-500' : 'border-slate-300')}
+          value={form.notes}
+          aria-invalid={err('notes') ? true : undefined}
+          aria-describedby="review-notes-hint"
+          onChange={(e) => onChange({ ...form, notes: e.target.value })}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              onSubmit();
+            } else leaveOnEscape(e);
+          }}
+        />
+        <p id="review-notes-hint" className={cx('text-xs', err('notes') ? 'text-red-700' : 'text-slate-500')}>
+          {err('notes') ?? 'Ctrl+Enter submits, Esc leaves the box.'}
+        </p>
+      </div>
+
+      {!canTag && <p className="text-xs text-slate-600">Only doctors tag scans. You can look through the queue.</p>}
+      <div className="flex items-center gap-2">
+        <Button type="submit" disabled={!canTag} keyHint="Enter" className="flex-1">Submit review</Button>
+        <Button variant="secondary" onClick={onSkip} keyHint="N">Skip</Button>
+      </div>
+    </form>
+  );
+}
