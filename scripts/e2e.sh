@@ -2,6 +2,8 @@
 # Browser tests: the real API (serving the built dashboard) on 127.0.0.1:5090 against a throwaway database,
 # driven by Playwright in Debian's Chromium. Expects services up, .local/env sourced, the solution built and
 # the dashboard copied into the API's wwwroot (scripts/test.sh does all of that first).
+# The demo practice is seeded (its doctor clears the review queue in review-queue.spec.ts; other specs register
+# their own practices), and one demo patient sends a second scan so the viewer can compare with a previous one.
 # Writes $RESULTS/e2e.counts ("PASSED FAILED") and exits non-zero when a test failed.
 set -uo pipefail
 
@@ -9,6 +11,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 RESULTS="${1:-$REPO/.local/test-results}"
 PORT="${E2E_PORT:-5090}"
 DB="orthoscan_e2e_$(openssl rand -hex 6)"
+BLOBS="$(mktemp -d -t orthoscan-e2e-blobs.XXXXXX)"
 mkdir -p "$RESULTS"
 
 field() { sed -n "s/.*$1=\([^;]*\).*/\1/p" <<<"$2"; }
@@ -22,6 +25,7 @@ api_pid=""
 cleanup() {
   [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null
   psql_owner "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
+  rm -rf "$BLOBS"
 }
 trap cleanup EXIT
 
@@ -31,9 +35,11 @@ psql_owner "CREATE DATABASE $DB OWNER orthoscan_owner" || fail "could not create
 export ConnectionStrings__Owner; ConnectionStrings__Owner="$(with_db "$OWNER_CS")"
 export ConnectionStrings__App; ConnectionStrings__App="$(with_db "$ConnectionStrings__App")"
 export OrthoScan__Redis__KeyPrefix="e2e:$DB:"
+export OrthoScan__Storage__LocalRoot="$BLOBS"
 export ASPNETCORE_ENVIRONMENT=Testing
 
 dotnet run --no-build --project "$REPO/src/OrthoScan.Api" -- migrate >"$RESULTS/e2e-migrate.log" 2>&1 || fail "migration failed (see e2e-migrate.log)"
+dotnet run --no-build --project "$REPO/src/OrthoScan.Api" -- seed >"$RESULTS/e2e-seed.log" 2>&1 || fail "demo seed failed (see e2e-seed.log)"
 dotnet run --no-build --project "$REPO/src/OrthoScan.Api" -- --urls "http://127.0.0.1:$PORT" >"$RESULTS/e2e-api.log" 2>&1 &
 api_pid=$!
 for _ in $(seq 1 60); do
@@ -42,6 +48,11 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null || fail "the API did not become ready"
+
+# The first demo patient (by last name) already has a seeded scan; a second one gives the viewer a previous scan.
+code="$(dotnet run --no-build --no-launch-profile --project "$REPO/src/OrthoScan.Api" -- demo-patient-code 2>>"$RESULTS/e2e-seed.log" | tail -n 1)"
+dotnet run --no-build --project "$REPO/tests/load/OrthoScan.Load" -- --base-url "http://127.0.0.1:$PORT" \
+  --activation-code "$code" --sessions 1 --warmup 0 >>"$RESULTS/e2e-seed.log" 2>&1 || fail "the demo patient's second scan failed (see e2e-seed.log)"
 
 cd "$REPO/tests/e2e" || fail "tests/e2e missing"
 [ -d node_modules/@playwright/test ] || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund || fail "npm ci failed"

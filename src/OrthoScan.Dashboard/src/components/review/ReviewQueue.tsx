@@ -6,7 +6,7 @@ import { flushSync } from 'react-dom';
 import { asApiError, type ApiError } from '@/api/errors';
 import { reviewApi, type FeedItem, type ReviewAction, type ScanSession, type Taxonomy } from '@/api/review';
 import { Icon } from '@/components/icons';
-import { Button, ButtonLink, EmptyState, ErrorState, KeyHint, PageHeader, Skeleton } from '@/components/ui';
+import { Button, ButtonLink, EmptyState, ErrorState, KeyHint, Skeleton } from '@/components/ui';
 import { formatDateTime } from '@/lib/format';
 import { isTypingTarget } from '@/lib/hooks';
 import { PhotoGrid, PhotoGridSkeleton } from './PhotoGrid';
@@ -67,8 +67,8 @@ function stillValid(session: ScanSession): boolean {
 
 function ReviewSkeleton() {
   return (
-    <div className="grid gap-6 lg:grid-cols-3" aria-busy="true" aria-label="Loading the review queue">
-      <div className="flex flex-col gap-3 lg:col-span-2">
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]" aria-busy="true" aria-label="Loading the review queue">
+      <div className="flex flex-col gap-3">
         <Skeleton className="h-5 w-56" />
         <PhotoGridSkeleton />
       </div>
@@ -171,6 +171,8 @@ export function ReviewQueue({ canTag, prefetch = true }: ReviewQueueProps) {
       setCurrent(null);
       return;
     }
+    // Without prefetching nothing is kept either, so the baseline measures a cold next scan every time.
+    if (!prefetch) cache.current.delete(next.sessionId);
     const entry = loadSession(next.sessionId);
     const session = entry.value ?? null;
     const back = restored.current.get(next.sessionId);
@@ -186,7 +188,7 @@ export function ReviewQueue({ canTag, prefetch = true }: ReviewQueueProps) {
       serverError: back?.error ?? null,
     });
     setFocusTick((t) => t + 1);
-  }, [loadSession, taxonomy]);
+  }, [loadSession, taxonomy, prefetch]);
 
   // The scan on screen changes with the queue position.
   const itemId = item?.sessionId;
@@ -420,16 +422,21 @@ export function ReviewQueue({ canTag, prefetch = true }: ReviewQueueProps) {
   // ---- render -------------------------------------------------------------------------------------------------
 
   const waiting = queue.length;
+  // A one-line header: the photos and the panel must fit on a laptop screen without scrolling.
   const header = (
-    <PageHeader
-      title="Review queue"
-      description={feedState === 'ready' && waiting > 0 ? (
-        <span data-testid="queue-count" aria-live="polite">
-          <span className="tabular-nums">{waiting}{cursor ? '+' : ''}</span> {waiting === 1 && !cursor ? 'scan' : 'scans'} waiting, oldest first
+    <div className="-mt-2 mb-4 flex flex-wrap items-center justify-between gap-2">
+      <h1 className="text-xl font-semibold text-slate-900">
+        Review queue
+        <span className="ml-3 text-sm font-normal text-slate-600">
+          {feedState === 'ready' && waiting > 0 ? (
+            <span data-testid="queue-count" aria-live="polite">
+              <span className="tabular-nums">{waiting}{cursor ? '+' : ''}</span> {waiting === 1 && !cursor ? 'scan' : 'scans'} waiting, oldest first
+            </span>
+          ) : 'Scans waiting for review, oldest first.'}
         </span>
-      ) : 'Scans waiting for review, oldest first.'}
-      actions={<Button variant="ghost" onClick={() => setOverlay(true)} keyHint="?">Shortcuts</Button>}
-    />
+      </h1>
+      <Button variant="ghost" onClick={() => setOverlay(true)} keyHint="?">Shortcuts</Button>
+    </div>
   );
 
   let body;
@@ -454,8 +461,8 @@ export function ReviewQueue({ canTag, prefetch = true }: ReviewQueueProps) {
     const session = current.session;
     const images = session ? sortViews(session.images) : [];
     body = (
-      <div className="grid gap-6 lg:grid-cols-3">
-        <section className="flex min-w-0 flex-col gap-3 lg:col-span-2" aria-labelledby="scan-title">
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <section className="flex min-w-0 flex-col gap-3" aria-labelledby="scan-title">
           <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
             <h2 id="scan-title" className="text-base font-semibold text-slate-900">
               <Link href={`/patients/view/?id=${encodeURIComponent(item.patientId)}`} className="hover:text-accent-800 hover:underline">{item.patientName}</Link>
@@ -479,7 +486,7 @@ export function ReviewQueue({ canTag, prefetch = true }: ReviewQueueProps) {
             Click a photo or press <KeyHint>F</KeyHint> to zoom, compare with the previous scan with <KeyHint>C</KeyHint>.
           </p>
         </section>
-        <aside className="rounded-lg border border-slate-200 bg-white p-4" aria-label="Tag this scan">
+        <aside className="self-start rounded-lg border border-slate-200 bg-white p-4 lg:sticky lg:top-16" aria-label="Tag this scan">
           {taxonomy && current.form ? (
             <TagPanel
               taxonomy={taxonomy}

@@ -60,6 +60,9 @@ function onArrows(e: ReactKeyboardEvent<HTMLElement>, move: (delta: number) => v
   move(delta);
 }
 
+/** The attribute holding the focus is tinted, so the doctor sees where the next digit goes. */
+const groupShell = '-mx-2 flex flex-col gap-1.5 rounded-md px-2 py-1 focus-within:bg-accent-50/70';
+
 function ChoiceButton({ checked, tabbable, onChoose, hint, children, tone, value, ai }: {
   checked: boolean; tabbable: boolean; onChoose: () => void; hint: string; children: ReactNode; tone?: 'warn'; value: string; ai?: boolean;
 }) {
@@ -72,13 +75,14 @@ function ChoiceButton({ checked, tabbable, onChoose, hint, children, tone, value
       data-value={value}
       onClick={onChoose}
       className={cx(
-        'relative flex min-h-9 flex-1 items-center justify-center gap-1 rounded-md border px-2 py-1 text-xs font-medium',
+        'relative flex min-h-9 min-w-0 items-center justify-center rounded-md border px-3 py-1 text-center text-xs font-medium leading-tight',
+        'focus:outline-none focus:ring-2 focus:ring-accent-600 focus:ring-offset-1',
         checked
           ? tone === 'warn' ? 'border-red-600 bg-red-600 text-white' : 'border-accent-700 bg-accent-700 text-white'
           : 'border-slate-300 bg-white text-slate-700 hover:bg-slate-50',
       )}
     >
-      <KeyHint>{hint}</KeyHint>
+      <kbd className="absolute left-1 top-0.5 font-sans text-[10px] leading-none opacity-60" aria-hidden="true">{hint}</kbd>
       <span>{children}</span>
       {ai && <span className="absolute -right-1 -top-1.5 rounded bg-sky-600 px-1 text-[9px] font-semibold leading-3 text-white" aria-label="AI suggestion">AI</span>}
     </button>
@@ -98,7 +102,7 @@ function ScoreGroup({ attr, taxonomy, value, mark, error, onChange }: {
   const tabbable = value !== null && options.includes(value) ? value : options[0];
   const choose = (v: ScoreValue) => onChange(v);
   return (
-    <div className="flex flex-col gap-1.5">
+    <div className={groupShell}>
       <div className="flex items-center justify-between gap-2">
         <span id={`${id}-label`} className="text-sm font-medium text-slate-800">{attributeTitles[attr]}</span>
         {mark && aiValue !== null && (
@@ -111,7 +115,7 @@ function ScoreGroup({ attr, taxonomy, value, mark, error, onChange }: {
         aria-describedby={error ? `${id}-error` : undefined}
         aria-invalid={error ? true : undefined}
         data-attr={attr}
-        className="flex gap-1.5"
+        className={cx('grid gap-1.5', options.length === 4 ? 'grid-cols-4' : 'grid-cols-3')}
         onKeyDown={(e) => onArrows(e, (delta) => {
           const at = Math.max(0, options.indexOf(value ?? options[0]));
           const next = options[(at + delta + options.length) % options.length];
@@ -159,7 +163,7 @@ function DetailTags({ taxonomy, form, hints, error, onChange }: {
     onChange({ ...form, details });
   };
   return (
-    <div className="flex flex-col gap-1.5">
+    <div className={groupShell}>
       <span id={`${id}-label`} className="flex items-center gap-2 text-sm font-medium text-slate-800">
         Details <span className="font-normal text-slate-500">(optional)</span> <KeyHint>D</KeyHint>
       </span>
@@ -187,7 +191,8 @@ function DetailTags({ taxonomy, form, hints, error, onChange }: {
               tabIndex={i === 0 ? 0 : -1}
               onClick={() => toggle(code)}
               className={cx(
-                'inline-flex h-7 items-center gap-1 rounded-full border px-2.5 text-xs',
+                'inline-flex h-6 items-center gap-1 rounded-full border px-2 text-[11px]',
+                'focus:outline-none focus:ring-2 focus:ring-accent-600 focus:ring-offset-1',
                 on ? 'border-accent-700 bg-accent-50 font-medium text-accent-900' : 'border-slate-300 bg-white text-slate-700 hover:bg-slate-50',
               )}
               title={ai ? `AI suggested, ${Math.round(ai.confidence * 100)}% confidence` : undefined}
@@ -251,7 +256,7 @@ export function TagPanel({ taxonomy, form, hints, problems, serverError, canTag,
   return (
     <form
       aria-label="Review tags"
-      className="flex flex-col gap-4"
+      className="flex flex-col gap-2.5"
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
@@ -273,7 +278,7 @@ export function TagPanel({ taxonomy, form, hints, problems, serverError, canTag,
 
       <DetailTags taxonomy={taxonomy} form={form} hints={hints} error={err('code') ?? err('location') ?? err('detailTags')} onChange={onChange} />
 
-      <div className="flex flex-col gap-1.5">
+      <div className={groupShell}>
         <span id={`${actionId}-label`} className="text-sm font-medium text-slate-800">Action</span>
         <div
           role="radiogroup"
@@ -332,7 +337,7 @@ export function TagPanel({ taxonomy, form, hints, problems, serverError, canTag,
         </label>
         <textarea
           id="review-notes"
-          rows={3}
+          rows={2}
           maxLength={4000}
           className={cx('w-full rounded-md border bg-white px-3 py-2 text-sm', err('notes') ? 'border-red-500' : 'border-slate-300')}
           value={form.notes}
@@ -353,8 +358,8 @@ export function TagPanel({ taxonomy, form, hints, problems, serverError, canTag,
 
       {!canTag && <p className="text-xs text-slate-600">Only doctors tag scans. You can look through the queue.</p>}
       <div className="flex items-center gap-2">
-        <Button type="submit" disabled={!canTag} keyHint="Enter" className="flex-1">Submit review</Button>
-        <Button variant="secondary" onClick={onSkip} keyHint="N">Skip</Button>
+        <Button type="submit" disabled={!canTag} keyHint="Enter" className="flex-1 whitespace-nowrap px-3">Submit review</Button>
+        <Button variant="secondary" onClick={onSkip} keyHint="N" className="whitespace-nowrap px-3">Skip</Button>
       </div>
     </form>
   );
