@@ -16,19 +16,11 @@ export type TagBody = Schemas['TagSessionBody'];
 export type TagResult = Schemas['TagSessionResponse'];
 export type ReviewAction = Schemas['ReviewAction'];
 
-/** One AI suggestion for a session (issue 5, contract 1): a score "1".."3", "not_applicable" for fit, or a detail tag code. */
-export interface AiSuggestion {
-  attribute: 'overall_tracking' | 'aligner_fit' | 'oral_hygiene' | 'detail_tag' | string;
-  value: string;
-  confidence: number;
-  modelName: string;
-  modelVersion: string;
-}
+/** One AI suggestion: attribute overall_tracking | aligner_fit | oral_hygiene | detail_tag; value "1".."3", "not_applicable" or a tag code. */
+export type AiSuggestion = Schemas['AiSuggestionsSuggestion'];
 
-/** Sessions answered before the API sent `aiSuggestions` simply have none. */
 export function aiSuggestionsOf(session: ScanSession): AiSuggestion[] {
-  const raw = (session as { aiSuggestions?: unknown }).aiSuggestions;
-  return Array.isArray(raw) ? (raw as AiSuggestion[]) : [];
+  return session.aiSuggestions ?? [];
 }
 
 export interface ComplianceSummary {

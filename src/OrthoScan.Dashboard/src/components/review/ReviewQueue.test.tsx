@@ -42,7 +42,7 @@ function session(n: number, ai: AiSuggestion[] = []): ScanSession {
       urls: { thumbnail: `/blob/${n}/${v}/t`, display: `/blob/${n}/${v}/d`, full: `/blob/${n}/${v}/f`, expiresAt: later },
     })),
     previous: null,
-    ...({ aiSuggestions: ai } as object),
+    aiSuggestions: ai,
   };
 }
 
