@@ -26,6 +26,9 @@ public sealed class AnalyticsCacheTests(ApiFactory api)
         var dashboardBefore = await GetAsync(owner, "/api/v1/dashboard/analytics");
         tagsBefore["tagSets"]!.GetValue<int>().ShouldBe(0);
         dashboardBefore["taggingRate"]!.GetValue<double>().ShouldBe(0.0);
+        // The cached answers read back whole: same body, same generatedAt.
+        (await GetAsync(owner, "/api/v1/dashboard/analytics")).ToJsonString().ShouldBe(dashboardBefore.ToJsonString());
+        (await GetAsync(owner, "/api/v1/tags/analytics")).ToJsonString().ShouldBe(tagsBefore.ToJsonString());
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(Environment.GetEnvironmentVariable("ConnectionStrings__Redis")!);
         var server = redis.GetServers().Single();
