@@ -91,6 +91,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
             e.Property(s => s.IdempotencyKey).HasMaxLength(100);
             e.HasIndex(s => new { s.PatientId, s.IdempotencyKey }).IsUnique();
             e.HasIndex(s => new { s.PracticeId, s.Status, s.SubmittedAt });
+            // Analytics windows: scans received and first reviews per practice and time.
+            e.HasIndex(s => new { s.PracticeId, s.SubmittedAt });
+            e.HasIndex(s => new { s.PracticeId, s.ReviewedAt });
             e.HasIndex(s => new { s.PatientId, s.CreatedAt });
             TenantOwned(e);
         });
@@ -126,6 +129,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
                 d.Property(o => o.Overridden).HasJsonPropertyName("overridden");
             });
             e.HasIndex(t => new { t.SessionId, t.TaggedBy }).IsUnique();
+            e.HasIndex(t => new { t.PracticeId, t.TaggedAt });
             e.HasOne<ScanSession>().WithMany().HasForeignKey(t => t.SessionId);
             e.HasOne<PracticeMember>().WithMany().HasForeignKey(t => t.TaggedBy);
             TenantOwned(e);

@@ -26,36 +26,71 @@ public static class DemoScans
         for (var i = 0; i < patients.Count; i++)
         {
             var patient = patients[i];
-            var sessionId = await WithScopeAsync(services, practiceId, async (db, scope) =>
+            // Every third patient also has an earlier, reviewed scan, spread through the queue.
+            if (i % 3 == 0)
             {
-                var store = scope.GetRequiredService<IBlobStore>();
-                var session = new ScanSession
-                {
-                    PracticeId = practiceId, PatientId = patient.Id, AlignerNumber = patient.CurrentStage,
-                    IdempotencyKey = "demo-seed", RequestHash = [], ImageCount = ScanViews.AllViews.Length,
-                    Status = ScanSessionStatus.Processing, CreatedAt = now.AddHours(-30 + i * 3), SubmittedAt = now.AddHours(-30 + i * 3),
-                };
-                db.ScanSessions.Add(session);
-                foreach (var (view, v) in ScanViews.AllViews.Select((view, v) => (view, v)))
-                {
-                    var key = $"practices/{practiceId}/patients/{patient.Id}/sessions/{session.Id}/demo-{v}.upload";
-                    await using (var photo = new MemoryStream(SyntheticPhotos.TeethJpeg(1600, 1200, seed: 1000 + i * 10 + v)))
-                        await store.PutAsync(key, photo, "image/jpeg", ct);
-                    db.ScanImages.Add(new ScanImage
-                    {
-                        PracticeId = practiceId, SessionId = session.Id, ImageType = view, Status = ScanImageStatus.Uploaded,
-                        UploadKey = key, UploadContentType = "image/jpeg", CreatedAt = session.CreatedAt,
-                    });
-                }
-                db.AiSuggestions.AddRange(DemoSuggestions(practiceId, session.Id, i, session.CreatedAt));
-                await db.SaveChangesAsync(ct);
-                return session.Id;
-            });
-
-            await using var scope = services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ProcessSession.Processor>().RunAsync(new ProcessSession.Payload(practiceId, sessionId), ct);
+                var earlier = await SeedScanAsync(services, practiceId, patient, now.AddDays(-7).AddHours(i), Math.Max(1, patient.CurrentStage - 1), 2000 + i * 10, i, ct);
+                await ReviewAsync(services, practiceId, earlier, ct);
+            }
+            await SeedScanAsync(services, practiceId, patient, now.AddHours(-30 + i * 3), patient.CurrentStage, 1000 + i * 10, i, ct);
         }
     }
+
+    private static async Task<Guid> SeedScanAsync(
+        IServiceProvider services, Guid practiceId, Patient patient, DateTime at, int aligner, int photoSeed, int i, CancellationToken ct)
+    {
+        var sessionId = await WithScopeAsync(services, practiceId, async (db, scope) =>
+        {
+            var store = scope.GetRequiredService<IBlobStore>();
+            var session = new ScanSession
+            {
+                PracticeId = practiceId, PatientId = patient.Id, AlignerNumber = aligner,
+                IdempotencyKey = $"demo-seed-{at:yyyyMMddHH}", RequestHash = [], ImageCount = ScanViews.AllViews.Length,
+                Status = ScanSessionStatus.Processing, CreatedAt = at, SubmittedAt = at,
+            };
+            db.ScanSessions.Add(session);
+            foreach (var (view, v) in ScanViews.AllViews.Select((view, v) => (view, v)))
+            {
+                var key = $"practices/{practiceId}/patients/{patient.Id}/sessions/{session.Id}/demo-{v}.upload";
+                await using (var photo = new MemoryStream(SyntheticPhotos.TeethJpeg(1600, 1200, seed: photoSeed + v)))
+                    await store.PutAsync(key, photo, "image/jpeg", ct);
+                db.ScanImages.Add(new ScanImage
+                {
+                    PracticeId = practiceId, SessionId = session.Id, ImageType = view, Status = ScanImageStatus.Uploaded,
+                    UploadKey = key, UploadContentType = "image/jpeg", CreatedAt = session.CreatedAt,
+                });
+            }
+            db.AiSuggestions.AddRange(DemoSuggestions(practiceId, session.Id, i, session.CreatedAt));
+            await db.SaveChangesAsync(ct);
+            return session.Id;
+        });
+
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ProcessSession.Processor>().RunAsync(new ProcessSession.Payload(practiceId, sessionId), ct);
+        return sessionId;
+    }
+
+    /// <summary>The demo doctor's earlier review, so the queue can compare with a previous scan and the timeline shows an outcome.</summary>
+    private static Task<int> ReviewAsync(IServiceProvider services, Guid practiceId, Guid sessionId, CancellationToken ct) =>
+        WithScopeAsync(services, practiceId, async (db, _) =>
+        {
+            var session = await db.ScanSessions.SingleAsync(s => s.Id == sessionId, ct);
+            if (session.Status != ScanSessionStatus.Ready) return 0;
+            var doctor = await db.PracticeMembers.AsNoTracking().Where(m => m.Role == Role.Doctor).OrderBy(m => m.CreatedAt).FirstAsync(ct);
+            var language = await db.Patients.Where(p => p.Id == session.PatientId).Select(p => p.PreferredLanguage).SingleAsync(ct);
+            var reviewedAt = session.SubmittedAt!.Value.AddHours(5);
+            db.TagSets.Add(new TagSet
+            {
+                PracticeId = practiceId, SessionId = session.Id, TaggedBy = doctor.Id, TaxonomyVersion = Taxonomy.Version,
+                ReviewOpenedAt = reviewedAt.AddSeconds(-18), TaggedAt = reviewedAt, OverallTracking = 1, AlignerFit = 1, OralHygiene = 1,
+                ActionTaken = ReviewAction.ApproveProgression,
+            });
+            session.Status = ScanSessionStatus.Reviewed;
+            session.ReviewedBy = doctor.Id;
+            session.ReviewedAt = reviewedAt;
+            session.PatientFeedback = PatientFeedback.For(language, ReviewAction.ApproveProgression, session.AlignerNumber + 1, null);
+            return await db.SaveChangesAsync(ct);
+        });
 
     /// <summary>
     /// What a model might have said about demo scan <paramref name="i"/>, so the review screen shows pre-filled values: mostly

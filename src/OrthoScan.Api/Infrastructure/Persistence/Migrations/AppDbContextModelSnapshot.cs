@@ -767,6 +767,12 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_scan_sessions_patient_id_idempotency_key");
 
+                    b.HasIndex("PracticeId", "ReviewedAt")
+                        .HasDatabaseName("ix_scan_sessions_practice_id_reviewed_at");
+
+                    b.HasIndex("PracticeId", "SubmittedAt")
+                        .HasDatabaseName("ix_scan_sessions_practice_id_submitted_at");
+
                     b.HasIndex("PracticeId", "Status", "SubmittedAt")
                         .HasDatabaseName("ix_scan_sessions_practice_id_status_submitted_at");
 
@@ -849,6 +855,9 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("TaggedBy")
                         .HasDatabaseName("ix_tag_sets_tagged_by");
+
+                    b.HasIndex("PracticeId", "TaggedAt")
+                        .HasDatabaseName("ix_tag_sets_practice_id_tagged_at");
 
                     b.HasIndex("SessionId", "TaggedBy")
                         .IsUnique()
