@@ -1,5 +1,5 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
 // jsdom has no layout and no ResizeObserver: charts (Recharts' ResponsiveContainer) would measure 0 x 0 and draw
@@ -15,5 +15,8 @@ if (typeof globalThis.ResizeObserver === 'undefined') {
     disconnect() {}
   };
 }
+
+// findBy/waitFor wait up to 1 s by default; the suite shares two cores with several builds, so give them more.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => cleanup());

@@ -212,10 +212,10 @@ export const api = {
       signal,
     }),
   dashboardAnalytics: (weeks: number, signal?: AbortSignal) =>
-    request<DashboardAnalytics>('/api/v1/dashboard/analytics', { query: { weeks }, signal }),
+    request<DashboardAnalytics>(route('/api/v1/dashboard/analytics'), { query: { weeks }, signal }),
   /** Doctors and owners only: staff get 403, so the analytics page does not ask for them. */
   tagAnalytics: (weeks: number, signal?: AbortSignal) =>
-    request<TagAnalytics>('/api/v1/tags/analytics', { query: { weeks }, signal }),
+    request<TagAnalytics>(route('/api/v1/tags/analytics'), { query: { weeks }, signal }),
 
   inviteStaff: (body: InviteStaffBody) =>
     request<InviteStaffResponse>(route('/api/v1/practice/invitations'), { method: 'POST', body }),

@@ -37,31 +37,10 @@ export type ScanSessionStatus = Schemas['ScanSessionStatus'];
 export type ImageType = Schemas['ImageType'];
 export type ScanImage = Schemas['ImageResponse'];
 
-/*
- * Analytics (issue 5 contract, section 2). Written by hand against the contract until the routes land in the
- * OpenAPI snapshot; then these become aliases of the generated schemas.
- */
-export interface ScoreCount { value: string; count: number }
-export interface DashboardAnalytics {
-  from: string;
-  to: string;
-  weeks: { weekStart: string; received: number; reviewed: number }[];
-  medianMinutesToReview: number | null;
-  medianReviewSeconds: number | null;
-  taggingRate: number | null;
-  scores: { overallTracking: ScoreCount[]; alignerFit: ScoreCount[]; oralHygiene: ScoreCount[] };
-  aiAcceptance: { attribute: string; suggested: number; accepted: number; rate: number | null }[];
-  generatedAt: string;
-}
-export interface TagAnalytics {
-  from: string;
-  to: string;
-  tagSets: number;
-  detailTags: { code: string; count: number }[];
-  actions: { action: string; count: number }[];
-  agreement: { attribute: string; pairs: number; observedAgreement: number | null; kappa: number | null }[];
-  generatedAt: string;
-}
+export type DashboardAnalytics = Schemas['AnalyticsResponse'];
+export type ScoreCount = Schemas['AnalyticsValueCount'];
+/** Doctors and owners only (staff get 403). */
+export type TagAnalytics = Schemas['TagAnalyticsResponse'];
 
 export const patientStatuses: PatientStatus[] = ['active', 'invited', 'paused', 'completed', 'archived'];
 export const treatmentTypes: TreatmentType[] = ['clear_aligners', 'retainers', 'other'];

@@ -46,7 +46,7 @@ describe('outcome labels', () => {
   });
 });
 
-describe('ScanTimeline', () => {
+describe('ScanTimeline', { timeout: 20_000 }, () => {
   it('shows each scan with its photos, quality warnings and outcome, newest first', async () => {
     mockFetch(() =>
       json(200, {
