@@ -89,3 +89,42 @@ test('compliance lists the patient as due, sorts, filters, and links to the pati
   await expect(page).toHaveURL(/\/patients\/view\/\?id=[0-9a-f-]{36}$/);
   await expect(page.getByRole('heading', { name: fullName, level: 1 })).toBeVisible();
 });
+
+test('analytics draw their charts and show 0s for a practice with no scans yet', async ({}, testInfo) => {
+  await mainNav(page).getByRole('link', { name: 'Analytics' }).click();
+  await expect(page).toHaveURL(/\/analytics\/$/);
+  await expect(page.getByRole('heading', { name: 'Analytics', level: 1 })).toBeVisible();
+
+  await expect(page.getByTestId('figure-received')).toHaveText('0');
+  await expect(page.getByTestId('figure-reviewed')).toHaveText('0');
+  await expect(page.getByTestId('figure-tagging-rate')).toHaveText(/^(0%|—)$/);
+  await expect(page.getByLabel('12 weeks')).toBeChecked();
+
+  const weekly = page.getByTestId('numbers-weekly').locator('tbody tr');
+  expect(await weekly.count()).toBeGreaterThanOrEqual(12);
+  for (const cells of await weekly.evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent)))) {
+    expect(cells).toEqual(['0', '0']);
+  }
+  await expect(page.getByTestId('chart-weekly').locator('svg.recharts-surface').first()).toBeVisible();
+  await expect(page.getByTestId('chart-weekly').locator('.recharts-cartesian-axis-tick-value')).not.toHaveCount(0);
+  for (const attribute of ['overallTracking', 'alignerFit', 'oralHygiene']) {
+    await expect(page.getByTestId(`chart-score-${attribute}`).locator('svg.recharts-surface').first()).toBeVisible();
+    const counts = await page.getByTestId(`numbers-score-${attribute}`).locator('tbody tr td:nth-of-type(1)').allTextContents();
+    expect(counts.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(counts)).toEqual(new Set(['0']));
+  }
+
+  // The owner also sees tag analytics: no reviews yet, agreement rows with 0 pairs.
+  await expect(page.getByTestId('tag-sets')).toHaveText('0 reviews');
+  const agreement = page.getByTestId('numbers-agreement').locator('tbody tr');
+  await expect(agreement).toHaveCount(3);
+  await expect(agreement.first()).toContainText('0');
+  await snap(page, testInfo, 'analytics');
+
+  await page.getByLabel('4 weeks').check();
+  await expect(page.getByLabel('4 weeks')).toBeChecked();
+  await expect.poll(() => weekly.count()).toBeLessThanOrEqual(5);
+  expect(await weekly.count()).toBeGreaterThanOrEqual(4);
+  await expect(page.getByTestId('figure-received')).toHaveText('0');
+  await snap(page, testInfo, 'analytics-4-weeks');
+});

@@ -32,11 +32,11 @@ export function WeeksPicker({ value, onChange }: { value: WeekChoice; onChange: 
           <label
             key={weeks}
             className={cx(
-              'cursor-pointer rounded px-3 py-1 text-sm font-medium tabular-nums focus-within:ring-2 focus-within:ring-accent-600',
+              'relative cursor-pointer rounded px-3 py-1 text-sm font-medium tabular-nums focus-within:ring-2 focus-within:ring-accent-600',
               value === weeks ? 'bg-accent-700 text-white' : 'text-slate-700 hover:bg-slate-100',
             )}
           >
-            <input type="radio" name="weeks" value={weeks} checked={value === weeks} onChange={() => onChange(weeks)} className="sr-only" />
+            <input type="radio" name="weeks" value={weeks} checked={value === weeks} onChange={() => onChange(weeks)} className="absolute inset-0 cursor-pointer opacity-0" />
             {weeks} weeks
           </label>
         ))}
