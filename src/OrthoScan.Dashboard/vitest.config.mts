@@ -10,5 +10,7 @@ export default defineConfig({
     setupFiles: ['./vitest.setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    // Component tests render real DOM (and chart SVG); on a busy shared machine 5 s per test is not always enough.
+    testTimeout: 20_000,
   },
 });

@@ -54,8 +54,7 @@ function routes() {
 const rows = (testId: string) =>
   within(screen.getByTestId(testId)).getAllByRole('row').slice(1).map((r) => Array.from(r.querySelectorAll('th, td'), (c) => c.textContent));
 
-// Charts render real SVG in jsdom: slow on a busy shared machine, so more room than the 5 s default.
-describe('Analytics', { timeout: 20_000 }, () => {
+describe('Analytics', () => {
   it('shows the key figures, weekly numbers and score distributions beside their charts', async () => {
     routes();
     render(<AnalyticsDashboard weeks={12} showTags={false} />);

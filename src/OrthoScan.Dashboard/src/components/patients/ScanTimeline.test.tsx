@@ -46,7 +46,7 @@ describe('outcome labels', () => {
   });
 });
 
-describe('ScanTimeline', { timeout: 20_000 }, () => {
+describe('ScanTimeline', () => {
   it('shows each scan with its photos, quality warnings and outcome, newest first', async () => {
     mockFetch(() =>
       json(200, {

@@ -23,7 +23,7 @@ const items = [
 
 const rowNames = () => screen.getAllByTestId('compliance-row').map((r) => within(r).getByRole('link').textContent);
 
-describe('Compliance page', { timeout: 20_000 }, () => {
+describe('Compliance page', () => {
   it('lists patients most overdue first, with figures, trend chips and links to the patient', async () => {
     mockFetch(() => json(200, { items, truncated: false }));
     render(<CompliancePage />);
