@@ -2,6 +2,7 @@
 
 import type { ScanImage } from '@/api/review';
 import { cx, KeyHint, Skeleton } from '@/components/ui';
+import { useRetryingSrc } from './useRetryingSrc';
 import { photoWarnings, viewLabels } from './views';
 
 export function QualityBadges({ image, className }: { image: ScanImage; className?: string }) {
@@ -30,37 +31,44 @@ export function PhotoGrid({ sessionId, images, alignerNumber, onOpen }: {
 }) {
   return (
     <ul className="grid grid-cols-6 gap-2" aria-label="Photos of this scan" data-session={sessionId}>
-      {images.map((image, i) => {
-        const label = viewLabels[image.imageType];
-        const src = image.urls?.display;
-        return (
-          <li key={`${sessionId}-${image.imageType}`} className={i < 3 ? 'col-span-2' : 'col-span-3'}>
-            <button
-              type="button"
-              data-photo={i}
-              className="group relative block aspect-[4/3] w-full overflow-hidden rounded-md bg-slate-900/5 ring-1 ring-slate-200 hover:ring-accent-600"
-              aria-label={`${label}: open full screen`}
-              onClick={() => onOpen(i)}
-            >
-              {src ? (
-                <img src={src} alt={`${label}, aligner ${alignerNumber}`} className="h-full w-full object-cover" draggable={false} decoding="async" />
-              ) : (
-                <span className="flex h-full items-center justify-center text-xs text-slate-500">{image.status === 'rejected' ? 'Photo rejected' : 'Photo not processed'}</span>
-              )}
-              <span className="absolute left-1.5 top-1.5 rounded bg-white/90 px-1.5 py-0.5 text-[11px] font-medium text-slate-800 shadow-sm">
-                {label}
-              </span>
-              <QualityBadges image={image} className="absolute bottom-1.5 left-1.5 right-1.5" />
-              {i === 0 && (
-                <span className="absolute right-1.5 top-1.5 rounded bg-white/90 px-1 text-[11px] text-slate-700 opacity-0 shadow-sm group-hover:opacity-100 group-focus-visible:opacity-100">
-                  <KeyHint>F</KeyHint>
-                </span>
-              )}
-            </button>
-          </li>
-        );
-      })}
+      {images.map((image, i) => (
+        <li key={`${sessionId}-${image.imageType}`} className={i < 3 ? 'col-span-2' : 'col-span-3'}>
+          <PhotoTile image={image} index={i} alignerNumber={alignerNumber} onOpen={onOpen} />
+        </li>
+      ))}
     </ul>
+  );
+}
+
+function PhotoTile({ image, index: i, alignerNumber, onOpen }: { image: ScanImage; index: number; alignerNumber: number; onOpen: (index: number) => void }) {
+  const label = viewLabels[image.imageType];
+  const photo = useRetryingSrc(image.urls?.display);
+  const src = photo.src;
+  return (
+    <button
+      type="button"
+      data-photo={i}
+      className="group relative block aspect-[4/3] w-full overflow-hidden rounded-md bg-slate-900/5 ring-1 ring-slate-200 hover:ring-accent-600"
+      aria-label={`${label}: open full screen`}
+      onClick={() => onOpen(i)}
+    >
+      {src && !photo.failed ? (
+        <img key={src} src={src} alt={`${label}, aligner ${alignerNumber}`} className="h-full w-full object-cover" draggable={false} decoding="async" onError={photo.onError} />
+      ) : photo.failed ? (
+        <span className="flex h-full items-center justify-center text-xs text-slate-500">This photo did not load.</span>
+      ) : (
+        <span className="flex h-full items-center justify-center text-xs text-slate-500">{image.status === 'rejected' ? 'Photo rejected' : 'Photo not processed'}</span>
+      )}
+      <span className="absolute left-1.5 top-1.5 rounded bg-white/90 px-1.5 py-0.5 text-[11px] font-medium text-slate-800 shadow-sm">
+        {label}
+      </span>
+      <QualityBadges image={image} className="absolute bottom-1.5 left-1.5 right-1.5" />
+      {i === 0 && (
+        <span className="absolute right-1.5 top-1.5 rounded bg-white/90 px-1 text-[11px] text-slate-700 opacity-0 shadow-sm group-hover:opacity-100 group-focus-visible:opacity-100">
+          <KeyHint>F</KeyHint>
+        </span>
+      )}
+    </button>
   );
 }
 

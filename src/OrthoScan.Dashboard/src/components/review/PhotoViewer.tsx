@@ -6,6 +6,7 @@ import { Icon } from '@/components/icons';
 import { cx, KeyHint } from '@/components/ui';
 import { formatDate } from '@/lib/format';
 import { QualityBadges } from './PhotoGrid';
+import { useRetryingSrc } from './useRetryingSrc';
 import { viewLabels } from './views';
 
 export const MIN_ZOOM = 1;
@@ -32,6 +33,8 @@ function Pane({ src, placeholder, alt, view, dragging, caption, testId }: {
   src: string | null; placeholder: string | null; alt: string; view: View; dragging: boolean; caption: ReactNode; testId: string;
 }) {
   const [loaded, setLoaded] = useState(false);
+  const full = useRetryingSrc(src);
+  const display = useRetryingSrc(placeholder);
   useEffect(() => setLoaded(false), [src]);
   return (
     <figure className="relative flex min-h-0 min-w-0 flex-1 flex-col">
@@ -42,9 +45,11 @@ function Pane({ src, placeholder, alt, view, dragging, caption, testId }: {
             className={cx('absolute inset-0 will-change-transform', !dragging && 'motion-safe:transition-transform motion-safe:duration-100')}
             style={{ transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})` }}
           >
-            {placeholder && <img src={placeholder} alt="" aria-hidden="true" className="absolute inset-0 h-full w-full object-contain" draggable={false} />}
+            {display.src && <img key={display.src} src={display.src} onError={display.onError} alt="" aria-hidden="true" className="absolute inset-0 h-full w-full object-contain" draggable={false} />}
             <img
-              src={src}
+              key={full.src}
+              src={full.src}
+              onError={full.onError}
               alt={alt}
               className={cx('absolute inset-0 h-full w-full object-contain', placeholder && !loaded && 'opacity-0')}
               draggable={false}
