@@ -125,14 +125,16 @@ export function ReviewQueue({ canTag, prefetch = true }: ReviewQueueProps) {
   const preloadPhotos = useCallback((session: ScanSession) => {
     if (preloaded.current.has(session.id)) return;
     // Kept referenced until used, so the browser holds the decoded photos.
-    preloaded.current.set(session.id, session.images.flatMap((image) => {
-      if (!image.urls) return [];
+    const load = (url: string, retries: number): HTMLImageElement => {
       const img = new Image();
       img.decoding = 'async';
-      img.src = image.urls.display;
+      // A failed download is not cached: ask again for the same URL, which is the one the montage will use.
+      if (retries > 0) img.onerror = () => setTimeout(() => load(url, retries - 1), 100);
+      img.src = url;
       img.decode?.().catch(() => undefined);
-      return [img];
-    }));
+      return img;
+    };
+    preloaded.current.set(session.id, session.images.flatMap((image) => (image.urls ? [load(image.urls.display, 3)] : [])));
   }, []);
 
   const loadFeed = useCallback(async (after: string | null, signal?: AbortSignal) => {
