@@ -5,8 +5,6 @@ import type { AiSuggestion, FeedItem, ScanSession, Taxonomy } from '@/api/review
 import { json, mockFetch, problem, type Call } from '@/test/http';
 import { ReviewQueue } from './ReviewQueue';
 
-// Keyboard journeys render the whole screen several times; shared CI machines are slow.
-vi.setConfig({ testTimeout: 20_000 });
 afterEach(() => vi.unstubAllGlobals());
 
 const views = ['frontal', 'buccal_l', 'buccal_r', 'occlusal_u', 'occlusal_l'] as const;
