@@ -6,6 +6,7 @@ import { Icon } from '@/components/icons';
 import { cx, KeyHint } from '@/components/ui';
 import { formatDate } from '@/lib/format';
 import { QualityBadges } from './PhotoGrid';
+import { trapTab } from './trapTab';
 import { useRetryingSrc } from './useRetryingSrc';
 import { viewLabels } from './views';
 
@@ -102,6 +103,7 @@ export function PhotoViewer({ images, previous, alignerNumber, startIndex, onClo
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      trapTab(e, dialog.current);
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const handled = (() => {
         switch (e.key) {

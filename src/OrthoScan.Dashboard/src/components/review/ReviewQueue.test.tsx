@@ -225,6 +225,39 @@ describe('ReviewQueue keyboard', () => {
   });
 });
 
+describe('Photo viewer keys', () => {
+  it('F opens the viewer; +, 0, arrows and C act in it and not on the scan; Tab stays inside; Escape closes', async () => {
+    const withPrevious = { ...session(1), previous: { id: 's0', alignerNumber: 3, submittedAt: '2026-11-18T08:00:00Z', images: [{ imageType: 'frontal' as const, urls: session(0).images[0].urls }] } };
+    api({ sessions: { s1: withPrevious, s2: session(2) } });
+    const user = userEvent.setup();
+    render(<ReviewQueue canTag />);
+    await opened();
+
+    await user.keyboard('f');
+    const viewer = screen.getByRole('dialog', { name: 'Photo viewer: Right side' });
+    const zoom = within(viewer).getByTestId('zoom-level');
+    await user.keyboard('++');
+    expect(zoom).toHaveTextContent('156%');
+    expect(within(viewer).getByTestId('viewer-current').style.transform).toContain('scale(1.5625)');
+    await user.keyboard('0');
+    expect(zoom).toHaveTextContent('100%');
+    await user.keyboard('c');
+    expect(within(viewer).getByTestId('viewer-previous-missing')).toHaveTextContent('No earlier scan of this view');
+    await user.keyboard('{ArrowRight}');
+    expect(screen.getByRole('dialog', { name: 'Photo viewer: Front' })).toBeInTheDocument();
+    expect(within(viewer).getByRole('img', { name: 'Front, previous scan (aligner 3)' })).toBeInTheDocument();
+    // Review keys do nothing to the scan behind the viewer.
+    await user.keyboard('1a');
+    for (let i = 0; i < 12; i++) await user.tab();
+    expect(viewer).toContainElement(document.activeElement as HTMLElement);
+
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(checked('Tracking')).toBeNull();
+    expect(checked('Action')).toBeNull();
+  });
+});
+
 describe('ReviewQueue data', () => {
   it('prefetches the next scan while this one is on screen, and not with prefetch off', async () => {
     const { calls } = api();

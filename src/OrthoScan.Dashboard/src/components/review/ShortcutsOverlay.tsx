@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useRef } from 'react';
+import { trapTab } from './trapTab';
 
 export const reviewShortcuts: [string, string][] = [
   ['T', 'Tag: focus the first score (tracking)'],
@@ -30,7 +31,12 @@ export function ShortcutsOverlay({ onClose }: { onClose: () => void }) {
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
     ref.current?.focus();
-    return () => opener?.focus?.();
+    const onKey = (e: KeyboardEvent) => trapTab(e, ref.current);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      opener?.focus?.();
+    };
   }, []);
   return (
     <div className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/30 p-4" onMouseDown={onClose}>
