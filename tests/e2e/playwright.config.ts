@@ -5,7 +5,8 @@ export default defineConfig({
   testDir: './specs',
   outputDir: process.env.E2E_OUTPUT_DIR ?? '../../.local/test-results/e2e',
   timeout: 90_000,
-  expect: { timeout: 10_000 },
+  // Generous: the first spec meets a cold API on a busy 2-core machine (sign-up hashes with Argon2id).
+  expect: { timeout: 20_000 },
   fullyParallel: false,
   workers: 1,
   retries: 0,
