@@ -29,6 +29,7 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        if (Review.ReviewBench.Handles(args)) return await Review.ReviewBench.RunAsync(args);
         Options options;
         try
         {

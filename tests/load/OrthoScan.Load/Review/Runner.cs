@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace OrthoScan.Load.Review;
+
+/// <summary>
+/// Runs the review benchmarks: each repeat measures the API endpoint and its bare twin one after the other (the order
+/// alternates between repeats so that drift in the background load does not favour one side), then tag submission.
+/// Prints one row per measurement, then the medians over the repeats with the ratios and the targets.
+/// </summary>
+internal static class Runner
+{
+    private const double FeedRatioTarget = 0.40;
+    private const double FeedP99Target = 50;
+    private const double TagP99Target = 30;
+
+    public static async Task<int> RunAsync(Api api, HttpClient http, string ownerCs, BenchState state, RunOptions options)
+    {
+        await using var bare = new BareServer(ownerCs, options.BarePort);
+        await bare.StartAsync();
+        await using var owner = NpgsqlDataSource.Create(ownerCs);
+        var results = new List<Result>();
+        Console.WriteLine($"review-run: {options.Concurrency} connections, warm-up {options.Warmup.TotalSeconds:0} s, measured {options.Duration.TotalSeconds:0} s, " +
+                          $"{options.Repeat} repeat(s); tags: {options.TagCount} distinct ready sessions at {options.TagConcurrency} concurrent; load average {LoadAverage()}");
+        for (var repeat = 1; repeat <= options.Repeat; repeat++)
+        {
+            var token = await state.SignInAsync(api);
+            var apiFirst = repeat % 2 == 1;
+            if (options.Only.Contains("feed"))
+            {
+                var feedApi = () => Get("api/v1/dashboard/feed", token);
+                var feedBare = () => Get(new Uri(bare.BaseUrl, $"bare/dashboard/feed?practiceId={state.PracticeId}").ToString(), null);
+                await CheckSameShapeAsync(http, feedApi(), feedBare());
+                foreach (var (name, make) in apiFirst ? [("feed api", feedApi), ("feed bare", feedBare)] : new[] { ("feed bare", feedBare), ("feed api", feedApi) })
+                    results.Add(Print(await LoadAsync(repeat, name, http, make, options.Concurrency, options.Warmup, options.Duration)));
+            }
+            if (options.Only.Contains("tags"))
+                results.Add(Print(await TagAsync(repeat, http, owner, state, token, options)));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"MEDIANS over {options.Repeat} repeat(s) (load average now {LoadAverage()})");
+        Console.WriteLine("| what | requests/s | p50 ms | p99 ms | errors |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        var medians = results.GroupBy(r => r.Name).Select(g => new Result(0, g.Key, Median(g.Select(r => r.Rps)), Median(g.Select(r => r.P50)),
+            Median(g.Select(r => r.P99)), g.Sum(r => r.Errors), g.Sum(r => r.Count))).ToList();
+        foreach (var m in medians)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {m.Name} | {m.Rps:0.0} | {m.P50:0.0} | {m.P99:0.0} | {m.Errors} |"));
+        var ok = true;
+        if (medians.FirstOrDefault(m => m.Name == "feed api") is { } fa && medians.FirstOrDefault(m => m.Name == "feed bare") is { } fb)
+        {
+            var ratios = results.Where(r => r.Name == "feed api").Join(results.Where(r => r.Name == "feed bare"), r => r.Repeat, r => r.Repeat, (a, b) => a.Rps / b.Rps).ToList();
+            var ratio = Median(ratios);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"feed api / bare throughput: median {ratio:0.00} (per repeat {string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}); target >= {FeedRatioTarget:0.00}: {(ratio >= FeedRatioTarget ? "MET" : "NOT MET")}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"feed api p99 {fa.P99:0.0} ms; target < {FeedP99Target} ms: {(fa.P99 < FeedP99Target ? "MET" : "NOT MET")}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"feed api / bare p99: {fa.P99 / fb.P99:0.00}, p50: {fa.P50 / fb.P50:0.00}"));
+        }
+        if (medians.FirstOrDefault(m => m.Name.StartsWith("tag submission", StringComparison.Ordinal)) is { } t)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"tag submission p99 {t.P99:0.0} ms; target < {TagP99Target} ms: {(t.P99 < TagP99Target ? "MET" : "NOT MET")}"));
+        foreach (var m in medians) ok &= m.Errors == 0;
+        return ok ? 0 : 1;
+    }
+
+    internal sealed record Result(int Repeat, string Name, double Rps, double P50, double P99, int Errors, int Count);
+
+    private static Result Print(Result r)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  repeat {r.Repeat} {r.Name,-28} {r.Rps,8:0.0} req/s  p50 {r.P50,7:0.0} ms  p99 {r.P99,7:0.0} ms  n={r.Count} errors={r.Errors}  load {LoadAverage()}"));
+        return r;
+    }
+
+    private static Func<HttpRequestMessage> Get(string url, string? token) => () =>
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    };
+
+    /// <summary>The twin must answer the same document (apart from the signed URLs, which carry a nonce and expiry).</summary>
+    private static async Task CheckSameShapeAsync(HttpClient http, Func<HttpRequestMessage> a, Func<HttpRequestMessage> b)
+    {
+        static async Task<JsonNode> Fetch(HttpClient http, Func<HttpRequestMessage> make)
+        {
+            using var response = await http.SendAsync(make());
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"{response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {text}");
+            return Strip(JsonNode.Parse(text)!);
+        }
+        static JsonNode Strip(JsonNode node)
+        {
+            if (node is JsonObject o)
+            {
+                foreach (var (key, value) in o.ToList())
+                {
+                    if (key.EndsWith("Url", StringComparison.Ordinal) && value is not null) o[key] = "url";
+                    else if (value is not null) Strip(value);
+                }
+            }
+            else if (node is JsonArray arr) foreach (var item in arr) if (item is not null) Strip(item);
+            return node;
+        }
+        var (x, y) = (await Fetch(http, a), await Fetch(http, b));
+        if (!JsonNode.DeepEquals(x, y)) throw new InvalidOperationException($"the bare twin answers a different document:\n{x.ToJsonString()[..Math.Min(600, x.ToJsonString().Length)]}\n{y.ToJsonString()[..Math.Min(600, y.ToJsonString().Length)]}");
+    }
+
+    /// <summary>
+    /// Closed loop: <paramref name="concurrency"/> workers each send a request, read the whole answer, and send the next.
+    /// Requests that start after the warm-up and finish before its end count; requests/s = counted / duration.
+    /// </summary>
+    internal static async Task<Result> LoadAsync(int repeat, string name, HttpClient http, Func<Func<HttpRequestMessage>> make, int concurrency,
+        TimeSpan warmup, TimeSpan duration, Func<Task>? before = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var end = warmup + duration;
+        var create = make();
+        var perWorker = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            var latencies = new List<double>();
+            var errors = 0;
+            while (clock.Elapsed < end)
+            {
+                if (before is not null) await before();
+                var start = clock.Elapsed;
+                var ok = false;
+                try
+                {
+                    using var request = create();
+                    using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+                    ok = response.StatusCode == HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                }
+                var finish = clock.Elapsed;
+                if (start < warmup || finish > end) continue;
+                if (ok) latencies.Add((finish - start).TotalMilliseconds); else errors++;
+            }
+            return (latencies, errors);
+        })));
+        var all = perWorker.SelectMany(w => w.latencies).Order().ToList();
+        return new Result(repeat, name, all.Count / duration.TotalSeconds, Percentile(all, 50), Percentile(all, 99), perWorker.Sum(w => w.errors), all.Count);
+    }
+
+    /// <summary>
+    /// Tag submission: distinct ready sessions of the bench practice (the newest, so the feed's first page stays the same),
+    /// <see cref="RunOptions.TagConcurrency"/> at a time, each tagged once by the owner (a doctor's role). The first
+    /// 5 % are warm-up. Afterwards the sessions are put back to ready, so that every repeat tags the same sessions.
+    /// </summary>
+    private static async Task<Result> TagAsync(int repeat, HttpClient http, NpgsqlDataSource owner, BenchState state, string token, RunOptions options)
+    {
+        var warmup = Math.Max(8, options.TagCount / 20);
+        var ids = new List<Guid>();
+        await using (var cmd = owner.CreateCommand(
+                         "SELECT id FROM scan_sessions WHERE practice_id = @p AND status = 'ready' ORDER BY submitted_at DESC LIMIT @n"))
+        {
+            cmd.Parameters.AddWithValue("p", state.PracticeId);
+            cmd.Parameters.AddWithValue("n", options.TagCount + warmup);
+            await using var r = await cmd.ExecuteReaderAsync();
+            while (await r.ReadAsync()) ids.Add(r.GetGuid(0));
+        }
+        if (ids.Count < options.TagCount + warmup) throw new InvalidOperationException($"only {ids.Count} ready sessions in the bench practice");
+
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        TimeSpan measuredFrom = default;
+        var perWorker = await Task.WhenAll(Enumerable.Range(0, options.TagConcurrency).Select(_ => Task.Run(async () =>
+        {
+            var latencies = new List<double>();
+            var errors = 0;
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < ids.Count)
+            {
+                var body = new
+                {
+                    taxonomyVersion = "2026.1", overallTracking = 1 + (i % 3), alignerFit = (int?)(i % 7 == 0 ? null : 1), oralHygiene = 1 + (i % 2),
+                    detailTags = i % 4 == 0 ? new[] { new { code = "plaque", location = "lower_anterior" } } : [],
+                    action = i % 10 == 0 ? "hold_aligner" : "approve_progression", holdDays = i % 10 == 0 ? (int?)3 : null, notes = (string?)null,
+                    reviewOpenedAt = DateTime.UtcNow.AddSeconds(-20),
+                };
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/scans/sessions/{ids[i]}/tags") { Content = JsonContent.Create(body) };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                var start = clock.Elapsed;
+                using var response = await http.SendAsync(request);
+                await response.Content.ReadAsByteArrayAsync();
+                var elapsed = (clock.Elapsed - start).TotalMilliseconds;
+                if (i == warmup) measuredFrom = start;
+                if (i < warmup) continue;
+                if (response.StatusCode == HttpStatusCode.Created) latencies.Add(elapsed);
+                else
+                {
+                    errors++;
+                    if (errors <= 3) await Console.Error.WriteLineAsync($"tag {ids[i]}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+            return (latencies, errors);
+        })));
+        var seconds = (clock.Elapsed - measuredFrom).TotalSeconds;
+        var all = perWorker.SelectMany(w => w.latencies).Order().ToList();
+
+        // Back to ready for the next repeat (the owner's tag sets on these sessions go; patient stages stay advanced).
+        await using (var cmd = owner.CreateCommand(
+                         "DELETE FROM tag_sets WHERE session_id = ANY(@ids) AND tagged_by = @m; " +
+                         "UPDATE scan_sessions SET status = 'ready', reviewed_by = NULL, reviewed_at = NULL, patient_feedback = NULL WHERE id = ANY(@ids)"))
+        {
+            cmd.Parameters.AddWithValue("ids", ids.ToArray());
+            cmd.Parameters.AddWithValue("m", state.OwnerMemberId);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        return new Result(repeat, $"tag submission (x{options.TagConcurrency})", all.Count / seconds, Percentile(all, 50), Percentile(all, 99),
+            perWorker.Sum(w => w.errors), all.Count);
+    }
+
+    /// <summary>Nearest-rank percentile.</summary>
+    internal static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    internal static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+}
