@@ -13,7 +13,7 @@ namespace OrthoScan.Load.Review;
 /// </summary>
 internal static class Generator
 {
-    private static readonly string[] LoadedTables = ["patients", "scan_sessions", "scan_images", "tag_sets"];
+    private static readonly string[] LoadedTables = ["patients", "scan_sessions", "scan_images", "tag_sets", "ai_suggestions"];
     private static readonly string[] Views = ["frontal", "buccal_l", "buccal_r", "occlusal_u", "occlusal_l"];
     private static readonly string[] FirstNames = ["Emma", "Liam", "Olivia", "Noah", "Ava", "Lucas", "Mia", "Leo", "Zoe", "Hugo", "Lea", "Jonas", "Sofia", "Mateo", "Clara", "Elias"];
     private static readonly string[] LastNames = ["Martin", "Garcia", "Muller", "Smith", "Dubois", "Rossi", "Novak", "Schmidt", "Lopez", "Bernard", "Weber", "Brown", "Moreau", "Fischer", "Silva", "Jansen"];
@@ -205,9 +205,10 @@ internal static class Generator
 
         phase.Restart();
         var counts = await Task.WhenAll(
-            Task.Run(async () => await CopySessionsAsync(source, sessions, practices, patientIds, reviewers) + await CopyTagSetsAsync(source, sessions, practices, reviewers, now)),
+            Task.Run(async () => await CopySessionsAsync(source, sessions, practices, patientIds, reviewers) + await CopyTagSetsAsync(source, sessions, practices, reviewers, now)
+                                 + await CopyAiSuggestionsAsync(source, sessions, practices)),
             Task.Run(() => CopyImagesAsync(source, sessions, practices, patientIds)));
-        Console.WriteLine($"COPY scan_sessions + tag_sets ({counts[0]} rows) and scan_images ({counts[1]} rows), two connections: {phase.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"COPY scan_sessions + tag_sets + ai_suggestions ({counts[0]} rows) and scan_images ({counts[1]} rows), two connections: {phase.Elapsed.TotalSeconds:0.0} s");
 
         phase.Restart();
         foreach (var index in indexes) await ExecAsync(source, "SET maintenance_work_mem = '256MB'; " + index.Split('|')[0]);
@@ -216,12 +217,12 @@ internal static class Generator
         foreach (var fk in foreignKeys) await ExecAsync(source, "SET maintenance_work_mem = '256MB'; " + fk.Split('|')[0]);
         Console.WriteLine($"re-added and validated {foreignKeys.Count} foreign keys: {phase.Elapsed.TotalSeconds:0.0} s");
         phase.Restart();
-        await ExecAsync(source, "VACUUM (ANALYZE) practices, user_accounts, practice_members, patients, scan_sessions, scan_images, tag_sets");
+        await ExecAsync(source, "VACUUM (ANALYZE) practices, user_accounts, practice_members, patients, scan_sessions, scan_images, tag_sets, ai_suggestions");
         Console.WriteLine($"VACUUM (ANALYZE): {phase.Elapsed.TotalSeconds:0.0} s");
 
         var sizes = await ListAsync(source,
             "SELECT relname || ' ' || n_live_tup || ' rows, ' || pg_size_pretty(pg_total_relation_size(relid)) FROM pg_stat_user_tables " +
-            "WHERE relname = ANY(ARRAY['practices','practice_members','patients','scan_sessions','scan_images','tag_sets']) ORDER BY relname");
+            "WHERE relname = ANY(ARRAY['practices','practice_members','patients','scan_sessions','scan_images','tag_sets','ai_suggestions']) ORDER BY relname");
         foreach (var size in sizes) Console.WriteLine("  " + size);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"LOAD TIME {total.Elapsed.TotalSeconds:0.0} s (registration excluded)"));
     }
@@ -307,7 +308,8 @@ internal static class Generator
             {
                 var id = GuidAt(created.AddMilliseconds(v), r);
                 var prefix = $"practices/{practices[s.Practice]}/patients/{patients[s.Patient]}/sessions/{s.Id}/{id}";
-                var score = 55 + r.Next(45);
+                var flagged = r.Next(100) < 8;
+                var score = flagged ? 40 + r.Next(30) : 70 + r.Next(30);
                 await copy.StartRowAsync();
                 await copy.WriteAsync(id, NpgsqlDbType.Uuid);
                 await copy.WriteAsync(practices[s.Practice], NpgsqlDbType.Uuid);
@@ -324,7 +326,7 @@ internal static class Generator
                 await copy.WriteAsync(2250, NpgsqlDbType.Integer);
                 await copy.WriteAsync((long)r.NextULong(), NpgsqlDbType.Bigint);
                 await WriteTime(copy, s.Processed);
-                await copy.WriteAsync(score < 70 ? new[] { QualityIssues[r.Next(QualityIssues.Length)] } : none, NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await copy.WriteAsync(flagged ? new[] { QualityIssues[r.Next(QualityIssues.Length)] } : none, NpgsqlDbType.Array | NpgsqlDbType.Text);
                 await copy.WriteAsync(none, NpgsqlDbType.Array | NpgsqlDbType.Text);
                 await copy.WriteAsync("processed", NpgsqlDbType.Varchar);
                 await copy.WriteAsync("image/jpeg", NpgsqlDbType.Varchar);
@@ -342,7 +344,7 @@ internal static class Generator
         await using var c = await source.OpenConnectionAsync();
         await using var copy = await c.BeginBinaryImportAsync(
             "COPY tag_sets (id, practice_id, session_id, tagged_by, tagged_at, overall_tracking, aligner_fit, oral_hygiene, action_taken, notes, " +
-            "ai_suggested, ai_overridden, detail_tags, hold_days, review_opened_at, taxonomy_version) FROM STDIN (FORMAT BINARY)");
+            "ai_suggested, ai_overridden, detail_tags, hold_days, review_opened_at, taxonomy_version, ai_outcomes) FROM STDIN (FORMAT BINARY)");
         foreach (var s in sessions)
         {
             if (s.Status != Reviewed) continue;
@@ -373,6 +375,19 @@ internal static class Generator
         var actionRoll = r.Next(100);
         var action = actionRoll < 80 ? "approve_progression" : actionRoll < 90 ? "hold_aligner" : actionRoll < 97 ? "message" : "schedule_appointment";
         var suggested = r.Next(100) < 70;
+        // The AI's proposal per score: agrees with the doctor about 88 % of the time.
+        var outcomes = new List<string>();
+        var overridden = false;
+        if (suggested)
+        {
+            foreach (var (attribute, chosen) in new[] { ("overall_tracking", Value(scores.Tracking)), ("aligner_fit", Value(scores.Fit)), ("oral_hygiene", Value(scores.Hygiene)) })
+            {
+                var proposal = r.Next(100) < 88 ? chosen : (1 + r.Next(3)).ToString(CultureInfo.InvariantCulture);
+                overridden |= proposal != chosen;
+                outcomes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"attribute\":\"{attribute}\",\"suggested\":\"{proposal}\",\"chosen\":\"{chosen}\",\"confidence\":{0.5 + (r.Next(50) / 100.0):0.00},\"model\":\"bench-model@2026.11\",\"overridden\":{(proposal != chosen ? "true" : "false")}}}"));
+            }
+        }
         string? detail = null;
         if (r.Next(100) < 30)
         {
@@ -392,12 +407,47 @@ internal static class Generator
         await copy.WriteAsync(action, NpgsqlDbType.Varchar);
         if (r.Next(100) < 10) await copy.WriteAsync("Check attachments at next visit.", NpgsqlDbType.Varchar); else await copy.WriteNullAsync();
         await copy.WriteAsync(suggested, NpgsqlDbType.Boolean);
-        await copy.WriteAsync(suggested && r.Next(100) < 12, NpgsqlDbType.Boolean);
+        await copy.WriteAsync(overridden, NpgsqlDbType.Boolean);
         await copy.WriteAsync(detail ?? "[]", NpgsqlDbType.Jsonb);
         if (action == "hold_aligner") await copy.WriteAsync(2 + r.Next(6), NpgsqlDbType.Integer); else await copy.WriteNullAsync();
         // Review duration: log-normal, median about 20 s.
         await copy.WriteAsync(tagged.AddSeconds(-Math.Exp(Math.Log(20) + (0.6 * r.Normal()))), NpgsqlDbType.TimestampTz);
         await copy.WriteAsync("2026.1", NpgsqlDbType.Varchar);
+        await copy.WriteAsync("[" + string.Join(",", outcomes) + "]", NpgsqlDbType.Jsonb);
+    }
+
+    private static string Value(short? score) => score?.ToString(CultureInfo.InvariantCulture) ?? "not_applicable";
+
+    /// <summary>
+    /// A model run (three score suggestions) for every ready session, which the review screen and tagging read.
+    /// Reviewed sessions keep theirs in tag_sets.ai_outcomes; their suggestion rows are not loaded (about 3 million
+    /// rows that no benchmarked path reads but by session id).
+    /// </summary>
+    private static async Task<long> CopyAiSuggestionsAsync(NpgsqlDataSource source, Session[] sessions, Guid[] practices)
+    {
+        await using var c = await source.OpenConnectionAsync();
+        await using var copy = await c.BeginBinaryImportAsync(
+            "COPY ai_suggestions (id, practice_id, session_id, model_name, model_version, attribute, value, confidence, created_at) FROM STDIN (FORMAT BINARY)");
+        foreach (var s in sessions)
+        {
+            if (s.Status != Ready) continue;
+            var r = new SplitMix(s.Seed ^ 0xA1A1A1A1UL);
+            var at = new DateTime(s.Processed, DateTimeKind.Utc);
+            foreach (var attribute in new[] { "overall_tracking", "aligner_fit", "oral_hygiene" })
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(GuidAt(at, r), NpgsqlDbType.Uuid);
+                await copy.WriteAsync(practices[s.Practice], NpgsqlDbType.Uuid);
+                await copy.WriteAsync(s.Id, NpgsqlDbType.Uuid);
+                await copy.WriteAsync("bench-model", NpgsqlDbType.Varchar);
+                await copy.WriteAsync("2026.11", NpgsqlDbType.Varchar);
+                await copy.WriteAsync(attribute, NpgsqlDbType.Varchar);
+                await copy.WriteAsync((1 + r.Next(3)).ToString(CultureInfo.InvariantCulture), NpgsqlDbType.Varchar);
+                await copy.WriteAsync((float)(0.5 + (r.Next(50) / 100.0)), NpgsqlDbType.Real);
+                await copy.WriteAsync(at, NpgsqlDbType.TimestampTz);
+            }
+        }
+        return (long)await copy.CompleteAsync();
     }
 
     private static Task WriteTime(NpgsqlBinaryImporter copy, long ticks) =>

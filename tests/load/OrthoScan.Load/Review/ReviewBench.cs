@@ -66,7 +66,8 @@ public static class ReviewBench
 
         var run = new RunOptions(
             Int("concurrency", 32), TimeSpan.FromSeconds(Int("duration-s", 20)), TimeSpan.FromSeconds(Int("warmup-s", 5)), Int("repeat", 3),
-            Int("tag-concurrency", 8), Int("tag-count", 1000), Int("bare-port", 5096), Get("only", "feed,analytics,tags").Split(','));
+            Int("tag-concurrency", 8), Int("tag-count", 1000), Int("bare-port", 5096), Get("only", "feed,analytics,tags").Split(','),
+            Int("probe-s", 10));
         if (options.Count > 0) return await Unknown(options);
         var saved = JsonSerializer.Deserialize<BenchState>(await File.ReadAllTextAsync(statePath))!;
         return await Runner.RunAsync(api, http, ownerCs, saved, run);
@@ -82,7 +83,7 @@ public static class ReviewBench
 internal sealed record Scale(int Practices, int Patients, int Sessions, int BenchReady, int Seed);
 
 internal sealed record RunOptions(
-    int Concurrency, TimeSpan Duration, TimeSpan Warmup, int Repeat, int TagConcurrency, int TagCount, int BarePort, string[] Only);
+    int Concurrency, TimeSpan Duration, TimeSpan Warmup, int Repeat, int TagConcurrency, int TagCount, int BarePort, string[] Only, int ProbeSeconds);
 
 /// <summary>The bench practice: registered and MFA-enrolled through the real API, so the runs can sign in like a doctor.</summary>
 internal sealed record BenchState(string Email, string Password, string TotpSecret, Guid PracticeId, Guid OwnerMemberId)

@@ -38,6 +38,12 @@ internal static class Runner
                 await CheckSameShapeAsync(http, feedApi(), feedBare());
                 foreach (var (name, make) in apiFirst ? [("feed api", feedApi), ("feed bare", feedBare)] : new[] { ("feed bare", feedBare), ("feed api", feedApi) })
                     results.Add(Print(await LoadAsync(repeat, name, http, make, options.Concurrency, options.Warmup, options.Duration)));
+                // One request at a time: the latency of the work itself, without queueing behind 31 others on 2 cores.
+                if (options.ProbeSeconds > 0)
+                {
+                    foreach (var (name, make) in new[] { ("feed api, 1 connection", feedApi), ("feed bare, 1 connection", feedBare) })
+                        results.Add(Print(await LoadAsync(repeat, name, http, make, 1, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(options.ProbeSeconds))));
+                }
             }
             if (options.Only.Contains("tags"))
                 results.Add(Print(await TagAsync(repeat, http, owner, state, token, options)));
