@@ -7,7 +7,8 @@
 #   ENV_FILE    environment to source (default .local/env)
 #   PORT        API port (default 5095); the bare twins listen on PORT+1
 #   DB          database name (default orthoscan_bench; dropped and re-created; must contain "bench")
-#   KEEP_DB     1 keeps the database (and prints how to reuse it) instead of dropping it at the end
+#   KEEP_DB     1 keeps the database (and the bench practice's state) instead of dropping it at the end
+#   REUSE_DB    1 skips creating and generating: runs against a database kept by KEEP_DB=1 (implies KEEP_DB=1)
 #   EXTRA_SQL   SQL run as the owner after the load and before the runs (e.g. a CREATE INDEX under test)
 #   REPEAT      repeats of every measurement (default 3; the table shows medians)
 #   RUN_ARGS    more review-run options (e.g. "--duration-s 20 --warmup-s 5 --concurrency 32 --tag-count 1000")
@@ -52,8 +53,13 @@ cd "$REPO" || exit 1
 dotnet build -c Release -nologo -v q src/OrthoScan.Api >/dev/null || fail "API build failed"
 dotnet build -c Release -nologo -v q tests/load/OrthoScan.Load >/dev/null || fail "harness build failed"
 
-psql_owner "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || fail "could not drop $DB"
-psql_owner "CREATE DATABASE $DB OWNER orthoscan_owner" || fail "could not create $DB"
+if [ "${REUSE_DB:-0}" = 1 ]; then
+  KEEP_DB=1
+  [ -f "$RESULTS/state.json" ] || fail "REUSE_DB=1 needs $RESULTS/state.json from a KEEP_DB=1 run"
+else
+  psql_owner "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || fail "could not drop $DB"
+  psql_owner "CREATE DATABASE $DB OWNER orthoscan_owner" || fail "could not create $DB"
+fi
 export ConnectionStrings__Owner; ConnectionStrings__Owner="$(with_db "$OWNER_CS")"
 export ConnectionStrings__App; ConnectionStrings__App="$(with_db "$ConnectionStrings__App")"
 export OrthoScan__Redis__KeyPrefix="bench:$DB:"
@@ -73,7 +79,7 @@ curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null || fail "the API did 
 load() { dotnet run -c Release --no-build --project tests/load/OrthoScan.Load -- "$@" --base-url "http://127.0.0.1:$PORT" --state "$RESULTS/state.json"; }
 
 echo "review-bench: $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-load review-generate || fail "data generation failed"
+if [ "${REUSE_DB:-0}" != 1 ]; then load review-generate || fail "data generation failed"; fi
 if [ -n "${EXTRA_SQL:-}" ]; then
   echo "review-bench: EXTRA_SQL: $EXTRA_SQL"
   psql_owner "$EXTRA_SQL" "$DB" || fail "EXTRA_SQL failed"
