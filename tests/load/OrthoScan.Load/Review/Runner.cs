@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
+using StackExchange.Redis;
 
 namespace OrthoScan.Load.Review;
 
@@ -24,6 +25,10 @@ internal static class Runner
         await using var bare = new BareServer(ownerCs, options.BarePort);
         await bare.StartAsync();
         await using var owner = NpgsqlDataSource.Create(ownerCs);
+        using var multiplexer = await ConnectionMultiplexer.ConnectAsync(Environment.GetEnvironmentVariable("ConnectionStrings__Redis") ?? "127.0.0.1:6379");
+        var redis = multiplexer.GetDatabase();
+        // PracticeCache's generation key (Infrastructure/Caching): bumping it orphans every cached read model of the practice.
+        var generationKey = $"{Environment.GetEnvironmentVariable("OrthoScan__Redis__KeyPrefix") ?? "orthoscan:"}cache:{state.PracticeId}:generation";
         var results = new List<Result>();
         Console.WriteLine($"review-run: {options.Concurrency} connections, warm-up {options.Warmup.TotalSeconds:0} s, measured {options.Duration.TotalSeconds:0} s, " +
                           $"{options.Repeat} repeat(s); tags: {options.TagCount} distinct ready sessions at {options.TagConcurrency} concurrent; load average {LoadAverage()}");
@@ -43,6 +48,30 @@ internal static class Runner
                 {
                     foreach (var (name, make) in new[] { ("feed api, 1 connection", feedApi), ("feed bare, 1 connection", feedBare) })
                         results.Add(Print(await LoadAsync(repeat, name, http, make, 1, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(options.ProbeSeconds))));
+                }
+            }
+            if (options.Only.Contains("analytics"))
+            {
+                var analyticsApi = () => Get("api/v1/dashboard/analytics", token);
+                var analyticsBare = () => Get(new Uri(bare.BaseUrl, $"bare/dashboard/analytics?practiceId={state.PracticeId}").ToString(), null);
+                await CheckSameShapeAsync(http, analyticsApi(), analyticsBare());
+                // Cold: the practice's cache generation moves on before every request, as a new tag set would do. A request
+                // that still met a cached answer (computed by a request that started before it) is not counted.
+                var cold = new Func<Task>(() => redis.StringIncrementAsync(generationKey));
+                var hit = new Func<string, DateTime, bool>((body, startedAt) => JsonNode.Parse(body)!["generatedAt"]!.GetValue<DateTime>() < startedAt);
+                var runs = new List<(string Name, Func<Func<HttpRequestMessage>> Make, Func<Task>? Before, Func<string, DateTime, bool>? Exclude)>
+                {
+                    ("analytics api cold", analyticsApi, cold, hit), ("analytics bare", analyticsBare, null, null), ("analytics api warm (cached)", analyticsApi, null, null),
+                };
+                if (!apiFirst) runs.Reverse();
+                foreach (var (name, make, before, exclude) in runs)
+                    results.Add(Print(await LoadAsync(repeat, name, http, make, options.Concurrency, options.Warmup, options.Duration, before, exclude)));
+                if (options.ProbeSeconds > 0)
+                {
+                    results.Add(Print(await LoadAsync(repeat, "analytics api cold, 1 connection", http, analyticsApi, 1, TimeSpan.FromSeconds(2),
+                        TimeSpan.FromSeconds(options.ProbeSeconds), cold, hit)));
+                    results.Add(Print(await LoadAsync(repeat, "analytics bare, 1 connection", http, analyticsBare, 1, TimeSpan.FromSeconds(2),
+                        TimeSpan.FromSeconds(options.ProbeSeconds))));
                 }
             }
             if (options.Only.Contains("tags"))
@@ -72,18 +101,29 @@ internal static class Runner
             if (medians.FirstOrDefault(m => m.Name == "feed api, 1 connection") is { } f1)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"feed api p99 with 1 connection {f1.P99:0.0} ms (< {FeedP99Target} ms: {(f1.P99 < FeedP99Target ? "yes" : "no")})"));
         }
+        if (medians.FirstOrDefault(m => m.Name == "analytics bare") is { } ab)
+        {
+            foreach (var kind in new[] { "analytics api cold", "analytics api warm (cached)" })
+            {
+                var ratios = results.Where(r => r.Name == kind).Join(results.Where(r => r.Name == "analytics bare"), r => r.Repeat, r => r.Repeat, (a, b) => a.Rps / b.Rps).ToList();
+                if (ratios.Count == 0) continue;
+                var m = medians.First(x => x.Name == kind);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{kind} / bare throughput: median {Median(ratios):0.00} (per repeat {string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}); p99 {m.P99:0.0} ms vs bare {ab.P99:0.0} ms"));
+            }
+        }
         foreach (var t in medians.Where(m => m.Name.StartsWith("tag submission", StringComparison.Ordinal)))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{t.Name} p99 {t.P99:0.0} ms; target < {TagP99Target} ms: {(t.P99 < TagP99Target ? "MET" : "NOT MET")}"));
         foreach (var m in medians) ok &= m.Errors == 0;
         return ok ? 0 : 1;
     }
 
-    internal sealed record Result(int Repeat, string Name, double Rps, double P50, double P99, int Errors, int Count);
+    internal sealed record Result(int Repeat, string Name, double Rps, double P50, double P99, int Errors, int Count, int Excluded = 0);
 
     private static Result Print(Result r)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  repeat {r.Repeat} {r.Name,-28} {r.Rps,8:0.0} req/s  p50 {r.P50,7:0.0} ms  p99 {r.P99,7:0.0} ms  n={r.Count} errors={r.Errors}  load {LoadAverage()}"));
+            $"  repeat {r.Repeat} {r.Name,-34} {r.Rps,8:0.0} req/s  p50 {r.P50,7:0.0} ms  p99 {r.P99,7:0.0} ms  n={r.Count} errors={r.Errors}{(r.Excluded > 0 ? $" cache-hits-excluded={r.Excluded}" : "")}  load {LoadAverage()}"));
         return r;
     }
 
@@ -94,7 +134,7 @@ internal static class Runner
         return request;
     };
 
-    /// <summary>The twin must answer the same document (apart from the signed URLs, which carry a nonce and expiry).</summary>
+    /// <summary>The twin must answer the same document (apart from signed URLs, which carry a nonce and expiry, and generatedAt).</summary>
     private static async Task CheckSameShapeAsync(HttpClient http, Func<HttpRequestMessage> a, Func<HttpRequestMessage> b)
     {
         static async Task<JsonNode> Fetch(HttpClient http, Func<HttpRequestMessage> make)
@@ -110,7 +150,7 @@ internal static class Runner
             {
                 foreach (var (key, value) in o.ToList())
                 {
-                    if (key.EndsWith("Url", StringComparison.Ordinal) && value is not null) o[key] = "url";
+                    if ((key.EndsWith("Url", StringComparison.Ordinal) || key == "generatedAt") && value is not null) o[key] = "stripped";
                     else if (value is not null) Strip(value);
                 }
             }
@@ -126,7 +166,7 @@ internal static class Runner
     /// Requests that start after the warm-up and finish before its end count; requests/s = counted / duration.
     /// </summary>
     internal static async Task<Result> LoadAsync(int repeat, string name, HttpClient http, Func<Func<HttpRequestMessage>> make, int concurrency,
-        TimeSpan warmup, TimeSpan duration, Func<Task>? before = null)
+        TimeSpan warmup, TimeSpan duration, Func<Task>? before = null, Func<string, DateTime, bool>? exclude = null)
     {
         var clock = Stopwatch.StartNew();
         var end = warmup + duration;
@@ -135,28 +175,35 @@ internal static class Runner
         {
             var latencies = new List<double>();
             var errors = 0;
+            var excluded = 0;
             while (clock.Elapsed < end)
             {
                 if (before is not null) await before();
+                var startedAt = DateTime.UtcNow;
                 var start = clock.Elapsed;
                 var ok = false;
+                var skip = false;
                 try
                 {
                     using var request = create();
                     using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
                     ok = response.StatusCode == HttpStatusCode.OK;
+                    if (ok && exclude is not null) skip = exclude(await response.Content.ReadAsStringAsync(), startedAt);
                 }
                 catch (HttpRequestException)
                 {
                 }
                 var finish = clock.Elapsed;
                 if (start < warmup || finish > end) continue;
-                if (ok) latencies.Add((finish - start).TotalMilliseconds); else errors++;
+                if (skip) excluded++;
+                else if (ok) latencies.Add((finish - start).TotalMilliseconds);
+                else errors++;
             }
-            return (latencies, errors);
+            return (latencies, errors, excluded);
         })));
         var all = perWorker.SelectMany(w => w.latencies).Order().ToList();
-        return new Result(repeat, name, all.Count / duration.TotalSeconds, Percentile(all, 50), Percentile(all, 99), perWorker.Sum(w => w.errors), all.Count);
+        return new Result(repeat, name, all.Count / duration.TotalSeconds, Percentile(all, 50), Percentile(all, 99), perWorker.Sum(w => w.errors), all.Count,
+            perWorker.Sum(w => w.excluded));
     }
 
     /// <summary>
