@@ -17,7 +17,7 @@ using OrthoScan.Api.Infrastructure.Storage;
 namespace OrthoScan.Load.Review;
 
 /// <summary>
-/// The bare twins: the same SQL the API's handlers send (captured from EF Core's command log, with the tenant filter
+/// The bare twins: the same SQL the API's handlers send (feed: captured from EF Core's command log, with the tenant filter
 /// turned into an explicit practice_id parameter), through raw Npgsql as the owner role, with no authentication, no
 /// row-level security (the bench database exempts the owner), no audit write, no mediator pipeline. They build the same
 /// JSON with System.Text.Json and the API's own response records, and sign thumbnail URLs like the local blob store.
@@ -25,21 +25,23 @@ namespace OrthoScan.Load.Review;
 /// </summary>
 internal sealed class BareServer : IAsyncDisposable
 {
-    // ReviewFeed.Handler, first query (EF Core 10 / Npgsql, as logged).
+    // ReviewFeed.Handler, first query (EF Core 10 / Npgsql, as logged): the page of ready sessions.
     public const string FeedSql = """
-        SELECT s.id, s.aligner_number, s.created_at, s.idempotency_key, s.image_count, s.patient_feedback, s.patient_id, s.practice_id, s.processed_at, s.request_hash, s.reviewed_at, s.reviewed_by, s.status, s.submitted_at, p0.first_name AS "FirstName", p0.last_name AS "LastName", p0.current_stage AS "CurrentStage", p0.total_stages AS "TotalStages"
+        SELECT s.id, s.aligner_number, s.created_at, s.idempotency_key, s.image_count, s.patient_feedback, s.patient_id, s.practice_id, s.processed_at, s.request_hash, s.reviewed_at, s.reviewed_by, s.status, s.submitted_at
         FROM scan_sessions AS s
-        INNER JOIN (
-            SELECT p.id, p.current_stage, p.first_name, p.last_name, p.total_stages
-            FROM patients AS p
-            WHERE p.practice_id = @practice_id
-        ) AS p0 ON s.patient_id = p0.id
         WHERE s.practice_id = @practice_id AND s.status = 'ready' AND s.submitted_at IS NOT NULL
         ORDER BY s.submitted_at, s.id
         LIMIT @p
         """;
 
-    // ReviewFeed.Handler, second query.
+    // ReviewFeed.Handler, second query: their patients by id.
+    public const string FeedPatientsSql = """
+        SELECT p.id AS "Id", p.first_name AS "FirstName", p.last_name AS "LastName", p.current_stage AS "CurrentStage", p.total_stages AS "TotalStages"
+        FROM patients AS p
+        WHERE p.practice_id = @practice_id AND p.id = ANY (@patientIds)
+        """;
+
+    // ReviewFeed.Handler, third query: their images.
     public const string FeedImagesSql = """
         SELECT s.id, s.captured_at, s.created_at, s.device_make, s.device_model, s.display_key, s.full_key, s.height, s.image_type, s.perceptual_hash, s.practice_id, s.processed_at, s.quality_issues, s.quality_score, s.retake_reasons, s.session_id, s.status, s.thumbnail_key, s.upload_content_type, s.upload_key, s.upload_length, s.width
         FROM scan_images AS s
@@ -93,7 +95,7 @@ internal sealed class BareServer : IAsyncDisposable
     {
         var limit = Paging.Limit(requested);
         await using var connection = await _source.OpenConnectionAsync(ct);
-        var rows = new List<(ScanSession Session, string FirstName, string LastName, int CurrentStage, int TotalStages)>();
+        var rows = new List<ScanSession>();
         await using (var cmd = new NpgsqlCommand(FeedSql, connection))
         {
             cmd.Parameters.AddWithValue("practice_id", practiceId);
@@ -101,22 +103,31 @@ internal sealed class BareServer : IAsyncDisposable
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
-                rows.Add((new ScanSession
+                rows.Add(new ScanSession
                 {
                     Id = r.GetGuid(0), AlignerNumber = r.GetInt32(1), CreatedAt = r.GetDateTime(2), IdempotencyKey = r.GetString(3), ImageCount = r.GetInt32(4),
                     PatientFeedback = r.IsDBNull(5) ? null : r.GetString(5), PatientId = r.GetGuid(6), PracticeId = r.GetGuid(7),
                     ProcessedAt = r.IsDBNull(8) ? null : r.GetDateTime(8), RequestHash = r.GetFieldValue<byte[]>(9),
                     ReviewedAt = r.IsDBNull(10) ? null : r.GetDateTime(10), ReviewedBy = r.IsDBNull(11) ? null : r.GetGuid(11),
                     Status = SessionStatuses[r.GetString(12)], SubmittedAt = r.IsDBNull(13) ? null : r.GetDateTime(13),
-                }, r.GetString(14), r.GetString(15), r.GetInt32(16), r.GetInt32(17)));
+                });
             }
+        }
+
+        var patients = new Dictionary<Guid, (string FirstName, string LastName, int CurrentStage, int TotalStages)>();
+        await using (var cmd = new NpgsqlCommand(FeedPatientsSql, connection))
+        {
+            cmd.Parameters.AddWithValue("practice_id", practiceId);
+            cmd.Parameters.AddWithValue("patientIds", rows.Select(x => x.PatientId).Distinct().ToArray());
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) patients[r.GetGuid(0)] = (r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetInt32(4));
         }
 
         var images = new List<ScanImage>();
         await using (var cmd = new NpgsqlCommand(FeedImagesSql, connection))
         {
             cmd.Parameters.AddWithValue("practice_id", practiceId);
-            cmd.Parameters.AddWithValue("ids", rows.Select(x => x.Session.Id).ToArray());
+            cmd.Parameters.AddWithValue("ids", rows.Select(x => x.Id).ToArray());
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
@@ -138,16 +149,17 @@ internal sealed class BareServer : IAsyncDisposable
 
         // The same mapping as ReviewFeed.Handler, to the API's own records.
         var lookup = images.ToLookup(i => i.SessionId);
-        var page = Paging.ToPage(rows, limit, x =>
+        var page = Paging.ToPage(rows, limit, session =>
         {
-            var sessionImages = lookup[x.Session.Id].OrderBy(i => i.ImageType).ToList();
+            var patient = patients[session.PatientId];
+            var sessionImages = lookup[session.Id].OrderBy(i => i.ImageType).ToList();
             return new ReviewFeed.Item(
-                x.Session.Id, x.Session.PatientId, $"{x.FirstName} {x.LastName}", x.CurrentStage, x.TotalStages, x.Session.AlignerNumber,
-                x.Session.SubmittedAt!.Value, sessionImages.Min(i => i.QualityScore),
+                session.Id, session.PatientId, $"{patient.FirstName} {patient.LastName}", patient.CurrentStage, patient.TotalStages, session.AlignerNumber,
+                session.SubmittedAt!.Value, sessionImages.Min(i => i.QualityScore),
                 sessionImages.SelectMany(i => i.QualityIssues).Distinct().Order().ToList(),
                 sessionImages.Select(i => new ReviewFeed.FeedImage(i.ImageType, i.QualityScore,
                     i.ThumbnailKey is null ? null : DownloadUrl(i.ThumbnailKey))).ToList());
-        }, x => new ReviewFeed.Cursor(x.Session.SubmittedAt!.Value, x.Session.Id));
+        }, session => new ReviewFeed.Cursor(session.SubmittedAt!.Value, session.Id));
         return Results.Ok(page);
     }
 
