@@ -67,8 +67,10 @@ test('the demo doctor reviews five scans from the queue with the keyboard alone,
   // Five reviews, each action once at least: approve, hold 5 days, schedule, approve, approve.
   const plans: string[][] = [['a'], ['h', '5'], ['s'], ['a'], ['a']];
   const tagged: string[] = [];
+  let heldPatientPage = '';
   for (const [n, plan] of plans.entries()) {
     const name = (await currentPatient(page).textContent())!.trim();
+    if (n === 1) heldPatientPage = (await currentPatient(page).getAttribute('href'))!;
     expect(tagged, 'a tagged scan never comes back').not.toContain(name);
     await photosShown(page);
     const keys = new Keys(page);
@@ -126,4 +128,11 @@ test('the demo doctor reviews five scans from the queue with the keyboard alone,
   await page.keyboard.press('Escape');
   await expect(viewer).toBeHidden();
   await expect(page.getByRole('heading', { name: 'Review queue' })).toBeVisible();
+
+  // The patient held for 5 days sees that outcome on their timeline, with the reviewer.
+  await page.goto(heldPatientPage);
+  const outcome = page.getByTestId('timeline-outcome').first();
+  await expect(outcome).toContainText('Hold 5 days');
+  await expect(outcome).toContainText('Dr. Samuel Okafor');
+  await snap(page, testInfo, 'patient-timeline-outcome');
 });
