@@ -67,6 +67,8 @@ public sealed class TagSet : ITenantOwned
     public List<DetailTag> DetailTags { get; set; } = [];
     public ReviewAction ActionTaken { get; set; }
     public int? HoldDays { get; set; }
+    /// <summary>The patient's aligner stage once this review was applied (what "approved" moved them to).</summary>
+    public int? StageAfter { get; set; }
     public string? Notes { get; set; }
     /// <summary>Any attribute of this review had an AI suggestion.</summary>
     public bool AiSuggested { get; set; }

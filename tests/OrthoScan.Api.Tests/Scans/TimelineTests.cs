@@ -53,6 +53,24 @@ public sealed class TimelineTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task An_approval_records_the_aligner_the_patient_moved_to_not_one_guessed_from_the_scan()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var app = await api.PatientAppAsync(owner, "Moved");
+        var scan = await api.SendScanAsync(app);
+        // The practice corrected the stage after the scan was taken: the scan says one aligner, the record another.
+        await (await api.As(owner).PatchAsJsonAsync($"/api/v1/patients/{app.PatientId}", new { currentStage = 7, totalStages = 20 }))
+            .ShouldBeAsync(HttpStatusCode.OK);
+        scan["alignerNumber"]!.GetValue<int>().ShouldNotBe(7);
+
+        await (await api.As(owner).PostAsJsonAsync($"/api/v1/scans/sessions/{scan["id"]}/tags", Tags(1, "approve_progression")))
+            .ShouldBeAsync(HttpStatusCode.Created);
+
+        var outcome = (await TimelineAsync(owner, app.PatientId))["items"]![0]!["outcome"]!;
+        outcome["stageAfter"]!.GetValue<int>().ShouldBe(8);
+    }
+
+    [Fact]
     public async Task Another_practice_cannot_read_the_timeline()
     {
         var owner = await api.RegisterPracticeAsync();

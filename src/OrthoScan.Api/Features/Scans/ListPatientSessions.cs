@@ -33,6 +33,7 @@ public static class ListPatientSessions
         int OralHygiene,
         ReviewAction Action,
         int? HoldDays,
+        int? StageAfter,
         DateTime ReviewedAt,
         string ReviewerName,
         IReadOnlyList<string> DetailTags);
@@ -66,7 +67,7 @@ public static class ListPatientSessions
             new(s.Id, s.PatientId, s.AlignerNumber, s.Status, s.CreatedAt, s.SubmittedAt, s.ProcessedAt, s.PatientFeedback, s.Images, outcome);
 
         private static Outcome ToOutcome(TagSet t, string reviewer) =>
-            new(t.OverallTracking, t.AlignerFit, t.OralHygiene, t.ActionTaken, t.HoldDays, t.TaggedAt, reviewer, t.DetailTags.Select(d => d.Code).ToList());
+            new(t.OverallTracking, t.AlignerFit, t.OralHygiene, t.ActionTaken, t.HoldDays, t.StageAfter, t.TaggedAt, reviewer, t.DetailTags.Select(d => d.Code).ToList());
     }
 
     public sealed class Endpoint : ICarterModule

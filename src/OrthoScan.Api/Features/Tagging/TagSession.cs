@@ -70,6 +70,7 @@ public static class TagSession
                 OralHygiene = (short)body.OralHygiene,
                 DetailTags = detailTags,
                 ActionTaken = body.Action, HoldDays = body.Action == ReviewAction.HoldAligner ? body.HoldDays : null, Notes = body.Notes?.Trim(),
+                StageAfter = patient.CurrentStage,
                 AiOutcomes = aiOutcomes, AiSuggested = aiOutcomes.Count > 0, AiOverridden = aiOutcomes.Any(o => o.Overridden),
             };
             db.TagSets.Add(tagSet);

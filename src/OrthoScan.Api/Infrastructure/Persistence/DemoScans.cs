@@ -83,7 +83,7 @@ public static class DemoScans
             {
                 PracticeId = practiceId, SessionId = session.Id, TaggedBy = doctor.Id, TaxonomyVersion = Taxonomy.Version,
                 ReviewOpenedAt = reviewedAt.AddSeconds(-18), TaggedAt = reviewedAt, OverallTracking = 1, AlignerFit = 1, OralHygiene = 1,
-                ActionTaken = ReviewAction.ApproveProgression,
+                ActionTaken = ReviewAction.ApproveProgression, StageAfter = session.AlignerNumber + 1,
             });
             session.Status = ScanSessionStatus.Reviewed;
             session.ReviewedBy = doctor.Id;

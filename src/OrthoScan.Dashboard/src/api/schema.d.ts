@@ -729,6 +729,8 @@ export interface components {
             action: components["schemas"]["ReviewAction"];
             /** Format: int32 */
             holdDays: null | number;
+            /** Format: int32 */
+            stageAfter: null | number;
             /** Format: date-time */
             reviewedAt: string;
             reviewerName: string;

@@ -54,14 +54,16 @@ export function outcomeScores(outcome: SessionOutcome): OutcomeScore[] {
  * the scan, never past the last one.
  */
 export function actionLabel(
-  outcome: Pick<SessionOutcome, 'action' | 'holdDays'>,
+  outcome: Pick<SessionOutcome, 'action' | 'holdDays'> & { stageAfter?: number | null },
   alignerNumber: number,
   totalStages?: number,
 ): string {
   switch (outcome.action) {
     case 'approve_progression': {
-      if (totalStages !== undefined && alignerNumber >= totalStages) return 'Approved · last aligner';
-      return `Approved → aligner ${alignerNumber + 1}`;
+      // The review records the stage the patient moved to; older reviews without it fall back to the scan's aligner.
+      const after = outcome.stageAfter ?? Math.min(alignerNumber + 1, totalStages ?? Number.MAX_SAFE_INTEGER);
+      if (totalStages !== undefined && after >= totalStages && alignerNumber >= totalStages) return 'Approved · last aligner';
+      return `Approved → aligner ${after}`;
     }
     case 'hold_aligner':
       return outcome.holdDays === 1 ? 'Hold 1 day' : outcome.holdDays ? `Hold ${outcome.holdDays} days` : 'Hold aligner';

@@ -833,6 +833,10 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("session_id");
 
+                    b.Property<int?>("StageAfter")
+                        .HasColumnType("integer")
+                        .HasColumnName("stage_after");
+
                     b.Property<DateTime>("TaggedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("tagged_at");

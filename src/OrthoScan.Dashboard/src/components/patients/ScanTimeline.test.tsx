@@ -16,7 +16,7 @@ function image(imageType: ScanImage['imageType'], over: Partial<ScanImage> = {})
   };
 }
 const outcome = (over: Partial<SessionOutcome> = {}): SessionOutcome => ({
-  overallTracking: 1, alignerFit: 2, oralHygiene: 3, action: 'approve_progression', holdDays: null,
+  overallTracking: 1, alignerFit: 2, oralHygiene: 3, action: 'approve_progression', holdDays: null, stageAfter: null,
   reviewedAt: '2026-11-20T10:00:00Z', reviewerName: 'Dr. Ruiz', detailTags: ['plaque', 'attachment_lost'], ...over,
 });
 function session(id: string, alignerNumber: number, over: Partial<TimelineItem> = {}): TimelineItem {
@@ -30,6 +30,9 @@ describe('outcome labels', () => {
   it('names the action as the timeline shows it', () => {
     expect(actionLabel({ action: 'approve_progression', holdDays: null }, 12, 20)).toBe('Approved → aligner 13');
     expect(actionLabel({ action: 'approve_progression', holdDays: null }, 20, 20)).toBe('Approved · last aligner');
+    // The stage the review moved the patient to wins over the scan's own aligner number.
+    expect(actionLabel({ action: 'approve_progression', holdDays: null, stageAfter: 8 }, 5, 20)).toBe('Approved → aligner 8');
+    expect(actionLabel({ action: 'approve_progression', holdDays: null, stageAfter: 20 }, 20, 20)).toBe('Approved · last aligner');
     expect(actionLabel({ action: 'hold_aligner', holdDays: 3 }, 12)).toBe('Hold 3 days');
     expect(actionLabel({ action: 'hold_aligner', holdDays: 1 }, 12)).toBe('Hold 1 day');
     expect(actionLabel({ action: 'message', holdDays: null }, 12)).toBe('Message to patient');
