@@ -117,6 +117,23 @@ test('the demo doctor reviews five scans from the queue with the keyboard alone,
   await expect(viewer.getByTestId('zoom-level')).toHaveText('400%');
   await page.keyboard.press('0');
 
+  // Pinch: two real touch points (through the DevTools protocol) moving apart zoom in; 0 resets again.
+  await expect(viewer.getByTestId('zoom-level')).toHaveText('100%');
+  const box = (await current.boundingBox())!;
+  const cdp = await page.context().newCDPSession(page);
+  const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', apart: number) =>
+    cdp.send('Input.dispatchTouchEvent', {
+      type,
+      touchPoints: type === 'touchEnd' ? [] : [{ x: cx - apart, y: cy, id: 1 }, { x: cx + apart, y: cy, id: 2 }],
+    });
+  await touch('touchStart', 40);
+  for (const apart of [60, 80, 100, 120]) await touch('touchMove', apart);
+  await touch('touchEnd', 0);
+  await expect.poll(scale).toBeGreaterThan(2);
+  await page.keyboard.press('0');
+  await expect(viewer.getByTestId('zoom-level')).toHaveText('100%');
+
   await page.keyboard.press('c');
   const previous = viewer.getByTestId('viewer-previous');
   await expect(previous).toBeVisible();
