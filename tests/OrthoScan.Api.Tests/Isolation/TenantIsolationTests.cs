@@ -95,6 +95,45 @@ public sealed class TenantIsolationTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task A_row_of_one_practice_can_never_point_at_another_practices_row()
+    {
+        // Foreign keys are checked without row-level security: only the composite (practice_id, id) keys stop this.
+        var practiceA = await api.RegisterPracticeAsync();
+        var practiceB = await api.RegisterPracticeAsync();
+        var patientOfA = Guid.Parse((await api.CreatePatientAsync(practiceA))["id"]!.GetValue<string>());
+
+        await using var asB = await Sql.OpenAsync(api.AppConnectionString, practiceB.PracticeId);
+        var thread = await Should.ThrowAsync<PostgresException>(() => asB.ExecuteAsync(
+            "INSERT INTO message_threads (id, practice_id, patient_id, created_at) VALUES (gen_random_uuid(), @b, @p, now())",
+            ("b", practiceB.PracticeId), ("p", patientOfA)));
+        thread.SqlState.ShouldBe(PostgresErrorCodes.ForeignKeyViolation);
+        var session = await Should.ThrowAsync<PostgresException>(() => asB.ExecuteAsync("""
+            INSERT INTO scan_sessions (id, practice_id, patient_id, aligner_number, idempotency_key, request_hash, status, image_count, created_at)
+            VALUES (gen_random_uuid(), @b, @p, 1, 'forged', '\x00', 'pending', 5, now())
+            """, ("b", practiceB.PracticeId), ("p", patientOfA)));
+        session.SqlState.ShouldBe(PostgresErrorCodes.ForeignKeyViolation);
+    }
+
+    [Fact]
+    public async Task Every_reference_between_tenant_tables_is_also_a_key_on_the_practice()
+    {
+        await using var owner = await Sql.OpenAsync(api.OwnerConnectionString);
+        var unscoped = await owner.ColumnAsync($"""
+            SELECT c.conrelid::regclass::text || '.' || a.attname FROM pg_constraint c
+            JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+            WHERE c.contype = 'f' AND array_length(c.conkey, 1) = 1
+              AND c.conrelid::regclass::text IN ({TenantTablesSql}) AND c.confrelid::regclass::text IN ({TenantTablesSql})
+              AND c.confrelid::regclass::text <> 'practices'
+              AND NOT EXISTS (
+                SELECT 1 FROM pg_constraint s JOIN pg_attribute sa ON sa.attrelid = s.conrelid AND sa.attnum = ANY (s.conkey)
+                WHERE s.contype = 'f' AND s.conrelid = c.conrelid AND s.confrelid = c.confrelid AND array_length(s.conkey, 1) = 2
+                  AND sa.attname = a.attname)
+            """);
+        unscoped.ShouldBeEmpty();
+        (await owner.ScalarAsync<long>("SELECT count(*) FROM pg_constraint WHERE conname LIKE 'fk\\_%\\_same\\_practice'")).ShouldBeGreaterThanOrEqualTo(8);
+    }
+
+    [Fact]
     public async Task The_app_role_is_neither_owner_nor_superuser_nor_exempt_from_row_security()
     {
         await using var app = await Sql.OpenAsync(api.AppConnectionString);
