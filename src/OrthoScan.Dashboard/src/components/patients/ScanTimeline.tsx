@@ -1,13 +1,12 @@
 'use client';
 
-import { useCallback, useEffect, useState } from 'react';
 import { api } from '@/api/client';
-import { asApiError, type ApiError } from '@/api/errors';
 import type { ScanImage, TimelineItem } from '@/api/types';
 import { Icon } from '@/components/icons';
 import { ScoreChip } from '@/components/ScoreChip';
 import { Button, cx, Skeleton } from '@/components/ui';
 import { formatDateTime } from '@/lib/format';
+import { useCursorPages } from '@/lib/useCursorPages';
 import { actionLabel, humanise, imageTypeLabels, lowQuality, outcomeScores, sessionStatusLabels } from '@/lib/outcome';
 
 const statusTones: Record<TimelineItem['status'], string> = {
@@ -139,48 +138,10 @@ function TimelineSkeleton() {
 
 /** The patient's scans, newest first, each with its review outcome; pages of 20 with "Load older scans". */
 export function ScanTimeline({ patientId, firstName, totalStages }: { patientId: string; firstName: string; totalStages?: number }) {
-  const [items, setItems] = useState<TimelineItem[]>([]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<ApiError | null>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    setError(null);
-    api.listPatientSessions(patientId, null, controller.signal).then(
-      (page) => {
-        if (controller.signal.aborted) return;
-        setItems(page.items);
-        setNextCursor(page.nextCursor);
-        setLoading(false);
-      },
-      (e: unknown) => {
-        if (controller.signal.aborted) return;
-        setError(asApiError(e));
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-  }, [patientId, attempt]);
-
-  const loadMore = useCallback(async () => {
-    if (!nextCursor) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      const page = await api.listPatientSessions(patientId, nextCursor);
-      setItems((current) => [...current, ...page.items]);
-      setNextCursor(page.nextCursor);
-    } catch (e) {
-      setMoreError(asApiError(e));
-    } finally {
-      setLoadingMore(false);
-    }
-  }, [nextCursor, patientId]);
+  const { items, hasMore, loading, error, loadingMore, moreError, loadMore, reload } = useCursorPages<TimelineItem>(
+    (cursor, signal) => api.listPatientSessions(patientId, cursor, signal),
+    patientId,
+  );
 
   return (
     <section aria-labelledby="timeline-heading" className="rounded-lg border border-slate-200 bg-white p-6">
@@ -191,7 +152,7 @@ export function ScanTimeline({ patientId, firstName, totalStages }: { patientId:
         <div role="alert" className="flex flex-col items-center rounded-md border border-red-200 px-6 py-8 text-center">
           <p className="text-sm font-medium text-slate-900">{error.title}</p>
           {error.detail && <p className="mt-1 text-sm text-slate-600">{error.detail}</p>}
-          <Button variant="secondary" className="mt-3" onClick={() => setAttempt((a) => a + 1)}>Retry</Button>
+          <Button variant="secondary" className="mt-3" onClick={reload}>Retry</Button>
         </div>
       ) : items.length === 0 ? (
         <div className="flex flex-col items-center rounded-md border border-dashed border-slate-300 px-6 py-10 text-center">
@@ -206,7 +167,7 @@ export function ScanTimeline({ patientId, firstName, totalStages }: { patientId:
           <ol className="flex flex-col" aria-label="Scans, newest first">
             {items.map((item) => <TimelineEntry key={item.id} item={item} totalStages={totalStages} />)}
           </ol>
-          {(nextCursor || moreError) && (
+          {(hasMore || moreError) && (
             <div className="mt-4 flex flex-col items-center gap-2">
               {moreError && <p role="alert" className="text-sm text-red-700">{moreError.title}</p>}
               <Button variant="secondary" busy={loadingMore} onClick={loadMore}>{moreError ? 'Retry loading older scans' : 'Load older scans'}</Button>

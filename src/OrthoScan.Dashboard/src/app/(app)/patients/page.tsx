@@ -2,14 +2,14 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '@/api/client';
-import { asApiError, type ApiError } from '@/api/errors';
 import { patientStatuses, type Patient, type PatientStatus } from '@/api/types';
 import { Icon } from '@/components/icons';
 import { Button, ButtonLink, EmptyState, ErrorState, PageHeader, Skeleton, StatusBadge } from '@/components/ui';
 import { formatDate, frequencyLabels, fullName, treatmentLabels } from '@/lib/format';
 import { useDebouncedValue, useShortcuts } from '@/lib/hooks';
+import { useCursorPages } from '@/lib/useCursorPages';
 import { usePageTitle } from '@/lib/usePageTitle';
 
 const PAGE_SIZE = 50;
@@ -36,13 +36,10 @@ export default function PatientsPage() {
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState<PatientStatus | ''>('');
   const debouncedSearch = useDebouncedValue(search, 300);
-  const [items, setItems] = useState<Patient[]>([]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [moreError, setMoreError] = useState<ApiError | null>(null);
-  const [attempt, setAttempt] = useState(0);
+  const { items, hasMore, loading, error, loadingMore, moreError, loadMore, reload } = useCursorPages<Patient>(
+    (cursor, signal) => api.listPatients({ search: debouncedSearch, status, cursor, limit: PAGE_SIZE }, signal),
+    `${debouncedSearch}|${status}`,
+  );
   const searchRef = useRef<HTMLInputElement>(null);
 
   useShortcuts({ n: () => router.push('/patients/new/') });
@@ -50,42 +47,6 @@ export default function PatientsPage() {
   useEffect(() => {
     if (new URLSearchParams(window.location.search).get('focus') === 'search') searchRef.current?.focus();
   }, []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    setError(null);
-    setMoreError(null);
-    api.listPatients({ search: debouncedSearch, status, limit: PAGE_SIZE }, controller.signal).then(
-      (page) => {
-        if (controller.signal.aborted) return;
-        setItems(page.items);
-        setNextCursor(page.nextCursor);
-        setLoading(false);
-      },
-      (e: unknown) => {
-        if (controller.signal.aborted) return;
-        setError(asApiError(e));
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-  }, [debouncedSearch, status, attempt]);
-
-  const loadMore = useCallback(async () => {
-    if (!nextCursor) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      const page = await api.listPatients({ search: debouncedSearch, status, cursor: nextCursor, limit: PAGE_SIZE });
-      setItems((current) => [...current, ...page.items]);
-      setNextCursor(page.nextCursor);
-    } catch (e) {
-      setMoreError(asApiError(e));
-    } finally {
-      setLoadingMore(false);
-    }
-  }, [nextCursor, debouncedSearch, status]);
 
   const filtered = debouncedSearch.trim() !== '' || status !== '';
 
@@ -131,13 +92,13 @@ export default function PatientsPage() {
       </div>
 
       <div aria-live="polite" className="sr-only">
-        {!loading && !error && `${items.length}${nextCursor ? '+' : ''} patients shown`}
+        {!loading && !error && `${items.length}${hasMore ? '+' : ''} patients shown`}
       </div>
 
       {loading ? (
         <TableSkeleton />
       ) : error ? (
-        <ErrorState error={error} onRetry={() => setAttempt((a) => a + 1)} />
+        <ErrorState error={error} onRetry={reload} />
       ) : items.length === 0 ? (
         filtered ? (
           <EmptyState icon="search" title="No patients match" action={<Button variant="secondary" onClick={() => { setSearch(''); setStatus(''); }}>Clear filters</Button>}>
@@ -185,7 +146,7 @@ export default function PatientsPage() {
           </div>
           <div className="mt-4 flex flex-col items-center gap-2">
             {moreError && <p role="alert" className="text-sm text-red-700">{moreError.title}</p>}
-            {nextCursor ? (
+            {hasMore ? (
               <Button variant="secondary" busy={loadingMore} onClick={loadMore}>{moreError ? 'Retry loading more' : 'Load more'}</Button>
             ) : (
               <p className="text-xs text-slate-500">{items.length === 1 ? '1 patient' : `${items.length} patients`} · end of list</p>
