@@ -17,13 +17,12 @@ public static class AiSuggestions
 
     public static async Task<IReadOnlyList<Suggestion>> LatestRunAsync(AppDbContext db, Guid sessionId, CancellationToken ct)
     {
-        var latest = await db.AiSuggestions.AsNoTracking().Where(a => a.SessionId == sessionId)
-            .OrderByDescending(a => a.CreatedAt).Select(a => (DateTime?)a.CreatedAt).FirstOrDefaultAsync(ct);
-        if (latest is null) return [];
-        return await db.AiSuggestions.AsNoTracking().Where(a => a.SessionId == sessionId && a.CreatedAt == latest)
-            .OrderBy(a => a.Attribute).ThenBy(a => a.Value)
-            .Select(a => new Suggestion(a.Attribute, a.Value, a.Confidence, a.ModelName, a.ModelVersion))
-            .ToListAsync(ct);
+        // A scan has a handful of suggestion rows: one query, and the latest run picked here.
+        var rows = await db.AiSuggestions.AsNoTracking().Where(a => a.SessionId == sessionId).ToListAsync(ct);
+        if (rows.Count == 0) return [];
+        var latest = rows.Max(a => a.CreatedAt);
+        return [.. rows.Where(a => a.CreatedAt == latest).OrderBy(a => a.Attribute, StringComparer.Ordinal).ThenBy(a => a.Value, StringComparer.Ordinal)
+            .Select(a => new Suggestion(a.Attribute, a.Value, a.Confidence, a.ModelName, a.ModelVersion))];
     }
 
     /// <summary>
