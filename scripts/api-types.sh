@@ -4,7 +4,7 @@
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$REPO"
-PORT=5181
+PORT=${API_TYPES_PORT:-5181}
 # shellcheck disable=SC1091
 source .local/env
 dotnet build src/OrthoScan.Api -nologo -v q
