@@ -38,6 +38,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["OrthoScan:Auth:ActivationsPerMinutePerIp"] = "1000",
         ["OrthoScan:Auth:InvitationAcceptsPerMinutePerIp"] = "1000",
         ["OrthoScan:Auth:RegistrationsPer10MinutesPerIp"] = "1000",
+        ["OrthoScan:Auth:MfaRequestsPerMinutePerIp"] = "1000",
+        ["OrthoScan:Auth:MfaRequestsPerMinutePerAccount"] = "1000",
     };
 
     public async Task InitializeAsync()

@@ -32,3 +32,22 @@ public static class Memberships
         return membership;
     }
 }
+
+public static class MfaRequests
+{
+    /// <summary>
+    /// The MFA token of an enrol or verify request, within the MFA rate limits per IP and per account
+    /// (429 with Retry-After past either; 401 when the token is not valid).
+    /// </summary>
+    public static async Task<MfaTicket> AdmitAsync(string mfaToken, TokenService tokens, RateLimiter limiter, AuthOptions options, RequestContext context)
+    {
+        var window = TimeSpan.FromMinutes(1);
+        if (await limiter.HitAsync("mfa-ip", context.IpAddress ?? "unknown", options.MfaRequestsPerMinutePerIp, window) is { } ipRetry)
+            throw new TooManyRequestsException(ipRetry);
+        var ticket = await tokens.ReadMfaTokenAsync(mfaToken)
+                     ?? throw new UnauthorizedException("invalid-mfa-token", "The sign-in step has expired. Sign in again.");
+        if (await limiter.HitAsync("mfa-account", ticket.UserId.ToString(), options.MfaRequestsPerMinutePerAccount, window) is { } accountRetry)
+            throw new TooManyRequestsException(accountRetry);
+        return ticket;
+    }
+}

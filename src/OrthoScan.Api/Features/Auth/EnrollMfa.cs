@@ -15,13 +15,14 @@ public static class EnrollMfa
         public Validator() => RuleFor(c => c.MfaToken).NotEmpty().MaximumLength(4096);
     }
 
-    public sealed class Handler(AppDbContext db, TokenService tokens, TotpVerifier totp, AuthOptions options) : ICommandHandler<Command, Response>
+    public sealed class Handler(
+        AppDbContext db, TokenService tokens, TotpVerifier totp, RateLimiter limiter, AuthOptions options, RequestContext context)
+        : ICommandHandler<Command, Response>
     {
         public async ValueTask<Response> Handle(Command command, CancellationToken ct)
         {
-            var userId = await tokens.ReadMfaTokenAsync(command.MfaToken)
-                         ?? throw new UnauthorizedException("invalid-mfa-token", "The sign-in step has expired. Sign in again.");
-            var account = await db.UserAccounts.SingleAsync(u => u.Id == userId, ct);
+            var ticket = await MfaRequests.AdmitAsync(command.MfaToken, tokens, limiter, options, context);
+            var account = await db.UserAccounts.SingleAsync(u => u.Id == ticket.UserId, ct);
             // Re-enrolling with only a password would let a stolen password replace the second factor.
             if (account.MfaEnabled)
                 throw new ConflictException("mfa-already-enrolled", "MFA is already set up for this account.", "Verify with your authenticator app instead.");
@@ -44,6 +45,7 @@ public static class EnrollMfa
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapPost($"{Routes.V1}/auth/mfa/enroll", async (Command command, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(command, ct)))
                 .WithTags("Auth").WithName("EnrollMfa").AllowAnonymous()
-                .Produces<Response>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status409Conflict);
+                .Produces<Response>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status409Conflict)
+                .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 }

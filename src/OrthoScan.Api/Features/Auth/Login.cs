@@ -29,14 +29,14 @@ public static class Login
             if (retry is not null) throw new TooManyRequestsException(retry.Value);
 
             var account = await db.UserAccounts.AsNoTracking().SingleOrDefaultAsync(u => u.Email == email, ct);
-            if (account is not null) await guard.ThrowIfLockedAsync(account.Id);
+            // Counted before the password is compared: parallel guesses cannot get past the lockout.
+            if (account is not null) await guard.BeginAttemptAsync(account.Id);
 
             // Verify even when the account is unknown, so both cases take the same time.
             if (!hasher.Verify(command.Password, account?.PasswordHash) || account is null)
-            {
-                if (account is not null) await guard.RecordFailureAsync(account.Id);
                 throw new UnauthorizedException("invalid-credentials", "Email or password is wrong.");
-            }
+            // Right, but the sign-in is only complete after MFA: the attempt neither fails nor forgives earlier failures.
+            await guard.ReleaseAsync(account.Id);
 
             var membership = await Memberships.FindActiveAsync(db, tenant, account.Id, ct);
             if (membership is null && account.PlatformRole is null)

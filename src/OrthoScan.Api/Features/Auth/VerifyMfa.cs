@@ -1,6 +1,10 @@
 namespace OrthoScan.Api.Features.Auth;
 
-/// <summary>Second sign-in step: a TOTP code (never one already used) exchanges the MFA token for a session.</summary>
+/// <summary>
+/// Second sign-in step: a TOTP code (never one already used) exchanges the MFA token for a session. The attempt is
+/// counted before the code is compared, the step is claimed and the token spent atomically, so neither parallel
+/// guesses nor parallel replays get further than sequential ones.
+/// </summary>
 public static class VerifyMfa
 {
     [Anonymous]
@@ -15,32 +19,34 @@ public static class VerifyMfa
         }
     }
 
-    public sealed class Handler(AppDbContext db, TokenService tokens, TotpVerifier totp, LoginGuard guard, SessionIssuer sessions, TenantScope tenant)
+    public sealed class Handler(
+        AppDbContext db, TokenService tokens, TotpVerifier totp, LoginGuard guard, SessionIssuer sessions, TenantScope tenant,
+        RateLimiter limiter, AuthOptions options, RequestContext context)
         : ICommandHandler<Command, AccessGrant>
     {
         public async ValueTask<AccessGrant> Handle(Command command, CancellationToken ct)
         {
-            var userId = await tokens.ReadMfaTokenAsync(command.MfaToken)
-                         ?? throw new UnauthorizedException("invalid-mfa-token", "The sign-in step has expired. Sign in again.");
-            await guard.ThrowIfLockedAsync(userId);
+            var ticket = await MfaRequests.AdmitAsync(command.MfaToken, tokens, limiter, options, context);
+            await guard.BeginTicketAttemptAsync(ticket.TokenId);
+            await guard.BeginAttemptAsync(ticket.UserId);
 
-            var account = await db.UserAccounts.SingleAsync(u => u.Id == userId, ct);
+            var account = await db.UserAccounts.AsNoTracking().SingleAsync(u => u.Id == ticket.UserId, ct);
             if (account.TotpSecretEncrypted is null)
                 throw new ConflictException("mfa-not-enrolled", "MFA is not set up yet.", "Enrol first.");
-            if (totp.Verify(account.TotpSecretEncrypted, command.Code, account.LastTotpStep) is not { } step)
-            {
-                await guard.RecordFailureAsync(userId);
+            if (totp.Verify(account.TotpSecretEncrypted, command.Code, account.LastTotpStep) is not { } step || !await ClaimStepAsync(account.Id, step, ct))
                 throw new UnauthorizedException("invalid-mfa-code", "The code is wrong or was already used.", "Wait for the next code and try again.");
-            }
-
-            account.LastTotpStep = step;
-            account.MfaEnabled = true;
-            await guard.ResetAsync(userId);
+            if (!await guard.SpendTicketAsync(ticket.TokenId))
+                throw new UnauthorizedException("mfa-token-locked", "This sign-in step can no longer be used.", "Sign in again with your password.");
+            await guard.ResetAsync(account.Id);
 
             var membership = await Memberships.FindActiveAsync(db, tenant, account.Id, ct);
-            await db.SaveChangesAsync(ct);
             return await sessions.ForUserAsync(account, membership, ct);
         }
+
+        /// <summary>The replay guard as one conditional write: of two requests with the same code, one claims its step.</summary>
+        private async Task<bool> ClaimStepAsync(Guid accountId, long step, CancellationToken ct) =>
+            await db.UserAccounts.Where(u => u.Id == accountId && u.LastTotpStep < step)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.LastTotpStep, step).SetProperty(u => u.MfaEnabled, true), ct) == 1;
     }
 
     public sealed class Endpoint : ICarterModule
@@ -49,6 +55,7 @@ public static class VerifyMfa
             app.MapPost($"{Routes.V1}/auth/mfa/verify", async (Command command, HttpContext http, ISender sender, AuthOptions options, CancellationToken ct) =>
                     Results.Ok(RefreshCookie.Deliver(http, await sender.Send(command, ct), options.RefreshTokenLifetime)))
                 .WithTags("Auth").WithName("VerifyMfa").AllowAnonymous()
-                .Produces<AccessGrant>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized);
+                .Produces<AccessGrant>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized)
+                .ProducesProblem(StatusCodes.Status423Locked).ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 }

@@ -30,15 +30,19 @@ public sealed class InvitationCodes(AppDbContext db, AuthOptions options, TimePr
     }
 
     /// <returns>The subject id, with the code marked used; null when the code is unknown, used or expired.</returns>
+    /// <remarks>
+    /// One conditional UPDATE claims the code: of parallel redemptions the row lock lets exactly one match
+    /// <c>used_at IS NULL</c>; the others find it used. (Reading first and then writing let two of them through.)
+    /// </remarks>
     public async Task<Guid?> RedeemAsync(OneTimeCodePurpose purpose, string code, CancellationToken ct)
     {
         var now = clock.UtcNow();
         var hash = Hash(code);
-        var stored = await db.OneTimeCodes.SingleOrDefaultAsync(c => c.CodeHash == hash && c.Purpose == purpose, ct);
-        if (stored is null || stored.UsedAt is not null || stored.ExpiresAt <= now) return null;
-        stored.UsedAt = now;
-        await db.SaveChangesAsync(ct);
-        return stored.SubjectId;
+        var claimed = await db.OneTimeCodes
+            .Where(c => c.CodeHash == hash && c.Purpose == purpose && c.UsedAt == null && c.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct);
+        if (claimed == 0) return null;
+        return await db.OneTimeCodes.AsNoTracking().Where(c => c.CodeHash == hash).Select(c => c.SubjectId).SingleAsync(ct);
     }
 
     private static byte[] Hash(string code) => TokenService.HashOpaque(code.Trim().Replace("-", "", StringComparison.Ordinal).ToUpperInvariant());

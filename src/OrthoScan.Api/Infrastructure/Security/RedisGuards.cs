@@ -8,13 +8,18 @@ namespace OrthoScan.Api.Infrastructure.Security;
 /// </summary>
 public sealed class RateLimiter(IConnectionMultiplexer redis, IOptions<RedisOptions> options, TimeProvider clock)
 {
+    private const string CountScript = """
+        local n = redis.call('INCR', KEYS[1])
+        if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+        return n
+        """;
+
     public async Task<TimeSpan?> HitAsync(string bucket, string key, int limit, TimeSpan window)
     {
         var windowIndex = clock.GetUtcNow().ToUnixTimeSeconds() / (long)window.TotalSeconds;
         var redisKey = $"{options.Value.KeyPrefix}rl:{bucket}:{key}:{windowIndex}";
-        var db = redis.GetDatabase();
-        var count = await db.StringIncrementAsync(redisKey);
-        if (count == 1) await db.KeyExpireAsync(redisKey, window);
+        // One step, so a counter can never be left without its expiry (which would block its key for good).
+        var count = (long)await redis.GetDatabase().ScriptEvaluateAsync(CountScript, [redisKey], [(long)window.TotalMilliseconds]);
         if (count <= limit) return null;
         var windowEnds = DateTimeOffset.FromUnixTimeSeconds((windowIndex + 1) * (long)window.TotalSeconds);
         var retryAfter = windowEnds - clock.GetUtcNow();

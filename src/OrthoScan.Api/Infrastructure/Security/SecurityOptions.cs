@@ -20,6 +20,9 @@ public sealed class AuthOptions
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
     public int LoginsPerMinutePerIp { get; set; } = 30;
     public int LoginsPerMinutePerAccount { get; set; } = 10;
+    /// <summary>MFA enrolment and verification requests, per IP and per account (beside the lockout, which counts failures).</summary>
+    public int MfaRequestsPerMinutePerIp { get; set; } = 30;
+    public int MfaRequestsPerMinutePerAccount { get; set; } = 10;
     public int ActivationsPerMinutePerIp { get; set; } = 10;
     public int InvitationAcceptsPerMinutePerIp { get; set; } = 10;
     public int RegistrationsPer10MinutesPerIp { get; set; } = 10;

@@ -7,6 +7,9 @@ namespace OrthoScan.Api.Infrastructure.Security;
 
 public sealed record AccessGrant(string AccessToken, string? RefreshToken, int ExpiresIn);
 
+/// <summary>A valid MFA token: whose password step it proves, and its id (which the attempt count and the spend key on).</summary>
+public sealed record MfaTicket(Guid UserId, string TokenId);
+
 /// <summary>Issues short-lived access JWTs and MFA challenge tokens, and makes opaque refresh tokens.</summary>
 public sealed class TokenService(AuthOptions options, SigningKeys keys, TimeProvider clock)
 {
@@ -31,10 +34,14 @@ public sealed class TokenService(AuthOptions options, SigningKeys keys, TimeProv
         Sign(new Dictionary<string, object> { [Claims.Subject] = userId.ToString(), [Claims.TokenId] = Guid.NewGuid().ToString("N") },
             options.Audience + MfaAudienceSuffix, options.MfaTokenLifetime);
 
-    public async Task<Guid?> ReadMfaTokenAsync(string token)
+    public async Task<MfaTicket?> ReadMfaTokenAsync(string token)
     {
         var result = await _handler.ValidateTokenAsync(token, ValidationParameters(options, keys, options.Audience + MfaAudienceSuffix, clock));
-        return result.IsValid && Guid.TryParse(result.ClaimsIdentity.FindFirst(Claims.Subject)?.Value, out var id) ? id : null;
+        return result.IsValid
+               && Guid.TryParse(result.ClaimsIdentity.FindFirst(Claims.Subject)?.Value, out var id)
+               && result.ClaimsIdentity.FindFirst(Claims.TokenId)?.Value is { Length: > 0 } tokenId
+            ? new MfaTicket(id, tokenId)
+            : null;
     }
 
     public static (string Token, byte[] Hash) CreateRefreshToken()
