@@ -1,3 +1,4 @@
+using Npgsql;
 using OrthoScan.Api.Infrastructure.Jobs;
 
 namespace OrthoScan.Api.Features.Tagging;
@@ -41,7 +42,7 @@ public static class TagSession
     {
         public async ValueTask<Response> Handle(Command command, CancellationToken ct)
         {
-            var session = await db.ScanSessions.SingleOrDefaultAsync(s => s.Id == command.SessionId, ct) ?? throw new NotFoundException("scan session");
+            var session = await db.ScanSessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == command.SessionId, ct) ?? throw new NotFoundException("scan session");
             if (session.Status is not (ScanSessionStatus.Ready or ScanSessionStatus.Reviewed))
                 throw new ConflictException("session-not-ready", "This scan is not ready for review.", "Only processed scans can be tagged.");
             var reviewer = await db.PracticeMembers.AsNoTracking().SingleAsync(m => m.UserId == context.UserId, ct);
@@ -56,9 +57,14 @@ public static class TagSession
 
             var now = clock.UtcNow();
             var opened = body.ReviewOpenedAt is { } o && o <= now && o > now.AddHours(-12) ? o.ToUniversalTime() : now;
-            var patient = await db.Patients.SingleAsync(p => p.Id == session.PatientId, ct);
-            if (body.Action == ReviewAction.ApproveProgression) patient.CurrentStage = Math.Min(patient.CurrentStage + 1, patient.TotalStages);
-            patient.UpdatedAt = now;
+            var patient = await db.Patients.AsNoTracking().SingleAsync(p => p.Id == session.PatientId, ct);
+
+            // Only the review that moves the scan out of `ready` acts for the patient: a second doctor's review (double
+            // tagging for agreement) is recorded beside it and changes neither the stage nor the feedback.
+            var firstReview = await ClaimFirstReviewAsync(session.Id, reviewer.Id, now, ct);
+            var stage = firstReview && body.Action == ReviewAction.ApproveProgression
+                ? await AdvanceStageAsync(patient.Id, now, ct)
+                : await db.Patients.AsNoTracking().Where(p => p.Id == patient.Id).Select(p => p.CurrentStage).SingleAsync(ct);
 
             var detailTags = (body.DetailTags ?? []).Select(t => new DetailTag { Code = t.Code!, Location = t.Location }).ToList();
             var aiOutcomes = AiSuggestions.Compare(
@@ -70,22 +76,51 @@ public static class TagSession
                 OralHygiene = (short)body.OralHygiene,
                 DetailTags = detailTags,
                 ActionTaken = body.Action, HoldDays = body.Action == ReviewAction.HoldAligner ? body.HoldDays : null, Notes = body.Notes?.Trim(),
-                StageAfter = patient.CurrentStage,
+                StageAfter = stage,
                 AiOutcomes = aiOutcomes, AiSuggested = aiOutcomes.Count > 0, AiOverridden = aiOutcomes.Any(o => o.Overridden),
             };
             db.TagSets.Add(tagSet);
-            if (session.Status == ScanSessionStatus.Ready)
+            if (firstReview)
             {
-                session.Status = ScanSessionStatus.Reviewed;
-                session.ReviewedBy = reviewer.Id;
-                session.ReviewedAt = now;
-                session.PatientFeedback = PatientFeedback.For(patient.PreferredLanguage, body.Action, patient.CurrentStage, body.HoldDays);
+                var feedback = PatientFeedback.For(patient.PreferredLanguage, body.Action, stage, body.HoldDays);
+                await db.ScanSessions.Where(s => s.Id == session.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.PatientFeedback, feedback), ct);
                 // In the review's transaction: the feedback is queued exactly when the review commits.
                 await jobs.EnqueueAsync(PatientFeedback.DeliveryJobKind, new PatientFeedback.Delivery(session.PracticeId, patient.Id, session.Id), cancellationToken: ct);
             }
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                // The same doctor's review sent twice at once: the unique (session, reviewer) index lets one in.
+                throw new ConflictException("already-tagged", "You already tagged this scan.", "A second doctor may add their own review.");
+            }
+            var current = await db.ScanSessions.AsNoTracking().Where(s => s.Id == session.Id)
+                .Select(s => new { s.Status, s.PatientFeedback }).SingleAsync(ct);
             return new Response(
-                tagSet.Id, session.Id, session.Status, patient.CurrentStage, session.PatientFeedback ?? "", (int)(now - opened).TotalSeconds, aiOutcomes);
+                tagSet.Id, session.Id, current.Status, stage, current.PatientFeedback ?? "", (int)(now - opened).TotalSeconds, aiOutcomes);
+        }
+
+        /// <summary>
+        /// Moves the scan from ready to reviewed in one conditional UPDATE; true for exactly one of any number of
+        /// concurrent reviews (the others wait on the row lock, then find it reviewed).
+        /// </summary>
+        private async Task<bool> ClaimFirstReviewAsync(Guid sessionId, Guid reviewerId, DateTime now, CancellationToken ct) =>
+            await db.ScanSessions.Where(s => s.Id == sessionId && s.Status == ScanSessionStatus.Ready)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(x => x.Status, ScanSessionStatus.Reviewed)
+                    .SetProperty(x => x.ReviewedBy, reviewerId)
+                    .SetProperty(x => x.ReviewedAt, now), ct) == 1;
+
+        /// <summary>An increment in the database, never past the last aligner: approvals of two scans at once both count.</summary>
+        private async Task<int> AdvanceStageAsync(Guid patientId, DateTime now, CancellationToken ct)
+        {
+            await db.Patients.Where(p => p.Id == patientId)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(p => p.CurrentStage, p => p.CurrentStage < p.TotalStages ? p.CurrentStage + 1 : p.TotalStages)
+                    .SetProperty(p => p.UpdatedAt, now), ct);
+            return await db.Patients.AsNoTracking().Where(p => p.Id == patientId).Select(p => p.CurrentStage).SingleAsync(ct);
         }
 
         private static Dictionary<string, string[]> TaxonomyErrors(Body body, IReadOnlyList<string> detailTags)
