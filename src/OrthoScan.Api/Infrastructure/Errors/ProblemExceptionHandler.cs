@@ -15,7 +15,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ValidationException v => Validation(v),
             BadHttpRequestException b => BadRequest(b),
             JsonException j => Unreadable(j),
-            _ => null,
+            _ => Unavailable(http, exception),
         };
         if (details is null)
         {
@@ -44,6 +44,15 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             Title = "The request has invalid fields.",
             Detail = "See errors for each field.",
         };
+
+    /// <summary>A dependency is down or too busy: 503 with Retry-After, so clients back off and try again.</summary>
+    private ProblemDetails? Unavailable(HttpContext http, Exception exception)
+    {
+        if (DependencyFailures.Classify(exception) is not { } dependency) return null;
+        logger.LogWarning(exception, "{Dependency} unavailable on {Method} {Path}", dependency, http.Request.Method, http.Request.Path);
+        http.Response.Headers.RetryAfter = ((int)DependencyFailures.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problem(503, "service-unavailable", "The service is temporarily unavailable.", "A system we depend on is not answering. Please try again in a few seconds.");
+    }
 
     private static ProblemDetails BadRequest(BadHttpRequestException b) => b switch
     {

@@ -51,7 +51,7 @@ public static class ServiceSetup
             .UseSnakeCaseNamingConvention()
             .AddInterceptors(sp.GetRequiredService<TenantConnectionInterceptor>(), sp.GetRequiredService<PracticeCacheInvalidation>()));
 
-        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RequireConnectionString(config, "Redis")));
+        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisConfiguration(RequireConnectionString(config, "Redis"))));
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<PracticeCache>();
         services.AddSingleton<TokenRevocations>();
@@ -126,8 +126,9 @@ public static class ServiceSetup
             });
         });
         services.AddHealthChecks()
-            .AddNpgSql(RequireConnectionString(config, "App"), tags: ["ready"])
-            .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), tags: ["ready"]);
+            .AddNpgSql(RequireConnectionString(config, "App"), name: "postgresql", tags: ["ready"], timeout: TimeSpan.FromSeconds(3))
+            .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: "redis", tags: ["ready"], timeout: TimeSpan.FromSeconds(3))
+            .AddCheck<BlobStoreHealthCheck>("storage", tags: ["ready"], timeout: TimeSpan.FromSeconds(3));
         return builder;
     }
 
@@ -210,7 +211,7 @@ public static class ServiceSetup
         app.UseAuthorization();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthReportWriter.WriteAsync });
         if (servesApi)
         {
             app.MapOpenApi("/openapi/{documentName}.json");
@@ -218,6 +219,18 @@ public static class ServiceSetup
             app.MapCarter();
         }
         return app;
+    }
+
+    /// <summary>
+    /// Starts even while Redis is down and reconnects by itself; while it is down, commands fail at once (instead of
+    /// queueing until a timeout), so requests that need it answer 503 quickly.
+    /// </summary>
+    public static ConfigurationOptions RedisConfiguration(string connectionString)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        return options;
     }
 
     public static string RequireConnectionString(IConfiguration config, string name) =>

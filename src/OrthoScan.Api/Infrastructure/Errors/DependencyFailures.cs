@@ -1,0 +1,49 @@
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace OrthoScan.Api.Infrastructure.Errors;
+
+/// <summary>
+/// Recognises a failure of something we depend on (PostgreSQL, Redis, the blob store or another service over the
+/// network) anywhere in an exception's chain. Such a request answers 503 with Retry-After, never 500: nothing is wrong
+/// with the request, and it can be sent again once the dependency is back.
+/// </summary>
+public static class DependencyFailures
+{
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <returns>The dependency that failed ("database", "redis", "storage", "network"), or null for any other exception.</returns>
+    public static string? Classify(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case RedisException:
+                    return "redis";
+                case PostgresException postgres:
+                    return IsUnavailable(postgres.SqlState) ? "database" : null;
+                case NpgsqlException:
+                    // Not a PostgresException: the server never answered (refused, reset, timed out).
+                    return "database";
+                case AmazonServiceException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError }:
+                case AmazonClientException when e.InnerException is HttpRequestException or SocketException or IOException:
+                    return "storage";
+                case HttpRequestException or SocketException:
+                    return "network";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Connection failures (class 08), the server shutting down or starting (57P01-57P03), too many connections, and
+    /// the app role's lock_timeout and statement_timeout running out (the database is too busy to answer in time).
+    /// </summary>
+    private static bool IsUnavailable(string sqlState) =>
+        sqlState.StartsWith("08", StringComparison.Ordinal)
+        || sqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+            or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled;
+}
