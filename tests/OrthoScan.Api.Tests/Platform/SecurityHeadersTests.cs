@@ -85,6 +85,19 @@ public sealed class SecurityHeadersTests(ApiFactory api)
         csp.ShouldContain("frame-ancestors 'none'");
     }
 
+    [Fact]
+    public async Task Answers_limit_browser_features_name_no_server_and_insist_on_https_once_reached_over_it()
+    {
+        var plain = await api.CreateClient().GetAsync("/health/live");
+        Header(plain, "Permissions-Policy").ShouldBe("camera=(), microphone=(), geolocation=()");
+        Header(plain, "Cross-Origin-Opener-Policy").ShouldBe("same-origin");
+        Header(plain, "Server").ShouldBeNull();
+        Header(plain, "Strict-Transport-Security").ShouldBeNull("HSTS over plain HTTP would be ignored and can pin a wrong host");
+
+        var overHttps = api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
+        Header(await overHttps.GetAsync("/health/live"), "Strict-Transport-Security").ShouldBe("max-age=31536000; includeSubDomains");
+    }
+
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values)
             ? string.Join(", ", values)

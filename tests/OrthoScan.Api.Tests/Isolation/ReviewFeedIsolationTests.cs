@@ -1,0 +1,25 @@
+using System.Net;
+using OrthoScan.Api.Tests.Infrastructure;
+using OrthoScan.Api.Tests.Scans;
+using Shouldly;
+
+namespace OrthoScan.Api.Tests.Isolation;
+
+[Collection(ApiCollection.Name)]
+public sealed class ReviewFeedIsolationTests(ApiFactory api)
+{
+    [Fact]
+    public async Task The_review_feed_never_shows_another_practices_scans()
+    {
+        var first = await api.RegisterPracticeAsync("Feed Practice One");
+        var second = await api.RegisterPracticeAsync("Feed Practice Two");
+        var app = await api.PatientAppAsync(first, "Feedonly");
+        var session = await api.SendScanAsync(app);
+
+        var own = await (await api.As(first).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync(HttpStatusCode.OK);
+        var other = await (await api.As(second).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync(HttpStatusCode.OK);
+
+        own["items"]!.AsArray().Select(i => i!["sessionId"]!.GetValue<string>()).ShouldBe([session["id"]!.GetValue<string>()]);
+        other["items"]!.AsArray().ShouldBeEmpty();
+    }
+}

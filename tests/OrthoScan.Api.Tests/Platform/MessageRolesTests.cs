@@ -1,0 +1,30 @@
+using System.Reflection;
+using OrthoScan.Api.Infrastructure.Pipeline;
+using Shouldly;
+
+namespace OrthoScan.Api.Tests.Platform;
+
+/// <summary>
+/// The authorization behavior refuses a message that declares neither roles nor [Anonymous]; this catches such a message
+/// at build time instead of as a 500 in production, and keeps [Anonymous] to the sign-in steps.
+/// </summary>
+public sealed class MessageRolesTests
+{
+    private static readonly Type[] Messages = [.. typeof(Program).Assembly.GetTypes()
+        .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(Mediator.IMessage).IsAssignableFrom(t))];
+
+    [Fact]
+    public void Every_message_declares_its_roles_or_that_it_is_anonymous_never_both()
+    {
+        Messages.ShouldNotBeEmpty();
+        var undeclared = Messages.Where(t => t.GetCustomAttribute<RequiresRoleAttribute>() is null == t.GetCustomAttribute<AnonymousAttribute>() is null);
+        undeclared.Select(t => t.FullName).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Only_sign_in_and_sign_up_steps_are_anonymous()
+    {
+        var anonymous = Messages.Where(t => t.GetCustomAttribute<AnonymousAttribute>() is not null).Select(t => t.DeclaringType!.Namespace!.Split('.')[^1]).Distinct();
+        anonymous.ShouldBe(["Auth"]);
+    }
+}
