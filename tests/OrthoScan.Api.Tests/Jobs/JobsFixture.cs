@@ -67,11 +67,11 @@ public sealed class JobsFixture : IAsyncLifetime
 
     public async Task<Guid> EnqueueAsync(string kind, object? payload = null) => (await EnqueueAsync(kind, [payload ?? new { }]))[0];
 
-    /// <summary>Starts every test from an empty queue (as the owner: the app role may not delete jobs).</summary>
+    /// <summary>Starts every test from an empty queue and no scheduled period run yet (as the owner: the app role may not delete them).</summary>
     public async Task ClearJobsAsync()
     {
         await using var owner = await Sql.OpenAsync(Api.OwnerConnectionString);
-        await owner.ExecuteAsync("DELETE FROM jobs");
+        await owner.ExecuteAsync("DELETE FROM jobs; DELETE FROM scheduled_runs");
     }
 
     /// <summary>What a worker killed (out of memory, say) during the job's last attempt leaves behind: running, on its last attempt, lease expired.</summary>
