@@ -9,8 +9,9 @@ namespace OrthoScan.Api.Infrastructure.Jobs;
 /// Runs jobs in the worker role: <see cref="JobsOptions.Concurrency"/> loops, each claiming one job at a time with
 /// FOR UPDATE SKIP LOCKED, so any number of loops and processes share the table without running a job twice at once.
 /// A running job's lease is renewed while its handler works; if the process dies, the lease runs out and another worker
-/// claims the job again. On shutdown the loops stop claiming and the running jobs are left to finish (or, if the host
-/// gives up first, to lose their lease).
+/// claims the job again. When a job's last attempt ends, however it ended, the job is dead-lettered: its
+/// <see cref="IJobDeadLetterHandler"/> settles what waits on it, then it is recorded dead and never run again. On shutdown
+/// the loops stop claiming and the running jobs are left to finish (or, if the host gives up first, to lose their lease).
 /// </summary>
 internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOptions<JobsOptions> options, ILogger<JobWorker> logger)
     : BackgroundService
