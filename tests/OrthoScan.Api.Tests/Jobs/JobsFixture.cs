@@ -34,6 +34,8 @@ public sealed class JobsFixture : IAsyncLifetime
             b.UseSetting("role", role);
             b.UseSetting("OrthoScan:Jobs:PollInterval", "00:00:00.100");
             b.UseSetting("OrthoScan:Jobs:BackoffBase", "00:00:00.200");
+            // Tests tick schedules themselves (JobScheduler.TickAsync), at the times they choose.
+            b.UseSetting("OrthoScan:Jobs:RunScheduler", "false");
             foreach (var (key, value) in jobSettings) b.UseSetting("OrthoScan:Jobs:" + key, value);
             b.ConfigureTestServices(services =>
             {
@@ -43,6 +45,7 @@ public sealed class JobsFixture : IAsyncLifetime
                 services.AddJobHandler<BlockHandler>();
                 services.AddJobHandler<SlowHandler>();
                 services.AddJobHandler<TenantHandler>();
+                services.AddJobHandler<SettleHandler>();
             });
         });
 
@@ -64,11 +67,20 @@ public sealed class JobsFixture : IAsyncLifetime
 
     public async Task<Guid> EnqueueAsync(string kind, object? payload = null) => (await EnqueueAsync(kind, [payload ?? new { }]))[0];
 
-    /// <summary>Starts every test from an empty queue (as the owner: the app role may not delete jobs).</summary>
+    /// <summary>Starts every test from an empty queue and no scheduled period run yet (as the owner: the app role may not delete them).</summary>
     public async Task ClearJobsAsync()
     {
         await using var owner = await Sql.OpenAsync(Api.OwnerConnectionString);
-        await owner.ExecuteAsync("DELETE FROM jobs");
+        await owner.ExecuteAsync("DELETE FROM jobs; DELETE FROM scheduled_runs");
+    }
+
+    /// <summary>What a worker killed (out of memory, say) during the job's last attempt leaves behind: running, on its last attempt, lease expired.</summary>
+    public async Task SimulateWorkerDiedOnLastAttemptAsync(Guid id)
+    {
+        await using var owner = await Sql.OpenAsync(Api.OwnerConnectionString);
+        (await owner.ExecuteAsync(
+            "UPDATE jobs SET status = 'running', attempts = max_attempts, locked_by = 'killed-worker', locked_until = now() - interval '1 second' WHERE id = @id",
+            ("id", id))).ShouldBe(1);
     }
 
     public async Task<JobRow?> FindAsync(Guid id)
@@ -126,6 +138,7 @@ public sealed class JobRecorder
     public ConcurrentDictionary<Guid, byte> Started { get; } = new();
     public ConcurrentDictionary<Guid, byte> Cancelled { get; } = new();
     public ConcurrentDictionary<Guid, (long Filtered, long Unfiltered, long BeforeEntering)> PatientCounts { get; } = new();
+    public ConcurrentDictionary<Guid, ConcurrentQueue<(int Attempt, DeadLetter DeadLetter)>> DeadLetters { get; } = new();
     public int Overlaps => Volatile.Read(ref _overlaps);
 
     /// <summary>Counts a run, and any moment two runs of one job overlapped.</summary>
@@ -222,4 +235,35 @@ public sealed class TenantHandler(JobRecorder recorder, AppDbContext db, TenantS
         var unfiltered = await db.Patients.IgnoreQueryFilters().LongCountAsync(cancellationToken);
         recorder.PatientCounts[context.JobId] = (filtered, unfiltered, before);
     }
+}
+
+/// <summary>
+/// A job with a dead-letter handler: fails when its payload says so, and its dead-letter handler fails the first
+/// <see cref="Payload.DeadLetterFailures"/> times.
+/// </summary>
+public sealed class SettleHandler(JobRecorder recorder) : IJobDeadLetterHandler
+{
+    public const string Name = "test.settle";
+    public string Kind => Name;
+
+    public sealed record Payload(bool Fail, int DeadLetterFailures);
+
+    public Task HandleAsync(JsonElement payload, JobContext context, CancellationToken cancellationToken) =>
+        recorder.RunAsync(context.JobId, () =>
+        {
+            recorder.Attempts.GetOrAdd(context.JobId, _ => new()).Enqueue((context.Attempt, default));
+            return payload.Read<Payload>().Fail ? throw new InvalidOperationException($"boom on attempt {context.Attempt}") : Task.CompletedTask;
+        });
+
+    public Task OnDeadAsync(JsonElement payload, JobContext context, DeadLetter deadLetter, CancellationToken cancellationToken)
+    {
+        var calls = recorder.DeadLetters.GetOrAdd(context.JobId, _ => new());
+        calls.Enqueue((context.Attempt, deadLetter));
+        var failures = payload.TryGetProperty("deadLetterFailures", out var n) && n.ValueKind == JsonValueKind.Number ? n.GetInt32() : 0;
+        return calls.Count <= failures ? throw new InvalidOperationException($"dead letter failed on call {calls.Count}") : Task.CompletedTask;
+    }
+
+    public JobSubject? SubjectOf(JsonElement payload) => null;
+
+    public Task<bool> ReopenAsync(JsonElement payload, CancellationToken cancellationToken) => Task.FromResult(false);
 }

@@ -31,7 +31,7 @@ public static class CreateUploadUrl
         }
     }
 
-    public sealed class Handler(AppDbContext db, RequestContext context, IBlobStore store) : ICommandHandler<Command, Response>
+    public sealed class Handler(AppDbContext db, RequestContext context, IBlobStore store, TimeProvider clock) : ICommandHandler<Command, Response>
     {
         public async ValueTask<Response> Handle(Command command, CancellationToken ct)
         {
@@ -43,12 +43,14 @@ public static class CreateUploadUrl
             if (image.Status == ScanImageStatus.Processed && image.RetakeReasons.Count == 0)
                 throw new ConflictException("view-accepted", "This photo was already accepted.", "Only views marked for a retake can be sent again.");
 
-            var key = $"practices/{session.PracticeId}/patients/{session.PatientId}/sessions/{session.Id}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.upload";
+            var key = RawUpload.KeyFor(session.PracticeId, session.PatientId, session.Id, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
             var grant = store.CreateUpload(key, command.ContentType, command.ContentLength, Lifetime);
             image.UploadKey = key;
             image.UploadContentType = command.ContentType;
             image.UploadLength = command.ContentLength;
             image.Status = ScanImageStatus.AwaitingUpload;
+            // Recorded with the key, before any byte can arrive: the sweeper deletes it when it is old enough, sent or not.
+            db.RawUploads.Add(new RawUpload { Key = key, ImageId = image.Id, CreatedAt = clock.UtcNow() });
             await db.SaveChangesAsync(ct);
             return new Response(image.Id, grant.Url.ToString(), grant.Method, grant.RequiredHeaders, grant.ExpiresAt);
         }

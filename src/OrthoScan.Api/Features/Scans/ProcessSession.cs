@@ -16,26 +16,39 @@ public static class ProcessSession
     public const string Kind = "scans.process-session";
     public const int RetakeBelowScore = 50;
     public const int DuplicateDistance = 6;
+    /// <summary>The retake reason of a view whose processing never completed (the job died, or the scan waited on no job).</summary>
+    public const string ProcessingFailed = "processing_failed";
 
     public sealed record Payload(Guid PracticeId, Guid SessionId);
 
-    public sealed class Handler(Processor processor, IServiceScopeFactory scopes) : IJobHandler
+    /// <summary>Runs the processing; when the job dies, however its last attempt ended, settles the scan (<see cref="Processor.GiveUpAsync"/>).</summary>
+    public sealed class Handler(Processor processor) : IJobDeadLetterHandler
     {
         public string Kind => ProcessSession.Kind;
 
-        public async Task HandleAsync(JsonElement payload, JobContext context, CancellationToken cancellationToken)
+        public Task HandleAsync(JsonElement payload, JobContext context, CancellationToken cancellationToken) =>
+            processor.RunAsync(payload.Read<Payload>(), cancellationToken);
+
+        public async Task OnDeadAsync(JsonElement payload, JobContext context, DeadLetter deadLetter, CancellationToken cancellationToken)
         {
-            var work = payload.Read<Payload>();
+            // Without a readable payload no scan can be named here; the stuck-session sweep (SettleStuckSessions) finds it.
+            if (TryRead(payload) is { } work) await processor.GiveUpAsync(work, cancellationToken, settlingJob: context.JobId);
+        }
+
+        public JobSubject? SubjectOf(JsonElement payload) => TryRead(payload) is { } work ? new JobSubject("scan_session", work.SessionId) : null;
+
+        public async Task<bool> ReopenAsync(JsonElement payload, CancellationToken cancellationToken) =>
+            TryRead(payload) is { } work && await processor.ReopenAsync(work, cancellationToken);
+
+        private static Payload? TryRead(JsonElement payload)
+        {
             try
             {
-                await processor.RunAsync(work, cancellationToken);
+                return payload.Read<Payload>();
             }
-            catch (Exception) when (context.IsLastAttempt)
+            catch (UnreadableJobPayloadException)
             {
-                // The job is about to be dead-lettered: never leave the patient's scan stuck in processing.
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<Processor>().GiveUpAsync(work, CancellationToken.None);
-                throw;
+                return null;
             }
         }
     }
@@ -69,19 +82,69 @@ public static class ProcessSession
             foreach (var image in uploaded.Where(i => i.UploadKey is not null)) await store.DeleteAsync(image.UploadKey!, ct);
         }
 
-        /// <summary>After the last failed attempt: the views still waiting are asked for again.</summary>
-        public async Task GiveUpAsync(Payload payload, CancellationToken ct)
+        /// <summary>
+        /// The scan's job is dead (or the stuck-session sweep found the scan waiting on no job): the views still waiting
+        /// are asked for again with <see cref="ProcessingFailed"/>, which the patient sees on the scan, so it never stays
+        /// processing. Left alone when it is no longer processing or another job for it is queued or running.
+        /// </summary>
+        /// <param name="settlingJob">The dead job being settled: it does not count as a job still working on the scan.</param>
+        /// <returns>Whether the scan was settled by this call.</returns>
+        public async Task<bool> GiveUpAsync(Payload payload, CancellationToken ct, Guid? settlingJob = null)
         {
             await tenant.EnterPracticeAsWorkerAsync(payload.PracticeId, ct);
-            var session = await db.ScanSessions.SingleOrDefaultAsync(s => s.Id == payload.SessionId, ct);
-            if (session is not { Status: ScanSessionStatus.Processing }) return;
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var session = await LockSessionAsync(payload.SessionId, ct);
+            if (session is not { Status: ScanSessionStatus.Processing } || await HasLiveJobAsync(session.Id, settlingJob, ct)) return false;
             foreach (var image in await db.ScanImages.Where(i => i.SessionId == session.Id && i.Status == ScanImageStatus.Uploaded).ToListAsync(ct))
-                Reject(image, "processing_failed");
+                Reject(image, ProcessingFailed);
             session.Status = ScanSessionStatus.NeedsRetake;
             session.ProcessedAt = clock.UtcNow();
             await db.SaveChangesAsync(ct);
+            await audit.WriteAsync("Scans.GiveUpProcessing", new AuditRecord("scan_session", session.Id), ct);
+            await transaction.CommitAsync(ct);
             logger.LogError("Gave up processing session {SessionId}; the patient is asked to send the photos again", session.Id);
+            return true;
         }
+
+        /// <summary>
+        /// The owner retried the dead job: the views given up with <see cref="ProcessingFailed"/> go back to processing, so
+        /// the retried run processes them. Only while the patient has not started retaking any view and those uploads still
+        /// exist (the raw-upload sweeper deletes them after <c>RawUploadMaxAge</c>). Runs in the owner's request and
+        /// transaction, already in the practice.
+        /// </summary>
+        /// <returns>False when the scan is left as it is.</returns>
+        public async Task<bool> ReopenAsync(Payload payload, CancellationToken ct)
+        {
+            var session = await LockSessionAsync(payload.SessionId, ct);
+            if (session is not { Status: ScanSessionStatus.NeedsRetake }) return false;
+            var images = await db.ScanImages.Where(i => i.SessionId == session.Id).ToListAsync(ct);
+            var givenUp = images.Where(i => i is { Status: ScanImageStatus.Rejected, UploadKey: not null } && i.RetakeReasons.SequenceEqual([ProcessingFailed])).ToList();
+            if (givenUp.Count == 0 || images.Any(i => i.Status is ScanImageStatus.AwaitingUpload or ScanImageStatus.Uploaded)) return false;
+            foreach (var image in givenUp)
+            {
+                if (!await store.ExistsAsync(image.UploadKey!, ct)) return false;
+            }
+            foreach (var image in givenUp)
+            {
+                image.Status = ScanImageStatus.Uploaded;
+                image.RetakeReasons = [];
+                image.ProcessedAt = null;
+            }
+            session.Status = ScanSessionStatus.Processing;
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+
+        /// <summary>Locks the session's row for this transaction, so a give-up and a reopen happen one wholly before the other.</summary>
+        private async Task<ScanSession?> LockSessionAsync(Guid sessionId, CancellationToken ct)
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM scan_sessions WHERE id = {sessionId} FOR UPDATE", ct);
+            return await db.ScanSessions.SingleOrDefaultAsync(s => s.Id == sessionId, ct);
+        }
+
+        private Task<bool> HasLiveJobAsync(Guid sessionId, Guid? except, CancellationToken ct) =>
+            db.Jobs.FromSql($"SELECT * FROM jobs WHERE kind = {Kind} AND status IN ('queued', 'running') AND payload->>'sessionId' = {sessionId.ToString()}")
+                .AnyAsync(j => except == null || j.Id != except, ct);
 
         private async Task ProcessImageAsync(ScanSession session, ScanImage image, CancellationToken ct)
         {

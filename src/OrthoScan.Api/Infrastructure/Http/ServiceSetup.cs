@@ -68,6 +68,10 @@ public static class ServiceSetup
         services.AddSingleton(new ImageProcessor(new ImageLimits()));
         services.AddScoped<ProcessSession.Processor>();
         services.AddJobHandler<ProcessSession.Handler>();
+        services.AddJobHandler<SweepRawUploads.Handler>();
+        services.AddSchedule(SweepRawUploads.Schedule, SweepRawUploads.Kind, o => o.RawUploadSweepEvery);
+        services.AddJobHandler<SettleStuckSessions.Handler>();
+        services.AddSchedule(SettleStuckSessions.Schedule, SettleStuckSessions.Kind, o => o.StuckSessionSweepEvery);
 
         services.AddMediator(options =>
         {

@@ -24,6 +24,10 @@ public sealed class Job
     /// <summary>The lease: while running, another worker may claim the job once this has passed.</summary>
     public DateTime? LockedUntil { get; set; }
     public string? LastError { get; set; }
+    /// <summary>The .NET type of the exception behind <see cref="LastError"/>; null when no exception was the cause.</summary>
+    public string? LastErrorType { get; set; }
+    /// <summary>Why its last attempt ended; set once the job is being dead-lettered, cleared by a retry.</summary>
+    public DeadReason? DeadReason { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
 }
@@ -31,15 +35,32 @@ public sealed class Job
 /// <summary>Stored as the lower-case word; <see cref="JobStore"/> writes the same words in SQL.</summary>
 public enum JobStatus { Queued, Running, Succeeded, Dead }
 
+/// <summary>What ended a job's last attempt (stored and answered as the snake_case word).</summary>
+public enum DeadReason
+{
+    /// <summary>The handler threw on the last attempt.</summary>
+    Failed,
+    /// <summary>The last attempt never finished: its worker stopped (killed, out of memory) or lost the lease.</summary>
+    Abandoned,
+    /// <summary>The payload cannot be read as the handler's payload; retrying cannot help.</summary>
+    UnreadablePayload,
+}
+
 internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
 {
     public void Configure(EntityTypeBuilder<Job> e)
     {
-        e.ToTable("jobs", t => t.HasCheckConstraint("ck_jobs_status", "status IN ('queued', 'running', 'succeeded', 'dead')"));
+        e.ToTable("jobs", t =>
+        {
+            t.HasCheckConstraint("ck_jobs_status", "status IN ('queued', 'running', 'succeeded', 'dead')");
+            t.HasCheckConstraint("ck_jobs_dead_reason", "dead_reason IN ('failed', 'abandoned', 'unreadable_payload')");
+        });
         e.Property(j => j.Id).ValueGeneratedNever();
         e.Property(j => j.Kind).HasColumnType("text");
         e.Property(j => j.Payload).HasColumnType("jsonb");
         e.Property(j => j.Status).HasConversion<SnakeCaseEnumConverter<JobStatus>>().HasColumnType("text");
+        e.Property(j => j.DeadReason).HasConversion<SnakeCaseEnumConverter<DeadReason>>().HasColumnType("text");
+        e.Property(j => j.LastErrorType).HasColumnType("text");
         e.Property(j => j.RunAfter).HasDefaultValueSql("now()");
         e.Property(j => j.CreatedAt).HasDefaultValueSql("now()");
         e.HasIndex(j => new { j.Status, j.RunAfter });

@@ -9,8 +9,9 @@ namespace OrthoScan.Api.Infrastructure.Jobs;
 /// Runs jobs in the worker role: <see cref="JobsOptions.Concurrency"/> loops, each claiming one job at a time with
 /// FOR UPDATE SKIP LOCKED, so any number of loops and processes share the table without running a job twice at once.
 /// A running job's lease is renewed while its handler works; if the process dies, the lease runs out and another worker
-/// claims the job again. On shutdown the loops stop claiming and the running jobs are left to finish (or, if the host
-/// gives up first, to lose their lease).
+/// claims the job again. When a job's last attempt ends, however it ended, the job is dead-lettered: its
+/// <see cref="IJobDeadLetterHandler"/> settles what waits on it, then it is recorded dead and never run again. On shutdown
+/// the loops stop claiming and the running jobs are left to finish (or, if the host gives up first, to lose their lease).
 /// </summary>
 internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOptions<JobsOptions> options, ILogger<JobWorker> logger)
     : BackgroundService
@@ -63,30 +64,32 @@ internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOp
         using var leaseLost = new CancellationTokenSource();
         using var finished = new CancellationTokenSource();
         var heartbeat = RenewLeaseAsync(job, leaseLost, finished.Token);
-        Exception? failure = null;
-        var started = Stopwatch.GetTimestamp();
         try
         {
-            if (job.Attempts > job.MaxAttempts)
-            {
-                // Its worker died on the last attempt: perhaps the job itself kills workers (a decompression bomb).
-                await store.DeadAsync(job, $"Abandoned: the lease of attempt {job.MaxAttempts} expired (its worker stopped).", CancellationToken.None);
-                logger.LogError("Job {JobId} ({Kind}) is dead: its last attempt never finished", job.Id, job.Kind);
-                return;
-            }
-            await using var scope = scopes.CreateAsyncScope();
-            var handler = FindHandler(scope.ServiceProvider, job.Kind);
-            using var payload = JsonDocument.Parse(job.Payload);
-            await handler.HandleAsync(payload.RootElement, new JobContext(job.Id, job.Kind, job.Attempts, job.MaxAttempts, job.CreatedAt), leaseLost.Token);
-        }
-        catch (Exception e)
-        {
-            failure = e;
+            if (job.IsDying) await DeadLetterAsync(job, job.DeadReason ?? DeadReason.Abandoned, leaseLost.Token);
+            else await AttemptAsync(job, leaseLost.Token);
         }
         finally
         {
             await finished.CancelAsync();
             await heartbeat;
+        }
+    }
+
+    private async Task AttemptAsync(ClaimedJob job, CancellationToken leaseLost)
+    {
+        Exception? failure = null;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var handler = FindHandler(scope.ServiceProvider, job.Kind);
+            using var payload = JsonDocument.Parse(job.Payload);
+            await handler.HandleAsync(payload.RootElement, ContextOf(job), leaseLost);
+        }
+        catch (Exception e)
+        {
+            failure = e;
         }
 
         var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -97,17 +100,78 @@ internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOp
         }
 
         // Not cancelled by shutdown: the outcome of a finished job is worth writing.
-        var recorded = failure is null
-            ? await TryRecordAsync(() => store.SucceedAsync(job, CancellationToken.None))
-            : await TryRecordAsync(() => store.FailAsync(job, failure.ToString(), _options.RetryDelay(job.Attempts, Random.Shared.NextDouble()), CancellationToken.None));
         if (failure is null)
+        {
             logger.LogInformation("Job {JobId} ({Kind}) succeeded in {ElapsedMs:0} ms (attempt {Attempt})", job.Id, job.Kind, elapsedMs, job.Attempts);
-        else if (job.Attempts >= job.MaxAttempts)
-            logger.LogError(failure, "Job {JobId} ({Kind}) failed on its last attempt ({Attempt}) and is dead", job.Id, job.Kind, job.Attempts);
-        else
+            await RecordAsync(job, () => store.SucceedAsync(job, CancellationToken.None));
+            return;
+        }
+
+        var reason = failure is UnreadableJobPayloadException ? DeadReason.UnreadablePayload : DeadReason.Failed;
+        if (job.Attempts < job.MaxAttempts && reason == DeadReason.Failed)
+        {
             logger.LogWarning(failure, "Job {JobId} ({Kind}) failed on attempt {Attempt} of {MaxAttempts}; it will be retried", job.Id, job.Kind, job.Attempts, job.MaxAttempts);
-        if (!recorded)
-            logger.LogWarning("The outcome of job {JobId} ({Kind}) could not be recorded; it runs again when its lease expires", job.Id, job.Kind);
+            await RecordAsync(job, () => store.FailAsync(job, failure, _options.RetryDelay(job.Attempts, Random.Shared.NextDouble()), CancellationToken.None));
+            return;
+        }
+
+        logger.LogError(failure, "Job {JobId} ({Kind}) failed on attempt {Attempt} of {MaxAttempts} ({Reason}); it is dead-lettered", job.Id, job.Kind, job.Attempts, job.MaxAttempts, reason);
+        if (await RecordAsync(job, () => store.BeginDyingAsync(job, reason, failure, CancellationToken.None)))
+            await DeadLetterAsync(job with { DeadReason = reason, LastErrorType = failure.GetType().FullName }, reason, leaseLost);
+    }
+
+    /// <summary>
+    /// Gives the job's handler its chance to settle the subject, then records the job dead. When the handler fails, the job
+    /// is claimed again later for another try (never to run), up to <see cref="JobsOptions.DeadLetterAttempts"/> times.
+    /// </summary>
+    private async Task DeadLetterAsync(ClaimedJob job, DeadReason reason, CancellationToken leaseLost)
+    {
+        if (job.Attempts > job.MaxAttempts + _options.DeadLetterAttempts)
+        {
+            logger.LogError("Job {JobId} ({Kind}) is dead; its dead-letter handler never finished and is not tried again", job.Id, job.Kind);
+            await RecordAsync(job, () => store.DeadAsync(job, reason, CancellationToken.None));
+            return;
+        }
+
+        Exception? failure = null;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            if (FindHandler(scope.ServiceProvider, job.Kind) is IJobDeadLetterHandler handler)
+            {
+                using var payload = JsonDocument.Parse(job.Payload);
+                await handler.OnDeadAsync(payload.RootElement, ContextOf(job), new DeadLetter(reason, job.LastErrorType), leaseLost);
+            }
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+
+        if (leaseLost.IsCancellationRequested)
+        {
+            logger.LogWarning(failure, "Job {JobId} ({Kind}) lost its lease while being dead-lettered; another worker finishes it", job.Id, job.Kind);
+            return;
+        }
+        if (failure is not null && job.Attempts < job.MaxAttempts + _options.DeadLetterAttempts)
+        {
+            logger.LogWarning(failure, "The dead-letter handler of job {JobId} ({Kind}) failed; it is tried again later", job.Id, job.Kind);
+            await RecordAsync(job, () => store.RetryDeadLetterAsync(job, _options.RetryDelay(job.Attempts - job.MaxAttempts + 1, Random.Shared.NextDouble()), CancellationToken.None));
+            return;
+        }
+
+        if (failure is not null) logger.LogError(failure, "The dead-letter handler of job {JobId} ({Kind}) failed for the last time", job.Id, job.Kind);
+        logger.LogError("Job {JobId} ({Kind}) is dead ({Reason}) after {Attempts} attempt(s)", job.Id, job.Kind, reason, Math.Min(job.Attempts, job.MaxAttempts));
+        await RecordAsync(job, () => store.DeadAsync(job, reason, CancellationToken.None));
+    }
+
+    private static JobContext ContextOf(ClaimedJob job) => new(job.Id, job.Kind, job.Attempts, job.MaxAttempts, job.CreatedAt);
+
+    private async Task<bool> RecordAsync(ClaimedJob job, Func<Task<bool>> write)
+    {
+        if (await TryRecordAsync(write)) return true;
+        logger.LogWarning("The outcome of job {JobId} ({Kind}) could not be recorded; it runs again when its lease expires", job.Id, job.Kind);
+        return false;
     }
 
     private async Task<bool> TryRecordAsync(Func<Task<bool>> write)

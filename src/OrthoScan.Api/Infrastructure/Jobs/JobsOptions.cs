@@ -17,6 +17,21 @@ public sealed class JobsOptions
     /// <summary>Delay before the first retry; it doubles with every further attempt, with ±20 % jitter.</summary>
     public TimeSpan BackoffBase { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan BackoffCap { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>Further tries of a dead-letter handler (<see cref="IJobDeadLetterHandler.OnDeadAsync"/>) after its first
+    /// failed one, with the same backoff; the job is recorded dead after that whatever happens.</summary>
+    public int DeadLetterAttempts { get; set; } = 5;
+
+    /// <summary>Whether this worker process ticks the recurring schedules (every instance may: each period runs once).</summary>
+    public bool RunScheduler { get; set; } = true;
+    /// <summary>How often the scheduler looks whether a schedule's current period has run.</summary>
+    public TimeSpan SchedulerTick { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A raw upload (the photo as sent, EXIF and GPS included) is deleted once it is this old, whatever happened to its scan.</summary>
+    public TimeSpan RawUploadMaxAge { get; set; } = TimeSpan.FromHours(24);
+    public TimeSpan RawUploadSweepEvery { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>A scan still processing this long after it was sent, with no queued or running job, is settled as failed.</summary>
+    public TimeSpan StuckProcessingAfter { get; set; } = TimeSpan.FromMinutes(30);
+    public TimeSpan StuckSessionSweepEvery { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The wait before the retry that follows the given failed attempt (1 for the first).</summary>
     public TimeSpan RetryDelay(int failedAttempt, double random)
@@ -28,5 +43,7 @@ public sealed class JobsOptions
 
     internal bool IsValid() =>
         Concurrency is >= 1 and <= 64 && PollInterval > TimeSpan.Zero && Lease >= TimeSpan.FromSeconds(1)
-        && MaxAttempts >= 1 && BackoffBase >= TimeSpan.Zero && BackoffCap >= BackoffBase;
+        && MaxAttempts >= 1 && BackoffBase >= TimeSpan.Zero && BackoffCap >= BackoffBase && DeadLetterAttempts >= 0
+        && SchedulerTick > TimeSpan.Zero && RawUploadMaxAge > TimeSpan.Zero && RawUploadSweepEvery >= TimeSpan.FromSeconds(1)
+        && StuckProcessingAfter > TimeSpan.Zero && StuckSessionSweepEvery >= TimeSpan.FromSeconds(1);
 }

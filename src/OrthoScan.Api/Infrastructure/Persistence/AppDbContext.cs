@@ -25,6 +25,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     /// <summary>Background work; not tenant data (ADR 0005).</summary>
     public DbSet<Job> Jobs => Set<Job>();
+    /// <summary>Recurring work already enqueued, one row per (schedule, period); not tenant data.</summary>
+    public DbSet<ScheduledRun> ScheduledRuns => Set<ScheduledRun>();
+    /// <summary>Raw uploads the sweeper deletes when they are old enough; not tenant data (ADR 0006).</summary>
+    public DbSet<RawUpload> RawUploads => Set<RawUpload>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -174,6 +178,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
         });
 
         model.ApplyConfiguration(new JobConfiguration());
+        model.ApplyConfiguration(new ScheduledRunConfiguration());
+        model.ApplyConfiguration(new RawUploadConfiguration());
     }
 
     private void TenantOwned<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> e) where T : class, ITenantOwned

@@ -54,11 +54,13 @@ public static class DemoScans
                 var key = $"practices/{practiceId}/patients/{patient.Id}/sessions/{session.Id}/demo-{v}.upload";
                 await using (var photo = new MemoryStream(SyntheticPhotos.TeethJpeg(1600, 1200, seed: photoSeed + v)))
                     await store.PutAsync(key, photo, "image/jpeg", ct);
-                db.ScanImages.Add(new ScanImage
+                var image = new ScanImage
                 {
                     PracticeId = practiceId, SessionId = session.Id, ImageType = view, Status = ScanImageStatus.Uploaded,
                     UploadKey = key, UploadContentType = "image/jpeg", CreatedAt = session.CreatedAt,
-                });
+                };
+                db.ScanImages.Add(image);
+                db.RawUploads.Add(new RawUpload { Key = key, ImageId = image.Id, CreatedAt = session.CreatedAt });
             }
             db.AiSuggestions.AddRange(DemoSuggestions(practiceId, session.Id, i, session.CreatedAt));
             await db.SaveChangesAsync(ct);

@@ -6,6 +6,7 @@ import type {
   AccessGrant,
   ComplianceResponse,
   DashboardAnalytics,
+  DeadJobPage,
   CreatePatientBody,
   EnrollMfaResponse,
   InvitePatientResponse,
@@ -21,6 +22,7 @@ import type {
   PracticeMember,
   RegisterBody,
   RegisterResponse,
+  RetriedJob,
   TagAnalytics,
   TimelinePage,
   VerifyMfaBody,
@@ -223,4 +225,11 @@ export const api = {
   getPractice: (signal?: AbortSignal) => request<Practice>(route('/api/v1/practice'), { signal }),
   listMembers: (signal?: AbortSignal) =>
     request<{ items: PracticeMember[] }>(route('/api/v1/practice/members'), { signal }),
+
+  /** Owner only. */
+  listDeadJobs: (cursor: string | null, signal?: AbortSignal) =>
+    request<DeadJobPage>(route('/api/v1/admin/jobs/dead'), { query: { cursor, limit: 20 }, signal }),
+  /** Owner only; 409 when it was retried already. */
+  retryDeadJob: (id: string) =>
+    request<RetriedJob>(withId(route('/api/v1/admin/jobs/{id}/retry'), id), { method: 'POST' }),
 };

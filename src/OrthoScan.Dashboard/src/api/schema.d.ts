@@ -452,6 +452,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/jobs/dead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ListDeadJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["RetryDeadJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -604,6 +636,8 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
         };
+        /** @enum {unknown} */
+        DeadReason: "failed" | "abandoned" | "unreadable_payload";
         EnrollMfaCommand: {
             mfaToken: string;
         };
@@ -694,6 +728,13 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
         };
+        /** @enum {unknown} */
+        JobStatus: "queued" | "running" | "succeeded" | "dead";
+        JobSubject: {
+            type: string;
+            /** Format: uuid */
+            id: string;
+        };
         ListAuditEntriesEntry: {
             /** Format: int64 */
             seq: number;
@@ -707,6 +748,18 @@ export interface components {
             /** Format: uuid */
             resourceId: null | string;
             ipAddress: null | string;
+        };
+        ListDeadJobsDeadJob: {
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            subject: null | components["schemas"]["JobSubject"];
+            /** Format: int32 */
+            attempts: number;
+            reason: components["schemas"]["DeadReason"];
+            error: string;
+            /** Format: date-time */
+            deadSince: string;
         };
         ListMembersMember: {
             /** Format: uuid */
@@ -766,6 +819,10 @@ export interface components {
         };
         /** @enum {unknown} */
         MfaStep: "enroll" | "verify";
+        PageOfDeadJob: {
+            items: components["schemas"]["ListDeadJobsDeadJob"][];
+            nextCursor: null | string;
+        };
         PageOfEntry: {
             items: components["schemas"]["ListAuditEntriesEntry"][];
             nextCursor: null | string;
@@ -854,6 +911,12 @@ export interface components {
             userId: string;
             mfaRequired: components["schemas"]["MfaStep"];
             mfaToken: string;
+        };
+        RetryDeadJobResponse: {
+            /** Format: uuid */
+            id: string;
+            status: components["schemas"]["JobStatus"];
+            subjectReopened: boolean;
         };
         /** @enum {unknown} */
         ReviewAction: "approve_progression" | "hold_aligner" | "message" | "schedule_appointment";
@@ -2200,6 +2263,96 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListDeadJobs: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfDeadJob"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RetryDeadJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetryDeadJobResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -37,6 +37,11 @@ export type ScanSessionStatus = Schemas['ScanSessionStatus'];
 export type ImageType = Schemas['ImageType'];
 export type ScanImage = Schemas['ImageResponse'];
 
+/** Owner only: the practice's background work that failed for good (`GET /admin/jobs/dead`). */
+export type DeadJob = Schemas['ListDeadJobsDeadJob'];
+export type DeadJobPage = Schemas['PageOfDeadJob'];
+export type RetriedJob = Schemas['RetryDeadJobResponse'];
+
 export type DashboardAnalytics = Schemas['AnalyticsResponse'];
 export type ScoreCount = Schemas['AnalyticsValueCount'];
 /** Doctors and owners only (staff get 403). */

@@ -515,6 +515,30 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.ToTable("practice_members", (string)null);
                 });
 
+            modelBuilder.Entity("OrthoScan.Api.Domain.RawUpload", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("ImageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("image_id");
+
+                    b.HasKey("Key")
+                        .HasName("pk_raw_uploads");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_raw_uploads_created_at");
+
+                    b.ToTable("raw_uploads", (string)null);
+                });
+
             modelBuilder.Entity("OrthoScan.Api.Domain.RefreshToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -938,6 +962,10 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnName("created_at")
                         .HasDefaultValueSql("now()");
 
+                    b.Property<string>("DeadReason")
+                        .HasColumnType("text")
+                        .HasColumnName("dead_reason");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("text")
@@ -946,6 +974,10 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.Property<string>("LastError")
                         .HasColumnType("text")
                         .HasColumnName("last_error");
+
+                    b.Property<string>("LastErrorType")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error_type");
 
                     b.Property<string>("LockedBy")
                         .HasColumnType("text")
@@ -983,8 +1015,36 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
 
                     b.ToTable("jobs", null, t =>
                         {
+                            t.HasCheckConstraint("ck_jobs_dead_reason", "dead_reason IN ('failed', 'abandoned', 'unreadable_payload')");
+
                             t.HasCheckConstraint("ck_jobs_status", "status IN ('queued', 'running', 'succeeded', 'dead')");
                         });
+                });
+
+            modelBuilder.Entity("OrthoScan.Api.Infrastructure.Jobs.ScheduledRun", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("PeriodKey")
+                        .HasColumnType("text")
+                        .HasColumnName("period_key");
+
+                    b.Property<DateTime>("EnqueuedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("enqueued_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.HasKey("Name", "PeriodKey")
+                        .HasName("pk_scheduled_runs");
+
+                    b.ToTable("scheduled_runs", (string)null);
                 });
 
             modelBuilder.Entity("OrthoScan.Api.Domain.AiSuggestion", b =>
