@@ -17,7 +17,7 @@ public static class CreatePatient
         string? Phone,
         string? Timezone,
         PreferredLanguage? PreferredLanguage,
-        bool ResearchConsent) : ICommand<PatientResponse>, IAudited<PatientResponse>
+        bool ResearchConsent = false) : ICommand<PatientResponse>, IAudited<PatientResponse>
     {
         public AuditRecord Audit(PatientResponse response) => new("patient", response.Id);
     }

@@ -35,6 +35,7 @@ public static class TagSession
             RuleFor(c => c.Body).NotNull();
             RuleFor(c => c.Body.Notes).MaximumLength(4000).OverridePropertyName("notes");
             RuleFor(c => c.Body.DetailTags).Must(t => t is null || t.Count <= 30).OverridePropertyName("detailTags");
+            RuleFor(c => c.Body.HoldDays).InclusiveBetween(1, MaxHoldDays).OverridePropertyName("holdDays");
         }
     }
 

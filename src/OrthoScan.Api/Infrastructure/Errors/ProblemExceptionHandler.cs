@@ -1,11 +1,12 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
 namespace OrthoScan.Api.Infrastructure.Errors;
 
 /// <summary>Maps every exception to ProblemDetails. Unknown exceptions are a 500 without internals: they are bugs.</summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
@@ -36,8 +37,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     }
 
     private static ValidationProblemDetails Validation(ValidationException v) =>
-        new(v.Errors.GroupBy(e => JsonNamingPolicy.CamelCase.ConvertName(e.PropertyName))
-            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()))
+        Validation(v.Errors.GroupBy(e => JsonNamingPolicy.CamelCase.ConvertName(e.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()));
+
+    private static ValidationProblemDetails Validation(IDictionary<string, string[]> errors) =>
+        new(errors)
         {
             Status = 400,
             Type = ProblemTypes.For("validation"),
@@ -67,6 +71,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     /// </summary>
     private static ProblemDetails Unreadable(JsonException j)
     {
+        if (FieldErrors(j) is { } errors) return Validation(errors);
         const string title = "The request body is not valid JSON for this operation.";
         var at = j.LineNumber is { } line ? $" (line {line + 1}, byte {j.BytePositionInLine + 1})" : "";
         var field = j.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
@@ -79,6 +84,26 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             Detail = $"The value of {field} could not be read{at}.",
         };
     }
+
+    /// <summary>
+    /// Well-formed JSON that breaks the body rules of <see cref="RequestJson"/>, keyed from the body's root: the exception
+    /// carries the path of the object whose fields it names. A left-out required value is reported by the serializer
+    /// itself, naming the properties only in its message (in quotes, after the type's name).
+    /// </summary>
+    private static Dictionary<string, string[]>? FieldErrors(JsonException j)
+    {
+        var at = j.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] + "." : "";
+        if (j is RequestFieldsException fields) return fields.Errors.ToDictionary(e => at + e.Key, e => e.Value);
+        if (j.InnerException is not null || MissingRequired().Match(j.Message) is not { Success: true } missing) return null;
+        var names = QuotedName().Matches(missing.Groups["names"].Value).Select(m => m.Groups[1].Value).ToList();
+        return names.Count == 0 ? null : names.ToDictionary(name => at + name, _ => new[] { RequestJson.Required });
+    }
+
+    [GeneratedRegex("^JSON deserialization for type '[^']*' was missing required properties including: (?<names>.*)$", RegexOptions.Singleline)]
+    private static partial Regex MissingRequired();
+
+    [GeneratedRegex("'([A-Za-z0-9_]+)'")]
+    private static partial Regex QuotedName();
 
     public static ProblemDetails Problem(int status, string slug, string title, string? detail = null) =>
         new() { Status = status, Type = ProblemTypes.For(slug), Title = title, Detail = detail };

@@ -88,7 +88,11 @@ public static class ServiceSetup
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
         services.AddCarter();
 
-        services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            ConfigureJson(json.SerializerOptions);
+            RequestJson.Guard(json.SerializerOptions);
+        });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
@@ -202,6 +206,7 @@ public static class ServiceSetup
             return next(http);
         });
         app.UseMiddleware<BodySizeLimitMiddleware>(MaxRequestBytes);
+        app.UseMiddleware<QueryTextGuardMiddleware>();
         var servesApi = role.ServesApi();
         if (servesApi)
         {

@@ -610,6 +610,7 @@ export interface components {
             phone: null | string;
             timezone: null | string;
             preferredLanguage: null | components["schemas"]["PreferredLanguage"];
+            /** @default false */
             researchConsent: boolean;
         };
         CreateSessionBody: {

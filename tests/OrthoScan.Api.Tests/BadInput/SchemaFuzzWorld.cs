@@ -1,0 +1,88 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing;
+using OrthoScan.Api.Tests.Infrastructure;
+using OrthoScan.Api.Tests.Scans;
+using Shouldly;
+
+namespace OrthoScan.Api.Tests.BadInput;
+
+/// <summary>
+/// A host and database of their own for the schema fuzz, so that the database fingerprint sees only the fuzz's requests.
+/// The host runs in the api role (no background worker changes rows while a fingerprint is compared); a worker host runs
+/// only while the scan under review is processed. Every resource a route needs exists, so a body is validated rather
+/// than refused by a 404 first: a ready scan to tag, a pending scan to upload to, a patient to edit, unused invitation
+/// and activation codes, a device-bound refresh token and MFA tokens.
+/// </summary>
+[SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
+public sealed class SchemaFuzzWorld : IAsyncLifetime
+{
+    public ApiFactory Api { get; } = new();
+    public JsonObject Document { get; private set; } = [];
+    public Session Owner { get; private set; } = null!;
+    public Session Doctor { get; private set; } = null!;
+    public PatientApp Patient { get; private set; } = null!;
+    public string ReadySessionId { get; private set; } = "";
+    public string PendingSessionId { get; private set; } = "";
+    public string EditedPatientId { get; private set; } = "";
+    public string StaffInvitationCode { get; private set; } = "";
+    public string PatientActivationCode { get; private set; } = "";
+    public string EnrolMfaToken { get; private set; } = "";
+    public string VerifyMfaToken { get; private set; } = "";
+    public string VerifyTotpSecret { get; private set; } = "";
+    public string RefreshToken { get; private set; } = "";
+    public string RefreshDeviceId { get; } = "fuzz-refresh-device-0001";
+
+    public async Task InitializeAsync()
+    {
+        Api.Settings["role"] = "api";
+        await Api.InitializeAsync();
+        Document = (await (await Api.CreateClient().GetAsync("/openapi/v1.json")).ShouldBeAsync(HttpStatusCode.OK)).AsObject();
+
+        Owner = await Api.RegisterPracticeAsync("Fuzz Practice");
+        Doctor = await Api.AddMemberAsync(Owner, "doctor");
+        Patient = await Api.PatientAppAsync(Owner, "Fuzzed");
+        await using (var worker = Api.WithWebHostBuilder(b => b.UseSetting("role", "worker").UseSetting("OrthoScan:Jobs:PollInterval", "00:00:00.100")))
+        {
+            _ = worker.Server;
+            var ready = await Api.SendScanAsync(Patient);
+            ready["status"]!.GetValue<string>().ShouldBe("ready");
+            ReadySessionId = ready["id"]!.GetValue<string>();
+        }
+        PendingSessionId = (await (await Api.CreateSessionAsync(Patient, Guid.NewGuid().ToString())).ShouldBeAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+        EditedPatientId = (await Api.CreatePatientAsync(Owner, "Grace", "Hopper"))["id"]!.GetValue<string>();
+
+        PatientActivationCode = await InvitePatientAsync("Activated");
+        var refreshed = await ActivateAsync(await InvitePatientAsync("Refreshed"), RefreshDeviceId);
+        RefreshToken = refreshed["refreshToken"]!.GetValue<string>();
+
+        StaffInvitationCode = await InviteStaffAsync();
+        EnrolMfaToken = await AcceptAsync(await InviteStaffAsync());
+        VerifyMfaToken = await AcceptAsync(await InviteStaffAsync());
+        VerifyTotpSecret = (await (await Api.CreateClient().PostAsJsonAsync("/api/v1/auth/mfa/enroll", new { mfaToken = VerifyMfaToken }))
+            .ShouldBeAsync(HttpStatusCode.OK))["secret"]!.GetValue<string>();
+    }
+
+    public Task DisposeAsync() => Api.DisposeAsync();
+
+    public IEnumerable<Guid> Practices => [Owner.PracticeId];
+
+    private async Task<string> InvitePatientAsync(string lastName)
+    {
+        var id = (await Api.CreatePatientAsync(Owner, "Pat", lastName))["id"]!.GetValue<string>();
+        return (await (await Api.As(Owner).PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldBeAsync(HttpStatusCode.OK))["code"]!.GetValue<string>();
+    }
+
+    private async Task<JsonNode> ActivateAsync(string code, string deviceId) =>
+        await (await Api.CreateClient().PostAsJsonAsync("/api/v1/auth/patient/activate", new { code, deviceId })).ShouldBeAsync(HttpStatusCode.OK);
+
+    private async Task<string> InviteStaffAsync() =>
+        (await (await Api.As(Owner).PostAsJsonAsync("/api/v1/practice/invitations", new { email = TestApi.UniqueEmail("staff"), name = "Fuzz Staff", role = "staff" }))
+            .ShouldBeAsync(HttpStatusCode.Created))["invitationCode"]!.GetValue<string>();
+
+    private async Task<string> AcceptAsync(string code) =>
+        (await (await Api.CreateClient().PostAsJsonAsync("/api/v1/auth/invitations/accept", new { code, password = TestApi.Password }))
+            .ShouldBeAsync(HttpStatusCode.OK))["mfaToken"]!.GetValue<string>();
+}
