@@ -69,13 +69,72 @@ public static class CraftedFiles
     }
 
     /// <summary>PNG with an eXIf chunk (EXIF TIFF data) inserted right after IHDR.</summary>
-    public static byte[] PngWithExif(byte[] png, byte[] tiff)
+    public static byte[] PngWithExif(byte[] png, byte[] tiff) => PngWithChunks(png, ("eXIf", tiff));
+
+    /// <summary>PNG with the given chunks inserted right after IHDR (where iCCP must be, and text chunks may be).</summary>
+    public static byte[] PngWithChunks(byte[] png, params (string Type, byte[] Data)[] chunks)
     {
         const int afterIhdr = 8 + 4 + 4 + 13 + 4;
-        using var chunk = new MemoryStream();
-        WriteChunk(chunk, "eXIf", tiff);
-        return [.. png.AsSpan(0, afterIhdr), .. chunk.ToArray(), .. png.AsSpan(afterIhdr)];
+        using var inserted = new MemoryStream();
+        foreach (var (type, data) in chunks) WriteChunk(inserted, type, data);
+        return [.. png.AsSpan(0, afterIhdr), .. inserted.ToArray(), .. png.AsSpan(afterIhdr)];
     }
+
+    /// <summary>A zTXt chunk's data: keyword, compression method 0, then <paramref name="zlib"/>.</summary>
+    public static byte[] ZtxtData(byte[] zlib, string keyword = "Comment") => [.. Latin1(keyword), 0, 0, .. zlib];
+
+    /// <summary>A compressed iTXt chunk's data: keyword, flag 1, method 0, empty language and translated keyword, then <paramref name="zlib"/>.</summary>
+    public static byte[] CompressedItxtData(byte[] zlib, string keyword = "XML:com.adobe.xmp") => [.. Latin1(keyword), 0, 1, 0, 0, 0, .. zlib];
+
+    /// <summary>An iCCP chunk's data: profile name, compression method 0, then <paramref name="zlib"/>.</summary>
+    public static byte[] IccpData(byte[] zlib, string name = "ICC Profile") => [.. Latin1(name), 0, 0, .. zlib];
+
+    /// <summary>
+    /// zlib stream of <paramref name="length"/> zero bytes: about 1/1000 of that on disk (1 GiB inflates from ~1 MB).
+    /// Deterministic (same bytes every run).
+    /// </summary>
+    public static byte[] ZlibOfZeros(long length)
+    {
+        using var z = new MemoryStream();
+        using (var zlib = new ZLibStream(z, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var zeros = new byte[1024 * 1024];
+            for (var left = length; left > 0; left -= zeros.Length) zlib.Write(zeros, 0, (int)Math.Min(zeros.Length, left));
+        }
+
+        return z.ToArray();
+    }
+
+    /// <summary>A real JPEG with <paramref name="count"/> empty comment segments (FF FE 00 02) right after SOI.</summary>
+    public static byte[] JpegWithComments(byte[] jpeg, int count)
+    {
+        var result = new byte[jpeg.Length + (4 * count)];
+        result[0] = 0xFF;
+        result[1] = 0xD8;
+        for (var i = 0; i < count; i++) ((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x02]).CopyTo(result.AsSpan(2 + (4 * i)));
+        jpeg.AsSpan(2).CopyTo(result.AsSpan(2 + (4 * count)));
+        return result;
+    }
+
+    /// <summary>A real JPEG with APP segments (each at most 65533 bytes of payload) inserted right after SOI.</summary>
+    public static byte[] JpegWithSegments(byte[] jpeg, params (byte Marker, byte[] Payload)[] segments)
+    {
+        using var ms = new MemoryStream();
+        ms.Write(jpeg, 0, 2);
+        foreach (var (marker, payload) in segments)
+        {
+            ms.Write([0xFF, marker]);
+            var length = new byte[2];
+            BinaryPrimitives.WriteUInt16BigEndian(length, checked((ushort)(payload.Length + 2)));
+            ms.Write(length);
+            ms.Write(payload);
+        }
+
+        ms.Write(jpeg, 2, jpeg.Length - 2);
+        return ms.ToArray();
+    }
+
+    private static byte[] Latin1(string text) => Encoding.Latin1.GetBytes(text);
 
     /// <summary>The marker segments of a JPEG, up to and including SOS: (marker byte, offset of its 0xFF).</summary>
     public static IEnumerable<(byte Marker, int Offset)> JpegSegments(byte[] jpeg)

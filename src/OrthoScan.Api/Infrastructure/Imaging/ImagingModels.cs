@@ -84,6 +84,8 @@ public static class ImageRejectionReasons
     public const string Truncated = "truncated";
     public const string TooManyPixels = "too_many_pixels";
     public const string TooLarge = "too_large";
+    public const string MetadataTooLarge = "metadata_too_large";
+    public const string TooManyMarkers = "too_many_markers";
 }
 
 /// <summary>The codes of <see cref="QualityAssessment.Reasons"/>.</summary>
