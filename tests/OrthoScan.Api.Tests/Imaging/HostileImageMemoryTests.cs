@@ -33,7 +33,7 @@ public sealed class HostileImageMemoryTests(ITestOutputHelper output)
             foreach (var outcome in outcomes.Values) output.WriteLine(outcome.ToString());
             var seen = outcomes.ToDictionary(
                 o => Path.GetFileName(o.Key),
-                o => o.Value.TryGetProperty("reason", out var reason) ? reason.GetString() : o.Value.GetProperty("outcome").GetString());
+                o => (o.Value.TryGetProperty("reason", out var reason) ? reason : o.Value.GetProperty("outcome")).GetString() ?? "");
             seen.ShouldBe(expected.ToDictionary(e => Path.GetFileName(e.Key), e => e.Value ?? "processed"), ignoreOrder: true);
 
             peak.ShouldBeGreaterThan(0);
