@@ -48,6 +48,44 @@ public sealed class DecompressionBombTests
         if (rssBefore > 0) rssGrowth.ShouldBeLessThan(64L * 1024 * 1024, "peak RSS growth while refusing");
     }
 
+    public static TheoryData<string> MetadataBombs => ["zTXt", "iTXt", "iCCP"];
+
+    /// <summary>
+    /// A 1 MB PNG whose text or ICC chunk inflates to 1 GiB: refused by inflating no more than the metadata limit.
+    /// The old code handed the file to MetadataExtractor's PNG reader, which inflated the whole gigabyte into managed
+    /// memory (3.1 GB peak, 14 s) and then accepted the photo.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(MetadataBombs))]
+    public void A_png_whose_metadata_chunk_inflates_to_1_GiB_is_refused_without_inflating_it(string chunk)
+    {
+        var bomb = CraftedFiles.PngWithChunks(SmallPng(), (chunk, chunk switch
+        {
+            "zTXt" => CraftedFiles.ZtxtData(CraftedFiles.ZlibOfOneGibibyte),
+            "iTXt" => CraftedFiles.CompressedItxtData(CraftedFiles.ZlibOfOneGibibyte),
+            _ => CraftedFiles.IccpData(CraftedFiles.ZlibOfOneGibibyte),
+        }));
+        bomb.Length.ShouldBeLessThan(2 * 1024 * 1024);
+        Processor.Process(TestImagesSmall());
+
+        var rssBefore = PeakRss.Reset();
+        var managedBefore = GC.GetAllocatedBytesForCurrentThread();
+
+        var e = Should.Throw<ImageRejectedException>(() => Processor.Process(bomb));
+
+        var managed = GC.GetAllocatedBytesForCurrentThread() - managedBefore;
+        var rssGrowth = PeakRss.Read() - rssBefore;
+        e.Reason.ShouldBe("metadata_too_large");
+        managed.ShouldBeLessThan(1024 * 1024, "managed bytes allocated while refusing: not the inflated gigabyte");
+        if (rssBefore > 0) rssGrowth.ShouldBeLessThan(64L * 1024 * 1024, "peak RSS growth while refusing");
+    }
+
+    private static byte[] SmallPng()
+    {
+        using var photo = TestImages.Teeth(320, 240, seed: 2);
+        return TestImages.Png(photo);
+    }
+
     private static byte[] TestImagesSmall()
     {
         using var photo = TestImages.Teeth(400, 300);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace OrthoScan.Api.Infrastructure.Imaging;
 
 public static class ImagingSetup
@@ -5,8 +7,12 @@ public static class ImagingSetup
     /// <summary>The image pipeline the worker runs (and the <c>process-image</c> command, in a process of its own).</summary>
     public static IServiceCollection AddImaging(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddSingleton(new ImageProcessor(new ImageLimits()));
+        services.AddOptions<ImagingOptions>()
+            .Bind(configuration.GetSection(ImagingOptions.Section))
+            .Validate(o => o.IsValid(), $"{ImagingOptions.Section} is invalid: MaxConcurrentDecodes 1-64.")
+            .ValidateOnStart();
+        // One per process: its decode gate is what bounds the decodes running at once.
+        services.AddSingleton(sp => new ImageProcessor(sp.GetRequiredService<IOptions<ImagingOptions>>().Value.Limits()));
         return services;
     }
 }

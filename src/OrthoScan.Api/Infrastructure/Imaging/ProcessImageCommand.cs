@@ -7,7 +7,7 @@ namespace OrthoScan.Api.Infrastructure.Imaging;
 /// <summary>
 /// <c>OrthoScan.Api process-image FILE...</c>: runs the worker's image code (the same <see cref="ImageProcessor"/>
 /// registration, as many files at once as the worker runs jobs) on files, without a database, and prints one JSON line
-/// per file and one with the process's peak resident memory. It exists so that hostile files can be measured in a
+/// per file and one with the process's peak resident memory (and libvips' peak of pixel buffers). It exists so that hostile files can be measured in a
 /// process of their own (see HostileImageMemoryTests and docs/performance.md). When standard input is redirected it
 /// waits for it to close before exiting, so that a parent can read this process's /proc status first.
 /// </summary>
@@ -30,14 +30,24 @@ internal static class ProcessImageCommand
         var output = new object();
         await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (file, ct) =>
         {
-            var line = Outcome(processor, file, await File.ReadAllBytesAsync(file, ct));
+            var line = Outcome(processor, file, await ReadAsync(file, processor.Limits.MaxBytes, ct));
             lock (output) Console.WriteLine(line);
         });
 
-        Console.WriteLine(JsonSerializer.Serialize(new { peakRssBytes = PeakResidentBytes() }));
+        // libvips' own count of the pixel buffers it held at most at once: decodes that overlapped add up in it.
+        Console.WriteLine(JsonSerializer.Serialize(new { peakRssBytes = PeakResidentBytes(), vipsMemHighwaterBytes = NetVips.Stats.MemHighwater }));
         await Console.Out.FlushAsync();
         if (Console.IsInputRedirected) await Console.In.ReadToEndAsync();
         return 0;
+    }
+
+    /// <summary>At most one byte past the limit, as the worker reads an upload: a longer file is refused as too_large.</summary>
+    private static async Task<byte[]> ReadAsync(string file, long maxBytes, CancellationToken ct)
+    {
+        await using var stream = File.OpenRead(file);
+        var bytes = new byte[Math.Min(stream.Length, maxBytes + 1)];
+        await stream.ReadExactlyAsync(bytes, ct);
+        return bytes;
     }
 
     private static string Outcome(ImageProcessor processor, string file, byte[] bytes)
