@@ -31,15 +31,20 @@ public sealed class ImageProcessor
     private const string StrictLoad = "[fail_on=error]";
 
     private readonly ImageLimits limits;
+    private readonly QualityOptions quality;
     private readonly SemaphoreSlim decodes;
 
     public ImageLimits Limits => limits;
 
     static ImageProcessor() => VipsRuntime.EnsureConfigured();
 
-    public ImageProcessor(ImageLimits limits)
+    /// <param name="limits">What is refused, and how many decodes run at once.</param>
+    /// <param name="quality">The hard quality problems' thresholds (the defaults when null).</param>
+    public ImageProcessor(ImageLimits limits, QualityOptions? quality = null)
     {
         ArgumentNullException.ThrowIfNull(limits);
+        quality ??= new QualityOptions();
+        if (!quality.IsValid()) throw new ArgumentException($"Invalid quality thresholds: {QualityOptions.Rules}.", nameof(quality));
         ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxPixels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(limits.ThumbnailMaxEdge, 16);
@@ -52,6 +57,7 @@ public sealed class ImageProcessor
         ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxScans, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxConcurrentDecodes, 1);
         this.limits = limits;
+        this.quality = quality;
         decodes = new SemaphoreSlim(limits.MaxConcurrentDecodes, limits.MaxConcurrentDecodes);
     }
 
@@ -119,11 +125,11 @@ public sealed class ImageProcessor
             using var grey = greyDisplay.ThumbnailImage(
                 QualityAnalyzer.AnalysisMaxEdge, height: QualityAnalyzer.AnalysisMaxEdge, size: Enums.Size.Down);
             using var greyMemory = grey.CopyMemory();
-            var quality = QualityAnalyzer.Assess(greyMemory, Math.Min(uprightWidth, uprightHeight));
+            var assessment = QualityAnalyzer.Assess(greyMemory, Math.Min(uprightWidth, uprightHeight), quality);
             var hash = PerceptualHash.Compute(greyMemory);
 
             return new ProcessedImage(
-                full, displayBytes, thumbnailBytes, JpegContentType, uprightWidth, uprightHeight, exif, quality, hash);
+                full, displayBytes, thumbnailBytes, JpegContentType, uprightWidth, uprightHeight, exif, assessment, hash);
         }
         catch (VipsException e)
         {

@@ -50,18 +50,23 @@ public sealed record ExifSummary(
     int Height,
     int? Orientation);
 
-/// <summary>Heuristic photo quality.</summary>
-/// <param name="Score">0 (unusable) to 100 (no problem found).</param>
-/// <param name="Reasons">snake_case codes, in this order when present: <c>blurry</c>, <c>underexposed</c>,
-/// <c>overexposed</c>, <c>too_small</c>. Empty when the photo looks fine.</param>
+/// <summary>Photo quality: the hard problems found, and a score that ranks photos.</summary>
+/// <param name="Score">0 (unusable) to 100 (no problem found). Ranks photos; never hides a reason.</param>
+/// <param name="Reasons">The hard problems (<see cref="QualityOptions"/>), each of which asks for a retake of the view by
+/// itself, in this order when present: <c>blurry</c>, <c>underexposed</c>, <c>overexposed</c>, <c>too_small</c>. Empty
+/// when the photo looks fine.</param>
 /// <param name="Sharpness">Variance of the Laplacian of a greyscale copy scaled to at most 1024 px, with its contrast
 /// normalised to a standard deviation of 50 grey levels (higher is sharper; independent of exposure).</param>
 /// <param name="MeanBrightness">Mean grey level, 0-255.</param>
+/// <param name="DarkPixelShare">Share (0-1) of pixels clipped dark (at or below <see cref="QualityOptions.DarkPixelLevel"/>).</param>
+/// <param name="BrightPixelShare">Share (0-1) of pixels clipped bright (at or above <see cref="QualityOptions.BrightPixelLevel"/>).</param>
 public sealed record QualityAssessment(
     int Score,
     IReadOnlyList<string> Reasons,
     double Sharpness,
-    double MeanBrightness);
+    double MeanBrightness,
+    double DarkPixelShare,
+    double BrightPixelShare);
 
 /// <summary>The result of <see cref="ImageProcessor.Process(byte[])"/>.</summary>
 /// <param name="Full">JPEG, upright, longest edge at most <see cref="ImageLimits.FullMaxEdge"/>, no metadata at all.</param>

@@ -12,7 +12,12 @@ public sealed class ImagingOptions
     /// </summary>
     public int MaxConcurrentDecodes { get; set; } = 1;
 
+    /// <summary>Thresholds of the hard quality problems (<c>OrthoScan:Imaging:Quality</c>).</summary>
+    public QualityOptions Quality { get; set; } = new();
+
     public ImageLimits Limits() => new(MaxConcurrentDecodes: MaxConcurrentDecodes);
 
-    internal bool IsValid() => MaxConcurrentDecodes is >= 1 and <= 64;
+    internal bool IsValid() => MaxConcurrentDecodes is >= 1 and <= 64 && Quality.IsValid();
+
+    internal const string Rules = "MaxConcurrentDecodes 1-64; Quality: " + QualityOptions.Rules;
 }

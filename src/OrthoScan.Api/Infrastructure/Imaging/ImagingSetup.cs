@@ -9,10 +9,14 @@ public static class ImagingSetup
     {
         services.AddOptions<ImagingOptions>()
             .Bind(configuration.GetSection(ImagingOptions.Section))
-            .Validate(o => o.IsValid(), $"{ImagingOptions.Section} is invalid: MaxConcurrentDecodes 1-64.")
+            .Validate(o => o.IsValid(), $"{ImagingOptions.Section} is invalid: {ImagingOptions.Rules}.")
             .ValidateOnStart();
         // One per process: its decode gate is what bounds the decodes running at once.
-        services.AddSingleton(sp => new ImageProcessor(sp.GetRequiredService<IOptions<ImagingOptions>>().Value.Limits()));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ImagingOptions>>().Value;
+            return new ImageProcessor(options.Limits(), options.Quality);
+        });
         return services;
     }
 }
