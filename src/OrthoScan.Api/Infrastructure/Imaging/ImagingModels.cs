@@ -13,7 +13,7 @@ namespace OrthoScan.Api.Infrastructure.Imaging;
 /// EXIF block, all of the XMP) (<c>metadata_too_large</c> above it). A camera's EXIF is at most 64 KiB.</param>
 /// <param name="MaxMetadataTotalBytes">Largest sum of all metadata blocks of one file, decompressed (<c>metadata_too_large</c>).</param>
 /// <param name="MaxSegments">Most PNG chunks (IDAT aside) or JPEG markers (RSTn aside) in one file
-/// (<c>too_many_markers</c> above it). A camera JPEG has about 20, a progressive one about 40.</param>
+/// (<c>too_many_markers</c> above it). A camera JPEG has a few dozen.</param>
 /// <param name="MaxScans">Most scans of a progressive JPEG (<c>too_many_markers</c> above it): each scan is another
 /// pass over the whole image, so thousands of tiny scans are a CPU bomb. Encoders write about 10.</param>
 /// <param name="MaxConcurrentDecodes">Uploads this processor decodes at the same time, whatever the number of callers:
