@@ -13,8 +13,8 @@ public sealed class SerialImagingCollection
 
 /// <summary>
 /// Tiny files whose headers claim 60000 x 60000 pixels (3.6 gigapixels, ~10.8 GB decoded as RGB, and with an
-/// EXIF rotation libvips would have to hold all of it). They must be refused from the header alone: quickly,
-/// without decoding, without a large allocation.
+/// EXIF rotation libvips would have to hold all of it), and small PNGs whose metadata inflates to a gigabyte. They
+/// must be refused from the header alone: quickly, without decoding or inflating, without a large allocation.
 /// </summary>
 [Collection(SerialImagingCollection.Name)]
 public sealed class DecompressionBombTests
