@@ -1,7 +1,15 @@
 using OrthoScan.Api.Infrastructure.Http;
+using OrthoScan.Api.Infrastructure.Imaging;
 using OrthoScan.Api.Infrastructure.Persistence;
 
-var command = args.FirstOrDefault() is "migrate" or "seed" or "demo-patient-code" ? args[0] : null;
+var command = args.FirstOrDefault() is "migrate" or "seed" or "demo-patient-code" or "process-image" ? args[0] : null;
+if (command == "process-image")
+{
+    // The worker's image code alone, on files: no database, no host. Its arguments are file paths, not settings.
+    Environment.ExitCode = await ProcessImageCommand.RunAsync(WebApplication.CreateBuilder().Configuration, args[1..]);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
 var role = HostRoles.From(builder.Configuration); // --role api|worker|all, default all
 builder.AddOrthoScan(role);

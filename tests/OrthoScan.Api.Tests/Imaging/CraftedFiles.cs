@@ -11,7 +11,10 @@ public static class CraftedFiles
     /// A valid, tiny PNG whose IHDR claims <paramref name="width"/> x <paramref name="height"/> (8-bit grey).
     /// The IDAT holds a few hundred bytes of zlib: decoding it would expand to width*height bytes.
     /// </summary>
-    public static byte[] PngBomb(int width, int height)
+    public static byte[] PngBomb(int width, int height) => PngBomb(width, height, colourType: 0, bitDepth: 8);
+
+    /// <summary>The same with another PNG colour type (0 grey, 2 RGB, 4 grey+alpha, 6 RGBA) and bit depth (8 or 16).</summary>
+    public static byte[] PngBomb(int width, int height, byte colourType, byte bitDepth)
     {
         using var ms = new MemoryStream();
         ms.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
@@ -19,15 +22,16 @@ public static class CraftedFiles
         var ihdr = new byte[13];
         BinaryPrimitives.WriteUInt32BigEndian(ihdr, (uint)width);
         BinaryPrimitives.WriteUInt32BigEndian(ihdr.AsSpan(4), (uint)height);
-        ihdr[8] = 8;  // bit depth
-        ihdr[9] = 0;  // greyscale
+        ihdr[8] = bitDepth;
+        ihdr[9] = colourType;
         WriteChunk(ms, "IHDR", ihdr);
 
         // A few rows of zeros (filter byte + pixels), compressed: tiny on disk.
+        var bands = colourType switch { 2 => 3, 4 => 2, 6 => 4, _ => 1 };
         using var z = new MemoryStream();
         using (var zlib = new ZLibStream(z, CompressionLevel.SmallestSize, leaveOpen: true))
         {
-            var row = new byte[width + 1];
+            var row = new byte[1 + ((long)width * bands * bitDepth / 8)];
             for (var i = 0; i < 4; i++) zlib.Write(row);
         }
 
@@ -69,12 +73,88 @@ public static class CraftedFiles
     }
 
     /// <summary>PNG with an eXIf chunk (EXIF TIFF data) inserted right after IHDR.</summary>
-    public static byte[] PngWithExif(byte[] png, byte[] tiff)
+    public static byte[] PngWithExif(byte[] png, byte[] tiff) => PngWithChunks(png, ("eXIf", tiff));
+
+    /// <summary>PNG with the given chunks inserted right after IHDR (where iCCP must be, and text chunks may be).</summary>
+    public static byte[] PngWithChunks(byte[] png, params (string Type, byte[] Data)[] chunks)
     {
         const int afterIhdr = 8 + 4 + 4 + 13 + 4;
-        using var chunk = new MemoryStream();
-        WriteChunk(chunk, "eXIf", tiff);
-        return [.. png.AsSpan(0, afterIhdr), .. chunk.ToArray(), .. png.AsSpan(afterIhdr)];
+        using var inserted = new MemoryStream();
+        foreach (var (type, data) in chunks) WriteChunk(inserted, type, data);
+        return [.. png.AsSpan(0, afterIhdr), .. inserted.ToArray(), .. png.AsSpan(afterIhdr)];
+    }
+
+    /// <summary>A zTXt chunk's data: keyword, compression method 0, then <paramref name="zlib"/>.</summary>
+    public static byte[] ZtxtData(byte[] zlib, string keyword = "Comment") => [.. Latin1(keyword), 0, 0, .. zlib];
+
+    /// <summary>A compressed iTXt chunk's data: keyword, flag 1, method 0, empty language and translated keyword, then <paramref name="zlib"/>.</summary>
+    public static byte[] CompressedItxtData(byte[] zlib, string keyword = "XML:com.adobe.xmp") => [.. Latin1(keyword), 0, 1, 0, 0, 0, .. zlib];
+
+    /// <summary>An iCCP chunk's data: profile name, compression method 0, then <paramref name="zlib"/>.</summary>
+    public static byte[] IccpData(byte[] zlib, string name = "ICC Profile") => [.. Latin1(name), 0, 0, .. zlib];
+
+    private static readonly Lazy<byte[]> GibibyteOfZeros = new(() => ZlibOfZeros(1024L * 1024 * 1024));
+
+    /// <summary>zlib stream of 1 GiB of zeros (about 1 MB), made once per test run.</summary>
+    public static byte[] ZlibOfOneGibibyte => GibibyteOfZeros.Value;
+
+    /// <summary>
+    /// zlib stream of <paramref name="length"/> zero bytes: about 1/1000 of that on disk (1 GiB inflates from ~1 MB).
+    /// Deterministic (same bytes every run).
+    /// </summary>
+    public static byte[] ZlibOfZeros(long length)
+    {
+        using var z = new MemoryStream();
+        using (var zlib = new ZLibStream(z, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var zeros = new byte[1024 * 1024];
+            for (var left = length; left > 0; left -= zeros.Length) zlib.Write(zeros, 0, (int)Math.Min(zeros.Length, left));
+        }
+
+        return z.ToArray();
+    }
+
+    /// <summary>A real JPEG with <paramref name="count"/> empty comment segments (FF FE 00 02) right after SOI.</summary>
+    public static byte[] JpegWithComments(byte[] jpeg, int count)
+    {
+        var result = new byte[jpeg.Length + (4 * count)];
+        result[0] = 0xFF;
+        result[1] = 0xD8;
+        for (var i = 0; i < count; i++) ((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x02]).CopyTo(result.AsSpan(2 + (4 * i)));
+        jpeg.AsSpan(2).CopyTo(result.AsSpan(2 + (4 * count)));
+        return result;
+    }
+
+    /// <summary>A real JPEG with APP segments (each at most 65533 bytes of payload) inserted right after SOI.</summary>
+    public static byte[] JpegWithSegments(byte[] jpeg, params (byte Marker, byte[] Payload)[] segments)
+    {
+        using var ms = new MemoryStream();
+        ms.Write(jpeg, 0, 2);
+        foreach (var (marker, payload) in segments)
+        {
+            ms.Write([0xFF, marker]);
+            var length = new byte[2];
+            BinaryPrimitives.WriteUInt16BigEndian(length, checked((ushort)(payload.Length + 2)));
+            ms.Write(length);
+            ms.Write(payload);
+        }
+
+        ms.Write(jpeg, 2, jpeg.Length - 2);
+        return ms.ToArray();
+    }
+
+    private static byte[] Latin1(string text) => Encoding.Latin1.GetBytes(text);
+
+    /// <summary>Every marker byte of a JPEG up to EOI, entropy-coded data included (stuffed bytes and RSTn left out).</summary>
+    public static IEnumerable<byte> JpegMarkers(byte[] jpeg)
+    {
+        for (var i = 2; i + 1 < jpeg.Length; i++)
+        {
+            if (jpeg[i] != 0xFF || jpeg[i + 1] is 0x00 or 0xFF or (>= 0xD0 and <= 0xD7)) continue;
+            yield return jpeg[i + 1];
+            if (jpeg[i + 1] == 0xD9) yield break;
+            if (jpeg[i + 1] != 0xDA) i += 1 + BinaryPrimitives.ReadUInt16BigEndian(jpeg.AsSpan(i + 2)); // skip the segment
+        }
     }
 
     /// <summary>The marker segments of a JPEG, up to and including SOS: (marker byte, offset of its 0xFF).</summary>

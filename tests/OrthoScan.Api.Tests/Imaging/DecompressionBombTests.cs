@@ -13,8 +13,8 @@ public sealed class SerialImagingCollection
 
 /// <summary>
 /// Tiny files whose headers claim 60000 x 60000 pixels (3.6 gigapixels, ~10.8 GB decoded as RGB, and with an
-/// EXIF rotation libvips would have to hold all of it). They must be refused from the header alone: quickly,
-/// without decoding, without a large allocation.
+/// EXIF rotation libvips would have to hold all of it), and small PNGs whose metadata inflates to a gigabyte. They
+/// must be refused from the header alone: quickly, without decoding or inflating, without a large allocation.
 /// </summary>
 [Collection(SerialImagingCollection.Name)]
 public sealed class DecompressionBombTests
@@ -46,6 +46,44 @@ public sealed class DecompressionBombTests
         sw.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(2), "refused from the header, not after decoding");
         managed.ShouldBeLessThan(1024 * 1024, "managed bytes allocated while refusing");
         if (rssBefore > 0) rssGrowth.ShouldBeLessThan(64L * 1024 * 1024, "peak RSS growth while refusing");
+    }
+
+    public static TheoryData<string> MetadataBombs => ["zTXt", "iTXt", "iCCP"];
+
+    /// <summary>
+    /// A 1 MB PNG whose text or ICC chunk inflates to 1 GiB: refused by inflating no more than the metadata limit.
+    /// The old code handed the file to MetadataExtractor's PNG reader, which inflated the whole gigabyte into managed
+    /// memory (3.1 GB peak, 14 s) and then accepted the photo.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(MetadataBombs))]
+    public void A_png_whose_metadata_chunk_inflates_to_1_GiB_is_refused_without_inflating_it(string chunk)
+    {
+        var bomb = CraftedFiles.PngWithChunks(SmallPng(), (chunk, chunk switch
+        {
+            "zTXt" => CraftedFiles.ZtxtData(CraftedFiles.ZlibOfOneGibibyte),
+            "iTXt" => CraftedFiles.CompressedItxtData(CraftedFiles.ZlibOfOneGibibyte),
+            _ => CraftedFiles.IccpData(CraftedFiles.ZlibOfOneGibibyte),
+        }));
+        bomb.Length.ShouldBeLessThan(2 * 1024 * 1024);
+        Processor.Process(TestImagesSmall());
+
+        var rssBefore = PeakRss.Reset();
+        var managedBefore = GC.GetAllocatedBytesForCurrentThread();
+
+        var e = Should.Throw<ImageRejectedException>(() => Processor.Process(bomb));
+
+        var managed = GC.GetAllocatedBytesForCurrentThread() - managedBefore;
+        var rssGrowth = PeakRss.Read() - rssBefore;
+        e.Reason.ShouldBe("metadata_too_large");
+        managed.ShouldBeLessThan(1024 * 1024, "managed bytes allocated while refusing: not the inflated gigabyte");
+        if (rssBefore > 0) rssGrowth.ShouldBeLessThan(64L * 1024 * 1024, "peak RSS growth while refusing");
+    }
+
+    private static byte[] SmallPng()
+    {
+        using var photo = TestImages.Teeth(320, 240, seed: 2);
+        return TestImages.Png(photo);
     }
 
     private static byte[] TestImagesSmall()

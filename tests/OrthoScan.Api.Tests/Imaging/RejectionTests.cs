@@ -145,6 +145,103 @@ public sealed class RejectionTests
     }
 
     [Fact]
+    public void A_jpeg_with_60000_markers_is_refused_as_too_many_markers()
+    {
+        var jpeg = CraftedFiles.JpegWithComments(Jpeg(320, 240), 60_000);
+        var e = Should.Throw<ImageRejectedException>(() => Processor.Process(jpeg));
+        e.Reason.ShouldBe("too_many_markers");
+        e.Message.ShouldContain("1,000");
+    }
+
+    [Fact]
+    public void A_jpeg_with_a_few_hundred_comments_is_still_a_photo() =>
+        Should.NotThrow(() => Processor.Process(CraftedFiles.JpegWithComments(Jpeg(320, 240), 500)));
+
+    [Fact]
+    public void A_png_may_have_up_to_the_limit_of_chunks_and_not_one_more()
+    {
+        // IHDR, IDAT, IEND: two chunks that count (IDAT does not), so 998 tEXt chunks reach the limit of 1000 exactly.
+        var png = CraftedFiles.PngBomb(64, 4);
+        byte[] WithTextChunks(int n) => CraftedFiles.PngWithChunks(png, [.. Enumerable.Repeat(("tEXt", "a\0b"u8.ToArray()), n)]);
+
+        Should.NotThrow(() => Processor.Process(WithTextChunks(998)));
+        ReasonFor(WithTextChunks(999)).ShouldBe("too_many_markers");
+    }
+
+    [Fact]
+    public void A_progressive_jpeg_with_more_scans_than_the_limit_is_too_many_markers()
+    {
+        using var photo = TestImages.Teeth(320, 240);
+        var progressive = photo.JpegsaveBuffer(q: 90, interlace: true, keep: Enums.ForeignKeep.None);
+        var scans = CraftedFiles.JpegMarkers(progressive).Count(m => m == 0xDA);
+        scans.ShouldBeGreaterThan(2);
+
+        Should.NotThrow(() => new ImageProcessor(new ImageLimits(MaxScans: scans)).Process(progressive));
+        ReasonFor(progressive, new ImageLimits(MaxScans: scans - 1)).ShouldBe("too_many_markers");
+    }
+
+    [Fact]
+    public void A_20000x20000_png_is_too_many_pixels() =>
+        ReasonFor(CraftedFiles.PngBomb(20_000, 20_000)).ShouldBe("too_many_pixels");
+
+    [Fact]
+    public void An_image_under_the_pixel_limit_that_would_decode_past_the_decoded_size_cap_is_refused_from_its_header()
+    {
+        // 30 megapixels (under 50) of 16-bit RGBA: 240 MB decoded, over the 200 MB cap.
+        var png = CraftedFiles.PngBomb(6000, 5000, colourType: 6, bitDepth: 16);
+        png.Length.ShouldBeLessThan(64 * 1024);
+        var e = Should.Throw<ImageRejectedException>(() => Processor.Process(png));
+        e.Reason.ShouldBe("decoded_too_large");
+        e.Message.ShouldContain("240,000,000");
+    }
+
+    [Fact]
+    public void The_decoded_size_cap_is_width_x_height_x_bands_x_bytes_per_sample()
+    {
+        var jpeg = Jpeg(1600, 1200); // 3 bands of 8 bits: 5,760,000 bytes decoded
+        ReasonFor(jpeg, new ImageLimits(MaxDecodedBytes: 5_760_000 - 1)).ShouldBe("decoded_too_large");
+        Should.NotThrow(() => new ImageProcessor(new ImageLimits(MaxDecodedBytes: 5_760_000)).Process(jpeg));
+    }
+
+    [Fact]
+    public void A_text_chunk_may_inflate_to_the_metadata_limit_and_not_one_byte_more()
+    {
+        var png = CraftedFiles.PngBomb(64, 4);
+        var limit = new ImageLimits().MaxMetadataBytes;
+        byte[] WithText(long inflated) => CraftedFiles.PngWithChunks(png, ("zTXt", CraftedFiles.ZtxtData(CraftedFiles.ZlibOfZeros(inflated))));
+
+        Should.NotThrow(() => Processor.Process(WithText(limit)));
+        ReasonFor(WithText(limit + 1)).ShouldBe("metadata_too_large");
+    }
+
+    [Fact]
+    public void All_metadata_of_a_file_together_is_capped_too()
+    {
+        var png = CraftedFiles.PngBomb(64, 4);
+        var limits = new ImageLimits();
+        var block = ("zTXt", CraftedFiles.ZtxtData(CraftedFiles.ZlibOfZeros(limits.MaxMetadataBytes)));
+        var fit = (int)(limits.MaxMetadataTotalBytes / limits.MaxMetadataBytes);
+
+        Should.NotThrow(() => Processor.Process(CraftedFiles.PngWithChunks(png, [.. Enumerable.Repeat(block, fit)])));
+        ReasonFor(CraftedFiles.PngWithChunks(png, [.. Enumerable.Repeat(block, fit), ("tEXt", "a\0b"u8.ToArray())])).ShouldBe("metadata_too_large");
+    }
+
+    [Theory]
+    [InlineData("xmp")]
+    [InlineData("icc")]
+    public void A_jpeg_whose_xmp_or_icc_segments_add_up_past_the_metadata_limit_is_refused(string kind)
+    {
+        var preamble = kind == "xmp" ? "http://ns.adobe.com/xmp/extension/\0"u8.ToArray() : "ICC_PROFILE\0"u8.ToArray();
+        var marker = kind == "xmp" ? (byte)0xE1 : (byte)0xE2;
+        var segment = (marker, (byte[])[.. preamble, .. new byte[60_000]]);
+        var jpeg = Jpeg(320, 240);
+
+        // 2 MiB in segments of 60 KB: 34 segments are under the limit, 35 are over it.
+        Should.NotThrow(() => Processor.Process(CraftedFiles.JpegWithSegments(jpeg, [.. Enumerable.Repeat(segment, 34)])));
+        ReasonFor(CraftedFiles.JpegWithSegments(jpeg, [.. Enumerable.Repeat(segment, 35)])).ShouldBe("metadata_too_large");
+    }
+
+    [Fact]
     public void The_rejection_carries_a_readable_message()
     {
         var e = Should.Throw<ImageRejectedException>(() => Processor.Process(CraftedFiles.Zip()));

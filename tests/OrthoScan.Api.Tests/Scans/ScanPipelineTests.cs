@@ -99,6 +99,46 @@ public sealed class ScanPipelineTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task A_photo_too_small_or_too_dark_asks_for_a_retake_of_that_view_naming_the_problem_whatever_its_score()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var app = await api.PatientAppAsync(owner);
+        using var small = TestImages.Teeth(320, 240, seed: 501);
+        using var photo = TestImages.Teeth(1600, 1200, seed: 502);
+        using var dark = (photo * (4 / photo.Avg())).Cast(NetVips.Enums.BandFormat.Uchar); // mean brightness 4 of 255
+        var session = await api.SendScanAsync(app, view => view switch
+        {
+            "frontal" => TestImages.Jpeg(small),
+            "occlusal_u" => TestImages.Jpeg(dark),
+            _ => ScanFlow.Photo(510 + Array.IndexOf(ScanFlow.Views, view)),
+        });
+
+        session["status"]!.GetValue<string>().ShouldBe("needs_retake");
+        var images = session["images"]!.AsArray().ToDictionary(i => i!["imageType"]!.GetValue<string>(), i => i!);
+        string[] Retake(string view) => [.. images[view]["retakeReasons"]!.AsArray().Select(r => r!.GetValue<string>())];
+        Retake("frontal").ShouldContain("too_small");
+        Retake("occlusal_u").ShouldContain("underexposed");
+        images.Where(i => i.Key is not ("frontal" or "occlusal_u")).ShouldAllBe(i => i.Value["retakeReasons"]!.AsArray().Count == 0);
+        images["frontal"]["status"]!.GetValue<string>().ShouldBe("processed");
+        images["frontal"]["qualityScore"]!.GetValue<int>().ShouldBeGreaterThanOrEqualTo(50, "a score alone would have let it through");
+    }
+
+    [Fact]
+    public async Task A_png_whose_text_chunk_inflates_past_the_metadata_limit_asks_for_a_retake_of_that_view()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var app = await api.PatientAppAsync(owner);
+        using var photo = TestImages.Teeth(1600, 1200, seed: 520);
+        var bomb = CraftedFiles.PngWithChunks(TestImages.Png(photo), ("zTXt", CraftedFiles.ZtxtData(CraftedFiles.ZlibOfZeros(64L * 1024 * 1024))));
+        var session = await api.SendScanAsync(app, view => view == "buccal_r" ? bomb : ScanFlow.Photo(530 + Array.IndexOf(ScanFlow.Views, view)));
+
+        session["status"]!.GetValue<string>().ShouldBe("needs_retake");
+        var rejected = session["images"]!.AsArray().Single(i => i!["imageType"]!.GetValue<string>() == "buccal_r")!;
+        rejected["status"]!.GetValue<string>().ShouldBe("rejected");
+        rejected["retakeReasons"]!.AsArray().Select(r => r!.GetValue<string>()).ShouldBe(["metadata_too_large"]);
+    }
+
+    [Fact]
     public async Task Twenty_concurrent_retries_with_one_idempotency_key_make_one_session()
     {
         var owner = await api.RegisterPracticeAsync();

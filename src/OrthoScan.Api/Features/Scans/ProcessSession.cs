@@ -179,7 +179,8 @@ public static class ProcessSession
             image.QualityScore = result.Quality.Score;
             image.QualityIssues = [.. result.Quality.Reasons];
             image.PerceptualHash = unchecked((long)result.PerceptualHash);
-            image.RetakeReasons = result.Quality.Score < RetakeBelowScore ? [.. result.Quality.Reasons.DefaultIfEmpty("poor_quality")] : [];
+            // A hard problem (too small, too dark or bright, blurred) asks for a retake by itself, whatever the score.
+            image.RetakeReasons = result.Quality.Reasons.Count > 0 ? [.. result.Quality.Reasons] : result.Quality.Score < RetakeBelowScore ? ["poor_quality"] : [];
             image.Status = ScanImageStatus.Processed;
         }
 

@@ -65,7 +65,7 @@ public static class ServiceSetup
         services.AddSingleton<TotpVerifier>();
         services.AddScoped<InvitationCodes>();
         services.AddJobs(config, runWorker: role.RunsJobs());
-        services.AddSingleton(new ImageProcessor(new ImageLimits()));
+        services.AddImaging(config);
         services.AddScoped<ProcessSession.Processor>();
         services.AddJobHandler<ProcessSession.Handler>();
         services.AddJobHandler<SweepRawUploads.Handler>();

@@ -2,15 +2,15 @@ using System.Globalization;
 using System.Text;
 using MetadataExtractor;
 using MetadataExtractor.Formats.Exif;
-using MetadataExtractor.Formats.Jpeg;
-using MetadataExtractor.Formats.Png;
+using MetadataExtractor.IO;
 using MdDirectory = MetadataExtractor.Directory;
 
 namespace OrthoScan.Api.Infrastructure.Imaging;
 
 /// <summary>
-/// Reads the few EXIF fields we keep. Only the EXIF reader is run (no XMP, IPTC, ICC, Photoshop readers), and only
-/// IFD0 and the Exif sub-IFD are looked at: the GPS directory is never read into anything we return.
+/// Reads the few EXIF fields we keep from the EXIF block alone, as <see cref="ImageContainer"/> found and measured it:
+/// no file reader of MetadataExtractor runs (its PNG reader would inflate every text and ICC chunk without a limit).
+/// Only IFD0 and the Exif sub-IFD are looked at: the GPS directory is never read into anything we return.
 /// Metadata is optional: unreadable EXIF gives an empty summary, never a rejection.
 /// </summary>
 internal static class ExifExtractor
@@ -22,17 +22,15 @@ internal static class ExifExtractor
     private const int TagOffsetTimeOriginal = 0x9011;
     private const int TagOffsetTimeDigitized = 0x9012;
 
-    public static ExifSummary Read(byte[] data, SniffedFormat format, int width, int height)
+    /// <param name="tiff">The EXIF block (TIFF data, without JPEG's "Exif" preamble), or null when the file has none.</param>
+    public static ExifSummary Read(byte[]? tiff, int width, int height)
     {
+        if (tiff is null) return new ExifSummary(null, null, null, width, height, null);
+
         IReadOnlyList<MdDirectory> directories;
         try
         {
-            using var stream = new MemoryStream(data, writable: false);
-            directories = format switch
-            {
-                SniffedFormat.Jpeg => JpegMetadataReader.ReadMetadata(stream, [new ExifReader()]),
-                _ => PngMetadataReader.ReadMetadata(stream),
-            };
+            directories = new ExifReader().Extract(new ByteArrayReader(tiff));
         }
 #pragma warning disable CA1031 // Any failure of the metadata parser only means: no metadata.
         catch (Exception)

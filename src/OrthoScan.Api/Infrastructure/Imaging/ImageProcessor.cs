@@ -5,16 +5,21 @@ namespace OrthoScan.Api.Infrastructure.Imaging;
 
 /// <summary>
 /// Turns one uploaded photo into three EXIF-free JPEG derivatives, a metadata summary (never GPS), a quality
-/// assessment and a perceptual hash. Pure: no database, no HTTP, no files. Thread-safe; one instance can serve
-/// concurrent calls.
+/// assessment and a perceptual hash. Pure: no database, no HTTP, no files. Thread-safe; one instance serves concurrent
+/// calls, decoding at most <see cref="ImageLimits.MaxConcurrentDecodes"/> of them at a time (one per process: a singleton).
 /// </summary>
 /// <remarks>
-/// Order of checks, cheapest and safest first: size in bytes; magic bytes (JPEG and PNG only); the header alone
-/// (dimensions, no pixels) against <see cref="ImageLimits.MaxPixels"/>; only then are pixels decoded, with libvips
-/// told to fail on truncated or corrupt data. Each derivative is made by libvips' thumbnail from the upload buffer
-/// (shrink-on-load for JPEG, sequential streaming, EXIF auto-rotation), so memory stays bounded by a few strips of
-/// the original plus the outputs.
+/// Order of checks, cheapest and safest first: size in bytes; magic bytes (JPEG and PNG only); the container's
+/// structure walked by <see cref="ImageContainer"/> (chunk and marker count, every metadata block's decompressed
+/// size) before any metadata reader or decoder sees the file; the dimensions from that walk against
+/// <see cref="ImageLimits.MaxPixels"/> and <see cref="ImageLimits.MaxDecodedBytes"/>; only then, at most
+/// <see cref="ImageLimits.MaxConcurrentDecodes"/> at a time, is the EXIF block read and are pixels decoded, with
+/// libvips told to fail on truncated or corrupt data. Each derivative is made by libvips' thumbnail from the upload
+/// buffer (shrink-on-load for JPEG, sequential streaming, EXIF auto-rotation), so memory stays bounded by a few strips
+/// of the original plus the outputs.
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification =
+    "The decode gate is a SemaphoreSlim whose wait handle is never asked for: it holds no OS resource to release.")]
 public sealed class ImageProcessor
 {
     public const string JpegContentType = "image/jpeg";
@@ -26,20 +31,34 @@ public sealed class ImageProcessor
     private const string StrictLoad = "[fail_on=error]";
 
     private readonly ImageLimits limits;
+    private readonly QualityOptions quality;
+    private readonly SemaphoreSlim decodes;
 
     public ImageLimits Limits => limits;
 
     static ImageProcessor() => VipsRuntime.EnsureConfigured();
 
-    public ImageProcessor(ImageLimits limits)
+    /// <param name="limits">What is refused, and how many decodes run at once.</param>
+    /// <param name="quality">The hard quality problems' thresholds (the defaults when null).</param>
+    public ImageProcessor(ImageLimits limits, QualityOptions? quality = null)
     {
         ArgumentNullException.ThrowIfNull(limits);
+        quality ??= new QualityOptions();
+        if (!quality.IsValid()) throw new ArgumentException($"Invalid quality thresholds: {QualityOptions.Rules}.", nameof(quality));
         ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxPixels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(limits.ThumbnailMaxEdge, 16);
         ArgumentOutOfRangeException.ThrowIfLessThan(limits.DisplayMaxEdge, limits.ThumbnailMaxEdge);
         ArgumentOutOfRangeException.ThrowIfLessThan(limits.FullMaxEdge, limits.DisplayMaxEdge);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxDecodedBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxMetadataBytes, 64 * 1024); // a camera's EXIF must fit
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxMetadataTotalBytes, limits.MaxMetadataBytes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxSegments, 16);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxScans, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxConcurrentDecodes, 1);
         this.limits = limits;
+        this.quality = quality;
+        decodes = new SemaphoreSlim(limits.MaxConcurrentDecodes, limits.MaxConcurrentDecodes);
     }
 
     /// <summary>Number of differing bits between two perceptual hashes (0 = same picture; ~32 = unrelated).</summary>
@@ -61,16 +80,29 @@ public sealed class ImageProcessor
         ArgumentNullException.ThrowIfNull(data);
         CheckSize(data.LongLength);
         var format = ImageFormatSniffer.Detect(data);
+        var container = ImageContainer.Read(data, format, limits);
+        CheckDimensions(container);
 
-        var (width, height, orientation, hasIccProfile) = ReadHeader(data, format);
-        if ((long)width * height > limits.MaxPixels)
+        decodes.Wait();
+        try
         {
-            throw new ImageRejectedException(
-                ImageRejectionReasons.TooManyPixels,
-                $"The image is {width}x{height} ({(long)width * height:N0} pixels); at most {limits.MaxPixels:N0} pixels are accepted.");
+            return Decode(data, format, container);
+        }
+        finally
+        {
+            decodes.Release();
+        }
+    }
+
+    private ProcessedImage Decode(byte[] data, SniffedFormat format, ContainerHeader container)
+    {
+        var (width, height, orientation, hasIccProfile) = ReadHeader(data, format);
+        if (width != container.Width || height != container.Height)
+        {
+            throw new ImageRejectedException(ImageRejectionReasons.NotAnImage, "The image data is damaged: its header disagrees with itself.");
         }
 
-        var exif = ExifExtractor.Read(data, format, width, height);
+        var exif = ExifExtractor.Read(container.Exif, width, height);
         var (uprightWidth, uprightHeight) = orientation is >= 5 and <= 8 ? (height, width) : (width, height);
 
         try
@@ -93,11 +125,11 @@ public sealed class ImageProcessor
             using var grey = greyDisplay.ThumbnailImage(
                 QualityAnalyzer.AnalysisMaxEdge, height: QualityAnalyzer.AnalysisMaxEdge, size: Enums.Size.Down);
             using var greyMemory = grey.CopyMemory();
-            var quality = QualityAnalyzer.Assess(greyMemory, Math.Min(uprightWidth, uprightHeight));
+            var assessment = QualityAnalyzer.Assess(greyMemory, Math.Min(uprightWidth, uprightHeight), quality);
             var hash = PerceptualHash.Compute(greyMemory);
 
             return new ProcessedImage(
-                full, displayBytes, thumbnailBytes, JpegContentType, uprightWidth, uprightHeight, exif, quality, hash);
+                full, displayBytes, thumbnailBytes, JpegContentType, uprightWidth, uprightHeight, exif, assessment, hash);
         }
         catch (VipsException e)
         {
@@ -111,6 +143,25 @@ public sealed class ImageProcessor
         {
             throw new ImageRejectedException(
                 ImageRejectionReasons.TooLarge, $"The file is {length:N0} bytes; at most {limits.MaxBytes:N0} are accepted.");
+        }
+    }
+
+    /// <summary>From the container's header alone: what decoding it would take, refused before any decoder runs.</summary>
+    private void CheckDimensions(ContainerHeader header)
+    {
+        if (header.Pixels > limits.MaxPixels)
+        {
+            throw new ImageRejectedException(
+                ImageRejectionReasons.TooManyPixels,
+                $"The image is {header.Width}x{header.Height} ({header.Pixels:N0} pixels); at most {limits.MaxPixels:N0} pixels are accepted.");
+        }
+
+        if (header.DecodedBytes > limits.MaxDecodedBytes)
+        {
+            throw new ImageRejectedException(
+                ImageRejectionReasons.DecodedTooLarge,
+                $"The image would take {header.DecodedBytes:N0} bytes decoded ({header.Width}x{header.Height}, {header.Bands} bands of " +
+                $"{header.BytesPerSample * 8} bits); at most {limits.MaxDecodedBytes:N0} are accepted.");
         }
     }
 

@@ -2,34 +2,25 @@ using NetVips;
 
 namespace OrthoScan.Api.Infrastructure.Imaging;
 
+/// <summary>What <see cref="QualityAnalyzer"/> measures on a photo, rounded as it is reported and judged.</summary>
+/// <param name="Sharpness">Contrast-normalised variance of the Laplacian (2 decimals).</param>
+/// <param name="MeanBrightness">Mean grey level, 0-255 (2 decimals).</param>
+/// <param name="DarkPixelShare">Share of pixels at or below <see cref="QualityOptions.DarkPixelLevel"/> (4 decimals).</param>
+/// <param name="BrightPixelShare">Share of pixels at or above <see cref="QualityOptions.BrightPixelLevel"/> (4 decimals).</param>
+/// <param name="ShortSide">Shorter side of the upright original, in pixels.</param>
+internal sealed record QualityMeasurements(double Sharpness, double MeanBrightness, double DarkPixelShare, double BrightPixelShare, int ShortSide);
+
 /// <summary>
-/// Heuristic quality of an intraoral photo, measured on a greyscale copy scaled to at most
-/// <see cref="AnalysisMaxEdge"/> px so that the numbers do not depend on the camera's resolution.
-/// The thresholds are first guesses calibrated on synthetic images (see QualityTests); tune them on real,
-/// labelled scans before trusting the score.
+/// Quality of an intraoral photo, measured on a greyscale copy scaled to at most <see cref="AnalysisMaxEdge"/> px so
+/// that the numbers do not depend on the camera's resolution. A hard problem (<see cref="QualityOptions"/>) is a
+/// reason by itself; the score only ranks photos (it starts at 100 and each problem takes some off).
 /// </summary>
 internal static class QualityAnalyzer
 {
     public const int AnalysisMaxEdge = 1024;
 
-    /// <summary>
-    /// Contrast-normalised variance of the Laplacian below this: <c>blurry</c>. On synthetic 12 MP photos a
-    /// Gaussian blur of sigma 2.5 px (at full resolution) lands about here; sharp ones read 30-200 depending on
-    /// texture and size.
-    /// </summary>
-    public const double BlurThreshold = 25;
-
-    /// <summary>Above this the photo counts as fully sharp (no deduction at all).</summary>
-    public const double SharpEnough = 3 * BlurThreshold;
-
-    /// <summary>Mean grey below this: <c>underexposed</c>.</summary>
-    public const double DarkThreshold = 60;
-
-    /// <summary>Mean grey above this: <c>overexposed</c>.</summary>
-    public const double BrightThreshold = 205;
-
-    /// <summary>Short edge of the upright original below this: <c>too_small</c>.</summary>
-    public const int MinShortEdge = 800;
+    /// <summary>Sharpness at or above this multiple of <see cref="QualityOptions.MinSharpness"/> costs no point at all.</summary>
+    public const double SharpEnoughFactor = 3;
 
     private static readonly Image Laplacian = Image.NewFromArray(new[,] { { 0, 1, 0 }, { 1, -4, 1 }, { 0, 1, 0 } });
 
@@ -47,11 +38,18 @@ internal static class QualityAnalyzer
     public const double MinContrast = ReferenceContrast / 4;
 
     /// <param name="grey">One-band 8-bit greyscale image, at most <see cref="AnalysisMaxEdge"/> px.</param>
-    /// <param name="shortEdge">Short edge of the upright original, in pixels.</param>
-    public static QualityAssessment Assess(Image grey, int shortEdge)
+    /// <param name="shortSide">Short side of the upright original, in pixels.</param>
+    /// <param name="options">The thresholds.</param>
+    public static QualityAssessment Assess(Image grey, int shortSide, QualityOptions options)
     {
         var mean = grey.Avg();
         var contrast = grey.Deviate();
+
+        // 255 where clipped, 0 elsewhere: the mean over 255 is the share.
+        using var dark = grey <= options.DarkPixelLevel;
+        using var bright = grey >= options.BrightPixelLevel;
+        var darkShare = dark.Avg() / 255;
+        var brightShare = bright.Avg() / 255;
 
         using var asFloat = grey.Cast(Enums.BandFormat.Float);
         using var edges = asFloat.Conv(Laplacian, precision: Enums.Precision.Float);
@@ -61,42 +59,45 @@ internal static class QualityAnalyzer
         var gain = ReferenceContrast / Math.Max(contrast, MinContrast);
         var sharpness = lapSd * lapSd * gain * gain;
 
-        return Score(sharpness, mean, shortEdge);
+        return Score(
+            new QualityMeasurements(Math.Round(sharpness, 2), Math.Round(mean, 2), Math.Round(darkShare, 4), Math.Round(brightShare, 4), shortSide),
+            options);
     }
 
-    internal static QualityAssessment Score(double sharpness, double mean, int shortEdge)
+    internal static QualityAssessment Score(QualityMeasurements m, QualityOptions o)
     {
         var reasons = new List<string>(4);
         double penalty = 0;
 
-        if (sharpness < BlurThreshold)
+        if (m.Sharpness < o.MinSharpness)
         {
             reasons.Add(QualityReasons.Blurry);
-            penalty += 25 + (35 * (1 - (sharpness / BlurThreshold)));
+            penalty += 25 + (35 * (1 - (m.Sharpness / o.MinSharpness)));
         }
-        else if (sharpness < SharpEnough)
+        else if (m.Sharpness < SharpEnoughFactor * o.MinSharpness)
         {
-            penalty += 10 * (1 - ((sharpness - BlurThreshold) / (SharpEnough - BlurThreshold)));
+            penalty += 10 * (1 - ((m.Sharpness - o.MinSharpness) / ((SharpEnoughFactor - 1) * o.MinSharpness)));
         }
 
-        if (mean < DarkThreshold)
+        if (m.MeanBrightness < o.MinMeanBrightness || m.DarkPixelShare > o.MaxDarkPixelShare)
         {
             reasons.Add(QualityReasons.Underexposed);
-            penalty += 25 + (25 * (DarkThreshold - mean) / DarkThreshold);
-        }
-        else if (mean > BrightThreshold)
-        {
-            reasons.Add(QualityReasons.Overexposed);
-            penalty += 25 + (25 * (mean - BrightThreshold) / (255 - BrightThreshold));
+            penalty += 25 + (25 * Math.Clamp((o.MinMeanBrightness - m.MeanBrightness) / Math.Max(o.MinMeanBrightness, 1), 0, 1));
         }
 
-        if (shortEdge < MinShortEdge)
+        if (m.MeanBrightness > o.MaxMeanBrightness || m.BrightPixelShare > o.MaxBrightPixelShare)
+        {
+            reasons.Add(QualityReasons.Overexposed);
+            penalty += 25 + (25 * Math.Clamp((m.MeanBrightness - o.MaxMeanBrightness) / Math.Max(255 - o.MaxMeanBrightness, 1), 0, 1));
+        }
+
+        if (m.ShortSide < o.MinShortSide)
         {
             reasons.Add(QualityReasons.TooSmall);
-            penalty += 20 + (20 * (MinShortEdge - shortEdge) / (double)MinShortEdge);
+            penalty += 20 + (20 * Math.Clamp((o.MinShortSide - m.ShortSide) / (double)o.MinShortSide, 0, 1));
         }
 
         var score = (int)Math.Round(Math.Clamp(100 - penalty, 0, 100));
-        return new QualityAssessment(score, reasons, Math.Round(sharpness, 2), Math.Round(mean, 2));
+        return new QualityAssessment(score, reasons, m.Sharpness, m.MeanBrightness, m.DarkPixelShare, m.BrightPixelShare);
     }
 }

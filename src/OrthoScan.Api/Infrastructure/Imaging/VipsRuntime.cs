@@ -26,7 +26,8 @@ internal static class VipsRuntime
             }
 
             // Every upload is a new buffer: the operation cache would never hit, it would only keep decoded
-            // images (and the uploads they came from) alive. Off.
+            // images (and the uploads they came from) alive. Off: what a decode holds is freed with it, which the
+            // worker's memory budget (ImageLimits.MaxConcurrentDecodes, docs/performance.md) counts on.
             Cache.Max = 0;
             Cache.MaxMem = 0;
             Cache.MaxFiles = 0;
