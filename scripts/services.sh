@@ -161,8 +161,10 @@ pg_up() {
     log "starting PostgreSQL on $HOST:$PG_PORT"
     # Log opened by root and inherited, so postgres needs no write access to .local/logs.
     # TCP only: a socket path under a deep checkout can exceed the ~107-char limit.
+    # 300 connections: the test suite runs several API hosts at once, each with its own pool, and some tests send
+    # 30 requests in parallel; the default 100 can run out, and the API then answers 503 (53300).
     as_postgres "$PG_BIN/pg_ctl" -D "$dir" -w -t 30 \
-      -o "-p $PG_PORT -c listen_addresses=$HOST -c unix_socket_directories=''" \
+      -o "-p $PG_PORT -c listen_addresses=$HOST -c unix_socket_directories='' -c max_connections=300" \
       start >>"$PG_LOG" 2>&1 </dev/null \
       || die "PostgreSQL did not start, see $PG_LOG"
   fi
