@@ -44,8 +44,15 @@ public sealed class LoopbackRelay : IAsyncDisposable
         {
             foreach (var client in _open)
             {
-                // Reset rather than close, as a crashed server's host would.
-                if (client.Client is { } socket) socket.LingerState = new LingerOption(true, 0);
+                try
+                {
+                    // Reset rather than close, as a crashed server's host would.
+                    if (client.Client is { } socket) socket.LingerState = new LingerOption(true, 0);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // That relayed connection had just ended by itself.
+                }
                 client.Dispose();
             }
             _open.Clear();
@@ -100,6 +107,11 @@ public sealed class LoopbackRelay : IAsyncDisposable
         }
         finally
         {
+            lock (_open)
+            {
+                _open.Remove(inbound);
+                _open.Remove(outbound);
+            }
             inbound.Dispose();
             outbound.Dispose();
         }
