@@ -696,7 +696,9 @@ export interface components {
         };
         ListAuditEntriesEntry: {
             /** Format: int64 */
-            seq: number;
+            id: number;
+            /** Format: int64 */
+            seq: null | number;
             /** Format: date-time */
             occurredAt: string;
             /** Format: uuid */
@@ -1015,6 +1017,8 @@ export interface components {
             /** Format: int64 */
             firstBrokenSeq: null | number;
             problem: null | string;
+            /** Format: int64 */
+            unsealedEntries: number;
         };
         VerifyMfaCommand: {
             mfaToken: string;

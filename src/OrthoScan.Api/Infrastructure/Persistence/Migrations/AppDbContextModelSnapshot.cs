@@ -102,11 +102,6 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("actor_role");
 
-                    b.Property<byte[]>("Hash")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("hash");
-
                     b.Property<string>("IpAddress")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -120,11 +115,6 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("practice_id");
 
-                    b.Property<byte[]>("PrevHash")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("prev_hash");
-
                     b.Property<Guid?>("ResourceId")
                         .HasColumnType("uuid")
                         .HasColumnName("resource_id");
@@ -134,10 +124,6 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(60)")
                         .HasColumnName("resource_type");
 
-                    b.Property<long>("Seq")
-                        .HasColumnType("bigint")
-                        .HasColumnName("seq");
-
                     b.Property<Guid?>("UserId")
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
@@ -145,14 +131,70 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_audit_log");
 
-                    b.HasIndex("PracticeId", "Seq")
-                        .IsUnique()
-                        .HasDatabaseName("ix_audit_log_practice_id_seq");
+                    b.HasIndex("PracticeId", "Id")
+                        .HasDatabaseName("ix_audit_log_practice_id_id");
 
                     b.HasIndex("PracticeId", "ResourceType", "ResourceId")
                         .HasDatabaseName("ix_audit_log_practice_id_resource_type_resource_id");
 
                     b.ToTable("audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("OrthoScan.Api.Domain.AuditSeal", b =>
+                {
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practice_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<long>("AuditId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("audit_id");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<byte[]>("PrevHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("prev_hash");
+
+                    b.Property<DateTime>("SealedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sealed_at");
+
+                    b.HasKey("PracticeId", "Seq")
+                        .HasName("pk_audit_seals");
+
+                    b.HasIndex("AuditId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_audit_seals_audit_id");
+
+                    b.ToTable("audit_seals", (string)null);
+                });
+
+            modelBuilder.Entity("OrthoScan.Api.Domain.AuditSealQueueEntry", b =>
+                {
+                    b.Property<long>("AuditId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("audit_id");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practice_id");
+
+                    b.HasKey("AuditId")
+                        .HasName("pk_audit_seal_queue");
+
+                    b.HasIndex("PracticeId", "AuditId")
+                        .HasDatabaseName("ix_audit_seal_queue_practice_id_audit_id");
+
+                    b.ToTable("audit_seal_queue", (string)null);
                 });
 
             modelBuilder.Entity("OrthoScan.Api.Domain.Message", b =>
