@@ -102,7 +102,7 @@ internal sealed class AuditSealer(IServiceScopeFactory scopes, TimeProvider cloc
 
         await db.SaveChangesAsync(ct);
         var consumed = queued.Select(r => r.AuditId).ToList();
-        await db.AuditSealQueue.Where(q => consumed.Contains(q.AuditId)).ExecuteDeleteAsync(ct);
+        await db.AuditSealQueue.Where(q => q.PracticeId == practiceId && consumed.Contains(q.AuditId)).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
         return queued.Count;
     }

@@ -18,17 +18,12 @@ public sealed class AuditWriter(AppDbContext db, RequestContext context, TimePro
             return;
         }
 
-        db.AuditLog.Add(new AuditEntry
-        {
-            PracticeId = practiceId,
-            UserId = context.UserId ?? context.PatientId,
-            ActorRole = context.Role?.ToClaim(),
-            Action = action,
-            ResourceType = record.ResourceType,
-            ResourceId = record.ResourceId,
-            IpAddress = context.IpAddress,
-            OccurredAt = clock.UtcNow(),
-        });
-        await db.SaveChangesAsync(ct);
+        // One plain statement (no change tracking, nothing read back): this runs on every audited request.
+        var userId = context.UserId ?? context.PatientId;
+        var actorRole = context.Role?.ToClaim();
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO audit_log (practice_id, user_id, actor_role, action, resource_type, resource_id, ip_address, occurred_at)
+            VALUES ({practiceId}, {userId}, {actorRole}, {action}, {record.ResourceType}, {record.ResourceId}, {context.IpAddress}, {clock.UtcNow()})
+            """, ct);
     }
 }

@@ -187,9 +187,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
         model.Entity<AuditSealQueueEntry>(e =>
         {
             e.ToTable("audit_seal_queue");
-            e.HasKey(q => q.AuditId);
-            e.Property(q => q.AuditId).ValueGeneratedNever();
-            e.HasIndex(q => new { q.PracticeId, q.AuditId });
+            e.HasKey(q => new { q.PracticeId, q.AuditId });
         });
 
         model.ApplyConfiguration(new JobConfiguration());

@@ -65,18 +65,13 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_audit_seal_queue", x => x.audit_id);
+                    table.PrimaryKey("pk_audit_seal_queue", x => new { x.practice_id, x.audit_id });
                 });
 
             migrationBuilder.CreateIndex(
                 name: "ix_audit_log_practice_id_id",
                 table: "audit_log",
                 columns: new[] { "practice_id", "id" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_audit_seal_queue_practice_id_audit_id",
-                table: "audit_seal_queue",
-                columns: new[] { "practice_id", "audit_id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_audit_seals_audit_id",

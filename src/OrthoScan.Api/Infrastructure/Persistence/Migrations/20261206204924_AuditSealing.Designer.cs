@@ -13,7 +13,7 @@ using OrthoScan.Api.Infrastructure.Persistence;
 namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261206201654_AuditSealing")]
+    [Migration("20261206204924_AuditSealing")]
     partial class AuditSealing
     {
         /// <inheritdoc />
@@ -183,19 +183,16 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("OrthoScan.Api.Domain.AuditSealQueueEntry", b =>
                 {
-                    b.Property<long>("AuditId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("audit_id");
-
                     b.Property<Guid>("PracticeId")
                         .HasColumnType("uuid")
                         .HasColumnName("practice_id");
 
-                    b.HasKey("AuditId")
-                        .HasName("pk_audit_seal_queue");
+                    b.Property<long>("AuditId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("audit_id");
 
-                    b.HasIndex("PracticeId", "AuditId")
-                        .HasDatabaseName("ix_audit_seal_queue_practice_id_audit_id");
+                    b.HasKey("PracticeId", "AuditId")
+                        .HasName("pk_audit_seal_queue");
 
                     b.ToTable("audit_seal_queue", (string)null);
                 });
