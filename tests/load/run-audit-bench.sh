@@ -9,6 +9,8 @@
 #   API_REPO    the checkout whose API is measured (default this one). For the "before" numbers, a worktree of the
 #               commit before the sealer with tests/load/audit-bench-baseline.patch applied (the same switch, nothing else)
 #   REPEAT      repeats (default 5)
+#   SEALER      all (default): the audited API also runs the sealer (role all); worker: the audited API runs with
+#               --role api and a third process (--role worker) seals, as API and worker tasks would run apart
 #   RUN_ARGS    more audit-run options (e.g. "--duration-s 10 --warmup-s 3 --concurrency 32")
 #   RESULTS     where the logs go (default .local/audit-bench)
 set -uo pipefail
@@ -54,12 +56,17 @@ export OrthoScan__Storage__LocalRoot="$BLOBS"
 export Serilog__MinimumLevel__Default=Warning
 
 dotnet run -c Release --no-build --project "$API_REPO/src/OrthoScan.Api" -- migrate >"$RESULTS/migrate.log" 2>&1 || fail "migration failed (see $RESULTS/migrate.log)"
-start_api() { # $1 = port, $2 = audit on (true/false), $3 = log name
-  OrthoScan__Audit__Enabled="$2" dotnet run -c Release --no-build --project "$API_REPO/src/OrthoScan.Api" -- --urls "http://127.0.0.1:$1" >"$RESULTS/$3.log" 2>&1 &
+start_api() { # $1 = port, $2 = audit on (true/false), $3 = log name, $4 = role
+  OrthoScan__Audit__Enabled="$2" dotnet run -c Release --no-build --project "$API_REPO/src/OrthoScan.Api" -- --urls "http://127.0.0.1:$1" --role "$4" >"$RESULTS/$3.log" 2>&1 &
   pids+=("$!")
 }
-start_api "$PORT" true api-audited
-start_api "$((PORT + 1))" false api-plain
+SEALER="${SEALER:-all}"
+case "$SEALER" in
+  all) start_api "$PORT" true api-audited all ;;
+  worker) start_api "$PORT" true api-audited api; start_api "$((PORT + 2))" true worker worker ;;
+  *) fail "SEALER must be all or worker" ;;
+esac
+start_api "$((PORT + 1))" false api-plain all
 for port in "$PORT" "$((PORT + 1))"; do
   for _ in $(seq 1 90); do
     curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
@@ -74,7 +81,8 @@ echo "audit-bench: $(date -u +%FT%TZ), API of $API_REPO at commit $(git -C "$API
 # shellcheck disable=SC2086
 dotnet run -c Release --no-build --project "$REPO/tests/load/OrthoScan.Load" -- audit-run --repeat "$REPEAT" \
   --audited-url "http://127.0.0.1:$PORT" --plain-url "http://127.0.0.1:$((PORT + 1))" \
-  --audited-pid "$(app_pid "${pids[0]}")" --plain-pid "$(app_pid "${pids[1]}")" --database "$DB" ${RUN_ARGS:-}
+  --audited-pid "$(app_pid "${pids[0]}")" --plain-pid "$(app_pid "${pids[-1]}")" --database "$DB" \
+  $([ "$SEALER" = worker ] && echo "--worker-pid $(app_pid "${pids[1]}")") ${RUN_ARGS:-}
 rc=$?
 echo "audit-bench: done, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $rc

@@ -164,9 +164,13 @@ public sealed class AuditSeal
     public DateTime SealedAt { get; set; }
 }
 
-/// <summary>An audit row waiting for its seal: filled by a trigger on audit_log, emptied by the sealer (ADR 0006).</summary>
+/// <summary>
+/// Audit rows waiting for their seal: one entry per practice per INSERT statement on audit_log (a trigger writes it with
+/// the rows), emptied by the sealer (ADR 0006). <see cref="FirstId"/> is the smallest of <see cref="AuditIds"/>.
+/// </summary>
 public sealed class AuditSealQueueEntry
 {
-    public long AuditId { get; set; }
     public Guid PracticeId { get; set; }
+    public long FirstId { get; set; }
+    public required long[] AuditIds { get; set; }
 }

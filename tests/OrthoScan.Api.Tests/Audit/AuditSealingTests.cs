@@ -146,7 +146,7 @@ public sealed class AuditSealingTests(ApiFactory api)
         await using var transaction = await ownerDb.BeginTransactionAsync();
         var id = await ownerDb.ScalarAsync<long>($"INSERT INTO audit_log (practice_id, action, occurred_at) VALUES (@p, 'Test.Slipped', {occurredAt}) RETURNING id",
             ("p", practiceId));
-        (await ownerDb.ExecuteAsync("DELETE FROM audit_seal_queue WHERE audit_id = @id", ("id", id))).ShouldBe(1);
+        (await ownerDb.ExecuteAsync("DELETE FROM audit_seal_queue WHERE @id = ANY(audit_ids)", ("id", id))).ShouldBe(1);
         await transaction.CommitAsync();
     }
 

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace OrthoScan.Api.Infrastructure.Audit;
 
@@ -10,7 +12,7 @@ namespace OrthoScan.Api.Infrastructure.Audit;
 /// lock (try-lock: another instance on the same practice is left to it), and unique (practice_id, seq) and (audit_id)
 /// are the backstop. The request path never waits here.
 /// No LISTEN/NOTIFY: a NOTIFY in every audited request would serialise their commits database-wide (PostgreSQL takes
-/// one global lock per notifying commit), which is the bottleneck this design removes.
+/// one global lock per notifying commit), which is the kind of bottleneck this design removes.
 /// </summary>
 internal sealed class AuditSealer(IServiceScopeFactory scopes, TimeProvider clock, IOptions<AuditOptions> options, ILogger<AuditSealer> logger)
     : BackgroundService
@@ -55,14 +57,14 @@ internal sealed class AuditSealer(IServiceScopeFactory scopes, TimeProvider cloc
         // Shuffled, so that several workers mostly start on different practices instead of queueing on one lock.
         foreach (var practiceId in practices.OrderBy(_ => Random.Shared.Next()))
         {
-            while (await SealBatchAsync(practiceId, ct) == _options.SealBatchSize)
+            while (await SealBatchAsync(practiceId, ct))
             {
             }
         }
     }
 
-    /// <summary>Seals up to a batch of the practice's queued rows; returns how many queue entries it consumed.</summary>
-    private async Task<int> SealBatchAsync(Guid practiceId, CancellationToken ct)
+    /// <summary>Seals the rows of the practice's oldest queue entries, about a batch of them; true when more are queued.</summary>
+    private async Task<bool> SealBatchAsync(Guid practiceId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<TenantScope>().EnterPracticeAsWorkerAsync(practiceId, ct);
@@ -71,39 +73,52 @@ internal sealed class AuditSealer(IServiceScopeFactory scopes, TimeProvider cloc
         var locked = await db.Database
             .SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock(hashtextextended({practiceId.ToString()}, {LockKey})) AS \"Value\"")
             .SingleAsync(ct);
-        if (!locked) return 0;
+        if (!locked) return false;
+
+        var queued = await db.AuditSealQueue.AsNoTracking().Where(q => q.PracticeId == practiceId).OrderBy(q => q.FirstId)
+            .Take(_options.SealBatchSize).ToListAsync(ct);
+        // Whole entries, oldest first, up to about a batch of rows (at least one entry, however many rows it names).
+        var taken = new List<AuditSealQueueEntry>();
+        var rowCount = 0;
+        foreach (var entry in queued)
+        {
+            if (taken.Count > 0 && rowCount + entry.AuditIds.Length > _options.SealBatchSize) break;
+            taken.Add(entry);
+            rowCount += entry.AuditIds.Length;
+        }
+        if (taken.Count == 0) return false;
+        var ids = taken.SelectMany(q => q.AuditIds).Distinct().ToList();
 
         // Read after the lock: the previous holder's links are committed by now.
         var head = await db.AuditSeals.OrderByDescending(s => s.Seq).Select(s => new { s.Seq, s.Hash }).FirstOrDefaultAsync(ct);
-        var queued = await (
-                from q in db.AuditSealQueue
-                where q.PracticeId == practiceId
-                join a in db.AuditLog on q.AuditId equals a.Id into rows
-                from a in rows.DefaultIfEmpty()
-                orderby q.AuditId
-                select new { q.AuditId, Entry = a, Sealed = db.AuditSeals.Any(s => s.AuditId == q.AuditId) })
-            .Take(_options.SealBatchSize)
+        var rows = await db.AuditLog.AsNoTracking()
+            .Where(a => ids.Contains(a.Id) && !db.AuditSeals.Any(s => s.AuditId == a.Id))
+            .OrderBy(a => a.Id)
             .ToListAsync(ct);
-        if (queued.Count == 0) return 0;
-
         var seq = head?.Seq ?? 0;
         var prevHash = head?.Hash ?? AuditChain.Genesis;
-        var sealedAt = clock.UtcNow();
-        foreach (var row in queued.Where(r => r.Entry is not null && !r.Sealed))
+        var (seqs, auditIds, prevHashes, hashes) = (new long[rows.Count], new long[rows.Count], new byte[rows.Count][], new byte[rows.Count][]);
+        for (var i = 0; i < rows.Count; i++)
         {
             seq++;
-            var hash = AuditChain.ComputeHash(row.Entry, seq, prevHash);
-            db.AuditSeals.Add(new AuditSeal { PracticeId = practiceId, Seq = seq, AuditId = row.AuditId, PrevHash = prevHash, Hash = hash, SealedAt = sealedAt });
-            prevHash = hash;
+            (seqs[i], auditIds[i], prevHashes[i]) = (seq, rows[i].Id, prevHash);
+            hashes[i] = prevHash = AuditChain.ComputeHash(rows[i], seq, prevHash);
         }
-        // The trigger queues a row with the row itself, so an entry without a visible row was not queued by it.
-        var stray = queued.Count(r => r.Entry is null || r.Sealed);
-        if (stray > 0) logger.LogWarning("Dropped {Count} audit seal queue entries of practice {PracticeId} naming no unsealed row of it", stray, practiceId);
+        // One statement for the whole batch.
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO audit_seals (practice_id, seq, audit_id, prev_hash, hash, sealed_at)
+            SELECT {practiceId}, s.seq, s.audit_id, s.prev_hash, s.hash, {clock.UtcNow()}
+            FROM unnest({seqs}, {auditIds}, {Bytea("prev_hashes", prevHashes)}, {Bytea("hashes", hashes)}) AS s(seq, audit_id, prev_hash, hash)
+            """, ct);
+        // The trigger queues rows with the rows themselves, so an id naming no unsealed row of the practice was not queued by it.
+        if (ids.Count > rows.Count)
+            logger.LogWarning("Dropped {Count} queued audit ids of practice {PracticeId} naming no unsealed row of it", ids.Count - rows.Count, practiceId);
 
-        await db.SaveChangesAsync(ct);
-        var consumed = queued.Select(r => r.AuditId).ToList();
-        await db.AuditSealQueue.Where(q => q.PracticeId == practiceId && consumed.Contains(q.AuditId)).ExecuteDeleteAsync(ct);
+        var firstIds = taken.Select(q => q.FirstId).ToList();
+        await db.AuditSealQueue.Where(q => q.PracticeId == practiceId && firstIds.Contains(q.FirstId)).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
-        return queued.Count;
+        return taken.Count < queued.Count || queued.Count == _options.SealBatchSize;
     }
+
+    private static NpgsqlParameter Bytea(string name, byte[][] values) => new(name, NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = values };
 }

@@ -9,6 +9,7 @@ public static class AuditSetup
             .Bind(configuration.GetSection(AuditOptions.Section))
             .Validate(o => o.IsValid(), $"{AuditOptions.Section} is invalid: SealInterval > 0, SealBatchSize 1-10000, SealGracePeriod > SealInterval.")
             .ValidateOnStart();
+        services.AddSingleton<AuditGroupCommit>();
         services.AddScoped<AuditWriter>();
         if (runSealer) services.AddHostedService<AuditSealer>();
         return services;

@@ -3,11 +3,13 @@ using Microsoft.Extensions.Options;
 namespace OrthoScan.Api.Infrastructure.Audit;
 
 /// <summary>
-/// Writes one audit row in the caller's transaction (a command's) or on its own (a read): no lock and no read of the
-/// chain, so audited requests of a practice never wait for each other. A trigger queues the row, and
-/// <see cref="AuditSealer"/> chains it afterwards. A rolled-back command leaves neither row nor queue entry.
+/// Writes one audit row, with no lock and no read of the chain, so audited requests of a practice never wait for each
+/// other. Inside a transaction (a command's, a job's) the row is one INSERT in it: it commits with the change or not at
+/// all. A read, with no transaction, hands its row to <see cref="AuditGroupCommit"/> and waits until it is committed.
+/// A trigger queues every row, and <see cref="AuditSealer"/> chains it afterwards.
 /// </summary>
-public sealed class AuditWriter(AppDbContext db, RequestContext context, TimeProvider clock, IOptions<AuditOptions> options, ILogger<AuditWriter> logger)
+public sealed class AuditWriter(
+    AppDbContext db, RequestContext context, TimeProvider clock, IOptions<AuditOptions> options, AuditGroupCommit groupCommit, ILogger<AuditWriter> logger)
 {
     public async Task WriteAsync(string action, AuditRecord record, CancellationToken ct)
     {
@@ -18,12 +20,26 @@ public sealed class AuditWriter(AppDbContext db, RequestContext context, TimePro
             return;
         }
 
-        // One plain statement (no change tracking, nothing read back): this runs on every audited request.
-        var userId = context.UserId ?? context.PatientId;
-        var actorRole = context.Role?.ToClaim();
+        var row = new AuditEntry
+        {
+            PracticeId = practiceId,
+            UserId = context.UserId ?? context.PatientId,
+            ActorRole = context.Role?.ToClaim(),
+            Action = action,
+            ResourceType = record.ResourceType,
+            ResourceId = record.ResourceId,
+            IpAddress = context.IpAddress,
+            OccurredAt = clock.UtcNow(),
+        };
+        if (db.Database.CurrentTransaction is null)
+        {
+            await groupCommit.WriteAsync(row, ct);
+            return;
+        }
+        // One plain statement (no change tracking, nothing read back).
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO audit_log (practice_id, user_id, actor_role, action, resource_type, resource_id, ip_address, occurred_at)
-            VALUES ({practiceId}, {userId}, {actorRole}, {action}, {record.ResourceType}, {record.ResourceId}, {context.IpAddress}, {clock.UtcNow()})
+            VALUES ({row.PracticeId}, {row.UserId}, {row.ActorRole}, {row.Action}, {row.ResourceType}, {row.ResourceId}, {row.IpAddress}, {row.OccurredAt})
             """, ct);
     }
 }

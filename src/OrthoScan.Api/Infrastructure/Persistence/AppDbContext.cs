@@ -187,7 +187,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
         model.Entity<AuditSealQueueEntry>(e =>
         {
             e.ToTable("audit_seal_queue");
-            e.HasKey(q => new { q.PracticeId, q.AuditId });
+            e.HasKey(q => new { q.PracticeId, q.FirstId });
         });
 
         model.ApplyConfiguration(new JobConfiguration());

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Npgsql;
 using OrthoScan.Load.Review;
 
 namespace OrthoScan.Load.Audit;
@@ -13,11 +14,12 @@ namespace OrthoScan.Load.Audit;
 ///               API processes over the same database: one with auditing on (--audited-url) and one with
 ///               OrthoScan:Audit:Enabled=false (--plain-url). Each repeat measures both, one after the other (the order
 ///               alternates), and after the audited run waits until the sealer has chained every row (the time it took
-///               is printed as the seal lag), so a backlog never runs into the next measurement. At the end the chain
+///               is printed as the seal lag), so a backlog never runs into the next measurement. Before the first repeat
+///               both processes are pre-warmed under the same load (--prewarm-s), not counted. At the end the chain
 ///               must verify. Prints per-repeat throughputs, the audited / plain ratio per repeat, its median and spread.
 ///               With --audited-pid, --plain-pid and --database it also prints the CPU time per request of the measured
-///               window: the API process plus the PostgreSQL backends of that database (only one side is loaded at a time,
-///               so the backends' time belongs to it). On these shared cores throughput follows the CPU left over by other
+///               window: the API process (with --worker-pid, also the sealing worker's, on the audited side) plus the
+///               PostgreSQL backends of that database (only one side is loaded at a time, so their time belongs to it). On these shared cores throughput follows the CPU left over by other
 ///               work; CPU per request does not, so it shows the cost of auditing more steadily.
 /// An API without the sealer (the old code) answers verify without unsealedEntries: read as nothing left to seal.
 /// </summary>
@@ -48,9 +50,11 @@ public static class AuditBench
         var warmup = TimeSpan.FromSeconds(Int("warmup-s", 3));
         var duration = TimeSpan.FromSeconds(Int("duration-s", 10));
         var repeat = Int("repeat", 5);
+        var prewarm = TimeSpan.FromSeconds(Int("prewarm-s", 20));
         var sealTimeout = TimeSpan.FromSeconds(Int("seal-timeout-s", 120));
         var auditedPid = Int("audited-pid", 0);
         var plainPid = Int("plain-pid", 0);
+        var workerPid = Int("worker-pid", 0);
         var database = Get("database", "");
         if (options.Count > 0)
         {
@@ -84,6 +88,14 @@ public static class AuditBench
 
         Console.WriteLine($"audit-run: GET /api/v1/patients/{{id}}, one practice, {concurrency} connections, warm-up {warmup.TotalSeconds:0} s, " +
                           $"measured {duration.TotalSeconds:0} s, {repeat} repeat(s); audited {auditedUrl}, plain {plainUrl}; load average {Runner.LoadAverage()}");
+        // Fresh processes spend their first seconds compiling (JIT tiers, EF queries, the sealer's too): not what is measured.
+        foreach (var (name, make) in new[] { ("audited", auditedRead), ("plain", plainRead) })
+        {
+            var warm = await Runner.LoadAsync(0, name, http, () => make, concurrency, TimeSpan.Zero, prewarm);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  pre-warm {name,-8} {warm.Rps,8:0.0} req/s for {prewarm.TotalSeconds:0} s (not counted)"));
+        }
+        await SealLagAsync(api, owner, sealTimeout);
+
         var results = new List<Runner.Result>();
         var cpu = new Dictionary<(int Repeat, string Name), double>();
         var lags = new List<double>();
@@ -93,15 +105,18 @@ public static class AuditBench
             if (r % 2 == 0) Array.Reverse(sides);
             foreach (var (name, make, pid) in sides)
             {
-                var meter = pid > 0 && database.Length > 0 ? Cpu.MeasureAsync(pid, database, warmup, duration) : Task.FromResult(double.NaN);
+                int[] pids = name == "audited" && workerPid > 0 ? [pid, workerPid] : [pid];
+                var meter = pid > 0 && database.Length > 0 ? Cpu.MeasureAsync(pids, database, warmup, duration) : Task.FromResult((new[] { double.NaN }, double.NaN));
                 var result = await Runner.LoadAsync(r, name, http, () => make, concurrency, warmup, duration);
                 results.Add(result);
-                var cpuMs = await meter * 1000 / result.Count;
+                var (processSeconds, dbSeconds) = await meter;
+                var apiSeconds = processSeconds.Sum();
+                var cpuMs = (apiSeconds + dbSeconds) * 1000 / result.Count;
                 cpu[(r, name)] = cpuMs;
                 var lag = name == "audited" ? await SealLagAsync(api, owner, sealTimeout) : (double?)null;
                 if (lag is not null) lags.Add(lag.Value);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  repeat {r} {name,-8} {result.Rps,8:0.0} req/s  p50 {result.P50,6:0.0} ms  p99 {result.P99,6:0.0} ms  n={result.Count} errors={result.Errors}  cpu {cpuMs:0.00} ms/request" +
+                    $"  repeat {r} {name,-8} {result.Rps,8:0.0} req/s  p50 {result.P50,6:0.0} ms  p99 {result.P99,6:0.0} ms  n={result.Count} errors={result.Errors}  cpu {cpuMs:0.00} ms/request (.NET {string.Join(" + ", processSeconds.Select(x => (x * 1000 / result.Count).ToString("0.00", CultureInfo.InvariantCulture)))}, db {dbSeconds * 1000 / result.Count:0.00})" +
                     $"{(lag is null ? "" : $"  sealed {lag:0} ms after the run")}  load {Runner.LoadAverage()}"));
             }
         }
@@ -126,7 +141,24 @@ public static class AuditBench
             $"(per repeat {string.Join(", ", cpuRatios.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"seal lag after each audited run: median {Median(lags):0} ms, max {lags.Max():0} ms; chain {(valid ? "valid" : "BROKEN")}: {report["checkedEntries"]} links checked, problem {report["problem"]?.ToJsonString() ?? "none"}"));
+        await PrintRowsPerStatementAsync();
         return valid && results.All(x => x.Errors == 0) ? 0 : 1;
+    }
+
+    /// <summary>The trigger queues one entry per practice per INSERT statement: rows / entries is how many reads shared a commit.</summary>
+    private static async Task PrintRowsPerStatementAsync()
+    {
+        if (Environment.GetEnvironmentVariable("ConnectionStrings__Owner") is not { } ownerCs) return;
+        await using var owner = NpgsqlDataSource.Create(ownerCs);
+        await using var command = owner.CreateCommand("""
+            SELECT (SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = 'audit_log'),
+                   (SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = 'audit_seal_queue')
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync() || reader.IsDBNull(1)) return;
+        var (rows, entries) = (reader.GetInt64(0), reader.GetInt64(1));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"audit rows {rows}, seal queue entries {entries}: {(double)rows / Math.Max(1, entries):0.0} rows per INSERT (statistics may lag a second)"));
     }
 
     private static Func<HttpRequestMessage> Read(Uri baseUrl, string patientId, string token) => () =>
@@ -162,21 +194,22 @@ public static class AuditBench
 
         /// <summary>The CPU used between <paramref name="warmup"/> and <paramref name="warmup"/> + <paramref name="duration"/> from now:
         /// the window whose requests the load counts.</summary>
-        public static async Task<double> MeasureAsync(int pid, string database, TimeSpan warmup, TimeSpan duration)
+        public static async Task<(double[] Processes, double Database)> MeasureAsync(int[] pids, string database, TimeSpan warmup, TimeSpan duration)
         {
             await Task.Delay(warmup);
-            var start = Sample(pid, database);
+            var start = Sample(pids, database);
             await Task.Delay(duration);
-            var end = Sample(pid, database);
-            return end.Sum(e => e.Value - start.GetValueOrDefault(e.Key)) / TicksPerSecond;
+            var end = Sample(pids, database);
+            var used = end.ToDictionary(e => e.Key, e => (e.Value - start.GetValueOrDefault(e.Key)) / TicksPerSecond);
+            return ([.. pids.Select(p => used[p])], used.Where(u => !pids.Contains(u.Key)).Sum(u => u.Value));
         }
 
-        private static Dictionary<int, long> Sample(int pid, string database)
+        private static Dictionary<int, long> Sample(int[] pids, string database)
         {
-            var ticks = new Dictionary<int, long> { [pid] = Ticks(pid) };
+            var ticks = pids.ToDictionary(p => p, Ticks);
             foreach (var dir in Directory.EnumerateDirectories("/proc"))
             {
-                if (!int.TryParse(Path.GetFileName(dir), out var other) || other == pid) continue;
+                if (!int.TryParse(Path.GetFileName(dir), out var other) || pids.Contains(other)) continue;
                 string title;
                 try
                 {

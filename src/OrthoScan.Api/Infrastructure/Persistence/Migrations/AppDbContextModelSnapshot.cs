@@ -184,11 +184,16 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("practice_id");
 
-                    b.Property<long>("AuditId")
+                    b.Property<long>("FirstId")
                         .HasColumnType("bigint")
-                        .HasColumnName("audit_id");
+                        .HasColumnName("first_id");
 
-                    b.HasKey("PracticeId", "AuditId")
+                    b.PrimitiveCollection<long[]>("AuditIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("audit_ids");
+
+                    b.HasKey("PracticeId", "FirstId")
                         .HasName("pk_audit_seal_queue");
 
                     b.ToTable("audit_seal_queue", (string)null);

@@ -7,7 +7,7 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
 {
     /// <summary>
     /// The audit chain leaves the request path. audit_log keeps the rows as requests write them (no seq, no hashes), a
-    /// trigger queues each new row in audit_seal_queue, and the sealer (worker role) appends the chain links to
+    /// trigger queues the new rows of each INSERT in audit_seal_queue, and the sealer (worker role) appends the chain links to
     /// audit_seals. Both audit tables stay append-only for the app role under forced RLS; the queue is a work queue
     /// outside RLS, like jobs (ADR 0006). The existing chain moves to audit_seals unchanged, so it still verifies.
     /// </summary>
@@ -60,12 +60,13 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                 name: "audit_seal_queue",
                 columns: table => new
                 {
-                    audit_id = table.Column<long>(type: "bigint", nullable: false),
-                    practice_id = table.Column<Guid>(type: "uuid", nullable: false)
+                    practice_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    first_id = table.Column<long>(type: "bigint", nullable: false),
+                    audit_ids = table.Column<long[]>(type: "bigint[]", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_audit_seal_queue", x => new { x.practice_id, x.audit_id });
+                    table.PrimaryKey("pk_audit_seal_queue", x => new { x.practice_id, x.first_id });
                 });
 
             migrationBuilder.CreateIndex(
@@ -84,12 +85,15 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
             // The sealer reads and empties the queue; requests fill it only through the trigger below.
             migrationBuilder.Sql($"""
                 GRANT SELECT, INSERT, DELETE ON audit_seal_queue TO {TenantIsolationSql.AppRole};
+                -- One queue entry per practice per statement, whatever its number of rows: a batch of reads costs one.
                 CREATE FUNCTION audit_log_enqueue_seal() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    INSERT INTO audit_seal_queue (audit_id, practice_id) VALUES (NEW.id, NEW.practice_id);
+                    INSERT INTO audit_seal_queue (practice_id, first_id, audit_ids)
+                        SELECT practice_id, min(id), array_agg(id ORDER BY id) FROM inserted GROUP BY practice_id;
                     RETURN NULL;
                 END $$;
-                CREATE TRIGGER audit_log_enqueue_seal AFTER INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_enqueue_seal();
+                CREATE TRIGGER audit_log_enqueue_seal AFTER INSERT ON audit_log REFERENCING NEW TABLE AS inserted
+                    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_enqueue_seal();
                 """);
         }
 
