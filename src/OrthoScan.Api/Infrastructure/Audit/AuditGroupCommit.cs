@@ -13,6 +13,8 @@ namespace OrthoScan.Api.Infrastructure.Audit;
 public sealed class AuditGroupCommit : IAsyncDisposable
 {
     private const int MaxBatch = 256;
+    private const int GatherBelow = 16;
+    private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(2);
 
     private readonly Channel<Pending> _rows = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly string _connectionString;
@@ -44,9 +46,17 @@ public sealed class AuditGroupCommit : IAsyncDisposable
     {
         var batch = new List<Pending>(MaxBatch);
         NpgsqlConnection? connection = null;
+        var busy = false;
         while (await _rows.Reader.WaitToReadAsync())
         {
             while (batch.Count < MaxBatch && _rows.Reader.TryRead(out var pending)) batch.Add(pending);
+            // A commit costs about as much as a dozen rows: while reads keep coming, let a few more join before writing.
+            if (busy && batch.Count < GatherBelow)
+            {
+                await Task.Delay(GatherDelay);
+                while (batch.Count < MaxBatch && _rows.Reader.TryRead(out var pending)) batch.Add(pending);
+            }
+            busy = batch.Count > 1;
             try
             {
                 if (connection is null)
