@@ -166,12 +166,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
         model.Entity<AuditEntry>(e =>
         {
             e.ToTable("audit_log");
+            // Keyed by practice first: the key is also the index for listing a practice's trail and for finding its rows by id.
+            e.HasKey(a => new { a.PracticeId, a.Id });
             e.Property(a => a.Id).UseIdentityAlwaysColumn();
             e.Property(a => a.Action).HasMaxLength(100);
             e.Property(a => a.ActorRole).HasMaxLength(40);
             e.Property(a => a.ResourceType).HasMaxLength(60);
             e.Property(a => a.IpAddress).HasMaxLength(64);
-            e.HasIndex(a => new { a.PracticeId, a.Id });
             e.HasIndex(a => new { a.PracticeId, a.ResourceType, a.ResourceId });
             e.HasQueryFilter(a => a.PracticeId == CurrentPracticeId);
         });

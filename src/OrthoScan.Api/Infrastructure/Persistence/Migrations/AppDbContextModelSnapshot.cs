@@ -84,6 +84,10 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("OrthoScan.Api.Domain.AuditEntry", b =>
                 {
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practice_id");
+
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
@@ -111,10 +115,6 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
 
-                    b.Property<Guid>("PracticeId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("practice_id");
-
                     b.Property<Guid?>("ResourceId")
                         .HasColumnType("uuid")
                         .HasColumnName("resource_id");
@@ -128,11 +128,8 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
-                    b.HasKey("Id")
+                    b.HasKey("PracticeId", "Id")
                         .HasName("pk_audit_log");
-
-                    b.HasIndex("PracticeId", "Id")
-                        .HasDatabaseName("ix_audit_log_practice_id_id");
 
                     b.HasIndex("PracticeId", "ResourceType", "ResourceId")
                         .HasDatabaseName("ix_audit_log_practice_id_resource_type_resource_id");

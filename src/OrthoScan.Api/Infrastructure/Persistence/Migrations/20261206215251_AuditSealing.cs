@@ -69,8 +69,13 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     table.PrimaryKey("pk_audit_seal_queue", x => new { x.practice_id, x.first_id });
                 });
 
-            migrationBuilder.CreateIndex(
-                name: "ix_audit_log_practice_id_id",
+            // Practice first: the key is also the index for listing a practice's trail and for finding its rows by id.
+            migrationBuilder.DropPrimaryKey(
+                name: "pk_audit_log",
+                table: "audit_log");
+
+            migrationBuilder.AddPrimaryKey(
+                name: "pk_audit_log",
                 table: "audit_log",
                 columns: new[] { "practice_id", "id" });
 
@@ -123,9 +128,14 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
             migrationBuilder.DropTable(
                 name: "audit_seals");
 
-            migrationBuilder.DropIndex(
-                name: "ix_audit_log_practice_id_id",
+            migrationBuilder.DropPrimaryKey(
+                name: "pk_audit_log",
                 table: "audit_log");
+
+            migrationBuilder.AddPrimaryKey(
+                name: "pk_audit_log",
+                table: "audit_log",
+                column: "id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_audit_log_practice_id_seq",

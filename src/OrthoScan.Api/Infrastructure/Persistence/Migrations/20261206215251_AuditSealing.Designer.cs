@@ -13,7 +13,7 @@ using OrthoScan.Api.Infrastructure.Persistence;
 namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261206212432_AuditSealing")]
+    [Migration("20261206215251_AuditSealing")]
     partial class AuditSealing
     {
         /// <inheritdoc />
@@ -87,6 +87,10 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("OrthoScan.Api.Domain.AuditEntry", b =>
                 {
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practice_id");
+
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
@@ -114,10 +118,6 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
 
-                    b.Property<Guid>("PracticeId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("practice_id");
-
                     b.Property<Guid?>("ResourceId")
                         .HasColumnType("uuid")
                         .HasColumnName("resource_id");
@@ -131,11 +131,8 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
-                    b.HasKey("Id")
+                    b.HasKey("PracticeId", "Id")
                         .HasName("pk_audit_log");
-
-                    b.HasIndex("PracticeId", "Id")
-                        .HasDatabaseName("ix_audit_log_practice_id_id");
 
                     b.HasIndex("PracticeId", "ResourceType", "ResourceId")
                         .HasDatabaseName("ix_audit_log_practice_id_resource_type_resource_id");
