@@ -91,8 +91,16 @@ internal sealed class AuditSealer(IServiceScopeFactory scopes, TimeProvider cloc
 
         // Read after the lock: the previous holder's links are committed by now.
         var head = await db.AuditSeals.OrderByDescending(s => s.Seq).Select(s => new { s.Seq, s.Hash }).FirstOrDefaultAsync(ct);
-        var rows = await db.AuditLog.AsNoTracking()
-            .Where(a => ids.Contains(a.Id) && !db.AuditSeals.Any(s => s.AuditId == a.Id))
+        // Row by row through the keys (a lateral lookup per queued id): a plain join lets the planner scan the practice's
+        // whole trail and chain, which grows for ever.
+        var rows = await db.AuditLog.FromSql($"""
+                SELECT row.* FROM unnest({ids.ToArray()}) AS queued(id)
+                CROSS JOIN LATERAL (
+                    SELECT * FROM audit_log a
+                    WHERE a.practice_id = {practiceId} AND a.id = queued.id
+                      AND NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.audit_id = a.id)) AS row
+                """)
+            .AsNoTracking()
             .OrderBy(a => a.Id)
             .ToListAsync(ct);
         var seq = head?.Seq ?? 0;
