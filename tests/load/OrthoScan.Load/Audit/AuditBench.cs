@@ -12,16 +12,16 @@ namespace OrthoScan.Load.Audit;
 /// Audit benchmark of issue 10 (docs/performance.md, "Audit without a practice-wide lock"):
 ///   audit-run   one practice, one patient, GET /api/v1/patients/{id} (an audited read) at --concurrency connections on two
 ///               API processes over the same database: one with auditing on (--audited-url) and one with
-///               OrthoScan:Audit:Enabled=false (--plain-url). Each repeat measures both, one after the other (the order
-///               alternates), and after the audited run waits until the sealer has chained every row (the time it took
-///               is printed as the seal lag), so a backlog never runs into the next measurement. Before the first repeat
-///               both processes are pre-warmed under the same load, twice in turn (--prewarm-s each), not counted. At the end the chain
-///               must verify. Prints per-repeat throughputs, the audited / plain ratio per repeat, its median and spread.
-///               With --audited-pid, --plain-pid and --database it also prints the CPU time per request of the measured
-///               window: the API process (with --worker-pid, also the sealing worker's, on the audited side) plus the
-///               PostgreSQL backends of that database (only one side is loaded at a time, so their time belongs to it). On these shared cores throughput follows the CPU left over by other
-///               work; CPU per request does not, so it shows the cost of auditing more steadily.
-/// An API without the sealer (the old code) answers verify without unsealedEntries: read as nothing left to seal.
+///               OrthoScan:Audit:Enabled=false (--plain-url). Both are first pre-warmed under the same load, twice in
+///               turn (--prewarm-s each, not counted). Each repeat then measures both, one after the other (the order
+///               alternates), and after the audited run waits until the sealer has chained every row (printed as the
+///               seal lag), so a backlog never runs into the next measurement. At the end the chain must verify.
+///               Prints per-repeat throughputs, the audited / plain ratio per repeat, its median and spread.
+///   CPU         with --audited-pid, --plain-pid (and --worker-pid when the sealer runs apart) and --database it also
+///               prints the CPU time per request of each measured window: the .NET process(es) plus the PostgreSQL
+///               backends of that database (one side is loaded at a time, so their time belongs to it). On shared
+///               cores throughput follows whatever CPU other work leaves; CPU per request shows the cost more steadily.
+/// The old code (chain written in the request) has no audit_seals: nothing is ever left to seal there.
 /// </summary>
 public static class AuditBench
 {
@@ -50,7 +50,7 @@ public static class AuditBench
         var warmup = TimeSpan.FromSeconds(Int("warmup-s", 3));
         var duration = TimeSpan.FromSeconds(Int("duration-s", 10));
         var repeat = Int("repeat", 5);
-        var prewarm = TimeSpan.FromSeconds(Int("prewarm-s", 10));
+        var prewarm = TimeSpan.FromSeconds(Int("prewarm-s", 15));
         var sealTimeout = TimeSpan.FromSeconds(Int("seal-timeout-s", 120));
         var auditedPid = Int("audited-pid", 0);
         var plainPid = Int("plain-pid", 0);
