@@ -77,7 +77,7 @@ done
 # `dotnet run` starts the API as its child: that process is the one whose CPU time counts.
 app_pid() { pgrep -P "$1" -f OrthoScan.Api | head -1; }
 
-echo "audit-bench: $(date -u +%FT%TZ), API of $API_REPO at commit $(git -C "$API_REPO" rev-parse --short HEAD)$(git -C "$API_REPO" diff --quiet || echo ' + local changes'), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "audit-bench: $(date -u +%FT%TZ), API of $API_REPO at commit $(git -C "$API_REPO" rev-parse --short HEAD)$(git -C "$API_REPO" diff --quiet -- src/OrthoScan.Api || echo ' + local changes to src/OrthoScan.Api'), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # shellcheck disable=SC2086
 dotnet run -c Release --no-build --project "$REPO/tests/load/OrthoScan.Load" -- audit-run --repeat "$REPEAT" \
   --audited-url "http://127.0.0.1:$PORT" --plain-url "http://127.0.0.1:$((PORT + 1))" \
