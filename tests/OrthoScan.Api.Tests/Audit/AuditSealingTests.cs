@@ -86,7 +86,7 @@ public sealed class AuditSealingTests(ApiFactory api)
         overdue["valid"]!.GetValue<bool>().ShouldBeFalse();
         overdue["unsealedEntries"]!.GetValue<long>().ShouldBe(2);
         overdue["firstBrokenSeq"].ShouldBeNull();
-        overdue["problem"]!.GetValue<string>().ShouldContain("1 entries written more than");
+        overdue["problem"]!.GetValue<string>().ShouldContain("older than 00:05:00: 1.");
     }
 
     [Fact]

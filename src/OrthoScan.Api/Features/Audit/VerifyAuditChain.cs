@@ -65,7 +65,8 @@ public static class VerifyAuditChain
             }
 
             return overdue > 0
-                ? new Report(false, checkedEntries, null, $"{overdue} entries written more than {grace} ago are not sealed.", unsealedEntries)
+                ? new Report(false, checkedEntries, null,
+                    $"Unsealed entries older than {grace}: {overdue}. The sealer is not running, or they were slipped past it.", unsealedEntries)
                 : new Report(true, checkedEntries, null, null, unsealedEntries);
         }
 

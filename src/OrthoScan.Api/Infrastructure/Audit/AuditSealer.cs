@@ -54,7 +54,7 @@ internal sealed class AuditSealer(IServiceScopeFactory scopes, TimeProvider cloc
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             practices = await db.AuditSealQueue.Select(q => q.PracticeId).Distinct().Take(PracticesPerRound).ToListAsync(ct);
         }
-        // Shuffled, so that several workers mostly start on different practices instead of queueing on one lock.
+        // Shuffled, so that several workers mostly start on different practices instead of all trying the same one first.
         foreach (var practiceId in practices.OrderBy(_ => Random.Shared.Next()))
         {
             while (await SealBatchAsync(practiceId, ct))
