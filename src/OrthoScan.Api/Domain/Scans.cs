@@ -136,11 +136,11 @@ public sealed class Message : ITenantOwned
     public DateTime CreatedAt { get; set; }
 }
 
+/// <summary>One audited action, as the request wrote it. Its place in the practice's hash chain is an <see cref="AuditSeal"/>.</summary>
 public sealed class AuditEntry
 {
     public long Id { get; set; }
     public Guid PracticeId { get; set; }
-    public long Seq { get; set; }
     public Guid? UserId { get; set; }
     public string? ActorRole { get; set; }
     public required string Action { get; set; }
@@ -148,6 +148,29 @@ public sealed class AuditEntry
     public Guid? ResourceId { get; set; }
     public string? IpAddress { get; set; }
     public DateTime OccurredAt { get; set; }
+}
+
+/// <summary>
+/// A link of a practice's audit chain, appended by the sealer: position <see cref="Seq"/> (from 1, no gaps) holds the
+/// audit row <see cref="AuditId"/>, and its hash covers that row's fields and the previous link's hash.
+/// </summary>
+public sealed class AuditSeal
+{
+    public Guid PracticeId { get; set; }
+    public long Seq { get; set; }
+    public long AuditId { get; set; }
     public required byte[] PrevHash { get; set; }
     public required byte[] Hash { get; set; }
+    public DateTime SealedAt { get; set; }
+}
+
+/// <summary>
+/// Audit rows waiting for their seal: one entry per practice per INSERT statement on audit_log (a trigger writes it with
+/// the rows), emptied by the sealer (ADR 0007). <see cref="FirstId"/> is the smallest of <see cref="AuditIds"/>.
+/// </summary>
+public sealed class AuditSealQueueEntry
+{
+    public Guid PracticeId { get; set; }
+    public long FirstId { get; set; }
+    public required long[] AuditIds { get; set; }
 }

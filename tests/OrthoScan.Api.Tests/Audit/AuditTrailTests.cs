@@ -27,6 +27,10 @@ public sealed class AuditTrailTests(ApiFactory api)
         entries.Select(Action).ShouldBe(["Patients.InvitePatient", "Patients.UpdatePatient", "Patients.GetPatient", "Patients.CreatePatient"]);
         entries.ShouldAllBe(e => e!["userId"]!.GetValue<string>() == owner.UserId.ToString());
         entries.ShouldAllBe(e => e!["actorRole"]!.GetValue<string>() == "owner");
+
+        // Listed at once, chained a moment later: each entry then has its own place in the practice's chain.
+        var seqs = (await api.EntriesWhenSealedAsync(owner, id)).Select(e => e!["seq"]!.GetValue<long>()).ToList();
+        seqs.Distinct().Count().ShouldBe(4);
     }
 
     [Fact]
@@ -49,17 +53,28 @@ public sealed class AuditTrailTests(ApiFactory api)
         await (await api.As(owner).PatchAsJsonAsync($"/api/v1/patients/{id}", new { currentStage = 99, totalStages = 20 }))
             .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
         (await EntriesForAsync(owner, id)).Count.ShouldBe(1);
+
+        var report = await api.VerifyWhenSealedAsync(owner);
+        report["valid"]!.GetValue<bool>().ShouldBeTrue();
+        await using var app = await Sql.OpenAsync(api.AppConnectionString, owner.PracticeId);
+        (await app.ScalarAsync<long>("SELECT count(*) FROM audit_seal_queue WHERE practice_id = @p", ("p", owner.PracticeId))).ShouldBe(0);
     }
 
     [Fact]
-    public async Task The_app_role_cannot_update_delete_or_truncate_the_audit_log()
+    public async Task The_app_role_cannot_update_delete_or_truncate_the_audit_log_or_its_seals()
     {
         var owner = await api.RegisterPracticeAsync();
         await api.CreatePatientAsync(owner);
+        await api.VerifyWhenSealedAsync(owner);
         await using var app = await Sql.OpenAsync(api.AppConnectionString, owner.PracticeId);
         (await app.ScalarAsync<long>("SELECT count(*) FROM audit_log")).ShouldBeGreaterThan(0);
+        (await app.ScalarAsync<long>("SELECT count(*) FROM audit_seals")).ShouldBeGreaterThan(0);
 
-        foreach (var statement in new[] { "UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log", "TRUNCATE audit_log" })
+        foreach (var statement in new[]
+                 {
+                     "UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log", "TRUNCATE audit_log",
+                     "UPDATE audit_seals SET hash = prev_hash", "DELETE FROM audit_seals", "TRUNCATE audit_seals",
+                 })
         {
             var error = await Should.ThrowAsync<PostgresException>(() => app.ExecuteAsync(statement));
             error.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, statement);
@@ -67,43 +82,64 @@ public sealed class AuditTrailTests(ApiFactory api)
     }
 
     [Fact]
-    public async Task Verify_reports_an_intact_chain_and_then_the_first_row_the_owner_role_altered()
+    public async Task Verify_reports_an_intact_chain_and_then_the_first_sealed_row_the_owner_role_altered()
     {
         var owner = await api.RegisterPracticeAsync();
         var patient = await api.CreatePatientAsync(owner);
         var id = patient["id"]!.GetValue<string>();
         for (var i = 0; i < 3; i++) await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync(HttpStatusCode.OK);
 
-        var intact = await (await api.As(owner).GetAsync("/api/v1/audit/verify")).ShouldBeAsync(HttpStatusCode.OK);
+        var intact = await api.VerifyWhenSealedAsync(owner);
         intact["valid"]!.GetValue<bool>().ShouldBeTrue();
-        var total = intact["checkedEntries"]!.GetValue<long>();
-        total.ShouldBeGreaterThanOrEqualTo(5);
+        intact["checkedEntries"]!.GetValue<long>().ShouldBeGreaterThanOrEqualTo(5);
 
         await using (var ownerDb = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId))
         {
-            (await ownerDb.ExecuteAsync("UPDATE audit_log SET ip_address = '10.9.9.9' WHERE seq = 3")).ShouldBe(1);
+            (await ownerDb.ExecuteAsync("UPDATE audit_log SET ip_address = '10.9.9.9' WHERE id = (SELECT audit_id FROM audit_seals WHERE seq = 3)")).ShouldBe(1);
         }
 
-        var broken = await (await api.As(owner).GetAsync("/api/v1/audit/verify")).ShouldBeAsync(HttpStatusCode.OK);
+        var broken = await VerifyAsync(owner);
         broken["valid"]!.GetValue<bool>().ShouldBeFalse();
         broken["firstBrokenSeq"]!.GetValue<long>().ShouldBe(3);
+        broken["problem"]!.GetValue<string>().ShouldContain("altered");
     }
 
     [Fact]
-    public async Task Verify_catches_a_deleted_row()
+    public async Task Verify_catches_a_deleted_sealed_row()
     {
         var owner = await api.RegisterPracticeAsync();
         var patient = await api.CreatePatientAsync(owner);
         for (var i = 0; i < 2; i++) await (await api.As(owner).GetAsync($"/api/v1/patients/{patient["id"]}")).ShouldBeAsync(HttpStatusCode.OK);
+        await api.VerifyWhenSealedAsync(owner);
 
         await using (var ownerDb = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId))
         {
-            (await ownerDb.ExecuteAsync("DELETE FROM audit_log WHERE seq = 2")).ShouldBe(1);
+            (await ownerDb.ExecuteAsync("DELETE FROM audit_log WHERE id = (SELECT audit_id FROM audit_seals WHERE seq = 2)")).ShouldBe(1);
         }
 
-        var broken = await (await api.As(owner).GetAsync("/api/v1/audit/verify")).ShouldBeAsync(HttpStatusCode.OK);
+        var broken = await VerifyAsync(owner);
         broken["valid"]!.GetValue<bool>().ShouldBeFalse();
         broken["firstBrokenSeq"]!.GetValue<long>().ShouldBe(2);
+        broken["problem"]!.GetValue<string>().ShouldContain("deleted");
+    }
+
+    [Fact]
+    public async Task Verify_catches_a_deleted_link()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var patient = await api.CreatePatientAsync(owner);
+        for (var i = 0; i < 2; i++) await (await api.As(owner).GetAsync($"/api/v1/patients/{patient["id"]}")).ShouldBeAsync(HttpStatusCode.OK);
+        await api.VerifyWhenSealedAsync(owner);
+
+        await using (var ownerDb = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId))
+        {
+            (await ownerDb.ExecuteAsync("DELETE FROM audit_seals WHERE seq = 2")).ShouldBe(1);
+        }
+
+        var broken = await VerifyAsync(owner);
+        broken["valid"]!.GetValue<bool>().ShouldBeFalse();
+        broken["firstBrokenSeq"]!.GetValue<long>().ShouldBe(2);
+        broken["problem"]!.GetValue<string>().ShouldContain("missing");
     }
 
     [Fact]
@@ -114,6 +150,9 @@ public sealed class AuditTrailTests(ApiFactory api)
         await (await api.As(doctor).GetAsync("/api/v1/audit")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
         await (await api.As(doctor).GetAsync("/api/v1/audit/verify")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
     }
+
+    private async Task<JsonNode> VerifyAsync(Session owner) =>
+        await (await api.As(owner).GetAsync("/api/v1/audit/verify")).ShouldBeAsync(HttpStatusCode.OK);
 
     private async Task<List<JsonNode?>> EntriesForAsync(Session owner, string resourceId)
     {

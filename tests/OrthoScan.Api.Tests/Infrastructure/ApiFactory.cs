@@ -40,6 +40,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["OrthoScan:Auth:RegistrationsPer10MinutesPerIp"] = "1000",
         ["OrthoScan:Auth:MfaRequestsPerMinutePerIp"] = "1000",
         ["OrthoScan:Auth:MfaRequestsPerMinutePerAccount"] = "1000",
+        // Tests wait for the audit sealer by polling; a short interval keeps that wait short.
+        ["OrthoScan:Audit:SealInterval"] = "00:00:00.200",
     };
 
     public async Task InitializeAsync()

@@ -30,6 +30,7 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         if (Review.ReviewBench.Handles(args)) return await Review.ReviewBench.RunAsync(args);
+        if (Audit.AuditBench.Handles(args)) return await Audit.AuditBench.RunAsync(args);
         Options options;
         try
         {

@@ -1,15 +1,18 @@
 namespace OrthoScan.Api.Features.Audit;
 
-/// <summary>The practice's audit trail, newest first, for the owner's compliance reviews.</summary>
+/// <summary>
+/// The practice's audit trail, newest first, for the owner's compliance reviews. Entries are listed as soon as they are
+/// written; <c>seq</c>, their place in the hash chain, is null until the sealer has chained them (a moment later).
+/// </summary>
 public static class ListAuditEntries
 {
     [RequiresRole(Role.Owner)]
     public sealed record Query(Guid? UserId, string? ResourceType, Guid? ResourceId, DateTime? From, DateTime? To, string? Cursor, int? Limit)
         : IQuery<Page<Entry>>;
 
-    public sealed record Entry(long Seq, DateTime OccurredAt, Guid? UserId, string? ActorRole, string Action, string? ResourceType, Guid? ResourceId, string? IpAddress);
+    public sealed record Entry(long Id, long? Seq, DateTime OccurredAt, Guid? UserId, string? ActorRole, string Action, string? ResourceType, Guid? ResourceId, string? IpAddress);
 
-    public sealed record Cursor(long Seq);
+    public sealed record Cursor(long Id);
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -32,12 +35,17 @@ public static class ListAuditEntries
             if (query.ResourceId is { } resourceId) entries = entries.Where(a => a.ResourceId == resourceId);
             if (query.From is { } from) entries = entries.Where(a => a.OccurredAt >= from.ToUniversalTime());
             if (query.To is { } to) entries = entries.Where(a => a.OccurredAt <= to.ToUniversalTime());
-            if (Paging.Decode<Cursor>(query.Cursor) is { } after) entries = entries.Where(a => a.Seq < after.Seq);
+            if (Paging.Decode<Cursor>(query.Cursor) is { } after) entries = entries.Where(a => a.Id < after.Id);
 
-            var rows = await entries.OrderByDescending(a => a.Seq).Take(limit + 1).ToListAsync(ct);
-            return Paging.ToPage(rows, limit,
-                a => new Entry(a.Seq, a.OccurredAt, a.UserId, a.ActorRole, a.Action, a.ResourceType, a.ResourceId, a.IpAddress),
-                a => new Cursor(a.Seq));
+            var rows = await (
+                    from a in entries
+                    join s in db.AuditSeals on a.Id equals s.AuditId into seals
+                    from s in seals.DefaultIfEmpty()
+                    orderby a.Id descending
+                    select new Entry(a.Id, s == null ? null : s.Seq, a.OccurredAt, a.UserId, a.ActorRole, a.Action, a.ResourceType, a.ResourceId, a.IpAddress))
+                .Take(limit + 1)
+                .ToListAsync(ct);
+            return Paging.ToPage(rows, limit, e => e, e => new Cursor(e.Id));
         }
     }
 

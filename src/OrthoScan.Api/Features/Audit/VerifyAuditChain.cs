@@ -1,9 +1,15 @@
+using System.Data;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
 using OrthoScan.Api.Infrastructure.Audit;
 
 namespace OrthoScan.Api.Features.Audit;
 
-/// <summary>Recomputes the practice's hash chain and reports the first link that does not hold.</summary>
+/// <summary>
+/// Recomputes the practice's sealed hash chain and reports the first link that does not hold, then counts the audit
+/// rows the sealer has not chained yet: normal for a moment after they are written, a break once they are older than
+/// the grace period. Runs in one repeatable-read snapshot, so the sealer working meanwhile cannot skew the counts.
+/// </summary>
 public static class VerifyAuditChain
 {
     private const int BatchSize = 1000;
@@ -11,37 +17,60 @@ public static class VerifyAuditChain
     [RequiresRole(Role.Owner)]
     public sealed record Query : IQuery<Report>;
 
-    public sealed record Report(bool Valid, long CheckedEntries, long? FirstBrokenSeq, string? Problem);
+    public sealed record Report(bool Valid, long CheckedEntries, long? FirstBrokenSeq, string? Problem, long UnsealedEntries);
 
-    public sealed class Handler(AppDbContext db) : IQueryHandler<Query, Report>
+    public sealed class Handler(AppDbContext db, TimeProvider clock, IOptions<AuditOptions> options) : IQueryHandler<Query, Report>
     {
         public async ValueTask<Report> Handle(Query query, CancellationToken ct)
         {
-            var previousHash = new byte[32];
+            await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+            var unsealed = db.AuditLog.Where(a => !db.AuditSeals.Any(s => s.AuditId == a.Id));
+            var unsealedEntries = await unsealed.LongCountAsync(ct);
+            var grace = options.Value.SealGracePeriod;
+            var cutoff = clock.UtcNow() - grace;
+            var overdue = await unsealed.LongCountAsync(a => a.OccurredAt < cutoff, ct);
+            // A second link to a row already in the chain: the unique index forbids it, so only a hand-made one exists.
+            var firstDuplicate = await db.AuditSeals
+                .Where(s => db.AuditSeals.Any(earlier => earlier.AuditId == s.AuditId && earlier.Seq < s.Seq))
+                .MinAsync(s => (long?)s.Seq, ct);
+
+            var previousHash = AuditChain.Genesis;
             long expectedSeq = 1, checkedEntries = 0;
             while (true)
             {
-                var batch = await db.AuditLog.AsNoTracking()
-                    .Where(a => a.Seq >= expectedSeq)
-                    .OrderBy(a => a.Seq)
+                var batch = await (
+                        from s in db.AuditSeals
+                        where s.Seq >= expectedSeq
+                        join a in db.AuditLog on s.AuditId equals a.Id into rows
+                        from a in rows.DefaultIfEmpty()
+                        orderby s.Seq
+                        select new { Seal = s, Entry = a })
+                    .AsNoTracking()
                     .Take(BatchSize)
                     .ToListAsync(ct);
-                foreach (var entry in batch)
+                foreach (var (seal, entry) in batch.Select(b => (b.Seal, b.Entry)))
                 {
-                    if (entry.Seq != expectedSeq) return Broken(checkedEntries, expectedSeq, "An entry is missing.");
-                    if (!CryptographicOperations.FixedTimeEquals(entry.PrevHash, previousHash))
-                        return Broken(checkedEntries, entry.Seq, "The link to the previous entry does not match.");
-                    if (!CryptographicOperations.FixedTimeEquals(AuditWriter.ComputeHash(entry), entry.Hash))
-                        return Broken(checkedEntries, entry.Seq, "The entry was altered after it was written.");
-                    previousHash = entry.Hash;
+                    if (seal.Seq != expectedSeq) return Broken(checkedEntries, expectedSeq, "An entry is missing.", unsealedEntries);
+                    if (seal.Seq == firstDuplicate) return Broken(checkedEntries, seal.Seq, "The entry is sealed twice.", unsealedEntries);
+                    if (!CryptographicOperations.FixedTimeEquals(seal.PrevHash, previousHash))
+                        return Broken(checkedEntries, seal.Seq, "The link to the previous entry does not match.", unsealedEntries);
+                    if (entry is null) return Broken(checkedEntries, seal.Seq, "The entry was deleted after it was sealed.", unsealedEntries);
+                    if (!CryptographicOperations.FixedTimeEquals(AuditChain.ComputeHash(entry, seal.Seq, seal.PrevHash), seal.Hash))
+                        return Broken(checkedEntries, seal.Seq, "The entry was altered after it was written.", unsealedEntries);
+                    previousHash = seal.Hash;
                     expectedSeq++;
                     checkedEntries++;
                 }
-                if (batch.Count < BatchSize) return new Report(true, checkedEntries, null, null);
+                if (batch.Count < BatchSize) break;
             }
+
+            return overdue > 0
+                ? new Report(false, checkedEntries, null,
+                    $"Unsealed entries older than {grace}: {overdue}. The sealer is not running, or they were slipped past it.", unsealedEntries)
+                : new Report(true, checkedEntries, null, null, unsealedEntries);
         }
 
-        private static Report Broken(long checkedEntries, long seq, string problem) => new(false, checkedEntries, seq, problem);
+        private static Report Broken(long checkedEntries, long seq, string problem, long unsealedEntries) => new(false, checkedEntries, seq, problem, unsealedEntries);
     }
 
     public sealed class Endpoint : ICarterModule

@@ -1,63 +1,45 @@
-using System.Security.Cryptography;
-using System.Text;
+using Microsoft.Extensions.Options;
 
 namespace OrthoScan.Api.Infrastructure.Audit;
 
 /// <summary>
-/// Appends to the practice's audit chain: each row's hash covers its fields and the previous row's hash, so an
-/// edit or a deletion anywhere breaks every later link. An advisory lock per practice keeps the chain linear.
+/// Writes one audit row, with no lock and no read of the chain, so audited requests of a practice never wait for each
+/// other. Inside a transaction (a command's, a job's) the row is one INSERT in it: it commits with the change or not at
+/// all. A read, with no transaction, hands its row to <see cref="AuditGroupCommit"/> and waits until it is committed.
+/// A trigger queues every row, and <see cref="AuditSealer"/> chains it afterwards.
 /// </summary>
-public sealed class AuditWriter(AppDbContext db, RequestContext context, TimeProvider clock, ILogger<AuditWriter> logger)
+public sealed class AuditWriter(
+    AppDbContext db, RequestContext context, TimeProvider clock, IOptions<AuditOptions> options, AuditGroupCommit groupCommit, ILogger<AuditWriter> logger)
 {
     public async Task WriteAsync(string action, AuditRecord record, CancellationToken ct)
     {
+        if (!options.Value.Enabled) return;
         if (context.PracticeId is not { } practiceId)
         {
             logger.LogWarning("Audit of {Action} skipped: no practice context", action);
             return;
         }
 
-        var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        try
+        var row = new AuditEntry
         {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({practiceId.ToString()}, 7411))", ct);
-            var last = await db.AuditLog.AsNoTracking().IgnoreQueryFilters()
-                .Where(a => a.PracticeId == practiceId)
-                .OrderByDescending(a => a.Seq)
-                .Select(a => new { a.Seq, a.Hash })
-                .FirstOrDefaultAsync(ct);
-
-            var entry = new AuditEntry
-            {
-                PracticeId = practiceId,
-                Seq = (last?.Seq ?? 0) + 1,
-                UserId = context.UserId ?? context.PatientId,
-                ActorRole = context.Role?.ToClaim(),
-                Action = action,
-                ResourceType = record.ResourceType,
-                ResourceId = record.ResourceId,
-                IpAddress = context.IpAddress,
-                OccurredAt = clock.UtcNow(),
-                PrevHash = last?.Hash ?? new byte[32],
-                Hash = [],
-            };
-            entry.Hash = ComputeHash(entry);
-            db.AuditLog.Add(entry);
-            await db.SaveChangesAsync(ct);
-            if (ownTransaction is not null) await ownTransaction.CommitAsync(ct);
-        }
-        finally
+            PracticeId = practiceId,
+            UserId = context.UserId ?? context.PatientId,
+            ActorRole = context.Role?.ToClaim(),
+            Action = action,
+            ResourceType = record.ResourceType,
+            ResourceId = record.ResourceId,
+            IpAddress = context.IpAddress,
+            OccurredAt = clock.UtcNow(),
+        };
+        if (db.Database.CurrentTransaction is null)
         {
-            if (ownTransaction is not null) await ownTransaction.DisposeAsync();
+            await groupCommit.WriteAsync(row, ct);
+            return;
         }
+        // One plain statement (no change tracking, nothing read back).
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO audit_log (practice_id, user_id, actor_role, action, resource_type, resource_id, ip_address, occurred_at)
+            VALUES ({row.PracticeId}, {row.UserId}, {row.ActorRole}, {row.Action}, {row.ResourceType}, {row.ResourceId}, {row.IpAddress}, {row.OccurredAt})
+            """, ct);
     }
-
-    public static byte[] ComputeHash(AuditEntry e)
-    {
-        var canonical = string.Join('|',
-            e.PracticeId, e.Seq, e.UserId, e.ActorRole, e.Action, e.ResourceType, e.ResourceId, e.IpAddress,
-            e.OccurredAt.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture));
-        return SHA256.HashData([.. e.PrevHash, .. Encoding.UTF8.GetBytes(canonical)]);
-    }
-
 }

@@ -39,11 +39,11 @@ public static class DependencyFailures
     }
 
     /// <summary>
-    /// Connection failures (class 08), the server shutting down or starting (57P01-57P03), too many connections, and
-    /// the app role's lock_timeout and statement_timeout running out (the database is too busy to answer in time).
+    /// Connection failures (class 08), the server shutting down or starting (57P01-57P03) and too many connections.
+    /// (The app role's lock_timeout and statement_timeout are answered before this, as `database-busy`.)
     /// </summary>
     private static bool IsUnavailable(string sqlState) =>
         sqlState.StartsWith("08", StringComparison.Ordinal)
         || sqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
-            or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled;
+            or PostgresErrorCodes.TooManyConnections;
 }

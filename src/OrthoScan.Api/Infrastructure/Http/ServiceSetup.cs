@@ -46,8 +46,9 @@ public static class ServiceSetup
         services.AddScoped<TenantScope>();
         services.AddScoped<TenantConnectionInterceptor>();
         services.AddScoped<PracticeCacheInvalidation>();
+        var appConnectionString = new Lazy<string>(() => DatabaseOptions.AppConnectionString(config));
         services.AddDbContext<AppDbContext>((sp, options) => options
-            .UseNpgsql(RequireConnectionString(config, "App"))
+            .UseNpgsql(appConnectionString.Value)
             .UseSnakeCaseNamingConvention()
             .AddInterceptors(sp.GetRequiredService<TenantConnectionInterceptor>(), sp.GetRequiredService<PracticeCacheInvalidation>()));
 
@@ -59,12 +60,12 @@ public static class ServiceSetup
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<TokenService>();
-        services.AddScoped<AuditWriter>();
         services.AddScoped<SessionIssuer>();
         services.AddSingleton<LoginGuard>();
         services.AddSingleton<TotpVerifier>();
         services.AddScoped<InvitationCodes>();
         services.AddJobs(config, runWorker: role.RunsJobs());
+        services.AddAudit(config, runSealer: role.RunsJobs());
         services.AddImaging(config);
         services.AddScoped<ProcessSession.Processor>();
         services.AddJobHandler<ProcessSession.Handler>();
@@ -134,7 +135,7 @@ public static class ServiceSetup
             });
         });
         services.AddHealthChecks()
-            .AddNpgSql(RequireConnectionString(config, "App"), name: "postgresql", tags: ["ready"], timeout: TimeSpan.FromSeconds(3))
+            .AddNpgSql(DatabaseOptions.AppConnectionString(config), name: "postgresql", tags: ["ready"], timeout: TimeSpan.FromSeconds(3))
             .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: "redis", tags: ["ready"], timeout: TimeSpan.FromSeconds(3))
             .AddCheck<BlobStoreHealthCheck>("storage", tags: ["ready"], timeout: TimeSpan.FromSeconds(3));
         return builder;

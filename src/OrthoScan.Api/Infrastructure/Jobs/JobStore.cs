@@ -22,7 +22,7 @@ internal sealed class JobStore(IConfiguration configuration)
 {
     public const string Channel = "orthoscan_jobs";
 
-    private readonly string _connectionString = ServiceSetup.RequireConnectionString(configuration, "App");
+    private readonly string _connectionString = DatabaseOptions.AppConnectionString(configuration);
 
     public NpgsqlConnection CreateConnection() => new(_connectionString);
 

@@ -23,6 +23,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
     public DbSet<MessageThread> MessageThreads => Set<MessageThread>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<AuditSeal> AuditSeals => Set<AuditSeal>();
+    /// <summary>Audit rows not sealed yet, of every practice; not tenant data (ADR 0007).</summary>
+    public DbSet<AuditSealQueueEntry> AuditSealQueue => Set<AuditSealQueueEntry>();
     /// <summary>Background work; not tenant data (ADR 0005).</summary>
     public DbSet<Job> Jobs => Set<Job>();
     /// <summary>Recurring work already enqueued, one row per (schedule, period); not tenant data.</summary>
@@ -167,14 +170,29 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
         model.Entity<AuditEntry>(e =>
         {
             e.ToTable("audit_log");
+            // Keyed by practice first: the key is also the index for listing a practice's trail and for finding its rows by id.
+            e.HasKey(a => new { a.PracticeId, a.Id });
             e.Property(a => a.Id).UseIdentityAlwaysColumn();
             e.Property(a => a.Action).HasMaxLength(100);
             e.Property(a => a.ActorRole).HasMaxLength(40);
             e.Property(a => a.ResourceType).HasMaxLength(60);
             e.Property(a => a.IpAddress).HasMaxLength(64);
-            e.HasIndex(a => new { a.PracticeId, a.Seq }).IsUnique();
             e.HasIndex(a => new { a.PracticeId, a.ResourceType, a.ResourceId });
             e.HasQueryFilter(a => a.PracticeId == CurrentPracticeId);
+        });
+
+        model.Entity<AuditSeal>(e =>
+        {
+            e.HasKey(s => new { s.PracticeId, s.Seq });
+            // One link per audit row, whoever seals: the backstop behind the sealer's lock.
+            e.HasIndex(s => s.AuditId).IsUnique();
+            e.HasQueryFilter(s => s.PracticeId == CurrentPracticeId);
+        });
+
+        model.Entity<AuditSealQueueEntry>(e =>
+        {
+            e.ToTable("audit_seal_queue");
+            e.HasKey(q => new { q.PracticeId, q.FirstId });
         });
 
         model.ApplyConfiguration(new JobConfiguration());

@@ -738,7 +738,9 @@ export interface components {
         };
         ListAuditEntriesEntry: {
             /** Format: int64 */
-            seq: number;
+            id: number;
+            /** Format: int64 */
+            seq: null | number;
             /** Format: date-time */
             occurredAt: string;
             /** Format: uuid */
@@ -1079,6 +1081,8 @@ export interface components {
             /** Format: int64 */
             firstBrokenSeq: null | number;
             problem: null | string;
+            /** Format: int64 */
+            unsealedEntries: number;
         };
         VerifyMfaCommand: {
             mfaToken: string;

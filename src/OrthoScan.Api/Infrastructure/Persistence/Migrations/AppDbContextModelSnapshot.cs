@@ -84,6 +84,10 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("OrthoScan.Api.Domain.AuditEntry", b =>
                 {
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practice_id");
+
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
@@ -102,11 +106,6 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("actor_role");
 
-                    b.Property<byte[]>("Hash")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("hash");
-
                     b.Property<string>("IpAddress")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -115,15 +114,6 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.Property<DateTime>("OccurredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
-
-                    b.Property<Guid>("PracticeId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("practice_id");
-
-                    b.Property<byte[]>("PrevHash")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("prev_hash");
 
                     b.Property<Guid?>("ResourceId")
                         .HasColumnType("uuid")
@@ -134,25 +124,76 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(60)")
                         .HasColumnName("resource_type");
 
-                    b.Property<long>("Seq")
-                        .HasColumnType("bigint")
-                        .HasColumnName("seq");
-
                     b.Property<Guid?>("UserId")
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
-                    b.HasKey("Id")
+                    b.HasKey("PracticeId", "Id")
                         .HasName("pk_audit_log");
-
-                    b.HasIndex("PracticeId", "Seq")
-                        .IsUnique()
-                        .HasDatabaseName("ix_audit_log_practice_id_seq");
 
                     b.HasIndex("PracticeId", "ResourceType", "ResourceId")
                         .HasDatabaseName("ix_audit_log_practice_id_resource_type_resource_id");
 
                     b.ToTable("audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("OrthoScan.Api.Domain.AuditSeal", b =>
+                {
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practice_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<long>("AuditId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("audit_id");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<byte[]>("PrevHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("prev_hash");
+
+                    b.Property<DateTime>("SealedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sealed_at");
+
+                    b.HasKey("PracticeId", "Seq")
+                        .HasName("pk_audit_seals");
+
+                    b.HasIndex("AuditId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_audit_seals_audit_id");
+
+                    b.ToTable("audit_seals", (string)null);
+                });
+
+            modelBuilder.Entity("OrthoScan.Api.Domain.AuditSealQueueEntry", b =>
+                {
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practice_id");
+
+                    b.Property<long>("FirstId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_id");
+
+                    b.PrimitiveCollection<long[]>("AuditIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("audit_ids");
+
+                    b.HasKey("PracticeId", "FirstId")
+                        .HasName("pk_audit_seal_queue");
+
+                    b.ToTable("audit_seal_queue", (string)null);
                 });
 
             modelBuilder.Entity("OrthoScan.Api.Domain.Message", b =>
