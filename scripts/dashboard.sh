@@ -2,6 +2,8 @@
 # Builds the dashboard (Next.js static export) and puts it where the API serves it: src/OrthoScan.Api/wwwroot.
 #   scripts/dashboard.sh build    install packages when the lock file changed, build, copy
 #   scripts/dashboard.sh test     component tests (vitest); writes $RESULTS/vitest.counts when RESULTS is set
+#   scripts/dashboard.sh lint     ESLint with zero warnings allowed; writes $RESULTS/eslint.counts ("1 0" clean,
+#                                 "0 1" any finding) when RESULTS is set
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -42,5 +44,14 @@ case "${1:-build}" in
     fi
     npx vitest run
     ;;
-  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+  lint)
+    install
+    rc=0
+    npm run --silent lint || rc=$?
+    if [ -n "${RESULTS:-}" ]; then
+      if [ "$rc" -eq 0 ]; then echo "1 0"; else echo "0 1"; fi >"$RESULTS/eslint.counts"
+    fi
+    exit $rc
+    ;;
+  *) echo "usage: $0 build|test|lint" >&2; exit 2 ;;
 esac

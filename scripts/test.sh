@@ -38,6 +38,10 @@ dotnet test OrthoScan.sln --no-build --logger "trx;LogFilePrefix=results" --resu
 rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
 
 # --- TEST_SUITES: each further suite writes "$RESULTS/<suite>.counts" ("PASSED FAILED") and folds its exit code in.
+# Dashboard lint (ESLint: next, typescript-eslint, react-hooks, jsx-a11y; any warning fails).
+RESULTS="$RESULTS" bash scripts/dashboard.sh lint
+rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
+
 # Dashboard component tests (vitest).
 RESULTS="$RESULTS" bash scripts/dashboard.sh test
 rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc

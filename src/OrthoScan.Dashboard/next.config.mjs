@@ -5,6 +5,9 @@ const nextConfig = {
   images: { unoptimized: true },
   reactStrictMode: true,
   poweredByHeader: false,
+  // ESLint runs as its own suite (scripts/dashboard.sh lint, in make test), so a finding is reported as a failed
+  // check instead of stopping the build that every other suite needs.
+  eslint: { ignoreDuringBuilds: true },
 };
 
 export default nextConfig;

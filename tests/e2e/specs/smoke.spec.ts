@@ -19,3 +19,11 @@ test('an unknown page shows the dashboard 404 with status 404', async ({ page })
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
 });
+
+test('sections without working screens have no page: their paths show the 404 too', async ({ page }) => {
+  for (const path of ['/messages/', '/billing/', '/finance/', '/platform-billing/', '/admin/', '/admin/exports/']) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(404);
+    await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  }
+});

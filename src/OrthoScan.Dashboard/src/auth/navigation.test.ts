@@ -1,16 +1,33 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeJwt } from '@/test/http';
 import { decodeClaims } from './jwt';
-import { canOpen, navFor, safeNext } from './navigation';
+import { canOpen, dashboardRoles, homeFor, navFor, navItems, safeNext } from './navigation';
 
 describe('role-aware navigation', () => {
-  it('shows Settings and Billing to the owner only; doctors and staff keep the clinical sections', () => {
+  it('shows Settings to the owner only; doctors and staff keep the clinical sections', () => {
     const labels = (role: Parameters<typeof navFor>[0]) => navFor(role).map((i) => i.label);
-    expect(labels('owner')).toEqual(['Review queue', 'Patients', 'Messages', 'Compliance', 'Analytics', 'Billing', 'Settings']);
-    expect(labels('staff')).toEqual(['Review queue', 'Patients', 'Messages', 'Compliance', 'Analytics']);
-    expect(labels('doctor')).not.toContain('Settings');
-    expect(labels('finance')).toEqual(['Discount approvals', 'Billing overview']);
-    expect(labels('platform_admin')).not.toContain('Patients');
+    expect(labels('owner')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics', 'Settings']);
+    expect(labels('staff')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics']);
+    expect(labels('doctor')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics']);
+  });
+
+  it('lists only pages that exist: no placeholder sections, and no entries for roles without screens', () => {
+    const hrefs = navItems.map((i) => i.href);
+    for (const gone of ['/messages/', '/billing/', '/finance/', '/platform-billing/', '/admin/', '/admin/exports/']) {
+      expect(hrefs).not.toContain(gone);
+    }
+    expect(navFor('finance')).toEqual([]);
+    expect(navFor('platform_admin')).toEqual([]);
+    expect(dashboardRoles).toEqual(['owner', 'doctor', 'staff']);
+    expect(homeFor('finance')).toBe('/patients/');
+  });
+
+  it('points every entry at a page of the signed-in app', () => {
+    for (const { href } of navItems) {
+      expect(existsSync(join(__dirname, '../app/(app)', href, 'page.tsx')), href).toBe(true);
+    }
   });
 
   it('guards pages by the same rules, sub-pages included', () => {
@@ -18,7 +35,6 @@ describe('role-aware navigation', () => {
     expect(canOpen('/settings', 'owner')).toBe(true);
     expect(canOpen('/patients/edit/', 'doctor')).toBe(true);
     expect(canOpen('/patients/view/', 'finance')).toBe(false);
-    expect(canOpen('/admin/exports/', 'platform_admin')).toBe(true);
     expect(canOpen('/welcome/', 'staff')).toBe(false);
   });
 

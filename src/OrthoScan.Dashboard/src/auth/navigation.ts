@@ -1,7 +1,6 @@
 import type { Role } from './jwt';
 
-export type NavIcon =
-  | 'review' | 'patients' | 'messages' | 'compliance' | 'analytics' | 'billing' | 'settings' | 'discounts' | 'practices' | 'exports';
+export type NavIcon = 'review' | 'patients' | 'compliance' | 'analytics' | 'settings';
 
 export interface NavItem {
   href: string;
@@ -13,21 +12,16 @@ export interface NavItem {
 const clinical: Role[] = ['owner', 'doctor', 'staff'];
 
 /**
- * What each role is shown. Hiding is a courtesy: the API refuses every call a role may not make
+ * What each role is shown: only pages that work (no placeholders; billing, finance, platform admin and messaging
+ * add their entries with their pages). Hiding is a courtesy: the API refuses every call a role may not make
  * (e.g. staff inviting staff answers 403), whatever the screen shows.
  */
 export const navItems: NavItem[] = [
   { href: '/review/', label: 'Review queue', icon: 'review', roles: clinical },
   { href: '/patients/', label: 'Patients', icon: 'patients', roles: clinical },
-  { href: '/messages/', label: 'Messages', icon: 'messages', roles: clinical },
   { href: '/compliance/', label: 'Compliance', icon: 'compliance', roles: clinical },
   { href: '/analytics/', label: 'Analytics', icon: 'analytics', roles: clinical },
-  { href: '/billing/', label: 'Billing', icon: 'billing', roles: ['owner'] },
   { href: '/settings/', label: 'Settings', icon: 'settings', roles: ['owner'] },
-  { href: '/finance/', label: 'Discount approvals', icon: 'discounts', roles: ['finance'] },
-  { href: '/admin/', label: 'Practices', icon: 'practices', roles: ['platform_admin'] },
-  { href: '/platform-billing/', label: 'Billing overview', icon: 'billing', roles: ['finance', 'platform_admin'] },
-  { href: '/admin/exports/', label: 'Data exports', icon: 'exports', roles: ['platform_admin'] },
 ];
 
 /** Pages outside the nav that still need a role check, by path prefix. */
@@ -51,18 +45,16 @@ export function canOpen(pathname: string, role: Role | null): boolean {
   return rules.length === 0 || rules[0].roles.includes(role);
 }
 
-export function homeFor(role: Role | null): string {
-  switch (role) {
-    case 'finance':
-      return '/finance/';
-    case 'platform_admin':
-      return '/admin/';
-    default:
-      return '/patients/';
-  }
-}
+/** The roles the dashboard has screens for; the signed-in layout tells every other role where it works instead. */
+export const dashboardRoles: Role[] = clinical;
 
-export const dashboardRoles: Role[] = ['owner', 'doctor', 'staff', 'finance', 'platform_admin'];
+/**
+ * Where a role starts after sign-in. Today every dashboard role starts on Patients, and a role without screens
+ * lands there too and meets the layout's notice; the role stays a parameter for the roles whose pages come later.
+ */
+export function homeFor(_role: Role | null): string {
+  return '/patients/';
+}
 
 export const roleLabels: Record<Role, string> = {
   owner: 'Practice owner',

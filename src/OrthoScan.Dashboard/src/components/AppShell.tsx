@@ -164,7 +164,12 @@ function ShortcutHelp({ onClose }: { onClose: () => void }) {
     return () => document.removeEventListener('keydown', onKey);
   }, [onClose]);
   return (
-    <div className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/30 p-4" onMouseDown={onClose}>
+    // The backdrop only catches presses outside the dialog (Escape closes it from the keyboard).
+    <div
+      role="presentation"
+      className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/30 p-4"
+      onMouseDown={(e) => e.target === e.currentTarget && onClose()}
+    >
       <div
         ref={ref}
         role="dialog"
@@ -172,7 +177,6 @@ function ShortcutHelp({ onClose }: { onClose: () => void }) {
         aria-labelledby="shortcuts-title"
         tabIndex={-1}
         className="w-full max-w-sm rounded-lg bg-white p-6 shadow-xl"
-        onMouseDown={(e) => e.stopPropagation()}
       >
         <h2 id="shortcuts-title" className="text-base font-semibold text-slate-900">Keyboard shortcuts</h2>
         <dl className="mt-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">

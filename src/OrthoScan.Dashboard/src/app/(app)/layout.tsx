@@ -3,14 +3,14 @@
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, type ReactNode } from 'react';
 import { useAuth } from '@/auth/AuthProvider';
-import { canOpen, dashboardRoles, homeFor } from '@/auth/navigation';
+import { canOpen, dashboardRoles, homeFor, roleLabels } from '@/auth/navigation';
 import { AppShell } from '@/components/AppShell';
 import { CenteredLoading } from '@/components/PublicShell';
-import { ButtonLink, EmptyState } from '@/components/ui';
+import { Button, ButtonLink, EmptyState } from '@/components/ui';
 
 /** Every signed-in page: restores the session, sends the signed-out to /signin?next=…, checks the role. */
 export default function SignedInLayout({ children }: { children: ReactNode }) {
-  const { status, claims, signedOutReason } = useAuth();
+  const { status, claims, signedOutReason, signOut } = useAuth();
   const pathname = usePathname();
   const router = useRouter();
 
@@ -30,8 +30,14 @@ export default function SignedInLayout({ children }: { children: ReactNode }) {
   if (!role || !dashboardRoles.includes(role)) {
     return (
       <div className="mx-auto max-w-lg px-4 py-16">
-        <EmptyState icon="alert" title="This dashboard is for practice teams">
-          Your account signs in through the OrthoScan patient app instead.
+        <EmptyState
+          icon="alert"
+          title="This dashboard is for practice teams"
+          action={<Button variant="secondary" onClick={() => void signOut()}>Sign out</Button>}
+        >
+          {role === 'patient'
+            ? 'Your account signs in through the OrthoScan patient app instead.'
+            : `You are signed in as ${role ? roleLabels[role].toLowerCase() : 'an account without a role'}; the dashboard's screens are for practice owners, doctors and staff.`}
         </EmptyState>
       </div>
     );

@@ -68,6 +68,7 @@ export function AcceptInvitationForm({ initialCode, onSignedIn }: { initialCode:
         onChange={(e) => setPassword(e.target.value)}
         errors={fieldErrors.password}
         hint={`At least ${PASSWORD_MIN} characters.`}
+        // eslint-disable-next-line jsx-a11y/no-autofocus -- the form is the page's one task, so its first field takes the focus (UI.md: focus always somewhere useful)
         autoFocus={Boolean(initialCode)}
       />
       <TextField label="Repeat password" name="confirm" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} errors={fieldErrors.confirm} />

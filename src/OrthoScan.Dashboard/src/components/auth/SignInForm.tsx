@@ -89,6 +89,7 @@ export function SignInForm({ onSignedIn, notice }: { onSignedIn: () => void; not
         value={email}
         onChange={(e) => setEmail(e.target.value)}
         errors={fieldErrors.email}
+        // eslint-disable-next-line jsx-a11y/no-autofocus -- the form is the page's one task, so its first field takes the focus (UI.md: focus always somewhere useful)
         autoFocus
       />
       <TextField

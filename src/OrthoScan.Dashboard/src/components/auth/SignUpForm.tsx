@@ -86,6 +86,7 @@ export function SignUpForm({ onSignedIn }: { onSignedIn: () => void }) {
         <p className="mt-1 text-sm text-slate-600">You will be the practice owner and can invite your team next.</p>
       </div>
       <ProblemAlert error={error} />
+      {/* eslint-disable-next-line jsx-a11y/no-autofocus -- the form is the page's one task, so its first field takes the focus (UI.md: focus always somewhere useful) */}
       <TextField label="Practice name" name="practiceName" autoComplete="organization" value={values.practiceName} onChange={set('practiceName')} errors={fieldErrors.practiceName} autoFocus />
       <TextAreaField label="Practice address" name="practiceAddress" autoComplete="street-address" optional rows={2} value={values.practiceAddress} onChange={set('practiceAddress')} errors={fieldErrors.practiceAddress} />
       <TextField label="Your name" name="ownerName" autoComplete="name" value={values.ownerName} onChange={set('ownerName')} errors={fieldErrors.ownerName} />

@@ -214,6 +214,7 @@ export function PatientForm({ mode, initial, onSubmit, cancelHref, doctors }: Pr
       <fieldset className="rounded-lg border border-slate-200 bg-white p-6">
         <legend className="px-1 text-base font-semibold text-slate-900">Patient</legend>
         <div className="grid gap-4 sm:grid-cols-2">
+          {/* eslint-disable-next-line jsx-a11y/no-autofocus -- the form is the page's one task, so its first field takes the focus (UI.md: focus always somewhere useful) */}
           <TextField label={fieldLabels.firstName} autoComplete="off" {...text('firstName')} autoFocus={mode === 'create'} />
           <TextField label={fieldLabels.lastName} autoComplete="off" {...text('lastName')} />
           <TextField label={fieldLabels.dateOfBirth} type="date" max={new Date().toISOString().slice(0, 10)} {...text('dateOfBirth')} />

@@ -53,6 +53,7 @@ function PhotoTile({ image, index: i, alignerNumber, onOpen }: { image: ScanImag
       onClick={() => onOpen(i)}
     >
       {src && !photo.failed ? (
+        // eslint-disable-next-line @next/next/no-img-element -- static export: no image optimizer (images.unoptimized), and the signed photo URLs expire
         <img key={src} src={src} alt={`${label}, aligner ${alignerNumber}`} className="h-full w-full object-cover" draggable={false} decoding="async" onError={photo.onError} />
       ) : photo.failed ? (
         <span className="flex h-full items-center justify-center text-xs text-slate-500">This photo did not load.</span>

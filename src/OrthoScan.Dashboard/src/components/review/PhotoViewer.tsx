@@ -46,7 +46,9 @@ function Pane({ src, placeholder, alt, view, dragging, caption, testId }: {
             className={cx('absolute inset-0 will-change-transform', !dragging && 'motion-safe:transition-transform motion-safe:duration-100')}
             style={{ transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})` }}
           >
+            {/* eslint-disable-next-line @next/next/no-img-element -- static export: no image optimizer (images.unoptimized), and the signed photo URLs expire */}
             {display.src && <img key={display.src} src={display.src} onError={display.onError} alt="" aria-hidden="true" className="absolute inset-0 h-full w-full object-contain" draggable={false} />}
+            {/* eslint-disable-next-line @next/next/no-img-element -- static export: no image optimizer (images.unoptimized), and the signed photo URLs expire */}
             <img
               key={full.src}
               src={full.src}

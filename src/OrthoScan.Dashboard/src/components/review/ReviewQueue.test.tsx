@@ -225,6 +225,22 @@ describe('ReviewQueue keyboard', () => {
   });
 });
 
+describe('Shortcuts list', () => {
+  it('closes on a press outside it, not on one inside it', async () => {
+    api();
+    const user = userEvent.setup();
+    render(<ReviewQueue canTag />);
+    await opened();
+
+    await user.click(screen.getByRole('button', { name: /Shortcuts/ }));
+    const dialog = screen.getByRole('dialog', { name: 'Review shortcuts' });
+    await user.click(within(dialog).getByText('Submit the review and open the next scan'));
+    expect(screen.getByRole('dialog', { name: 'Review shortcuts' })).toBeInTheDocument();
+    await user.click(dialog.parentElement!);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+});
+
 describe('Photo viewer keys', () => {
   it('F opens the viewer; +, 0, arrows and C act in it and not on the scan; Tab stays inside; Escape closes', async () => {
     const withPrevious = { ...session(1), previous: { id: 's0', alignerNumber: 3, submittedAt: '2026-11-18T08:00:00Z', images: [{ imageType: 'frontal' as const, urls: session(0).images[0].urls }] } };

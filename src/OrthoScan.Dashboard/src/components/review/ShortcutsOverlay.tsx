@@ -39,7 +39,12 @@ export function ShortcutsOverlay({ onClose }: { onClose: () => void }) {
     };
   }, []);
   return (
-    <div className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/30 p-4" onMouseDown={onClose}>
+    // The backdrop only catches presses outside the dialog (Escape closes it from the keyboard).
+    <div
+      role="presentation"
+      className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/30 p-4"
+      onMouseDown={(e) => e.target === e.currentTarget && onClose()}
+    >
       <div
         ref={ref}
         role="dialog"
@@ -47,7 +52,6 @@ export function ShortcutsOverlay({ onClose }: { onClose: () => void }) {
         aria-labelledby="review-shortcuts-title"
         tabIndex={-1}
         className="max-h-full w-full max-w-lg overflow-y-auto rounded-lg bg-white p-6 shadow-xl focus:outline-none"
-        onMouseDown={(e) => e.stopPropagation()}
       >
         <h2 id="review-shortcuts-title" className="text-base font-semibold text-slate-900">Review shortcuts</h2>
         <p className="mt-1 text-sm text-slate-600">

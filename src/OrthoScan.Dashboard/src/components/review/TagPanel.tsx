@@ -109,6 +109,7 @@ function ScoreGroup({ attr, taxonomy, value, mark, error, onChange }: {
           <AiBadge mark={mark} agreed={aiValue === value} display={aiValue === 'na' ? 'N/A' : String(aiValue)} />
         )}
       </div>
+      {/* eslint-disable-next-line jsx-a11y/interactive-supports-focus -- roving tabindex (WAI-ARIA radio group): the radios take the focus, the group handles their arrow keys */}
       <div
         role="radiogroup"
         aria-labelledby={`${id}-label`}
@@ -167,6 +168,7 @@ function DetailTags({ taxonomy, form, hints, error, onChange }: {
       <span id={`${id}-label`} className="flex items-center gap-2 text-sm font-medium text-slate-800">
         Details <span className="font-normal text-slate-500">(optional)</span> <KeyHint>D</KeyHint>
       </span>
+      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions -- roving tabindex: the tag buttons take the focus, the group handles their arrow keys */}
       <div
         role="group"
         aria-labelledby={`${id}-label`}
@@ -280,6 +282,7 @@ export function TagPanel({ taxonomy, form, hints, problems, serverError, canTag,
 
       <div className={groupShell}>
         <span id={`${actionId}-label`} className="text-sm font-medium text-slate-800">Action</span>
+        {/* eslint-disable-next-line jsx-a11y/interactive-supports-focus -- roving tabindex (WAI-ARIA radio group): the radios take the focus, the group handles their arrow keys */}
         <div
           role="radiogroup"
           aria-labelledby={`${actionId}-label`}

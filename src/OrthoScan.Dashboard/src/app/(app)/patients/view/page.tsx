@@ -119,6 +119,7 @@ function ArchiveAction({ patient, onArchived }: { patient: Patient; onArchived: 
             >
               Archive
             </Button>
+            {/* eslint-disable-next-line jsx-a11y/no-autofocus -- a destructive confirmation opens on its safe choice (WAI-ARIA alert dialog pattern) */}
             <Button variant="ghost" onClick={() => setConfirming(false)} autoFocus>Cancel</Button>
           </div>
         </div>

@@ -1,0 +1,110 @@
+'use client';
+
+import { useEffect, useRef, type Dispatch } from 'react';
+import { flushSync } from 'react-dom';
+import type { ReviewAction } from '@/api/review';
+import { isTypingTarget } from '@/lib/hooks';
+import type { ReviewEvent, ReviewState } from './reviewMachine';
+import { focusAttribute, focusedAttribute } from './TagPanel';
+import { firstOpenScore, scoreAttributes, type ScoreAttribute } from './tagForm';
+
+const keyActions: Record<string, ReviewAction> = { a: 'approve_progression', h: 'hold_aligner', m: 'message', s: 'schedule_appointment' };
+
+/**
+ * The review screen's single keys (see the ? list). They read the state of the moment, since a fast doctor types
+ * the next key before React would hand a new closure over, and they never fire while typing in a field.
+ */
+export function useReviewKeys(state: ReviewState, dispatch: Dispatch<ReviewEvent>, submit: () => void): void {
+  const live = useRef({ state, submit });
+  live.current = { state, submit };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const { state: now, submit: doSubmit } = live.current;
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || now.viewer !== null) return;
+      const typing = isTypingTarget(e.target);
+      const consume = () => {
+        e.preventDefault();
+        e.stopPropagation();
+      };
+      if (e.key === '?' && !typing) {
+        consume();
+        dispatch({ type: 'overlayToggled' });
+        return;
+      }
+      if (now.overlay) {
+        if (e.key === 'Escape') {
+          consume();
+          dispatch({ type: 'overlayClosed' });
+        }
+        return;
+      }
+      if (typing) return;
+      const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+      if (key === 'n') {
+        consume();
+        dispatch({ type: 'skipped' });
+        return;
+      }
+      const form = now.scan?.form;
+      if (!form || !now.scan?.session) return;
+      const target = e.target as HTMLElement;
+
+      if (key === 'Enter') {
+        const photo = target.closest?.<HTMLElement>('[data-photo]');
+        if (photo) {
+          consume();
+          dispatch({ type: 'viewerOpened', photo: Number(photo.dataset.photo) });
+          return;
+        }
+        if ((target.tagName === 'BUTTON' && !target.closest('[data-attr]')) || target.tagName === 'A') return;
+        consume();
+        doSubmit();
+        return;
+      }
+      if (key === 'f') {
+        consume();
+        const photo = target.closest?.<HTMLElement>('[data-photo]');
+        dispatch({ type: 'viewerOpened', photo: photo ? Number(photo.dataset.photo) : 0 });
+        return;
+      }
+      if (key === 't') {
+        consume();
+        focusAttribute(scoreAttributes[0]);
+        return;
+      }
+      if (key === 'd') {
+        consume();
+        focusAttribute('details');
+        return;
+      }
+      if (/^[0-3]$/.test(key)) {
+        const focused = focusedAttribute();
+        const attr = (scoreAttributes as readonly string[]).includes(focused ?? '')
+          ? (focused as ScoreAttribute)
+          : firstOpenScore(form);
+        if (!attr) return;
+        if (key === '0' && attr !== 'alignerFit') return;
+        consume();
+        // Rendered and focused before the next key arrives, however fast the doctor types.
+        flushSync(() => dispatch({ type: 'formChanged', form: { ...form, scores: { ...form.scores, [attr]: key === '0' ? 'na' : Number(key) } } }));
+        focusAttribute(scoreAttributes[scoreAttributes.indexOf(attr) + 1] ?? 'action');
+        return;
+      }
+      const action = keyActions[key];
+      if (action) {
+        consume();
+        flushSync(() => dispatch({ type: 'formChanged', form: { ...form, action } }));
+        if (action === 'hold_aligner') {
+          const days = document.getElementById('hold-days') as HTMLInputElement | null;
+          days?.focus();
+          days?.select();
+        } else if (action === 'message') document.getElementById('review-notes')?.focus();
+        else focusAttribute('action');
+      }
+    };
+    // Capture: runs before the shell's global shortcuts, which then see the key as handled.
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [dispatch]);
+}
