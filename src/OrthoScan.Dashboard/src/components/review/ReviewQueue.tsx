@@ -17,11 +17,10 @@ import {
   checkForm,
   firstOpenScore,
   initialForm,
-  scoreAttributes,
+  scoreForKey,
   toBody,
   type AiHints,
   type FormProblems,
-  type ScoreAttribute,
   type TagFormState,
 } from './tagForm';
 import { sortViews } from './views';
@@ -286,7 +285,7 @@ export function ReviewQueue({ canTag, prefetch = true }: ReviewQueueProps) {
 
   const submit = useCallback(() => {
     if (!canTag || !current?.form || !current.session || !taxonomy || !item) return;
-    const check = checkForm(current.form);
+    const check = checkForm(current.form, taxonomy);
     if (check.first) {
       setProblems(check.fields);
       if (check.first === 'holdDays') document.getElementById('hold-days')?.focus();
@@ -327,12 +326,12 @@ export function ReviewQueue({ canTag, prefetch = true }: ReviewQueueProps) {
 
   // ---- keyboard -----------------------------------------------------------------------------------------------
 
-  const live = useRef({ current, submit, skip, setForm, viewer, overlay });
-  live.current = { current, submit, skip, setForm, viewer, overlay };
+  const live = useRef({ current, submit, skip, setForm, viewer, overlay, taxonomy });
+  live.current = { current, submit, skip, setForm, viewer, overlay, taxonomy };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const { current: cur, submit: doSubmit, skip: doSkip, setForm: set, viewer: viewerOpen, overlay: overlayOpen } = live.current;
+      const { current: cur, submit: doSubmit, skip: doSkip, setForm: set, viewer: viewerOpen, overlay: overlayOpen, taxonomy: tax } = live.current;
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || viewerOpen !== null) return;
       const typing = isTypingTarget(e.target);
       const consume = () => {
@@ -359,7 +358,8 @@ export function ReviewQueue({ canTag, prefetch = true }: ReviewQueueProps) {
         return;
       }
       const form = cur?.form;
-      if (!form || !cur?.session) return;
+      if (!form || !cur?.session || !tax) return;
+      const attributes = Object.keys(form.scores);
       const target = e.target as HTMLElement;
 
       if (key === 'Enter') {
@@ -382,7 +382,7 @@ export function ReviewQueue({ canTag, prefetch = true }: ReviewQueueProps) {
       }
       if (key === 't') {
         consume();
-        focusAttribute(scoreAttributes[0]);
+        focusAttribute(attributes[0]);
         return;
       }
       if (key === 'd') {
@@ -390,17 +390,16 @@ export function ReviewQueue({ canTag, prefetch = true }: ReviewQueueProps) {
         focusAttribute('details');
         return;
       }
-      if (/^[0-3]$/.test(key)) {
+      if (/^\d$/.test(key)) {
         const focused = focusedAttribute();
-        const attr = (scoreAttributes as readonly string[]).includes(focused ?? '')
-          ? (focused as ScoreAttribute)
-          : firstOpenScore(form);
-        if (!attr) return;
-        if (key === '0' && attr !== 'alignerFit') return;
+        const attr = focused && attributes.includes(focused) ? focused : firstOpenScore(form);
+        // A digit of the score's range, 0 for not applicable where the taxonomy allows it.
+        const value = attr ? scoreForKey(tax, attr, key) : undefined;
+        if (!attr || value === undefined) return;
         consume();
         // Rendered and focused before the next key arrives, however fast the doctor types.
-        flushSync(() => set({ ...form, scores: { ...form.scores, [attr]: key === '0' ? 'na' : Number(key) } }));
-        focusAttribute(scoreAttributes[scoreAttributes.indexOf(attr) + 1] ?? 'action');
+        flushSync(() => set({ ...form, scores: { ...form.scores, [attr]: value } }));
+        focusAttribute(attributes[attributes.indexOf(attr) + 1] ?? 'action');
         return;
       }
       const actionKeys: Record<string, ReviewAction> = { a: 'approve_progression', h: 'hold_aligner', m: 'message', s: 'schedule_appointment' };
