@@ -1,4 +1,5 @@
 import type { Taxonomy, TaxonomyScore } from '@/api/taxonomy';
+import { json, type Call } from './http';
 
 const scale = (attribute: string, label: string, words: string[], notApplicable?: string): TaxonomyScore => ({
   attribute,
@@ -64,3 +65,8 @@ export const otherTaxonomy: Taxonomy = {
   ],
   holdDays: { min: 2, max: 10 },
 };
+
+/** A fetch handler that answers `GET /tags/taxonomy` with the given taxonomy and hands every other call to `handler`. */
+export function servingTaxonomy(handler: (call: Call) => Response | Promise<Response>, served: Taxonomy = taxonomy) {
+  return (call: Call) => (call.url.startsWith('/api/v1/tags/taxonomy') ? json(200, served) : handler(call));
+}
