@@ -95,6 +95,26 @@ public sealed class TaxonomyTests(ApiFactory api)
         taxonomy.HoldDays.ShouldBe(new ServedDays(1, 14));
     }
 
+    /// <summary>The dashboard's unit tests render the taxonomy from this file, so it must be what the API serves.</summary>
+    [Fact]
+    public async Task The_dashboard_test_fixture_is_the_served_taxonomy()
+    {
+        var owner = await api.RegisterPracticeAsync();
+
+        var served = await (await api.As(owner).GetAsync("/api/v1/tags/taxonomy")).ShouldBeAsync(HttpStatusCode.OK);
+
+        var fixture = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "src", "OrthoScan.Dashboard", "src", "test", "taxonomy.json")))!;
+        JsonNode.DeepEquals(served, fixture).ShouldBeTrue(
+            $"src/OrthoScan.Dashboard/src/test/taxonomy.json is stale; the API serves:\n{served.ToJsonString(new() { WriteIndented = true })}");
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "OrthoScan.sln"))) directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("OrthoScan.sln not found above the test binaries.");
+    }
+
     [Fact]
     public async Task The_tag_validator_accepts_exactly_the_served_score_ranges_locations_and_hold_days()
     {

@@ -142,7 +142,7 @@ public static class TagSession
                 var tag = body.DetailTags![i];
                 if (tag.Code is null || !detailTags.Contains(tag.Code)) errors[$"detailTags[{i}].code"] = ["Unknown detail tag."];
                 if (tag.Location is not null && !Taxonomy.IsLocation(tag.Location))
-                    errors[$"detailTags[{i}].location"] = ["Use an FDI tooth number (11-48) or a region."];
+                    errors[$"detailTags[{i}].location"] = [Taxonomy.LocationRule];
             }
             if (body.Action == ReviewAction.HoldAligner && !Taxonomy.HoldDays.Contains(body.HoldDays))
                 errors["holdDays"] = [$"Hold the aligner for {Taxonomy.HoldDays.Min} to {Taxonomy.HoldDays.Max} days."];

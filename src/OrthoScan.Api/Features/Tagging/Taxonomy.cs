@@ -64,14 +64,16 @@ public static class Taxonomy
         new("full_mouth", "Full mouth"),
     ];
 
-    /// <summary>Where a detail tag may point: a region, or an FDI permanent tooth (quadrant 1-4, tooth 1-8: "11" to "48").</summary>
-    public static readonly IReadOnlyList<Term> Locations =
-    [
-        .. Regions,
-        .. from quadrant in Enumerable.Range(1, 4) from tooth in Enumerable.Range(1, 8) select new Term($"{quadrant}{tooth}", $"Tooth {quadrant}{tooth}"),
-    ];
+    /// <summary>FDI permanent teeth: quadrant 1-4, tooth 1-8 ("11" to "48").</summary>
+    public static readonly IReadOnlyList<Term> Teeth =
+        [.. from quadrant in Enumerable.Range(1, 4) from tooth in Enumerable.Range(1, 8) select new Term($"{quadrant}{tooth}", $"Tooth {quadrant}{tooth}")];
+
+    /// <summary>Where a detail tag may point: a region or a tooth.</summary>
+    public static readonly IReadOnlyList<Term> Locations = [.. Regions, .. Teeth];
 
     public const string ToothNumbering = "fdi";
+
+    public static readonly string LocationRule = $"Use an FDI tooth number ({Teeth[0].Code}-{Teeth[^1].Code}) or a region.";
 
     /// <summary>Every <see cref="ReviewAction"/>, in the order the review screen offers them.</summary>
     public static readonly IReadOnlyList<ActionTerm> Actions =

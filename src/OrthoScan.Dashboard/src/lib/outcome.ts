@@ -1,7 +1,7 @@
 import { propertyName, scoreTone, valueLabel, type ScoreTone, type Taxonomy } from '@/api/taxonomy';
 import type { ImageType, ReviewAction, ScanSessionStatus, SessionOutcome } from '@/api/types';
 
-export type { ScoreTone } from '@/api/taxonomy';
+export { humanise, type ScoreTone } from '@/api/taxonomy';
 
 export interface OutcomeScore {
   /** The taxonomy's key, `overall_tracking`. */
@@ -52,11 +52,6 @@ export function actionLabel(
   }
 }
 
-/** `attachment_lost` -> "Attachment lost"; a practice's own codes read the same way. */
-export function humanise(code: string): string {
-  const words = code.replace(/[_-]+/g, ' ').trim();
-  return words ? words[0].toUpperCase() + words.slice(1) : code;
-}
 
 export const sessionStatusLabels: Record<ScanSessionStatus, string> = {
   pending: 'Waiting for photos',

@@ -1,5 +1,6 @@
 import type { Taxonomy, TaxonomyScore } from '@/api/taxonomy';
 import { json, type Call } from './http';
+import served from './taxonomy.json';
 
 const scale = (attribute: string, label: string, words: string[], notApplicable?: string): TaxonomyScore => ({
   attribute,
@@ -13,35 +14,11 @@ const scale = (attribute: string, label: string, words: string[], notApplicable?
   ],
 });
 
-/** What `GET /tags/taxonomy` answers for taxonomy 2026.1 (a few detail tags and regions only). */
-export const taxonomy: Taxonomy = {
-  version: '2026.1',
-  scores: [
-    scale('overall_tracking', 'Tracking', ['On track', 'Minor deviation', 'Off track']),
-    scale('aligner_fit', 'Aligner fit', ['Fully seated', 'Small gaps', 'Unseated'], 'Not applicable'),
-    scale('oral_hygiene', 'Hygiene', ['Good', 'Fair', 'Poor']),
-  ],
-  detailTags: [
-    { code: 'attachment_lost', label: 'Attachment lost' },
-    { code: 'aligner_unseated', label: 'Aligner unseated' },
-    { code: 'plaque', label: 'Plaque' },
-  ],
-  customDetailTags: [],
-  locations: [
-    { code: 'upper', label: 'Upper arch' },
-    { code: 'lower', label: 'Lower arch' },
-    { code: '11', label: 'Tooth 11' },
-    { code: '21', label: 'Tooth 21' },
-  ],
-  toothNumbering: 'fdi',
-  actions: [
-    { action: 'approve_progression', label: 'Approve next aligner' },
-    { action: 'hold_aligner', label: 'Hold aligner' },
-    { action: 'message', label: 'Send message' },
-    { action: 'schedule_appointment', label: 'Schedule appointment' },
-  ],
-  holdDays: { min: 1, max: 14 },
-};
+/**
+ * What `GET /tags/taxonomy` answers for a new practice, verbatim: the API test
+ * `TaxonomyTests.The_dashboard_test_fixture_is_the_served_taxonomy` fails when the file differs from what is served.
+ */
+export const taxonomy = served as Taxonomy;
 
 /**
  * A different vocabulary, as a later taxonomy version could serve: other words, a five-point hygiene score that allows

@@ -41,12 +41,12 @@ describe('TagPanel reads the taxonomy', () => {
     expect(within(screen.getByRole('radiogroup', { name: 'Action' })).getAllByRole('radio').map((r) => r.textContent))
       .toEqual(['AApprove next aligner', 'HHold aligner', 'MSend message', 'SSchedule appointment']);
     expect(within(screen.getByRole('group', { name: /Details/ })).getAllByRole('button').map((b) => b.textContent))
-      .toEqual(['Attachment lost', 'Aligner unseated', 'Plaque']);
+      .toEqual(taxonomy.detailTags.map((t) => t.label));
 
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Plaque' }));
     expect(within(screen.getByRole('combobox')).getAllByRole('option').map((o) => o.textContent))
-      .toEqual(['Not specified', 'Upper arch', 'Lower arch', 'Tooth 11', 'Tooth 21']);
+      .toEqual(['Not specified', ...taxonomy.locations.map((l) => l.label)]);
     await user.click(screen.getByRole('radio', { name: /Hold aligner/ }));
     expect(screen.getByText('1 to 14 days. Enter submits.')).toBeInTheDocument();
   });
