@@ -45,7 +45,7 @@ export function scoreValueKey(value: number | string | null): string {
   return value === null ? NOT_APPLICABLE : String(value);
 }
 
-/** "On track" for overall tracking 1; the value itself when the taxonomy has no word for it. */
+/** The taxonomy's words for one value of a score; the value itself when the taxonomy has no word for it. */
 export function valueLabel(taxonomy: Taxonomy, attribute: string, value: number | string | null): string {
   const key = scoreValueKey(value);
   return scoreOf(taxonomy, attribute)?.values.find((v) => v.value === key)?.label ?? key;

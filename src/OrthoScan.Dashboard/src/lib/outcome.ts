@@ -7,7 +7,7 @@ export interface OutcomeScore {
   /** The taxonomy's key, `overall_tracking`. */
   attribute: string;
   value: number | null;
-  /** "Tracking 1 · On track"; "Aligner fit · Not applicable" */
+  /** The score's label, the value and its words; not applicable without a value. */
   label: string;
   tone: ScoreTone;
 }

@@ -83,7 +83,7 @@ function NumbersTable({ caption, head, rows, testId, scroll }: {
   );
 }
 
-/** One score's distribution in the taxonomy's words: a number and its label ("1 On track"), not applicable by its label. */
+/** One score's distribution in the taxonomy's words: each value with its label, not applicable by its label. */
 function ScoreDistribution({ score, counts }: { score: TaxonomyScore; counts: ScoreCount[] }) {
   const total = counts.reduce((sum, c) => sum + c.count, 0);
   const label = (value: string) => score.values.find((v) => v.value === value)?.label ?? value;
