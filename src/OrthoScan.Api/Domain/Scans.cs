@@ -79,8 +79,8 @@ public sealed class TagSet : ITenantOwned
 }
 
 /// <summary>
-/// A model's suggestion for one attribute of a scan, written before review. <see cref="Attribute"/> is overall_tracking,
-/// aligner_fit, oral_hygiene ("1"-"3", aligner_fit also "not_applicable") or detail_tag (a tag code, one row per tag).
+/// A model's suggestion for one attribute of a scan, written before review. <see cref="Attribute"/> is a taxonomy score's key
+/// with one of that score's values (see <c>Taxonomy.Scores</c>) or detail_tag (a tag code, one row per tag).
 /// The rows of one model run share <see cref="CreatedAt"/>.
 /// </summary>
 public sealed class AiSuggestion : ITenantOwned

@@ -51,7 +51,7 @@ public sealed class AnalyticsCacheTests(ApiFactory api)
         tagsAfter["tagSets"]!.GetValue<int>().ShouldBe(2);
         var dashboardAfter = await GetAsync(owner, "/api/v1/dashboard/analytics");
         dashboardAfter["taggingRate"]!.GetValue<double>().ShouldBe(0.5);
-        AnalyticsData.Counts(dashboardAfter["scores"]!["overallTracking"]).ShouldBe(new Dictionary<string, int> { ["1"] = 1, ["2"] = 0, ["3"] = 1 });
+        AnalyticsData.Counts(AnalyticsData.ScoreValues(dashboardAfter, "overall_tracking")).ShouldBe(new Dictionary<string, int> { ["1"] = 1, ["2"] = 0, ["3"] = 1 });
         ((long)await redis.GetDatabase().StringGetAsync($"{api.RedisPrefix}cache:{owner.PracticeId}:generation")).ShouldBe(1);
     }
 

@@ -59,6 +59,10 @@ internal static class AnalyticsData
         return Guid.Parse(JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)))!["sub"]!.GetValue<string>());
     }
 
+    /// <summary>The value counts of one score's distribution in a dashboard analytics answer, by taxonomy attribute key.</summary>
+    public static JsonNode? ScoreValues(JsonNode analytics, string attribute) =>
+        analytics["scores"]!.AsArray().Single(s => s!["attribute"]!.GetValue<string>() == attribute)!["values"];
+
     public static Dictionary<string, int> Counts(JsonNode? list, string key = "value") =>
         list!.AsArray().ToDictionary(i => i![key]!.GetValue<string>(), i => i!["count"]!.GetValue<int>());
 }

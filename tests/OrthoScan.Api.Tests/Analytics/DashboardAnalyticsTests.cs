@@ -79,11 +79,10 @@ public sealed class DashboardAnalyticsTests(ApiFactory api) : IAsyncLifetime
         // Five scans submitted in the window, three of them reviewed.
         body["taggingRate"]!.GetValue<double>().ShouldBe(0.6);
 
-        var scores = body["scores"]!;
-        AnalyticsData.Counts(scores["overallTracking"]).ShouldBe(new Dictionary<string, int> { ["1"] = 0, ["2"] = 2, ["3"] = 3 });
-        AnalyticsData.Counts(scores["alignerFit"]).ShouldBe(new Dictionary<string, int> { ["1"] = 2, ["2"] = 0, ["3"] = 1, ["not_applicable"] = 2 });
-        AnalyticsData.Counts(scores["oralHygiene"]).ShouldBe(new Dictionary<string, int> { ["1"] = 1, ["2"] = 3, ["3"] = 1 });
-        scores["overallTracking"]!.AsArray().Select(v => v!["value"]!.GetValue<string>()).ShouldBe(["1", "2", "3"]);
+        AnalyticsData.Counts(AnalyticsData.ScoreValues(body, "overall_tracking")).ShouldBe(new Dictionary<string, int> { ["1"] = 0, ["2"] = 2, ["3"] = 3 });
+        AnalyticsData.Counts(AnalyticsData.ScoreValues(body, "aligner_fit")).ShouldBe(new Dictionary<string, int> { ["1"] = 2, ["2"] = 0, ["3"] = 1, ["not_applicable"] = 2 });
+        AnalyticsData.Counts(AnalyticsData.ScoreValues(body, "oral_hygiene")).ShouldBe(new Dictionary<string, int> { ["1"] = 1, ["2"] = 3, ["3"] = 1 });
+        AnalyticsData.ScoreValues(body, "overall_tracking")!.AsArray().Select(v => v!["value"]!.GetValue<string>()).ShouldBe(["1", "2", "3"]);
         body["generatedAt"]!.GetValue<DateTime>().ToUniversalTime().ShouldBe(Now);
     }
 
@@ -103,8 +102,8 @@ public sealed class DashboardAnalyticsTests(ApiFactory api) : IAsyncLifetime
         body["medianMinutesToReview"].ShouldBeNull();
         body["medianReviewSeconds"].ShouldBeNull();
         body["taggingRate"].ShouldBeNull();
-        AnalyticsData.Counts(body["scores"]!["alignerFit"]).Values.ShouldAllBe(c => c == 0);
-        AnalyticsData.Counts(body["scores"]!["alignerFit"]).Keys.ShouldBe(["1", "2", "3", "not_applicable"]);
+        AnalyticsData.Counts(AnalyticsData.ScoreValues(body, "aligner_fit")).Values.ShouldAllBe(c => c == 0);
+        AnalyticsData.Counts(AnalyticsData.ScoreValues(body, "aligner_fit")).Keys.ShouldBe(["1", "2", "3", "not_applicable"]);
     }
 
     [Fact]
@@ -131,11 +130,11 @@ public sealed class DashboardAnalyticsTests(ApiFactory api) : IAsyncLifetime
         body["medianMinutesToReview"]!.GetValue<double>().ShouldBe(10.0);
         body["medianReviewSeconds"]!.GetValue<double>().ShouldBe(12.0);
         body["taggingRate"]!.GetValue<double>().ShouldBe(1.0);
-        AnalyticsData.Counts(body["scores"]!["overallTracking"]).ShouldBe(new Dictionary<string, int> { ["1"] = 0, ["2"] = 0, ["3"] = 1 });
+        AnalyticsData.Counts(AnalyticsData.ScoreValues(body, "overall_tracking")).ShouldBe(new Dictionary<string, int> { ["1"] = 0, ["2"] = 0, ["3"] = 1 });
 
         var theirView = await AnalyticsAsync(theirs, "?weeks=1");
         theirView["weeks"]!.AsArray().Single()!["received"]!.GetValue<int>().ShouldBe(4);
-        AnalyticsData.Counts(theirView["scores"]!["overallTracking"]).ShouldBe(new Dictionary<string, int> { ["1"] = 3, ["2"] = 0, ["3"] = 0 });
+        AnalyticsData.Counts(AnalyticsData.ScoreValues(theirView, "overall_tracking")).ShouldBe(new Dictionary<string, int> { ["1"] = 3, ["2"] = 0, ["3"] = 0 });
     }
 
     [Fact]

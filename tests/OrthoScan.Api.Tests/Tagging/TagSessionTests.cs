@@ -32,8 +32,8 @@ public sealed class TagSessionTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
         var taxonomy = await (await api.As(owner).GetAsync("/api/v1/tags/taxonomy")).ShouldBeAsync(HttpStatusCode.OK);
         taxonomy["version"]!.GetValue<string>().ShouldBe("2026.1");
-        taxonomy["detailTags"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldContain("attachment_lost");
-        taxonomy["scores"]!.AsArray().Select(s => s!["attribute"]!.GetValue<string>()).ShouldBe(["overallTracking", "alignerFit", "oralHygiene"]);
+        taxonomy["detailTags"]!.AsArray().Select(t => t!["code"]!.GetValue<string>()).ShouldContain("attachment_lost");
+        taxonomy["scores"]!.AsArray().Select(s => s!["attribute"]!.GetValue<string>()).ShouldBe(["overall_tracking", "aligner_fit", "oral_hygiene"]);
     }
 
     [Fact]

@@ -7,7 +7,8 @@ namespace OrthoScan.Api.Features.Dashboard;
 /// The practice's review throughput over whole UTC weeks (Monday to Sunday) ending with the current one: scans received
 /// (submitted) and reviewed (first review) per week, the median time from submission to first review and the median
 /// review duration, the tagging rate (share of the window's submitted scans reviewed so far), the score distributions
-/// and the AI acceptance per attribute over the window's tag sets (every doctor's, second reviews included).
+/// and the AI acceptance per attribute over the window's tag sets (every doctor's, second reviews included). Score
+/// distributions and AI attributes follow the taxonomy: one distribution per score, every value of it in order, zeros included.
 /// Aggregates only, no patient identity: not audited, unlike the compliance list that names patients.
 /// Cached per practice and window; a new tag set, submission or review invalidates it (<see cref="PracticeCacheInvalidation"/>).
 /// </summary>
@@ -15,20 +16,19 @@ public static class Analytics
 {
     public const int DefaultWeeks = 12;
     public const int MaxWeeks = 52;
-    public static readonly string[] ScoreValues = ["1", "2", "3"];
-    public static readonly string[] AiAttributes =
-        [AiSuggestions.OverallTracking, AiSuggestions.AlignerFit, AiSuggestions.OralHygiene, AiSuggestions.DetailTags];
+    public static readonly IReadOnlyList<string> AiAttributes = [.. Taxonomy.Scores.Select(s => s.Attribute), AiSuggestions.DetailTags];
 
     [RequiresRole(Role.Owner, Role.Doctor, Role.Staff)]
     public sealed record Query(int Weeks) : IQuery<Response>;
 
     public sealed record Response(
         DateOnly From, DateOnly To, IReadOnlyList<Week> Weeks, double? MedianMinutesToReview, double? MedianReviewSeconds, double? TaggingRate,
-        Scores Scores, IReadOnlyList<AiAcceptance> AiAcceptance, DateTime GeneratedAt);
+        IReadOnlyList<ScoreDistribution> Scores, IReadOnlyList<AiAcceptance> AiAcceptance, DateTime GeneratedAt);
 
     public sealed record Week(DateOnly WeekStart, int Received, int Reviewed);
 
-    public sealed record Scores(IReadOnlyList<ValueCount> OverallTracking, IReadOnlyList<ValueCount> AlignerFit, IReadOnlyList<ValueCount> OralHygiene);
+    /// <summary>A taxonomy score's attribute key and the count of every one of its values.</summary>
+    public sealed record ScoreDistribution(string Attribute, IReadOnlyList<ValueCount> Values);
 
     public sealed record ValueCount(string Value, int Count);
 
@@ -82,13 +82,13 @@ public static class Analytics
         FROM tag_sets t
         WHERE t.practice_id = $1 AND t.tagged_at >= $2 AND t.tagged_at < $3
         """,
-        """
+        $"""
         SELECT score.attribute, score.value, count(*)
         FROM tag_sets t
         CROSS JOIN LATERAL (VALUES
-            ('overall_tracking', t.overall_tracking::text),
-            ('aligner_fit', coalesce(t.aligner_fit::text, 'not_applicable')),
-            ('oral_hygiene', t.oral_hygiene::text)) AS score(attribute, value)
+            ('{Taxonomy.OverallTracking.Attribute}', t.overall_tracking::text),
+            ('{Taxonomy.AlignerFit.Attribute}', coalesce(t.aligner_fit::text, '{Taxonomy.NotApplicable}')),
+            ('{Taxonomy.OralHygiene.Attribute}', t.oral_hygiene::text)) AS score(attribute, value)
         WHERE t.practice_id = $1 AND t.tagged_at >= $2 AND t.tagged_at < $3
         GROUP BY 1, 2
         """,
@@ -132,18 +132,17 @@ public static class Analytics
                 var receivedTotal = received.Sum(r => r.Received);
                 double? taggingRate = receivedTotal == 0 ? null : (double)received.Sum(r => r.Reviewed) / receivedTotal;
 
-                IReadOnlyList<ValueCount> Distribution(string attribute, params string[] values) =>
-                    values.Select(v => new ValueCount(v, scores.GetValueOrDefault((attribute, v)))).ToList();
-
-                return new Response(window.From, window.To, weeks, minutesToReview, reviewSeconds, taggingRate,
-                    new Scores(Distribution("overall_tracking", ScoreValues), Distribution("aligner_fit", [.. ScoreValues, AiSuggestions.NotApplicable]),
-                        Distribution("oral_hygiene", ScoreValues)),
+                return new Response(window.From, window.To, weeks, minutesToReview, reviewSeconds, taggingRate, Distributions(scores),
                     AiAttributes.Select(a => ai.TryGetValue(a, out var r)
                         ? new AiAcceptance(a, r.Suggested, r.Accepted, (double)r.Accepted / r.Suggested)
                         : new AiAcceptance(a, 0, 0, null)).ToList(),
                     now);
             }, ct);
     }
+
+    /// <summary>Every taxonomy score with the count of each of its values; values outside the taxonomy are not shown.</summary>
+    public static IReadOnlyList<ScoreDistribution> Distributions(IReadOnlyDictionary<(string Attribute, string Value), int> counts) =>
+        [.. Taxonomy.Scores.Select(s => new ScoreDistribution(s.Attribute, [.. s.Values.Select(v => new ValueCount(v.Value, counts.GetValueOrDefault((s.Attribute, v.Value))))]))];
 
     public sealed class Endpoint : ICarterModule
     {

@@ -1,17 +1,14 @@
-using System.Globalization;
-
 namespace OrthoScan.Api.Features.Tagging;
 
-/// <summary>What the review screen pre-fills and what a review is compared with: the latest model run on a scan.</summary>
+/// <summary>
+/// What the review screen pre-fills and what a review is compared with: the latest model run on a scan. A run has one
+/// row per taxonomy score (its attribute key, one of the score's values) and one <see cref="DetailTag"/> row per tag code.
+/// </summary>
 public static class AiSuggestions
 {
-    public const string OverallTracking = "overall_tracking";
-    public const string AlignerFit = "aligner_fit";
-    public const string OralHygiene = "oral_hygiene";
     public const string DetailTag = "detail_tag";
     /// <summary>The outcome attribute for the detail tags as one set.</summary>
     public const string DetailTags = "detail_tags";
-    public const string NotApplicable = "not_applicable";
 
     public sealed record Suggestion(string Attribute, string Value, float Confidence, string ModelName, string ModelVersion);
 
@@ -29,17 +26,15 @@ public static class AiSuggestions
     /// Per suggested attribute, whether the doctor kept the AI's value. Detail tags count as one attribute: accepted only
     /// when the doctor's set of codes equals the suggested set.
     /// </summary>
-    public static List<AiOutcome> Compare(IReadOnlyList<Suggestion> suggestions, int overallTracking, int? alignerFit, int oralHygiene, IEnumerable<string> detailTags)
+    public static List<AiOutcome> Compare(
+        IReadOnlyList<Suggestion> suggestions, IEnumerable<(Taxonomy.Score Score, int? Value)> scores, IEnumerable<string> detailTags)
     {
         var outcomes = new List<AiOutcome>();
-        void Score(string attribute, string chosen)
+        foreach (var (score, value) in scores)
         {
-            if (suggestions.FirstOrDefault(s => s.Attribute == attribute) is { } s)
-                outcomes.Add(Outcome(attribute, s.Value, chosen, s.Confidence, s));
+            if (suggestions.FirstOrDefault(s => s.Attribute == score.Attribute) is { } s)
+                outcomes.Add(Outcome(score.Attribute, s.Value, Taxonomy.Score.ValueOf(value), s.Confidence, s));
         }
-        Score(OverallTracking, overallTracking.ToString(CultureInfo.InvariantCulture));
-        Score(AlignerFit, alignerFit?.ToString(CultureInfo.InvariantCulture) ?? NotApplicable);
-        Score(OralHygiene, oralHygiene.ToString(CultureInfo.InvariantCulture));
 
         var suggestedTags = suggestions.Where(s => s.Attribute == DetailTag).ToList();
         if (suggestedTags.Count > 0)

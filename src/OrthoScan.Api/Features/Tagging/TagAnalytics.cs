@@ -8,13 +8,11 @@ namespace OrthoScan.Api.Features.Tagging;
 /// How the practice's doctors tag, over the same whole UTC weeks as the dashboard analytics: tag sets written, detail
 /// tags (each finding counts, most frequent first), actions taken, and inter-doctor agreement per score. Agreement
 /// pairs the first two tag sets (by tagged_at) of every session that has at least two, counted in the week of the
-/// second one; Cohen's kappa treats "first reviewer" and "second reviewer" as the two raters.
+/// second one; Cohen's kappa treats "first reviewer" and "second reviewer" as the two raters. One agreement per taxonomy score.
 /// Aggregates only, no patient identity: not audited. Cached like <see cref="Analytics"/>.
 /// </summary>
 public static class TagAnalytics
 {
-    public static readonly string[] Attributes = ["overall_tracking", "aligner_fit", "oral_hygiene"];
-
     [RequiresRole(Role.Owner, Role.Doctor)]
     public sealed record Query(int Weeks) : IQuery<Response>;
 
@@ -54,7 +52,7 @@ public static class TagAnalytics
         WHERE t.practice_id = $1 AND t.tagged_at >= $2 AND t.tagged_at < $3
         GROUP BY 1
         """,
-        """
+        $"""
         WITH ranked AS (
             SELECT t.tagged_at, t.overall_tracking, t.aligner_fit, t.oral_hygiene,
                    row_number() OVER w AS n,
@@ -68,9 +66,9 @@ public static class TagAnalytics
         SELECT x.attribute, x.a, x.b, count(*)
         FROM ranked pair
         CROSS JOIN LATERAL (VALUES
-            ('overall_tracking', pair.first_tracking::text, pair.overall_tracking::text),
-            ('aligner_fit', coalesce(pair.first_fit::text, 'not_applicable'), coalesce(pair.aligner_fit::text, 'not_applicable')),
-            ('oral_hygiene', pair.first_hygiene::text, pair.oral_hygiene::text)) AS x(attribute, a, b)
+            ('{Taxonomy.OverallTracking.Attribute}', pair.first_tracking::text, pair.overall_tracking::text),
+            ('{Taxonomy.AlignerFit.Attribute}', coalesce(pair.first_fit::text, '{Taxonomy.NotApplicable}'), coalesce(pair.aligner_fit::text, '{Taxonomy.NotApplicable}')),
+            ('{Taxonomy.OralHygiene.Attribute}', pair.first_hygiene::text, pair.oral_hygiene::text)) AS x(attribute, a, b)
         WHERE pair.n = 2 AND pair.tagged_at >= $2 AND pair.tagged_at < $3
         GROUP BY 1, 2, 3
         """,
@@ -95,13 +93,13 @@ public static class TagAnalytics
                 var actions = (await reader.RowsAsync(r => (Action: r.GetString(0), Count: (int)r.GetInt64(1)), ct)).ToDictionary(a => a.Action, a => a.Count);
                 var pairs = await reader.RowsAsync(r => (Attribute: r.GetString(0), A: r.GetString(1), B: r.GetString(2), Count: (int)r.GetInt64(3)), ct);
 
-                var actionCounts = Enum.GetValues<ReviewAction>()
+                var actionCounts = Taxonomy.Actions.Select(t => t.Action)
                     .Select(a => new ActionCount(a, actions.GetValueOrDefault(JsonNamingPolicy.SnakeCaseLower.ConvertName(a.ToString()))))
                     .OrderByDescending(a => a.Count).ThenBy(a => a.Action).ToList();
-                var agreement = Attributes.Select(attribute =>
+                var agreement = Taxonomy.Scores.Select(score =>
                 {
-                    var result = CohensKappa.FromTable(pairs.Where(p => p.Attribute == attribute).Select(p => (p.A, p.B, p.Count)).ToList());
-                    return new Agreement(attribute, result.Pairs, Round(result.ObservedAgreement), Round(result.Kappa));
+                    var result = CohensKappa.FromTable(pairs.Where(p => p.Attribute == score.Attribute).Select(p => (p.A, p.B, p.Count)).ToList());
+                    return new Agreement(score.Attribute, result.Pairs, Round(result.ObservedAgreement), Round(result.Kappa));
                 }).ToList();
                 return new Response(window.From, window.To, (int)tagSets, detailTags, actionCounts, agreement, now);
             }, ct);

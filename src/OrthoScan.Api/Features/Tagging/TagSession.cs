@@ -10,8 +10,6 @@ namespace OrthoScan.Api.Features.Tagging;
 /// </summary>
 public static class TagSession
 {
-    private const int MaxHoldDays = 14;
-
     [RequiresRole(Role.Owner, Role.Doctor)]
     public sealed record Command(Guid SessionId, Body Body) : ICommand<Response>, IAudited<Response>
     {
@@ -35,7 +33,7 @@ public static class TagSession
             RuleFor(c => c.Body).NotNull();
             RuleFor(c => c.Body.Notes).MaximumLength(4000).OverridePropertyName("notes");
             RuleFor(c => c.Body.DetailTags).Must(t => t is null || t.Count <= 30).OverridePropertyName("detailTags");
-            RuleFor(c => c.Body.HoldDays).InclusiveBetween(1, MaxHoldDays).OverridePropertyName("holdDays");
+            RuleFor(c => c.Body.HoldDays).InclusiveBetween(Taxonomy.HoldDays.Min, Taxonomy.HoldDays.Max).OverridePropertyName("holdDays");
         }
     }
 
@@ -52,7 +50,7 @@ public static class TagSession
 
             var settings = await db.Practices.AsNoTracking().Select(p => p.Settings).SingleAsync(ct);
             var body = command.Body;
-            var errors = TaxonomyErrors(body, Taxonomy.DetailTagsFor(settings));
+            var errors = TaxonomyErrors(body, Taxonomy.DetailTagCodesFor(settings));
             if (errors.Count > 0)
                 throw new RuleViolationException("taxonomy", "The tags do not match the taxonomy.", "See errors for each field.") { Errors = errors };
 
@@ -69,7 +67,7 @@ public static class TagSession
 
             var detailTags = (body.DetailTags ?? []).Select(t => new DetailTag { Code = t.Code!, Location = t.Location }).ToList();
             var aiOutcomes = AiSuggestions.Compare(
-                await AiSuggestions.LatestRunAsync(db, session.Id, ct), body.OverallTracking, body.AlignerFit, body.OralHygiene, detailTags.Select(t => t.Code));
+                await AiSuggestions.LatestRunAsync(db, session.Id, ct), ScoresOf(body).Select(s => (s.Score, s.Value)), detailTags.Select(t => t.Code));
             var tagSet = new TagSet
             {
                 PracticeId = session.PracticeId, SessionId = session.Id, TaggedBy = reviewer.Id, TaxonomyVersion = Taxonomy.Version,
@@ -124,23 +122,30 @@ public static class TagSession
             return await db.Patients.AsNoTracking().Where(p => p.Id == patientId).Select(p => p.CurrentStage).SingleAsync(ct);
         }
 
+        /// <summary>Each score of the body with the taxonomy's rule for it, and the body field that carries it.</summary>
+        private static (Taxonomy.Score Score, string Field, int? Value)[] ScoresOf(Body body) =>
+        [
+            (Taxonomy.OverallTracking, "overallTracking", body.OverallTracking),
+            (Taxonomy.AlignerFit, "alignerFit", body.AlignerFit),
+            (Taxonomy.OralHygiene, "oralHygiene", body.OralHygiene),
+        ];
+
         private static Dictionary<string, string[]> TaxonomyErrors(Body body, IReadOnlyList<string> detailTags)
         {
             var errors = new Dictionary<string, string[]>();
             if (body.TaxonomyVersion != Taxonomy.Version)
                 errors["taxonomyVersion"] = [$"Tag with taxonomy {Taxonomy.Version}; reload the review screen."];
-            if (body.OverallTracking is < 1 or > 3) errors["overallTracking"] = ["Score 1 to 3."];
-            if (body.AlignerFit is < 1 or > 3) errors["alignerFit"] = ["Score 1 to 3, or leave empty when not applicable."];
-            if (body.OralHygiene is < 1 or > 3) errors["oralHygiene"] = ["Score 1 to 3."];
+            foreach (var (score, field, value) in ScoresOf(body))
+                if (!score.Accepts(value)) errors[field] = [score.Rule()];
             for (var i = 0; i < (body.DetailTags?.Count ?? 0); i++)
             {
                 var tag = body.DetailTags![i];
                 if (tag.Code is null || !detailTags.Contains(tag.Code)) errors[$"detailTags[{i}].code"] = ["Unknown detail tag."];
                 if (tag.Location is not null && !Taxonomy.IsLocation(tag.Location))
-                    errors[$"detailTags[{i}].location"] = ["Use an FDI tooth number (11-48) or a region."];
+                    errors[$"detailTags[{i}].location"] = [Taxonomy.LocationRule];
             }
-            if (body.Action == ReviewAction.HoldAligner && body.HoldDays is not (>= 1 and <= MaxHoldDays))
-                errors["holdDays"] = [$"Hold the aligner for 1 to {MaxHoldDays} days."];
+            if (body.Action == ReviewAction.HoldAligner && !Taxonomy.HoldDays.Contains(body.HoldDays))
+                errors["holdDays"] = [$"Hold the aligner for {Taxonomy.HoldDays.Min} to {Taxonomy.HoldDays.Max} days."];
             return errors;
         }
     }

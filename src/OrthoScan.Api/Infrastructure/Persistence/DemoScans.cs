@@ -84,7 +84,8 @@ public static class DemoScans
             db.TagSets.Add(new TagSet
             {
                 PracticeId = practiceId, SessionId = session.Id, TaggedBy = doctor.Id, TaxonomyVersion = Taxonomy.Version,
-                ReviewOpenedAt = reviewedAt.AddSeconds(-18), TaggedAt = reviewedAt, OverallTracking = 1, AlignerFit = 1, OralHygiene = 1,
+                ReviewOpenedAt = reviewedAt.AddSeconds(-18), TaggedAt = reviewedAt,
+                OverallTracking = (short)Taxonomy.OverallTracking.Min, AlignerFit = (short)Taxonomy.AlignerFit.Min, OralHygiene = (short)Taxonomy.OralHygiene.Min,
                 ActionTaken = ReviewAction.ApproveProgression, StageAfter = session.AlignerNumber + 1,
             });
             session.Status = ScanSessionStatus.Reviewed;
@@ -96,7 +97,8 @@ public static class DemoScans
 
     /// <summary>
     /// What a model might have said about demo scan <paramref name="i"/>, so the review screen shows pre-filled values: mostly
-    /// on track, now and then a fit or hygiene concern the doctor may override.
+    /// the best value of each score, now and then the next one (a tracking, fit or hygiene concern the doctor may override),
+    /// and sometimes a detail tag.
     /// </summary>
     private static IEnumerable<AiSuggestion> DemoSuggestions(Guid practiceId, Guid sessionId, int i, DateTime at)
     {
@@ -105,10 +107,12 @@ public static class DemoScans
             PracticeId = practiceId, SessionId = sessionId, ModelName = "demo-baseline", ModelVersion = "2026.11",
             Attribute = attribute, Value = value, Confidence = confidence, CreatedAt = at,
         };
-        yield return Suggest(AiSuggestions.OverallTracking, i % 4 == 3 ? "2" : "1", 0.72f + i % 3 * 0.08f);
-        yield return Suggest(AiSuggestions.AlignerFit, i % 5 == 4 ? "2" : "1", 0.68f + i % 2 * 0.1f);
-        yield return Suggest(AiSuggestions.OralHygiene, i % 3 == 2 ? "2" : "1", 0.61f + i % 4 * 0.07f);
-        if (i % 3 == 2) yield return Suggest(AiSuggestions.DetailTag, "plaque", 0.58f);
+        AiSuggestion Score(Taxonomy.Score score, bool concern, float confidence) => Suggest(score.Attribute, score.Values[concern ? 1 : 0].Value, confidence);
+        yield return Score(Taxonomy.OverallTracking, i % 4 == 3, 0.72f + i % 3 * 0.08f);
+        yield return Score(Taxonomy.AlignerFit, i % 5 == 4, 0.68f + i % 2 * 0.1f);
+        yield return Score(Taxonomy.OralHygiene, i % 3 == 2, 0.61f + i % 4 * 0.07f);
+        // With the hygiene concern, plaque: looked up so that the seed fails, rather than suggests an unknown tag, if the taxonomy drops it.
+        if (i % 3 == 2) yield return Suggest(AiSuggestions.DetailTag, Taxonomy.CoreDetailTags.Single(t => t.Code == "plaque").Code, 0.58f);
     }
 
     private static async Task<T> WithScopeAsync<T>(IServiceProvider services, Guid practiceId, Func<AppDbContext, IServiceProvider, Task<T>> work)

@@ -1,5 +1,8 @@
 import { request } from './client';
 import type { components, paths } from './schema';
+import { taxonomyApi } from './taxonomy';
+
+export type { Taxonomy, TaxonomyScore } from './taxonomy';
 
 type Schemas = components['schemas'];
 
@@ -10,13 +13,11 @@ export type ScanSession = Schemas['SessionResponse'];
 export type ScanImage = Schemas['ImageResponse'];
 export type ImageType = Schemas['ImageType'];
 export type PreviousSession = Schemas['PreviousSession'];
-export type Taxonomy = Schemas['GetTaxonomyResponse'];
-export type TaxonomyScore = Schemas['TaxonomyScore'];
 export type TagBody = Schemas['TagSessionBody'];
 export type TagResult = Schemas['TagSessionResponse'];
 export type ReviewAction = Schemas['ReviewAction'];
 
-/** One AI suggestion: attribute overall_tracking | aligner_fit | oral_hygiene | detail_tag; value "1".."3", "not_applicable" or a tag code. */
+/** One AI suggestion: a taxonomy score's key with one of its values ("1", ... or "not_applicable"), or detail_tag with a tag code. */
 export type AiSuggestion = Schemas['AiSuggestionsSuggestion'];
 
 export function aiSuggestionsOf(session: ScanSession): AiSuggestion[] {
@@ -36,7 +37,7 @@ export const reviewApi = {
     request<FeedPage>(route('/api/v1/dashboard/feed'), { query: { cursor, limit }, signal }),
   session: (id: string, signal?: AbortSignal) =>
     request<ScanSession>(withId(route('/api/v1/scans/sessions/{id}'), id), { signal }),
-  taxonomy: (signal?: AbortSignal) => request<Taxonomy>(route('/api/v1/tags/taxonomy'), { signal }),
+  taxonomy: taxonomyApi.get,
   tag: (id: string, body: TagBody) =>
     request<TagResult>(withId(route('/api/v1/scans/sessions/{id}/tags'), id), { method: 'POST', body }),
   overdue: (signal?: AbortSignal) =>

@@ -548,15 +548,14 @@ export interface components {
             medianReviewSeconds: null | number;
             /** Format: double */
             taggingRate: null | number;
-            scores: components["schemas"]["AnalyticsScores"];
+            scores: components["schemas"]["AnalyticsScoreDistribution"][];
             aiAcceptance: components["schemas"]["AnalyticsAiAcceptance"][];
             /** Format: date-time */
             generatedAt: string;
         };
-        AnalyticsScores: {
-            overallTracking: components["schemas"]["AnalyticsValueCount"][];
-            alignerFit: components["schemas"]["AnalyticsValueCount"][];
-            oralHygiene: components["schemas"]["AnalyticsValueCount"][];
+        AnalyticsScoreDistribution: {
+            attribute: string;
+            values: components["schemas"]["AnalyticsValueCount"][];
         };
         AnalyticsValueCount: {
             value: string;
@@ -668,10 +667,12 @@ export interface components {
         GetTaxonomyResponse: {
             version: string;
             scores: components["schemas"]["TaxonomyScore"][];
-            detailTags: string[];
-            customDetailTags: string[];
-            regions: string[];
+            detailTags: components["schemas"]["TaxonomyTerm"][];
+            customDetailTags: components["schemas"]["TaxonomyTerm"][];
+            locations: components["schemas"]["TaxonomyTerm"][];
             toothNumbering: string;
+            actions: components["schemas"]["TaxonomyActionTerm"][];
+            holdDays: components["schemas"]["TaxonomyDayRange"];
         };
         HttpValidationProblemDetails: {
             type?: null | string;
@@ -1042,14 +1043,33 @@ export interface components {
             reviewSeconds: number;
             aiOutcomes: components["schemas"]["AiOutcome"][];
         };
+        TaxonomyActionTerm: {
+            action: components["schemas"]["ReviewAction"];
+            label: string;
+        };
+        TaxonomyDayRange: {
+            /** Format: int32 */
+            min: number;
+            /** Format: int32 */
+            max: number;
+        };
         TaxonomyScore: {
             attribute: string;
+            label: string;
             /** Format: int32 */
             min: number;
             /** Format: int32 */
             max: number;
             notApplicableAllowed: boolean;
-            description: string;
+            values: components["schemas"]["TaxonomyScoreValue"][];
+        };
+        TaxonomyScoreValue: {
+            value: string;
+            label: string;
+        };
+        TaxonomyTerm: {
+            code: string;
+            label: string;
         };
         /** @enum {unknown} */
         TreatmentType: "clear_aligners" | "retainers" | "other";

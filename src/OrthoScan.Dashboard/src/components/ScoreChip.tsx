@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { ScoreTone } from '@/lib/outcome';
 import { cx } from './ui';
 
-// Red only for the clinical warning (score 3); amber for a minor deviation; the accent for good.
+// Red only for the clinical warning (a score's worst value); amber for the values between; the accent for the best.
 const tones: Record<ScoreTone, string> = {
   good: 'bg-accent-50 text-accent-800 ring-accent-600/20',
   fair: 'bg-amber-50 text-amber-800 ring-amber-600/30',

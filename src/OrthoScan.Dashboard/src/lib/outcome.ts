@@ -1,50 +1,28 @@
-import type { ImageType, ReviewAction, ScanSessionStatus, SessionOutcome } from '@/api/types';
+import { propertyName, scoreTone, valueLabel, type ScoreTone, type Taxonomy } from '@/api/taxonomy';
+import type { ImageType, ScanSessionStatus, SessionOutcome } from '@/api/types';
 
-export type ScoreAttribute = 'overallTracking' | 'alignerFit' | 'oralHygiene';
-export type ScoreTone = 'good' | 'fair' | 'poor' | 'none';
-
-/** The taxonomy's scores: 1 is the best, 3 the worst (taxonomy 2026.1). */
-export const scoreNames: Record<ScoreAttribute, string> = {
-  overallTracking: 'Tracking',
-  alignerFit: 'Fit',
-  oralHygiene: 'Hygiene',
-};
-
-const scoreWords: Record<ScoreAttribute, Record<string, string>> = {
-  overallTracking: { '1': 'on track', '2': 'minor deviation', '3': 'off track' },
-  alignerFit: { '1': 'fully seated', '2': 'small gaps', '3': 'unseated', not_applicable: 'not applicable' },
-  oralHygiene: { '1': 'good', '2': 'fair', '3': 'poor' },
-};
-
-/** "on track" for overall tracking 1; the value itself when the taxonomy has no word for it. */
-export function scoreWord(attribute: ScoreAttribute, value: number | string | null): string {
-  const key = value === null ? 'not_applicable' : String(value);
-  return scoreWords[attribute][key] ?? key;
-}
-
-export function scoreTone(value: number | null): ScoreTone {
-  if (value === 1) return 'good';
-  if (value === 2) return 'fair';
-  if (value === 3) return 'poor';
-  return 'none';
-}
+export { humanise, type ScoreTone } from '@/api/taxonomy';
 
 export interface OutcomeScore {
-  attribute: ScoreAttribute;
+  /** The taxonomy's key, `overall_tracking`. */
+  attribute: string;
   value: number | null;
-  /** "Tracking 1 · on track" */
+  /** The score's label, the value and its words; not applicable without a value. */
   label: string;
   tone: ScoreTone;
 }
 
-export function outcomeScores(outcome: SessionOutcome): OutcomeScore[] {
-  return (['overallTracking', 'alignerFit', 'oralHygiene'] as const).map((attribute) => {
-    const value = outcome[attribute];
+/** A review's scores in the taxonomy's order and words; the outcome carries each in the field named after its key. */
+export function outcomeScores(outcome: SessionOutcome, taxonomy: Taxonomy): OutcomeScore[] {
+  const fields = outcome as unknown as Record<string, number | null | undefined>;
+  return taxonomy.scores.map((score) => {
+    const value = fields[propertyName(score.attribute)] ?? null;
+    const words = valueLabel(taxonomy, score.attribute, value);
     return {
-      attribute,
+      attribute: score.attribute,
       value,
-      label: value === null ? `${scoreNames[attribute]} n/a` : `${scoreNames[attribute]} ${value} · ${scoreWord(attribute, value)}`,
-      tone: scoreTone(value),
+      label: value === null ? `${score.label} · ${words}` : `${score.label} ${value} · ${words}`,
+      tone: scoreTone(score, value),
     };
   });
 }
@@ -74,18 +52,6 @@ export function actionLabel(
   }
 }
 
-export const actionNames: Record<ReviewAction, string> = {
-  approve_progression: 'Approve progression',
-  hold_aligner: 'Hold aligner',
-  message: 'Message',
-  schedule_appointment: 'Schedule appointment',
-};
-
-/** `attachment_lost` -> "Attachment lost"; a practice's own codes read the same way. */
-export function humanise(code: string): string {
-  const words = code.replace(/[_-]+/g, ' ').trim();
-  return words ? words[0].toUpperCase() + words.slice(1) : code;
-}
 
 export const sessionStatusLabels: Record<ScanSessionStatus, string> = {
   pending: 'Waiting for photos',

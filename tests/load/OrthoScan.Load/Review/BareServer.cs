@@ -200,12 +200,8 @@ internal sealed class BareServer : IAsyncDisposable
         var receivedTotal = received.Sum(r => r.Received);
         double? taggingRate = receivedTotal == 0 ? null : (double)received.Sum(r => r.Reviewed) / receivedTotal;
 
-        IReadOnlyList<Analytics.ValueCount> Distribution(string attribute, params string[] values) =>
-            values.Select(v => new Analytics.ValueCount(v, scores.GetValueOrDefault((attribute, v)))).ToList();
-
         return Results.Ok(new Analytics.Response(window.From, window.To, weekRows, minutesToReview, reviewSeconds, taggingRate,
-            new Analytics.Scores(Distribution("overall_tracking", Analytics.ScoreValues),
-                Distribution("aligner_fit", [.. Analytics.ScoreValues, AiSuggestions.NotApplicable]), Distribution("oral_hygiene", Analytics.ScoreValues)),
+            Analytics.Distributions(scores),
             Analytics.AiAttributes.Select(a => ai.TryGetValue(a, out var r)
                 ? new Analytics.AiAcceptance(a, r.Suggested, r.Accepted, (double)r.Accepted / r.Suggested)
                 : new Analytics.AiAcceptance(a, 0, 0, null)).ToList(),

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DashboardAnalytics, TagAnalytics } from '@/api/types';
 import type { WeekChoice } from '@/lib/analytics';
 import { json, mockFetch, problem } from '@/test/http';
+import { otherTaxonomy, taxonomy } from '@/test/taxonomy';
 import { AnalyticsDashboard, WeeksPicker } from './AnalyticsDashboard';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -20,11 +21,11 @@ const analytics: DashboardAnalytics = {
   medianMinutesToReview: 312.5,
   medianReviewSeconds: 21,
   taggingRate: 0.9,
-  scores: {
-    overallTracking: [{ value: '1', count: 25 }, { value: '2', count: 10 }, { value: '3', count: 3 }],
-    alignerFit: [{ value: '1', count: 30 }, { value: '2', count: 4 }, { value: '3', count: 2 }, { value: 'not_applicable', count: 2 }],
-    oralHygiene: [{ value: '1', count: 20 }, { value: '2', count: 18 }, { value: '3', count: 0 }],
-  },
+  scores: [
+    { attribute: 'overall_tracking', values: [{ value: '1', count: 25 }, { value: '2', count: 10 }, { value: '3', count: 3 }] },
+    { attribute: 'aligner_fit', values: [{ value: '1', count: 30 }, { value: '2', count: 4 }, { value: '3', count: 2 }, { value: 'not_applicable', count: 2 }] },
+    { attribute: 'oral_hygiene', values: [{ value: '1', count: 20 }, { value: '2', count: 18 }, { value: '3', count: 0 }] },
+  ],
   aiAcceptance: [{ attribute: 'overall_tracking', suggested: 30, accepted: 27, rate: 0.9 }],
   generatedAt: '2026-11-22T10:00:00Z',
 };
@@ -43,8 +44,9 @@ const tags: TagAnalytics = {
   generatedAt: '2026-11-22T10:00:00Z',
 };
 
-function routes() {
+function routes(served = taxonomy) {
   return mockFetch((call) => {
+    if (call.url.startsWith('/api/v1/tags/taxonomy')) return json(200, served);
     if (call.url.startsWith('/api/v1/dashboard/analytics')) return json(200, analytics);
     if (call.url.startsWith('/api/v1/tags/analytics')) return json(200, tags);
     return problem(404, { title: 'Not found.', type: 'https://orthoscan.app/problems/not-found' });
@@ -66,12 +68,12 @@ describe('Analytics', () => {
     expect(screen.getByTestId('figure-review-duration')).toHaveTextContent('21 s');
 
     expect(rows('numbers-weekly')).toEqual([['Nov 16', '0', '0'], ['Nov 9', '12', '10'], ['Nov 2', '40', '38']]);
-    expect(rows('numbers-score-overallTracking')).toEqual([['1 on track', '25', '66%'], ['2 minor deviation', '10', '26%'], ['3 off track', '3', '8%']]);
-    expect(rows('numbers-score-alignerFit').at(-1)).toEqual(['n/a not applicable', '2', '5%']);
-    expect(rows('numbers-ai')).toEqual([['Overall tracking', '30', '27', '90%']]);
+    expect(rows('numbers-score-overall_tracking')).toEqual([['1 On track', '25', '66%'], ['2 Minor deviation', '10', '26%'], ['3 Off track', '3', '8%']]);
+    expect(rows('numbers-score-aligner_fit').at(-1)).toEqual(['Not applicable', '2', '5%']);
+    expect(rows('numbers-ai')).toEqual([['Tracking', '30', '27', '90%']]);
 
     // The charts draw (Recharts, at their initial size in jsdom).
-    for (const id of ['chart-weekly', 'chart-score-overallTracking', 'chart-ai']) {
+    for (const id of ['chart-weekly', 'chart-score-overall_tracking', 'chart-ai']) {
       expect(screen.getByTestId(id).querySelector('svg.recharts-surface')).not.toBeNull();
     }
     expect(screen.getByTestId('chart-weekly').querySelectorAll('.recharts-bar-rectangle path').length).toBeGreaterThanOrEqual(4);
@@ -81,7 +83,7 @@ describe('Analytics', () => {
     const { calls } = routes();
     render(<AnalyticsDashboard weeks={12} showTags={false} />);
     await screen.findByTestId('figure-received');
-    expect(calls.map((c) => c.url)).toEqual(['/api/v1/dashboard/analytics?weeks=12']);
+    expect(calls.map((c) => c.url).sort()).toEqual(['/api/v1/dashboard/analytics?weeks=12', '/api/v1/tags/taxonomy']);
     expect(screen.getByText(/shown to doctors and the practice owner/)).toBeInTheDocument();
   });
 
@@ -92,27 +94,23 @@ describe('Analytics', () => {
     await waitFor(() => expect(screen.getByTestId('numbers-agreement')).toBeInTheDocument());
     expect(screen.getByTestId('tag-sets')).toHaveTextContent('48 reviews');
     expect(rows('numbers-detail-tags')).toEqual([['Plaque', '12', '25%'], ['Attachment lost', '6', '13%']]);
-    expect(rows('numbers-actions')).toEqual([['Approve progression', '40', '83%'], ['Hold aligner', '8', '17%']]);
+    expect(rows('numbers-actions')).toEqual([['Approve next aligner', '40', '83%'], ['Hold aligner', '8', '17%']]);
     expect(rows('numbers-agreement')).toEqual([
-      ['Overall tracking', '14', '86%', '0.71 substantial'],
+      ['Tracking', '14', '86%', '0.71 substantial'],
       ['Aligner fit', '14', '100%', '— not enough pairs'],
-      ['Oral hygiene', '1', '100%', '— not enough pairs'],
+      ['Hygiene', '1', '100%', '— not enough pairs'],
     ]);
     expect(screen.getByTestId('chart-detail-tags').querySelector('svg.recharts-surface')).not.toBeNull();
   });
 
   it('shows 0s, not blanks, for a new practice', async () => {
     mockFetch((call) =>
-      call.url.startsWith('/api/v1/dashboard/analytics')
+      call.url.startsWith('/api/v1/tags/taxonomy') ? json(200, taxonomy) : call.url.startsWith('/api/v1/dashboard/analytics')
         ? json(200, {
             ...analytics,
             weeks: analytics.weeks.map((w) => ({ ...w, received: 0, reviewed: 0 })),
             medianMinutesToReview: null, medianReviewSeconds: null, taggingRate: null, aiAcceptance: [],
-            scores: {
-              overallTracking: ['1', '2', '3'].map((value) => ({ value, count: 0 })),
-              alignerFit: ['1', '2', '3', 'not_applicable'].map((value) => ({ value, count: 0 })),
-              oralHygiene: ['1', '2', '3'].map((value) => ({ value, count: 0 })),
-            },
+            scores: taxonomy.scores.map((s) => ({ attribute: s.attribute, values: s.values.map(({ value }) => ({ value, count: 0 })) })),
           })
         : json(200, { ...tags, tagSets: 0, detailTags: [], actions: [], agreement: tags.agreement.map((a) => ({ ...a, pairs: 0, observedAgreement: null, kappa: null })) }),
     );
@@ -121,15 +119,16 @@ describe('Analytics', () => {
     expect(await screen.findByTestId('figure-received')).toHaveTextContent('0');
     expect(screen.getByTestId('figure-reviewed')).toHaveTextContent('0');
     expect(screen.getByTestId('figure-tagging-rate')).toHaveTextContent('—');
-    expect(rows('numbers-score-oralHygiene')).toEqual([['1 good', '0', '0%'], ['2 fair', '0', '0%'], ['3 poor', '0', '0%']]);
+    expect(rows('numbers-score-oral_hygiene')).toEqual([['1 Good', '0', '0%'], ['2 Fair', '0', '0%'], ['3 Poor', '0', '0%']]);
     expect(screen.getByTestId('ai-empty')).toHaveTextContent('0 suggested, 0 accepted');
     await waitFor(() => expect(screen.getByTestId('tag-sets')).toHaveTextContent('0 reviews'));
-    expect(rows('numbers-agreement')[0]).toEqual(['Overall tracking', '0', '—', '— not enough pairs']);
+    expect(rows('numbers-agreement')[0]).toEqual(['Tracking', '0', '—', '— not enough pairs']);
   });
 
   it('reloads for another period, and shows the problem with a retry when analytics fail', async () => {
     let fail = false;
-    const { calls } = mockFetch(() => (fail ? problem(500, { title: 'Something went wrong on our side.', type: 'about:blank' }) : json(200, analytics)));
+    const { calls } = mockFetch((call) => call.url.startsWith('/api/v1/tags/taxonomy') ? json(200, taxonomy)
+      : fail ? problem(500, { title: 'Something went wrong on our side.', type: 'about:blank' }) : json(200, analytics));
     function Harness() {
       const [weeks, setWeeks] = useState<WeekChoice>(12);
       return <><WeeksPicker value={weeks} onChange={setWeeks} /><AnalyticsDashboard weeks={weeks} showTags={false} /></>;
@@ -146,5 +145,35 @@ describe('Analytics', () => {
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByTestId('figure-received')).toHaveTextContent('52');
     expect(screen.getByLabelText('26 weeks')).toBeChecked();
+  });
+
+  it('labels scores, findings, actions and attributes in the words of the served taxonomy', async () => {
+    routes(otherTaxonomy);
+    render(<AnalyticsDashboard weeks={12} showTags />);
+
+    expect(await screen.findByRole('heading', { name: 'Progress' })).toBeInTheDocument();
+    expect(rows('numbers-score-overall_tracking').map((r) => r[0])).toEqual(['1 Tracking well', '2 Lagging', '3 Not tracking']);
+    expect(rows('numbers-score-aligner_fit').at(-1)?.[0]).toBe('No aligner in');
+    expect(rows('numbers-ai')).toEqual([['Progress', '30', '27', '90%']]);
+    await waitFor(() => expect(screen.getByTestId('numbers-agreement')).toBeInTheDocument());
+    expect(rows('numbers-detail-tags').map((r) => r[0])).toEqual(['Plaque build-up', 'Attachment lost']);
+    expect(rows('numbers-actions').map((r) => r[0])).toEqual(['Next aligner', 'Keep aligner']);
+    expect(rows('numbers-agreement').map((r) => r[0])).toEqual(['Progress', 'Seating', 'Plaque control']);
+  });
+
+  it('waits for the taxonomy, and shows its problem with a retry when it cannot be loaded', async () => {
+    let fail = true;
+    mockFetch((call) => call.url.startsWith('/api/v1/tags/taxonomy')
+      ? (fail ? problem(503, { title: 'OrthoScan is busy. Try again in a moment.', type: 'about:blank' }) : json(200, taxonomy))
+      : json(200, analytics));
+    const user = userEvent.setup();
+    render(<AnalyticsDashboard weeks={12} showTags={false} />);
+
+    expect(screen.getByLabelText('Loading analytics')).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'OrthoScan is busy. Try again in a moment.' })).toBeInTheDocument();
+    expect(screen.queryByTestId('numbers-score-overall_tracking')).toBeNull();
+    fail = false;
+    await user.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByTestId('numbers-score-overall_tracking')).toBeInTheDocument();
   });
 });

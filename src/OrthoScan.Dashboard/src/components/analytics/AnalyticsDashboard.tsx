@@ -2,6 +2,7 @@
 
 import type { ReactNode } from 'react';
 import { api } from '@/api/client';
+import { actionLabel, attributeLabel, detailTagLabel, NOT_APPLICABLE, scoreTone, type Taxonomy, type TaxonomyScore } from '@/api/taxonomy';
 import type { DashboardAnalytics, ScoreCount, TagAnalytics } from '@/api/types';
 import { Card, cx, ErrorState, Notice, Skeleton } from '@/components/ui';
 import {
@@ -18,8 +19,8 @@ import {
   type WeekChoice,
 } from '@/lib/analytics';
 import { formatDate, formatDateTime } from '@/lib/format';
-import { humanise, scoreTone, scoreWord, type ScoreAttribute } from '@/lib/outcome';
 import { useResource } from '@/lib/useResource';
+import { useTaxonomy } from '@/lib/useTaxonomy';
 import { RankedBars, ScoreBars, WeeklyChart } from './Charts';
 
 export function WeeksPicker({ value, onChange }: { value: WeekChoice; onChange: (weeks: WeekChoice) => void }) {
@@ -82,39 +83,38 @@ function NumbersTable({ caption, head, rows, testId, scroll }: {
   );
 }
 
-const scoreAttributes: { key: ScoreAttribute; title: string }[] = [
-  { key: 'overallTracking', title: 'Overall tracking' },
-  { key: 'alignerFit', title: 'Aligner fit' },
-  { key: 'oralHygiene', title: 'Oral hygiene' },
-];
-
-function scoreLabel(value: string): string {
-  return value === 'not_applicable' ? 'n/a' : value;
-}
-
-function ScoreDistribution({ attribute, title, counts }: { attribute: ScoreAttribute; title: string; counts: ScoreCount[] }) {
+/** One score's distribution in the taxonomy's words: each value with its label, not applicable by its label. */
+function ScoreDistribution({ score, counts }: { score: TaxonomyScore; counts: ScoreCount[] }) {
   const total = counts.reduce((sum, c) => sum + c.count, 0);
+  const label = (value: string) => score.values.find((v) => v.value === value)?.label ?? value;
   const bars = counts.map((c) => ({
-    label: scoreLabel(c.value),
+    label: c.value === NOT_APPLICABLE ? label(c.value) : c.value,
     count: c.count,
-    tone: c.value === 'not_applicable' ? ('none' as const) : scoreTone(Number(c.value)),
+    tone: scoreTone(score, c.value),
   }));
   return (
     <div className="flex flex-col gap-2">
-      <h3 className="text-sm font-semibold text-slate-900">{title}</h3>
-      <ScoreBars data={bars} testId={`chart-score-${attribute}`} />
+      <h3 className="text-sm font-semibold text-slate-900">{score.label}</h3>
+      <ScoreBars data={bars} testId={`chart-score-${score.attribute}`} />
       <NumbersTable
-        caption={`${title} scores`}
+        caption={`${score.label} scores`}
         head={['Score', 'Scans', 'Share']}
-        testId={`numbers-score-${attribute}`}
+        testId={`numbers-score-${score.attribute}`}
         rows={counts.map((c) => [
-          <span key="s"><span className="tabular-nums">{scoreLabel(c.value)}</span> <span className="text-slate-500">{scoreWord(attribute, c.value)}</span></span>,
+          c.value === NOT_APPLICABLE
+            ? <span key="s" className="text-slate-500">{label(c.value)}</span>
+            : <span key="s"><span className="tabular-nums">{c.value}</span> <span className="text-slate-500">{label(c.value)}</span></span>,
           formatCount(c.count),
           share(c.count, total),
         ])}
       />
     </div>
   );
+}
+
+/** AI acceptance names scores by their keys and the detail tags as one set. */
+function aiAttributeLabel(taxonomy: Taxonomy, attribute: string): string {
+  return attribute === 'detail_tags' ? 'Detail tags' : attributeLabel(taxonomy, attribute);
 }
 
 function LoadingSkeleton() {
@@ -129,7 +129,7 @@ function LoadingSkeleton() {
   );
 }
 
-function Overview({ data }: { data: DashboardAnalytics }) {
+function Overview({ data, taxonomy }: { data: DashboardAnalytics; taxonomy: Taxonomy }) {
   const sum = totals(data);
   return (
     <>
@@ -156,7 +156,10 @@ function Overview({ data }: { data: DashboardAnalytics }) {
 
       <Card title="Score distribution">
         <div className="grid gap-6 md:grid-cols-3">
-          {scoreAttributes.map(({ key, title }) => <ScoreDistribution key={key} attribute={key} title={title} counts={data.scores[key]} />)}
+          {data.scores.flatMap((distribution) => {
+            const score = taxonomy.scores.find((s) => s.attribute === distribution.attribute);
+            return score ? [<ScoreDistribution key={score.attribute} score={score} counts={distribution.values} />] : [];
+          })}
         </div>
       </Card>
 
@@ -172,13 +175,13 @@ function Overview({ data }: { data: DashboardAnalytics }) {
               percent
               max={1}
               valueName="Accepted"
-              data={data.aiAcceptance.map((a) => ({ label: humanise(a.attribute), count: a.rate ?? 0 }))}
+              data={data.aiAcceptance.map((a) => ({ label: aiAttributeLabel(taxonomy, a.attribute), count: a.rate ?? 0 }))}
             />
             <NumbersTable
               caption="AI suggestions accepted per attribute"
               head={['Attribute', 'Suggested', 'Accepted', 'Rate']}
               testId="numbers-ai"
-              rows={data.aiAcceptance.map((a) => [humanise(a.attribute), formatCount(a.suggested), formatCount(a.accepted), formatRate(a.rate)])}
+              rows={data.aiAcceptance.map((a) => [aiAttributeLabel(taxonomy, a.attribute), formatCount(a.suggested), formatCount(a.accepted), formatRate(a.rate)])}
             />
           </div>
         )}
@@ -187,7 +190,7 @@ function Overview({ data }: { data: DashboardAnalytics }) {
   );
 }
 
-function TagSection({ weeks }: { weeks: WeekChoice }) {
+function TagSection({ weeks, taxonomy }: { weeks: WeekChoice; taxonomy: Taxonomy }) {
   const tags = useResource((signal) => api.tagAnalytics(weeks, signal), `tags-${weeks}`);
   if (tags.loading) return <Skeleton className="h-64 rounded-lg" />;
   if (tags.error) return <ErrorState error={tags.error} onRetry={tags.reload} />;
@@ -204,12 +207,12 @@ function TagSection({ weeks }: { weeks: WeekChoice }) {
               <p className="text-sm text-slate-600" data-testid="detail-tags-empty">No findings tagged in these weeks (0 detail tags).</p>
             ) : (
               <>
-                <RankedBars testId="chart-detail-tags" valueName="Scans" data={data.detailTags.map((t) => ({ label: humanise(t.code), count: t.count }))} />
+                <RankedBars testId="chart-detail-tags" valueName="Scans" data={data.detailTags.map((t) => ({ label: detailTagLabel(taxonomy, t.code), count: t.count }))} />
                 <NumbersTable
                   caption="Detail tags, most frequent first"
                   head={['Finding', 'Scans', 'Share']}
                   testId="numbers-detail-tags"
-                  rows={data.detailTags.map((t) => [humanise(t.code), formatCount(t.count), share(t.count, data.tagSets)])}
+                  rows={data.detailTags.map((t) => [detailTagLabel(taxonomy, t.code), formatCount(t.count), share(t.count, data.tagSets)])}
                 />
               </>
             )}
@@ -220,12 +223,12 @@ function TagSection({ weeks }: { weeks: WeekChoice }) {
               <p className="text-sm text-slate-600" data-testid="actions-empty">No reviews in these weeks (0 actions).</p>
             ) : (
               <>
-                <RankedBars testId="chart-actions" valueName="Reviews" data={data.actions.map((a) => ({ label: humanise(a.action), count: a.count }))} />
+                <RankedBars testId="chart-actions" valueName="Reviews" data={data.actions.map((a) => ({ label: actionLabel(taxonomy, a.action), count: a.count }))} />
                 <NumbersTable
                   caption="Actions taken"
                   head={['Action', 'Reviews', 'Share']}
                   testId="numbers-actions"
-                  rows={data.actions.map((a) => [humanise(a.action), formatCount(a.count), share(a.count, actionsTotal)])}
+                  rows={data.actions.map((a) => [actionLabel(taxonomy, a.action), formatCount(a.count), share(a.count, actionsTotal)])}
                 />
               </>
             )}
@@ -242,7 +245,7 @@ function TagSection({ weeks }: { weeks: WeekChoice }) {
           head={['Attribute', 'Pairs', 'Agreement', 'Kappa']}
           testId="numbers-agreement"
           rows={data.agreement.map((a) => [
-            humanise(a.attribute),
+            attributeLabel(taxonomy, a.attribute),
             formatCount(a.pairs),
             formatRate(a.observedAgreement),
             <span key="k">{formatKappa(a.kappa)} <span className="text-xs text-slate-500">{kappaWord(a.kappa)}</span></span>,
@@ -256,17 +259,21 @@ function TagSection({ weeks }: { weeks: WeekChoice }) {
 /** The analytics screen's content; tag analytics only for the roles the API lets see them (owner, doctor). */
 export function AnalyticsDashboard({ weeks, showTags }: { weeks: WeekChoice; showTags: boolean }) {
   const analytics = useResource((signal) => api.dashboardAnalytics(weeks, signal), `analytics-${weeks}`);
+  // Score names, values and labels come from the taxonomy: nothing is drawn until it is here.
+  const taxonomy = useTaxonomy();
   return (
     <div className="flex flex-col gap-6">
-      {analytics.loading ? (
+      {analytics.loading || taxonomy.loading ? (
         <LoadingSkeleton />
+      ) : taxonomy.error ? (
+        <ErrorState error={taxonomy.error} onRetry={taxonomy.reload} />
       ) : analytics.error ? (
         <ErrorState error={analytics.error} onRetry={analytics.reload} />
-      ) : analytics.data ? (
-        <Overview data={analytics.data} />
+      ) : analytics.data && taxonomy.data ? (
+        <Overview data={analytics.data} taxonomy={taxonomy.data} />
       ) : null}
       {showTags ? (
-        <TagSection weeks={weeks} />
+        taxonomy.data && <TagSection weeks={weeks} taxonomy={taxonomy.data} />
       ) : (
         <Notice>Finding distributions and agreement between doctors are shown to doctors and the practice owner.</Notice>
       )}

@@ -45,7 +45,7 @@ export interface CategoryBar {
   tone?: ScoreTone;
 }
 
-/** Vertical bars for a few categories (score 1-3), coloured by what the score means. */
+/** Vertical bars for a few categories (a score's values), coloured by what the score means. */
 export function ScoreBars({ data, testId }: { data: CategoryBar[]; testId?: string }) {
   return (
     <div className="h-[160px] w-full" data-testid={testId}>

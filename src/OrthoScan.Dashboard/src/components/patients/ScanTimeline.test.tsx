@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ScanImage, SessionOutcome, TimelineItem } from '@/api/types';
 import { actionLabel, outcomeScores } from '@/lib/outcome';
 import { json, mockFetch } from '@/test/http';
+import { otherTaxonomy, servingTaxonomy, taxonomy } from '@/test/taxonomy';
 import { ScanTimeline } from './ScanTimeline';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -39,19 +40,25 @@ describe('outcome labels', () => {
     expect(actionLabel({ action: 'schedule_appointment', holdDays: null }, 12)).toBe('Appointment requested');
   });
 
-  it('labels each score with its meaning, and fit as n/a when not applicable', () => {
-    expect(outcomeScores(outcome()).map((s) => [s.label, s.tone])).toEqual([
-      ['Tracking 1 · on track', 'good'],
-      ['Fit 2 · small gaps', 'fair'],
-      ['Hygiene 3 · poor', 'poor'],
+  it('labels each score in the taxonomy\'s words, and fit as not applicable when it does not apply', () => {
+    expect(outcomeScores(outcome(), taxonomy).map((s) => [s.label, s.tone])).toEqual([
+      ['Tracking 1 · On track', 'good'],
+      ['Aligner fit 2 · Small gaps', 'fair'],
+      ['Hygiene 3 · Poor', 'poor'],
     ]);
-    expect(outcomeScores(outcome({ alignerFit: null }))[1]).toMatchObject({ label: 'Fit n/a', tone: 'none' });
+    expect(outcomeScores(outcome({ alignerFit: null }), taxonomy)[1]).toMatchObject({ label: 'Aligner fit · Not applicable', tone: 'none' });
+    // Another taxonomy, other words and tones: 3 of 5 is fair, not poor.
+    expect(outcomeScores(outcome(), otherTaxonomy).map((s) => [s.label, s.tone])).toEqual([
+      ['Progress 1 · Tracking well', 'good'],
+      ['Seating 2 · Gaps', 'fair'],
+      ['Plaque control 3 · Fair', 'fair'],
+    ]);
   });
 });
 
 describe('ScanTimeline', () => {
   it('shows each scan with its photos, quality warnings and outcome, newest first', async () => {
-    mockFetch(() =>
+    mockFetch(servingTaxonomy(() =>
       json(200, {
         items: [
           session('s2', 13, { status: 'ready', images: [image('frontal'), image('buccal_l', { qualityScore: 40, qualityIssues: ['blurry'] })] }),
@@ -64,7 +71,7 @@ describe('ScanTimeline', () => {
         ],
         nextCursor: null,
       }),
-    );
+    ));
     render(<ScanTimeline patientId="p1" firstName="Ana" totalStages={20} />);
 
     const entries = await screen.findAllByTestId('timeline-entry');
@@ -78,9 +85,9 @@ describe('ScanTimeline', () => {
     expect(waiting).toHaveTextContent('Photo quality: lowest 40/100 · 1 photo with a warning');
 
     const result = within(approved).getByTestId('timeline-outcome');
-    expect(result).toHaveTextContent('Tracking 1 · on track');
-    expect(result).toHaveTextContent('Fit 2 · small gaps');
-    expect(result).toHaveTextContent('Hygiene 3 · poor');
+    expect(result).toHaveTextContent('Tracking 1 · On track');
+    expect(result).toHaveTextContent('Aligner fit 2 · Small gaps');
+    expect(result).toHaveTextContent('Hygiene 3 · Poor');
     expect(result).toHaveTextContent('Approved → aligner 13');
     expect(result).toHaveTextContent('Dr. Ruiz');
     expect(result).toHaveTextContent('Findings: Plaque, Attachment lost');
@@ -88,27 +95,27 @@ describe('ScanTimeline', () => {
     expect(within(approved).getByText('Not usable')).toBeInTheDocument();
 
     expect(within(held).getByTestId('timeline-outcome')).toHaveTextContent('Hold 3 days');
-    expect(within(held).getByTestId('timeline-outcome')).toHaveTextContent('Fit n/a');
+    expect(within(held).getByTestId('timeline-outcome')).toHaveTextContent('Aligner fit · Not applicable');
     expect(within(held).queryByText(/Findings/)).toBeNull();
   });
 
   it('loads older scans page by page', async () => {
-    const { calls } = mockFetch((call) =>
+    const { calls } = mockFetch(servingTaxonomy((call) =>
       call.url.includes('cursor=c1')
         ? json(200, { items: [session('old', 2)], nextCursor: null })
         : json(200, { items: [session('new', 3)], nextCursor: 'c1' }),
-    );
+    ));
     const user = userEvent.setup();
     render(<ScanTimeline patientId="p1" firstName="Ana" />);
 
     await user.click(await screen.findByRole('button', { name: 'Load older scans' }));
     await waitFor(() => expect(screen.getAllByTestId('timeline-entry')).toHaveLength(2));
-    expect(calls.map((c) => c.url)).toEqual(['/api/v1/patients/p1/sessions?limit=20', '/api/v1/patients/p1/sessions?cursor=c1&limit=20']);
+    expect(calls.map((c) => c.url).filter((u) => u.includes('/sessions'))).toEqual(['/api/v1/patients/p1/sessions?limit=20', '/api/v1/patients/p1/sessions?cursor=c1&limit=20']);
     expect(screen.queryByRole('button', { name: 'Load older scans' })).toBeNull();
   });
 
   it('says what will appear when there are no scans yet', async () => {
-    mockFetch(() => json(200, { items: [], nextCursor: null }));
+    mockFetch(servingTaxonomy(() => json(200, { items: [], nextCursor: null })));
     render(<ScanTimeline patientId="p1" firstName="Ana" />);
     expect(await screen.findByText('No scans yet')).toBeInTheDocument();
     expect(screen.getByText(/as Ana sends them from the app/)).toBeInTheDocument();

@@ -1,13 +1,15 @@
 'use client';
 
 import { api } from '@/api/client';
+import { detailTagLabel, type Taxonomy } from '@/api/taxonomy';
 import type { ScanImage, TimelineItem } from '@/api/types';
 import { Icon } from '@/components/icons';
 import { ScoreChip } from '@/components/ScoreChip';
 import { Button, cx, Skeleton } from '@/components/ui';
 import { formatDateTime } from '@/lib/format';
-import { useCursorPages } from '@/lib/useCursorPages';
 import { actionLabel, humanise, imageTypeLabels, lowQuality, outcomeScores, sessionStatusLabels } from '@/lib/outcome';
+import { useCursorPages } from '@/lib/useCursorPages';
+import { useTaxonomy } from '@/lib/useTaxonomy';
 
 const statusTones: Record<TimelineItem['status'], string> = {
   pending: 'bg-slate-100 text-slate-700 ring-slate-500/20',
@@ -72,7 +74,7 @@ function Quality({ images }: { images: ScanImage[] }) {
   );
 }
 
-export function TimelineEntry({ item, totalStages }: { item: TimelineItem; totalStages?: number }) {
+export function TimelineEntry({ item, totalStages, taxonomy }: { item: TimelineItem; totalStages?: number; taxonomy: Taxonomy }) {
   const outcome = item.outcome;
   return (
     <li className="border-b border-slate-100 py-4 first:pt-0 last:border-0 last:pb-0" data-testid="timeline-entry">
@@ -94,7 +96,7 @@ export function TimelineEntry({ item, totalStages }: { item: TimelineItem; total
       {outcome ? (
         <div className="mt-3 flex flex-col gap-1.5 rounded-md bg-slate-50 px-3 py-2.5" data-testid="timeline-outcome">
           <div className="flex flex-wrap items-center gap-1.5">
-            {outcomeScores(outcome).map((s) => <ScoreChip key={s.attribute} tone={s.tone}>{s.label}</ScoreChip>)}
+            {outcomeScores(outcome, taxonomy).map((s) => <ScoreChip key={s.attribute} tone={s.tone}>{s.label}</ScoreChip>)}
           </div>
           <p className="text-sm text-slate-900">
             <span className="font-medium">{actionLabel(outcome, item.alignerNumber, totalStages)}</span>
@@ -103,7 +105,7 @@ export function TimelineEntry({ item, totalStages }: { item: TimelineItem; total
           {outcome.detailTags.length > 0 && (
             <p className="text-xs text-slate-700">
               <span className="text-slate-500">Findings: </span>
-              {outcome.detailTags.map(humanise).join(', ')}
+              {outcome.detailTags.map((code) => detailTagLabel(taxonomy, code)).join(', ')}
             </p>
           )}
           {item.patientFeedback && (
@@ -142,17 +144,21 @@ export function ScanTimeline({ patientId, firstName, totalStages }: { patientId:
     (cursor, signal) => api.listPatientSessions(patientId, cursor, signal),
     patientId,
   );
+  // Scores and findings are shown in the taxonomy's words: the list waits for it.
+  const taxonomy = useTaxonomy();
+  const served = taxonomy.data;
+  const problem = error ?? taxonomy.error;
 
   return (
     <section aria-labelledby="timeline-heading" className="rounded-lg border border-slate-200 bg-white p-6">
       <h2 id="timeline-heading" className="mb-4 text-base font-semibold text-slate-900">Scan timeline</h2>
-      {loading ? (
+      {loading || taxonomy.loading ? (
         <TimelineSkeleton />
-      ) : error ? (
+      ) : problem || !served ? (
         <div role="alert" className="flex flex-col items-center rounded-md border border-red-200 px-6 py-8 text-center">
-          <p className="text-sm font-medium text-slate-900">{error.title}</p>
-          {error.detail && <p className="mt-1 text-sm text-slate-600">{error.detail}</p>}
-          <Button variant="secondary" className="mt-3" onClick={reload}>Retry</Button>
+          <p className="text-sm font-medium text-slate-900">{problem?.title}</p>
+          {problem?.detail && <p className="mt-1 text-sm text-slate-600">{problem.detail}</p>}
+          <Button variant="secondary" className="mt-3" onClick={error ? reload : taxonomy.reload}>Retry</Button>
         </div>
       ) : items.length === 0 ? (
         <div className="flex flex-col items-center rounded-md border border-dashed border-slate-300 px-6 py-10 text-center">
@@ -165,7 +171,7 @@ export function ScanTimeline({ patientId, firstName, totalStages }: { patientId:
       ) : (
         <>
           <ol className="flex flex-col" aria-label="Scans, newest first">
-            {items.map((item) => <TimelineEntry key={item.id} item={item} totalStages={totalStages} />)}
+            {items.map((item) => <TimelineEntry key={item.id} item={item} totalStages={totalStages} taxonomy={served} />)}
           </ol>
           {(hasMore || moreError) && (
             <div className="mt-4 flex flex-col items-center gap-2">

@@ -1,27 +1,15 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AiSuggestion, FeedItem, ScanSession, Taxonomy } from '@/api/review';
+import type { AiSuggestion, FeedItem, ScanSession } from '@/api/review';
 import { json, mockFetch, problem, type Call } from '@/test/http';
+import { taxonomy } from '@/test/taxonomy';
 import { ReviewQueue } from './ReviewQueue';
 
 afterEach(() => vi.unstubAllGlobals());
 
 const views = ['frontal', 'buccal_l', 'buccal_r', 'occlusal_u', 'occlusal_l'] as const;
 const later = new Date(Date.now() + 10 * 60_000).toISOString();
-
-const taxonomy: Taxonomy = {
-  version: '2026.1',
-  scores: [
-    { attribute: 'overallTracking', min: 1, max: 3, notApplicableAllowed: false, description: '1 on track, 2 minor deviation, 3 off track' },
-    { attribute: 'alignerFit', min: 1, max: 3, notApplicableAllowed: true, description: '1 fully seated, 2 small gaps, 3 unseated; null when not applicable' },
-    { attribute: 'oralHygiene', min: 1, max: 3, notApplicableAllowed: false, description: '1 good, 2 fair, 3 poor' },
-  ],
-  detailTags: ['attachment_lost', 'aligner_unseated', 'plaque'],
-  customDetailTags: [],
-  regions: ['upper', 'lower'],
-  toothNumbering: 'fdi',
-};
 
 function feedItem(n: number, name: string): FeedItem {
   return {
@@ -96,7 +84,7 @@ describe('ReviewQueue keyboard', () => {
     expect(checked('Tracking')).toContain('On track');
     expect(group('Aligner fit')).toContainElement(document.activeElement as HTMLElement);
     await user.keyboard('0');
-    expect(checked('Aligner fit')).toContain('N/A');
+    expect(checked('Aligner fit')).toContain('Not applicable');
     expect(group('Hygiene')).toContainElement(document.activeElement as HTMLElement);
     await user.keyboard('2');
     expect(checked('Hygiene')).toContain('Fair');

@@ -140,7 +140,7 @@ export function ReviewQueue({ canTag, prefetch = true }: ReviewQueueProps) {
     const taken = itemOf(latest.current);
     const tax = taxonomyOf(latest.current);
     if (!canTag || !current?.form || !current.session || !tax || !taken) return;
-    const check = checkForm(current.form);
+    const check = checkForm(current.form, tax);
     if (check.first) {
       dispatch({ type: 'formRefused', problems: check.fields });
       if (check.first === 'holdDays') document.getElementById('hold-days')?.focus();

@@ -3,26 +3,20 @@
 import { useId, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import type { ApiError } from '@/api/errors';
-import type { ReviewAction, Taxonomy } from '@/api/review';
+import type { ReviewAction, Taxonomy, TaxonomyScore } from '@/api/review';
+import { detailTagLabel, propertyName, scoreValueKey } from '@/api/taxonomy';
 import { Icon } from '@/components/icons';
 import { Button, cx, KeyHint, ProblemAlert } from '@/components/ui';
 import {
   actionKeys,
-  actionLabels,
-  attributeTitles,
-  humanise,
-  MAX_HOLD_DAYS,
-  scoreAttributes,
-  scoreLabels,
+  parseScore,
+  scoreChoices,
   type AiHints,
   type AiMark,
   type FormProblems,
-  type ScoreAttribute,
   type ScoreValue,
   type TagFormState,
 } from './tagForm';
-
-export const actions: ReviewAction[] = ['approve_progression', 'hold_aligner', 'message', 'schedule_appointment'];
 
 /** Focuses the tab stop of an attribute group (its chosen option, else its first). */
 export function focusAttribute(attr: string): void {
@@ -89,22 +83,20 @@ function ChoiceButton({ checked, tabbable, onChoose, hint, children, tone, value
   );
 }
 
-function ScoreGroup({ attr, taxonomy, value, mark, error, onChange }: {
-  attr: ScoreAttribute; taxonomy: Taxonomy; value: ScoreValue; mark?: AiMark; error?: string; onChange: (v: ScoreValue) => void;
+function ScoreGroup({ score, value, mark, error, onChange }: {
+  score: TaxonomyScore; value: ScoreValue; mark?: AiMark; error?: string; onChange: (v: ScoreValue) => void;
 }) {
   const id = useId();
-  const spec = taxonomy.scores.find((s) => s.attribute === attr);
-  const labels = scoreLabels(spec?.description);
-  const options: ScoreValue[] = [];
-  for (let v = spec?.min ?? 1; v <= (spec?.max ?? 3); v++) options.push(v);
-  if (spec?.notApplicableAllowed) options.push('na');
-  const aiValue: ScoreValue = mark ? (mark.value === 'not_applicable' ? 'na' : Number(mark.value)) : null;
+  const attr = score.attribute;
+  const options = scoreChoices(score);
+  const label = (v: ScoreValue) => score.values.find((x) => x.value === scoreValueKey(v === 'na' ? null : v))?.label ?? String(v);
+  const aiValue: ScoreValue = mark ? parseScore(mark.value, score) : null;
   const tabbable = value !== null && options.includes(value) ? value : options[0];
   const choose = (v: ScoreValue) => onChange(v);
   return (
     <div className={groupShell}>
       <div className="flex items-center justify-between gap-2">
-        <span id={`${id}-label`} className="text-sm font-medium text-slate-800">{attributeTitles[attr]}</span>
+        <span id={`${id}-label`} className="text-sm font-medium text-slate-800">{score.label}</span>
         {mark && aiValue !== null && (
           <AiBadge mark={mark} agreed={aiValue === value} display={aiValue === 'na' ? 'N/A' : String(aiValue)} />
         )}
@@ -116,7 +108,8 @@ function ScoreGroup({ attr, taxonomy, value, mark, error, onChange }: {
         aria-describedby={error ? `${id}-error` : undefined}
         aria-invalid={error ? true : undefined}
         data-attr={attr}
-        className={cx('grid gap-1.5', options.length === 4 ? 'grid-cols-4' : 'grid-cols-3')}
+        className="grid gap-1.5"
+        style={{ gridTemplateColumns: `repeat(${options.length}, minmax(0, 1fr))` }}
         onKeyDown={(e) => onArrows(e, (delta) => {
           const at = Math.max(0, options.indexOf(value ?? options[0]));
           const next = options[(at + delta + options.length) % options.length];
@@ -131,11 +124,11 @@ function ScoreGroup({ attr, taxonomy, value, mark, error, onChange }: {
             checked={value === v}
             tabbable={v === tabbable}
             hint={v === 'na' ? '0' : String(v)}
-            tone={v === 3 ? 'warn' : undefined}
+            tone={v === score.max ? 'warn' : undefined}
             ai={aiValue === v}
             onChoose={() => choose(v)}
           >
-            {v === 'na' ? 'N/A' : labels[v as number] ?? `Score ${v}`}
+            {label(v)}
           </ChoiceButton>
         ))}
       </div>
@@ -144,19 +137,12 @@ function ScoreGroup({ attr, taxonomy, value, mark, error, onChange }: {
   );
 }
 
-function locationOptions(taxonomy: Taxonomy): string[] {
-  const teeth: string[] = [];
-  for (let q = 1; q <= 4; q++) for (let t = 1; t <= 8; t++) teeth.push(`${q}${t}`);
-  return [...taxonomy.regions, ...teeth];
-}
-
 function DetailTags({ taxonomy, form, hints, error, onChange }: {
   taxonomy: Taxonomy; form: TagFormState; hints: AiHints; error?: string; onChange: (form: TagFormState) => void;
 }) {
   const id = useId();
-  const codes = [...taxonomy.detailTags, ...taxonomy.customDetailTags];
+  const codes = [...taxonomy.detailTags, ...taxonomy.customDetailTags].map((t) => t.code);
   const chosen = new Map(form.details.map((d) => [d.code, d]));
-  const locations = locationOptions(taxonomy);
   const toggle = (code: string) => {
     const details = chosen.has(code)
       ? form.details.filter((d) => d.code !== code)
@@ -200,7 +186,7 @@ function DetailTags({ taxonomy, form, hints, error, onChange }: {
               title={ai ? `AI suggested, ${Math.round(ai.confidence * 100)}% confidence` : undefined}
             >
               {on && <Icon name="check" width={12} height={12} />}
-              {humanise(code)}
+              {detailTagLabel(taxonomy, code)}
               {ai && <span className="rounded bg-sky-600 px-1 text-[9px] font-semibold leading-3 text-white">AI</span>}
             </button>
           );
@@ -210,14 +196,14 @@ function DetailTags({ taxonomy, form, hints, error, onChange }: {
         <div className="flex flex-col gap-1">
           {form.details.map((d) => (
             <label key={d.code} className="flex items-center justify-between gap-2 text-xs text-slate-700">
-              <span>Where: {humanise(d.code)}</span>
+              <span>Where: {detailTagLabel(taxonomy, d.code)}</span>
               <select
                 className="h-7 rounded-md border border-slate-300 bg-white px-2 text-xs"
                 value={d.location}
                 onChange={(e) => onChange({ ...form, details: form.details.map((x) => (x.code === d.code ? { ...x, location: e.target.value } : x)) })}
               >
                 <option value="">Not specified</option>
-                {locations.map((l) => <option key={l} value={l}>{/^\d\d$/.test(l) ? `Tooth ${l}` : humanise(l)}</option>)}
+                {taxonomy.locations.map((l) => <option key={l.code} value={l.code}>{l.label}</option>)}
               </select>
             </label>
           ))}
@@ -246,7 +232,9 @@ export interface TagPanelProps {
 export function TagPanel({ taxonomy, form, hints, problems, serverError, canTag, onChange, onSubmit, onSkip, onLeaveField }: TagPanelProps) {
   const actionId = useId();
   const fieldErrors = serverError?.fieldErrors ?? {};
-  const err = (key: string) => problems[key as keyof typeof problems] ?? fieldErrors[key]?.join(' ');
+  // The server names a score by its body field (`overallTracking`), the form by its key (`overall_tracking`).
+  const err = (key: string) => problems[key] ?? (fieldErrors[propertyName(key)] ?? fieldErrors[key])?.join(' ');
+  const actions: ReviewAction[] = taxonomy.actions.map((a) => a.action);
   const tabbableAction = form.action ?? actions[0];
   const leaveOnEscape = (e: ReactKeyboardEvent<HTMLElement>) => {
     if (e.key === 'Escape') {
@@ -266,15 +254,14 @@ export function TagPanel({ taxonomy, form, hints, problems, serverError, canTag,
       }}
     >
       <ProblemAlert error={serverError && Object.keys(fieldErrors).length === 0 ? serverError : serverError ? { title: serverError.title, detail: null } : null} />
-      {scoreAttributes.map((attr) => (
+      {taxonomy.scores.map((score) => (
         <ScoreGroup
-          key={attr}
-          attr={attr}
-          taxonomy={taxonomy}
-          value={form.scores[attr]}
-          mark={hints.scores[attr]}
-          error={err(attr)}
-          onChange={(v) => onChange({ ...form, scores: { ...form.scores, [attr]: v } })}
+          key={score.attribute}
+          score={score}
+          value={form.scores[score.attribute] ?? null}
+          mark={hints.scores[score.attribute]}
+          error={err(score.attribute)}
+          onChange={(v) => onChange({ ...form, scores: { ...form.scores, [score.attribute]: v } })}
         />
       ))}
 
@@ -295,7 +282,7 @@ export function TagPanel({ taxonomy, form, hints, problems, serverError, canTag,
             focusAttribute('action');
           })}
         >
-          {actions.map((a) => (
+          {taxonomy.actions.map(({ action: a, label }) => (
             <ChoiceButton
               key={a}
               value={a}
@@ -304,7 +291,7 @@ export function TagPanel({ taxonomy, form, hints, problems, serverError, canTag,
               hint={actionKeys[a]}
               onChoose={() => onChange({ ...form, action: a })}
             >
-              {actionLabels[a]}
+              {label}
             </ChoiceButton>
           ))}
         </div>
@@ -328,7 +315,7 @@ export function TagPanel({ taxonomy, form, hints, problems, serverError, canTag,
             onKeyDown={leaveOnEscape}
           />
           <p id="hold-days-hint" className={cx('text-xs', err('holdDays') ? 'text-red-700' : 'text-slate-500')}>
-            {err('holdDays') ?? `1 to ${MAX_HOLD_DAYS} days. Enter submits.`}
+            {err('holdDays') ?? `${taxonomy.holdDays.min} to ${taxonomy.holdDays.max} days. Enter submits.`}
           </p>
         </div>
       )}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '@/api/errors';
-import type { AiSuggestion, FeedItem, ScanSession, Taxonomy } from '@/api/review';
+import type { AiSuggestion, FeedItem, ScanSession } from '@/api/review';
+import { taxonomy } from '@/test/taxonomy';
 import {
   initialReviewState,
   isQueueEmpty,
@@ -14,18 +15,6 @@ import {
 } from './reviewMachine';
 import type { TagFormState } from './tagForm';
 
-const taxonomy: Taxonomy = {
-  version: '2026.1',
-  scores: [
-    { attribute: 'overallTracking', min: 1, max: 3, notApplicableAllowed: false, description: '1 on track, 2 minor deviation, 3 off track' },
-    { attribute: 'alignerFit', min: 1, max: 3, notApplicableAllowed: true, description: '1 fully seated, 2 small gaps, 3 unseated' },
-    { attribute: 'oralHygiene', min: 1, max: 3, notApplicableAllowed: false, description: '1 good, 2 fair, 3 poor' },
-  ],
-  detailTags: ['plaque'],
-  customDetailTags: [],
-  regions: ['upper', 'lower'],
-  toothNumbering: 'fdi',
-};
 
 function item(n: number): FeedItem {
   return {
@@ -61,7 +50,7 @@ function reviewing(n = 3, suggestions: AiSuggestion[] = []): ReviewState {
 }
 
 const filled: TagFormState = {
-  scores: { overallTracking: 1, alignerFit: 'na', oralHygiene: 3 },
+  scores: { overall_tracking: 1, aligner_fit: 'na', oral_hygiene: 3 },
   details: [],
   action: 'schedule_appointment',
   holdDays: '3',
@@ -116,14 +105,14 @@ describe('review machine: the scan on screen', () => {
   it('a cached scan opens complete: AI suggestions pre-filled, focus on the first undecided score', () => {
     const state = reviewing(3, [ai('overall_tracking', '2'), ai('detail_tag', 'plaque')]);
     expect(state.scan).toMatchObject({ id: 's1', error: null, openedAt: 't0', serverError: null });
-    expect(state.scan?.form?.scores).toEqual({ overallTracking: 2, alignerFit: null, oralHygiene: null });
+    expect(state.scan?.form?.scores).toEqual({ overall_tracking: 2, aligner_fit: null, oral_hygiene: null });
     expect(state.scan?.form?.details).toEqual([{ code: 'plaque', location: '' }]);
-    expect(state.focus).toEqual({ attribute: 'alignerFit' });
+    expect(state.focus).toEqual({ attribute: 'aligner_fit' });
   });
 
   it('with every score suggested, the focus goes to the action', () => {
     const state = reviewing(3, [ai('overall_tracking', '1'), ai('aligner_fit', 'not_applicable'), ai('oral_hygiene', '2')]);
-    expect(state.scan?.form?.scores).toEqual({ overallTracking: 1, alignerFit: 'na', oralHygiene: 2 });
+    expect(state.scan?.form?.scores).toEqual({ overall_tracking: 1, aligner_fit: 'na', oral_hygiene: 2 });
     expect(state.focus).toEqual({ attribute: 'action' });
   });
 
@@ -136,7 +125,7 @@ describe('review machine: the scan on screen', () => {
     expect(loaded.scan?.session?.id).toBe('s1');
     expect(loaded.scan?.openedAt).toBe('t1');
     expect(loaded.scan?.form?.action).toBeNull();
-    expect(loaded.focus).toEqual({ attribute: 'overallTracking' });
+    expect(loaded.focus).toEqual({ attribute: 'overall_tracking' });
   });
 
   it('data or a failure for a scan no longer on screen changes nothing', () => {
@@ -161,8 +150,8 @@ describe('review machine: the scan on screen', () => {
   });
 
   it('a change to the form clears the problems Enter found', () => {
-    const refused = run(reviewing(), { type: 'formRefused', problems: { alignerFit: 'Choose 1 to 3, or 0 for not applicable.' } });
-    expect(refused.problems).toHaveProperty('alignerFit');
+    const refused = run(reviewing(), { type: 'formRefused', problems: { aligner_fit: 'Choose 1 to 3, or 0 for not applicable.' } });
+    expect(refused.problems).toHaveProperty('aligner_fit');
     const changed = run(refused, { type: 'formChanged', form: filled });
     expect(changed.problems).toEqual({});
     expect(changed.scan?.form).toBe(filled);

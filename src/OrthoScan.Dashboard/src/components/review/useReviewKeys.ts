@@ -4,9 +4,9 @@ import { useEffect, useRef, type Dispatch } from 'react';
 import { flushSync } from 'react-dom';
 import type { ReviewAction } from '@/api/review';
 import { isTypingTarget } from '@/lib/hooks';
-import type { ReviewEvent, ReviewState } from './reviewMachine';
+import { taxonomyOf, type ReviewEvent, type ReviewState } from './reviewMachine';
 import { focusAttribute, focusedAttribute } from './TagPanel';
-import { firstOpenScore, scoreAttributes, type ScoreAttribute } from './tagForm';
+import { firstOpenScore, scoreForKey } from './tagForm';
 
 const keyActions: Record<string, ReviewAction> = { a: 'approve_progression', h: 'hold_aligner', m: 'message', s: 'schedule_appointment' };
 
@@ -47,7 +47,9 @@ export function useReviewKeys(state: ReviewState, dispatch: Dispatch<ReviewEvent
         return;
       }
       const form = now.scan?.form;
-      if (!form || !now.scan?.session) return;
+      const taxonomy = taxonomyOf(now);
+      if (!form || !now.scan?.session || !taxonomy) return;
+      const attributes = Object.keys(form.scores);
       const target = e.target as HTMLElement;
 
       if (key === 'Enter') {
@@ -70,7 +72,7 @@ export function useReviewKeys(state: ReviewState, dispatch: Dispatch<ReviewEvent
       }
       if (key === 't') {
         consume();
-        focusAttribute(scoreAttributes[0]);
+        focusAttribute(attributes[0]);
         return;
       }
       if (key === 'd') {
@@ -78,17 +80,16 @@ export function useReviewKeys(state: ReviewState, dispatch: Dispatch<ReviewEvent
         focusAttribute('details');
         return;
       }
-      if (/^[0-3]$/.test(key)) {
+      if (/^\d$/.test(key)) {
         const focused = focusedAttribute();
-        const attr = (scoreAttributes as readonly string[]).includes(focused ?? '')
-          ? (focused as ScoreAttribute)
-          : firstOpenScore(form);
-        if (!attr) return;
-        if (key === '0' && attr !== 'alignerFit') return;
+        const attr = focused && attributes.includes(focused) ? focused : firstOpenScore(form);
+        // A digit of the score's range, 0 for not applicable where the taxonomy allows it.
+        const value = attr ? scoreForKey(taxonomy, attr, key) : undefined;
+        if (!attr || value === undefined) return;
         consume();
         // Rendered and focused before the next key arrives, however fast the doctor types.
-        flushSync(() => dispatch({ type: 'formChanged', form: { ...form, scores: { ...form.scores, [attr]: key === '0' ? 'na' : Number(key) } } }));
-        focusAttribute(scoreAttributes[scoreAttributes.indexOf(attr) + 1] ?? 'action');
+        flushSync(() => dispatch({ type: 'formChanged', form: { ...form, scores: { ...form.scores, [attr]: value } } }));
+        focusAttribute(attributes[attributes.indexOf(attr) + 1] ?? 'action');
         return;
       }
       const action = keyActions[key];

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ComplianceItem } from '@/api/types';
 import { json, mockFetch, problem } from '@/test/http';
+import { servingTaxonomy } from '@/test/taxonomy';
 import CompliancePage from './page';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -25,14 +26,15 @@ const rowNames = () => screen.getAllByTestId('compliance-row').map((r) => within
 
 describe('Compliance page', () => {
   it('lists patients most overdue first, with figures, trend chips and links to the patient', async () => {
-    mockFetch(() => json(200, { items, truncated: false }));
+    mockFetch(servingTaxonomy(() => json(200, { items, truncated: false })));
     render(<CompliancePage />);
 
     await waitFor(() => expect(rowNames()).toEqual(['Chloé Zola', 'Ana García', 'Dan Berg', 'Ben Adams']));
     expect(screen.getByRole('link', { name: 'Chloé Zola' })).toHaveAttribute('href', expect.stringMatching(/^\/patients\/view\/?\?id=id-ChloZola$/));
     const chloe = screen.getAllByTestId('compliance-row')[0];
     expect(within(chloe).getByTestId('due-label')).toHaveTextContent('12 days overdue');
-    expect(within(chloe).getByLabelText('Tracking, oldest to newest: 1 on track, 2 minor deviation, 3 off track')).toHaveTextContent('123');
+    // In the taxonomy's words once it is here.
+    expect(await within(chloe).findByLabelText('Tracking, oldest to newest: 1 On track, 2 Minor deviation, 3 Off track')).toHaveTextContent('123');
     expect(within(screen.getAllByTestId('compliance-row')[2]).getByTestId('due-label')).toHaveTextContent('Paused');
     const figures = screen.getByLabelText('Summary');
     expect(figures).toHaveTextContent(/Overdue\s*2/);
@@ -40,7 +42,7 @@ describe('Compliance page', () => {
   });
 
   it('sorts by a column header and flips on the second click', async () => {
-    mockFetch(() => json(200, { items, truncated: false }));
+    mockFetch(servingTaxonomy(() => json(200, { items, truncated: false })));
     const user = userEvent.setup();
     render(<CompliancePage />);
     await waitFor(() => expect(rowNames()).toHaveLength(4));
@@ -57,9 +59,9 @@ describe('Compliance page', () => {
   });
 
   it('filters by name and status on the page, and asks the API for overdue patients only', async () => {
-    const { calls } = mockFetch((call) =>
+    const { calls } = mockFetch(servingTaxonomy((call) =>
       json(200, { items: call.url.includes('overdueOnly=true') ? items.filter((i) => i.daysOverdue > 0) : items, truncated: false }),
-    );
+    ));
     const user = userEvent.setup();
     render(<CompliancePage />);
     await waitFor(() => expect(rowNames()).toHaveLength(4));
@@ -81,10 +83,10 @@ describe('Compliance page', () => {
 
   it('says so when nobody is overdue, and shows the problem title with a retry on errors', async () => {
     let fail = true;
-    mockFetch((call) => {
+    mockFetch(servingTaxonomy((call) => {
       if (fail) return problem(503, { title: 'The service is busy.', type: 'https://orthoscan.app/problems/unavailable' });
       return json(200, { items: call.url.includes('overdueOnly=true') ? [] : items, truncated: false });
-    });
+    }));
     const user = userEvent.setup();
     render(<CompliancePage />);
     expect(await screen.findByRole('heading', { name: 'The service is busy.' })).toBeInTheDocument();

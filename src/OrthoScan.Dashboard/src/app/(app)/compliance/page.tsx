@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useMemo, useState, type ReactNode } from 'react';
 import { api } from '@/api/client';
+import { attributeLabel, humanise, scoreOf, scoreTone, valueLabel, type Taxonomy } from '@/api/taxonomy';
 import type { ComplianceItem } from '@/api/types';
 import { Icon } from '@/components/icons';
 import { ScoreChip } from '@/components/ScoreChip';
@@ -18,9 +19,9 @@ import {
   type ComplianceStatusFilter,
 } from '@/lib/compliance';
 import { formatDate, formatDateTime, frequencyLabels } from '@/lib/format';
-import { scoreTone, scoreWord } from '@/lib/outcome';
 import { usePageTitle } from '@/lib/usePageTitle';
 import { useResource } from '@/lib/useResource';
+import { useTaxonomy } from '@/lib/useTaxonomy';
 
 const sortLabels: Record<ComplianceSortKey, string> = {
   name: 'patient name',
@@ -89,14 +90,21 @@ function DueCell({ item }: { item: ComplianceItem }) {
   );
 }
 
-/** Overall tracking of the last reviews, oldest to newest, so the trend reads left to right. */
-function TrendChips({ trend }: { trend: number[] }) {
+/** The score the compliance trend carries (the API's `trend` is the last overall-tracking scores). */
+const TREND_ATTRIBUTE = 'overall_tracking';
+
+/** Overall tracking of the last reviews, oldest to newest, so the trend reads left to right; the words are the taxonomy's. */
+function TrendChips({ trend, taxonomy }: { trend: number[]; taxonomy: Taxonomy | null }) {
   if (trend.length === 0) return <span className="text-xs text-slate-500">No reviews yet</span>;
   const oldestFirst = [...trend].reverse();
+  // Until the taxonomy is here the chips show the bare numbers.
+  const words = (v: number) => (taxonomy ? valueLabel(taxonomy, TREND_ATTRIBUTE, v) : '');
+  const score = taxonomy ? scoreOf(taxonomy, TREND_ATTRIBUTE) : undefined;
+  const name = taxonomy ? attributeLabel(taxonomy, TREND_ATTRIBUTE) : humanise(TREND_ATTRIBUTE);
   return (
-    <span className="inline-flex items-center gap-1" aria-label={`Tracking, oldest to newest: ${oldestFirst.map((v) => `${v} ${scoreWord('overallTracking', v)}`).join(', ')}`}>
+    <span className="inline-flex items-center gap-1" aria-label={`${name}, oldest to newest: ${oldestFirst.map((v) => `${v} ${words(v)}`.trim()).join(', ')}`}>
       {oldestFirst.map((value, i) => (
-        <ScoreChip key={i} tone={scoreTone(value)} title={scoreWord('overallTracking', value)}>{value}</ScoreChip>
+        <ScoreChip key={i} tone={scoreTone(score, value)} title={words(value) || undefined}>{value}</ScoreChip>
       ))}
     </span>
   );
@@ -158,6 +166,7 @@ export default function CompliancePage() {
   const [status, setStatus] = useState<ComplianceStatusFilter>('');
   const [sort, setSort] = useState<ComplianceSort>({ key: 'daysOverdue', direction: 'desc' });
   const compliance = useResource((signal) => api.compliance({ overdueOnly }, signal), String(overdueOnly));
+  const taxonomy = useTaxonomy();
 
   const all = useMemo(() => compliance.data?.items ?? [], [compliance.data]);
   const rows = useMemo(() => sortCompliance(filterCompliance(all, { search, status }), sort), [all, search, status, sort]);
@@ -211,7 +220,7 @@ export default function CompliancePage() {
                 <td className="px-4 py-2.5"><DueCell item={item} /></td>
                 <td className={cx('px-4 py-2.5 text-right', item.missedScans90d > 0 ? 'font-medium text-amber-800' : 'text-slate-700')}>{item.missedScans90d}</td>
                 <td className="hidden px-4 py-2.5 text-slate-700 md:table-cell">{item.lastScanAt ? formatDateTime(item.lastScanAt) : 'Never'}</td>
-                <td className="px-4 py-2.5"><TrendChips trend={item.trackingTrend} /></td>
+                <td className="px-4 py-2.5"><TrendChips trend={item.trackingTrend} taxonomy={taxonomy.data} /></td>
                 <td className="hidden px-4 py-2.5 text-slate-700 lg:table-cell">{frequencyLabels[item.scanFrequency]}</td>
                 <td className="px-4 py-2.5"><StatusBadge status={item.status} /></td>
               </tr>
