@@ -43,6 +43,30 @@ public sealed class JobRegistrationTests(JobsFixture jobs)
         }
     }
 
+    [Theory]
+    [InlineData("api")]
+    [InlineData("worker")]
+    public async Task A_job_without_a_handler_stops_the_host_from_starting_in_every_role(string role)
+    {
+        await using var host = jobs.Host(role, new JobRecorder(),
+            services => services.AddSingleton(JobDefinition.For(typeof(UnhandledJob), typeof(Unit), UnhandledJob.Kind)));
+
+        var failure = Should.Throw<InvalidOperationException>(() => host.Services);
+
+        failure.Message.ShouldContain($"'{UnhandledJob.Kind}'");
+        failure.Message.ShouldContain("without a handler");
+    }
+
+    [Fact]
+    public void Two_jobs_of_one_kind_stop_the_catalog_from_being_built()
+    {
+        using var scope = jobs.Api.Services.CreateScope();
+        var registered = scope.ServiceProvider.GetRequiredService<IServiceProviderIsService>();
+        var twice = Catalog.Definitions.Append(JobDefinition.For(typeof(RecordJob.Command), typeof(Unit), ProcessSessionKind));
+
+        Should.Throw<InvalidOperationException>(() => new JobCatalog(twice, registered)).Message.ShouldContain($"'{ProcessSessionKind}'");
+    }
+
     [Fact]
     public void Every_job_runs_through_the_request_pipeline_behaviors_in_their_order()
     {
@@ -113,6 +137,17 @@ public sealed class JobRegistrationTests(JobsFixture jobs)
             };
             Failures.Classify(failure).ShouldBe(expected, $"{failure.GetType().Name} answered {http.Response.StatusCode}");
         }
+    }
+
+    private const string ProcessSessionKind = OrthoScan.Api.Features.Scans.ProcessSession.Kind;
+
+    /// <summary>
+    /// A job command nobody wrote a handler for. It carries no [JobKind] only so that the test hosts' scan of this assembly
+    /// (<see cref="TestJobs.AddTestJobs"/>) does not register it for every test; the test that needs it registers it by hand.
+    /// </summary>
+    public sealed record UnhandledJob : ICommand, IJobCommand
+    {
+        public const string Kind = "test.unhandled";
     }
 
     private static Type ResponseOf(Type command) =>

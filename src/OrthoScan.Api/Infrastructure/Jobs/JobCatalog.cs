@@ -5,17 +5,22 @@ namespace OrthoScan.Api.Infrastructure.Jobs;
 
 /// <summary>
 /// Every job kind this process can run, one <see cref="JobDefinition"/> each, found by <see cref="JobsSetup.AddJobsFrom"/>
-/// in an assembly's <see cref="JobKindAttribute"/> commands. A worker claims exactly these kinds.
+/// in an assembly's <see cref="JobKindAttribute"/> commands. A worker claims exactly these kinds. Built as the host starts
+/// (<see cref="JobCatalogCheck"/>), in every role: a kind declared twice or a job without a handler stops the host there,
+/// not when the first such job runs.
 /// </summary>
 public sealed class JobCatalog
 {
     private readonly Dictionary<string, JobDefinition> _byKind;
 
-    public JobCatalog(IEnumerable<JobDefinition> definitions)
+    public JobCatalog(IEnumerable<JobDefinition> definitions, IServiceProviderIsService registered)
     {
         var all = definitions.ToList();
         var repeated = all.GroupBy(d => d.Kind).Where(g => g.Count() > 1).Select(g => $"'{g.Key}' ({string.Join(", ", g.Select(d => d.CommandType))})").ToList();
         if (repeated.Count > 0) throw new InvalidOperationException($"Job kinds declared more than once: {string.Join("; ", repeated)}.");
+        var unhandled = all.Where(d => !registered.IsService(d.HandlerType)).Select(d => $"'{d.Kind}' ({d.CommandType})").ToList();
+        if (unhandled.Count > 0)
+            throw new InvalidOperationException($"Jobs without a handler: {string.Join("; ", unhandled)}. A job command needs its ICommandHandler, in the same file.");
         _byKind = all.ToDictionary(d => d.Kind);
     }
 
@@ -49,11 +54,30 @@ public sealed class JobCatalog
     }
 }
 
+/// <summary>Builds the <see cref="JobCatalog"/> while the host starts (resolving it is the check), and says what it holds.</summary>
+internal sealed class JobCatalogCheck(JobCatalog catalog, ILogger<JobCatalogCheck> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        logger.LogInformation("Job kinds: {Kinds}", string.Join(", ", catalog.Definitions.Select(d => d.Kind).Order()));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
 /// <summary>One job kind: how the worker runs a payload of it, and settles it when it dies.</summary>
 public abstract class JobDefinition
 {
     public abstract string Kind { get; }
     public abstract Type CommandType { get; }
+
+    /// <summary>The Mediator handler the job's command needs (<c>ICommandHandler&lt;TCommand, TResponse&gt;</c>).</summary>
+    public abstract Type HandlerType { get; }
+
+    /// <summary>The definition of a job command (an <see cref="IJobCommand"/> that is an <c>ICommand&lt;T&gt;</c>) stored under <paramref name="kind"/>.</summary>
+    internal static JobDefinition For(Type command, Type response, string kind) =>
+        (JobDefinition)Activator.CreateInstance(typeof(JobDefinition<,>).MakeGenericType(command, response), kind)!;
 
     /// <summary>Reads the payload into the job's command and sends it through the pipeline, in the given (the job's own) DI scope.</summary>
     /// <exception cref="UnreadableJobPayloadException">The payload is not the job's command.</exception>
@@ -74,6 +98,7 @@ internal sealed class JobDefinition<TCommand, TResponse>(string kind) : JobDefin
 {
     public override string Kind => kind;
     public override Type CommandType => typeof(TCommand);
+    public override Type HandlerType => typeof(ICommandHandler<TCommand, TResponse>);
 
     internal override Task RunAsync(IServiceProvider services, JsonElement payload, CancellationToken ct) =>
         SendAsync(services, payload.Read<TCommand>(), ct);

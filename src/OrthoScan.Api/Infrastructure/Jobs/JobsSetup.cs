@@ -20,6 +20,7 @@ public static class JobsSetup
         services.AddScoped<CurrentJob>();
         services.AddScoped<DeadLetters>();
         services.AddSingleton<JobCatalog>();
+        services.AddHostedService<JobCatalogCheck>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobScheduler>();
         services.AddJobsFrom(typeof(JobsSetup).Assembly);
@@ -42,7 +43,7 @@ public static class JobsSetup
         foreach (var (command, response, kind) in JobCatalog.CommandsIn(assembly))
         {
             if (services.Any(d => d.ImplementationInstance is JobDefinition registered && registered.CommandType == command)) continue;
-            services.AddSingleton((JobDefinition)Activator.CreateInstance(typeof(JobDefinition<,>).MakeGenericType(command, response), kind)!);
+            services.AddSingleton(JobDefinition.For(command, response, kind));
             if (command.GetCustomAttribute<ScheduleAttribute>() is { } schedule) services.AddSingleton(ScheduleOf(schedule, kind, command));
         }
 
