@@ -69,7 +69,7 @@ public sealed class DeadJobsAdminTests(JobsFixture jobs) : IAsyncLifetime
     }
 
     private Task<Guid> DeadProcessingJobAsync(Guid practiceId, int deadMinutesAgo = 1) =>
-        DeadJobAsync(ProcessSession.Kind, new ProcessSession.Payload(practiceId, Guid.NewGuid()), deadMinutesAgo);
+        DeadJobAsync(ProcessSession.Kind, new ProcessSession.Command(practiceId, Guid.NewGuid()), deadMinutesAgo);
 
     /// <summary>A job queued as the API would, then dead as a worker would leave it after its last failed attempt.</summary>
     private async Task<Guid> DeadJobAsync(string kind, object payload, int deadMinutesAgo = 1)

@@ -19,7 +19,7 @@ public sealed class DeadLetterTests(JobsFixture jobs) : IAsyncLifetime
     {
         await using var worker = jobs.Host("worker", _recorder, ("MaxAttempts", "3"));
 
-        var id = (await jobs.EnqueueAsync(SettleHandler.Name, [new SettleHandler.Payload(Fail: true, DeadLetterFailures: 0)], host: worker.Services)).Single();
+        var id = (await jobs.EnqueueAsync(SettleJob.Kind, [new SettleJob.Command(Fail: true, DeadLetterFailures: 0)], host: worker.Services)).Single();
 
         var row = await jobs.WaitForStatusAsync(id, JobStatus.Dead);
         row.Job.DeadReason.ShouldBe(DeadReason.Failed);
@@ -35,7 +35,7 @@ public sealed class DeadLetterTests(JobsFixture jobs) : IAsyncLifetime
     [Fact]
     public async Task A_job_whose_worker_died_on_its_last_attempt_is_settled_as_abandoned_and_never_run_again()
     {
-        var id = await jobs.EnqueueAsync(SettleHandler.Name, new SettleHandler.Payload(Fail: false, DeadLetterFailures: 0));
+        var id = await jobs.EnqueueAsync(SettleJob.Kind, new SettleJob.Command(Fail: false, DeadLetterFailures: 0));
         await jobs.SimulateWorkerDiedOnLastAttemptAsync(id);
 
         await using var worker = jobs.Host("worker", _recorder);
@@ -53,7 +53,7 @@ public sealed class DeadLetterTests(JobsFixture jobs) : IAsyncLifetime
     {
         await using var worker = jobs.Host("worker", _recorder, ("MaxAttempts", "2"));
 
-        var id = (await jobs.EnqueueAsync(SettleHandler.Name, [new SettleHandler.Payload(Fail: true, DeadLetterFailures: 2)], host: worker.Services)).Single();
+        var id = (await jobs.EnqueueAsync(SettleJob.Kind, [new SettleJob.Command(Fail: true, DeadLetterFailures: 2)], host: worker.Services)).Single();
 
         var row = await jobs.WaitForStatusAsync(id, JobStatus.Dead);
         _recorder.Runs[id].ShouldBe(2, "the job itself ran only its two attempts");
@@ -68,7 +68,7 @@ public sealed class DeadLetterTests(JobsFixture jobs) : IAsyncLifetime
     {
         await using var worker = jobs.Host("worker", _recorder, ("MaxAttempts", "1"), ("DeadLetterAttempts", "2"));
 
-        var id = (await jobs.EnqueueAsync(SettleHandler.Name, [new SettleHandler.Payload(Fail: true, DeadLetterFailures: 100)], host: worker.Services)).Single();
+        var id = (await jobs.EnqueueAsync(SettleJob.Kind, [new SettleJob.Command(Fail: true, DeadLetterFailures: 100)], host: worker.Services)).Single();
 
         var row = await jobs.WaitForStatusAsync(id, JobStatus.Dead);
         _recorder.Runs[id].ShouldBe(1);
@@ -79,7 +79,7 @@ public sealed class DeadLetterTests(JobsFixture jobs) : IAsyncLifetime
     [Fact]
     public async Task A_worker_that_died_inside_the_dead_letter_handler_leaves_it_to_the_next_worker_with_the_reason_kept()
     {
-        var id = await jobs.EnqueueAsync(SettleHandler.Name, new SettleHandler.Payload(Fail: true, DeadLetterFailures: 0));
+        var id = await jobs.EnqueueAsync(SettleJob.Kind, new SettleJob.Command(Fail: true, DeadLetterFailures: 0));
         await using (var owner = await Sql.OpenAsync(jobs.Api.OwnerConnectionString))
         {
             // The last attempt failed and was recorded as dying; then the worker died while settling it.
@@ -101,16 +101,33 @@ public sealed class DeadLetterTests(JobsFixture jobs) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_payload_its_handler_cannot_read_is_dead_lettered_at_once_without_retries()
+    public async Task A_payload_its_job_cannot_read_is_dead_lettered_at_once_without_retries_and_settles_nothing()
     {
         await using var worker = jobs.Host("worker", _recorder);
 
-        var id = (await jobs.EnqueueAsync(SettleHandler.Name, [new { fail = "not a boolean" }], host: worker.Services)).Single();
+        var id = (await jobs.EnqueueAsync(SettleJob.Kind, [new { fail = "not a boolean" }], host: worker.Services)).Single();
 
         var row = await jobs.WaitForStatusAsync(id, JobStatus.Dead);
         row.Job.Attempts.ShouldBe(1);
         row.Job.DeadReason.ShouldBe(DeadReason.UnreadablePayload);
         row.Job.LastErrorType.ShouldBe(typeof(UnreadableJobPayloadException).FullName);
-        _recorder.DeadLetters[id].ShouldHaveSingleItem().DeadLetter.Reason.ShouldBe(DeadReason.UnreadablePayload);
+        _recorder.Runs.ShouldNotContainKey(id);
+        _recorder.DeadLetters.ShouldNotContainKey(id, "an unreadable payload names nothing to settle (the sweeps find what waits on it)");
+    }
+
+    [Fact]
+    public async Task A_payload_that_fails_its_jobs_validator_is_refused_at_once_never_runs_and_settles_nothing()
+    {
+        await using var worker = jobs.Host("worker", _recorder);
+
+        var id = await jobs.EnqueueAsync(new SettleJob.Command(Fail: false, DeadLetterFailures: -1), worker.Services);
+
+        var row = await jobs.WaitForStatusAsync(id, JobStatus.Dead);
+        row.Job.Attempts.ShouldBe(1);
+        row.Job.DeadReason.ShouldBe(DeadReason.Refused);
+        row.Job.LastErrorType.ShouldBe(typeof(FluentValidation.ValidationException).FullName);
+        row.Job.LastError.ShouldNotBeNull().ShouldContain("Dead Letter Failures");
+        _recorder.Runs.ShouldNotContainKey(id);
+        _recorder.DeadLetters.ShouldNotContainKey(id);
     }
 }

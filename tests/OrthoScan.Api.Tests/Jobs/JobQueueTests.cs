@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using OrthoScan.Api.Features.Tagging;
 using OrthoScan.Api.Infrastructure.Jobs;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
@@ -23,8 +24,8 @@ public sealed class JobQueueTests(JobsFixture jobs) : IAsyncLifetime
         await using var worker = jobs.Host("worker", _recorder);
         _ = worker.Services;
 
-        var rolledBack = (await jobs.EnqueueAsync(RecordHandler.Name, [new { n = 1 }], commit: false)).Single();
-        var committed = (await jobs.EnqueueAsync(RecordHandler.Name, [new { n = 2 }])).Single();
+        var rolledBack = (await jobs.EnqueueAsync(RecordJob.Kind, [new { n = 1 }], commit: false)).Single();
+        var committed = (await jobs.EnqueueAsync(RecordJob.Kind, [new { n = 2 }])).Single();
 
         var row = await jobs.WaitForStatusAsync(committed, JobStatus.Succeeded);
         row.Job.Attempts.ShouldBe(1);
@@ -42,7 +43,7 @@ public sealed class JobQueueTests(JobsFixture jobs) : IAsyncLifetime
     {
         await using var worker = jobs.Host("worker", _recorder, ("MaxAttempts", "4"));
 
-        var id = (await jobs.EnqueueAsync(FailHandler.Name, [new { }], host: worker.Services)).Single();
+        var id = (await jobs.EnqueueAsync(FailJob.Kind, [new { }], host: worker.Services)).Single();
 
         var row = await jobs.WaitForStatusAsync(id, JobStatus.Dead);
         row.Job.Attempts.ShouldBe(4);
@@ -67,8 +68,8 @@ public sealed class JobQueueTests(JobsFixture jobs) : IAsyncLifetime
     [Fact]
     public async Task A_job_whose_worker_died_is_claimed_again_once_its_lease_expires_and_completes_once()
     {
-        var orphaned = await jobs.EnqueueAsync(RecordHandler.Name);
-        var heldByALiveWorker = await jobs.EnqueueAsync(RecordHandler.Name);
+        var orphaned = await jobs.EnqueueAsync(RecordJob.Kind);
+        var heldByALiveWorker = await jobs.EnqueueAsync(RecordJob.Kind);
         await using (var owner = await Sql.OpenAsync(jobs.Api.OwnerConnectionString))
         {
             // What a worker killed mid-job leaves behind, and what a live one holds.
@@ -96,7 +97,7 @@ public sealed class JobQueueTests(JobsFixture jobs) : IAsyncLifetime
     [Fact]
     public async Task A_job_whose_last_attempt_never_finished_is_dead_lettered_without_running_again()
     {
-        var id = await jobs.EnqueueAsync(RecordHandler.Name);
+        var id = await jobs.EnqueueAsync(RecordJob.Kind);
         await using (var owner = await Sql.OpenAsync(jobs.Api.OwnerConnectionString))
         {
             await owner.ExecuteAsync(
@@ -118,7 +119,7 @@ public sealed class JobQueueTests(JobsFixture jobs) : IAsyncLifetime
     {
         await using var worker = jobs.Host("worker", _recorder, ("Lease", "00:00:01"));
         _ = worker.Services;
-        var id = await jobs.EnqueueAsync(BlockHandler.Name);
+        var id = await jobs.EnqueueAsync(BlockJob.Kind);
         await Eventually.TrueAsync(() => _recorder.Started.ContainsKey(id), "the job to start");
 
         // Another worker takes the job over, as it would had the first one stopped renewing its lease.
@@ -142,9 +143,9 @@ public sealed class JobQueueTests(JobsFixture jobs) : IAsyncLifetime
     {
         await using var worker = jobs.Host("worker", _recorder, ("Concurrency", "1"));
         _ = worker.Services;
-        var running = await jobs.EnqueueAsync(SlowHandler.Name, new SlowHandler.Payload(2000));
+        var running = await jobs.EnqueueAsync(SlowJob.Kind, new SlowJob.Command(2000));
         await Eventually.TrueAsync(() => _recorder.Started.ContainsKey(running), "the job to start");
-        var waiting = await jobs.EnqueueAsync(RecordHandler.Name);
+        var waiting = await jobs.EnqueueAsync(RecordJob.Kind);
 
         await worker.DisposeAsync(); // a graceful stop while the job runs
 
@@ -164,7 +165,7 @@ public sealed class JobQueueTests(JobsFixture jobs) : IAsyncLifetime
         _ = first.Services;
         _ = second.Services;
 
-        var ids = await jobs.EnqueueAsync(RecordHandler.Name, Enumerable.Range(0, 200).Select(n => (object)new { n }));
+        var ids = await jobs.EnqueueAsync(RecordJob.Kind, Enumerable.Range(0, 200).Select(n => (object)new { n }));
 
         await using var owner = await Sql.OpenAsync(jobs.Api.OwnerConnectionString);
         await Eventually.ValueAsync(() => owner.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE status = 'succeeded'"), n => n == 200, "200 jobs to succeed", 60);
@@ -182,27 +183,32 @@ public sealed class JobQueueTests(JobsFixture jobs) : IAsyncLifetime
         _ = worker.Services;
 
         var unhandled = (await jobs.EnqueueAsync("not_deployed_yet.deliver", [new { n = 1 }])).Single();
-        var handled = (await jobs.EnqueueAsync(RecordHandler.Name, [new { n = 2 }])).Single();
+        // Queued by every first review; its messaging handler does not exist yet.
+        var feedback = (await jobs.EnqueueAsync(PatientFeedback.DeliveryJobKind, [new PatientFeedback.Delivery(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid())])).Single();
+        var handled = (await jobs.EnqueueAsync(RecordJob.Kind, [new { n = 2 }])).Single();
 
         await jobs.WaitForStatusAsync(handled, JobStatus.Succeeded);
         await Task.Delay(500); // several more polls of the worker
-        var row = await jobs.FindAsync(unhandled);
-        row.ShouldNotBeNull();
-        row.Status.ShouldBe(JobStatus.Queued);
-        row.Job.Attempts.ShouldBe(0);
-        row.Job.LastError.ShouldBeNull();
+        foreach (var id in new[] { unhandled, feedback })
+        {
+            var row = await jobs.FindAsync(id);
+            row.ShouldNotBeNull();
+            row.Status.ShouldBe(JobStatus.Queued);
+            row.Job.Attempts.ShouldBe(0);
+            row.Job.LastError.ShouldBeNull();
+        }
     }
 
     [Fact]
     public async Task Parallel_claims_never_hand_out_one_job_twice()
     {
-        var ids = await jobs.EnqueueAsync(RecordHandler.Name, Enumerable.Range(0, 200).Select(n => (object)new { n }));
+        var ids = await jobs.EnqueueAsync(RecordJob.Kind, Enumerable.Range(0, 200).Select(n => (object)new { n }));
         var store = jobs.Api.Services.GetRequiredService<JobStore>();
         var claimed = new System.Collections.Concurrent.ConcurrentBag<Guid>();
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
         {
-            while (await store.ClaimAsync($"claimer-{i}", [RecordHandler.Name], TimeSpan.FromMinutes(5), default) is { } job) claimed.Add(job.Id);
+            while (await store.ClaimAsync($"claimer-{i}", [RecordJob.Kind], TimeSpan.FromMinutes(5), default) is { } job) claimed.Add(job.Id);
         })));
 
         claimed.Count.ShouldBe(200);
@@ -216,27 +222,10 @@ public sealed class JobQueueTests(JobsFixture jobs) : IAsyncLifetime
         _ = worker.Services;
         await Task.Delay(300); // the worker's first claims find nothing, then it waits for a notification
 
-        var id = await jobs.EnqueueAsync(RecordHandler.Name);
+        var id = await jobs.EnqueueAsync(RecordJob.Kind);
 
         await jobs.WaitForStatusAsync(id, JobStatus.Succeeded);
         _recorder.Runs[id].ShouldBe(1);
-    }
-
-    [Fact]
-    public async Task A_handler_works_in_the_practice_its_payload_names_and_sees_nothing_before()
-    {
-        var practice = await jobs.Api.RegisterPracticeAsync();
-        await jobs.Api.CreatePatientAsync(practice);
-        await jobs.Api.CreatePatientAsync(practice, "Grace", "Hopper");
-        var other = await jobs.Api.RegisterPracticeAsync();
-        await jobs.Api.CreatePatientAsync(other);
-        await using var worker = jobs.Host("worker", _recorder);
-        _ = worker.Services;
-
-        var id = await jobs.EnqueueAsync(TenantHandler.Name, new TenantHandler.Payload(practice.PracticeId));
-
-        await jobs.WaitForStatusAsync(id, JobStatus.Succeeded);
-        _recorder.PatientCounts[id].ShouldBe((2, 2, 0));
     }
 
     [Fact]
@@ -244,7 +233,7 @@ public sealed class JobQueueTests(JobsFixture jobs) : IAsyncLifetime
     {
         await using var api = jobs.Host("api", _recorder);
         api.Services.GetServices<IHostedService>().ShouldNotContain(s => s is JobWorker);
-        var id = await jobs.EnqueueAsync(RecordHandler.Name);
+        var id = await jobs.EnqueueAsync(RecordJob.Kind);
         await Task.Delay(1500); // fifteen poll intervals of a worker
         var row = await jobs.RowAsync(id);
         row.Status.ShouldBe(JobStatus.Queued);
@@ -264,7 +253,7 @@ public sealed class JobQueueTests(JobsFixture jobs) : IAsyncLifetime
     [Fact]
     public async Task The_jobs_table_is_not_tenant_data_and_the_app_role_cannot_delete_jobs()
     {
-        var id = await jobs.EnqueueAsync(RecordHandler.Name);
+        var id = await jobs.EnqueueAsync(RecordJob.Kind);
         await using var owner = await Sql.OpenAsync(jobs.Api.OwnerConnectionString);
         (await owner.ScalarAsync<long>("SELECT count(*) FROM information_schema.columns WHERE table_name = 'jobs' AND column_name LIKE '%practice%'")).ShouldBe(0);
 

@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OrthoScan.Api.Infrastructure.Jobs;
 using OrthoScan.Api.Infrastructure.Persistence;
-using OrthoScan.Api.Infrastructure.Tenancy;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -15,7 +13,7 @@ namespace OrthoScan.Api.Tests.Jobs;
 /// <summary>
 /// A database of its own for the job tests, so that no other test's worker claims their jobs. Its own host runs in the
 /// api role (it enqueues and serves the API, runs nothing); each test starts the worker hosts it needs, with the
-/// test handlers below, and stops them before it ends.
+/// test jobs (<see cref="TestJobs"/>), and stops them before it ends.
 /// </summary>
 public sealed class JobsFixture : IAsyncLifetime
 {
@@ -27,8 +25,11 @@ public sealed class JobsFixture : IAsyncLifetime
 
     public Task DisposeAsync() => Api.DisposeAsync();
 
-    /// <summary>Another host on the same database, in the given role, with the test handlers writing to <paramref name="recorder"/>.</summary>
+    /// <summary>Another host on the same database, in the given role, with the test jobs writing to <paramref name="recorder"/>.</summary>
     public WebApplicationFactory<Program> Host(string role, JobRecorder recorder, params (string Key, string Value)[] jobSettings) =>
+        Host(role, recorder, _ => { }, jobSettings);
+
+    public WebApplicationFactory<Program> Host(string role, JobRecorder recorder, Action<IServiceCollection> configure, params (string Key, string Value)[] jobSettings) =>
         Api.WithWebHostBuilder(b =>
         {
             b.UseSetting("role", role);
@@ -40,12 +41,8 @@ public sealed class JobsFixture : IAsyncLifetime
             b.ConfigureTestServices(services =>
             {
                 services.AddSingleton(recorder);
-                services.AddJobHandler<RecordHandler>();
-                services.AddJobHandler<FailHandler>();
-                services.AddJobHandler<BlockHandler>();
-                services.AddJobHandler<SlowHandler>();
-                services.AddJobHandler<TenantHandler>();
-                services.AddJobHandler<SettleHandler>();
+                services.AddTestJobs();
+                configure(services);
             });
         });
 
@@ -66,6 +63,15 @@ public sealed class JobsFixture : IAsyncLifetime
     }
 
     public async Task<Guid> EnqueueAsync(string kind, object? payload = null) => (await EnqueueAsync(kind, [payload ?? new { }]))[0];
+
+    /// <summary>Enqueues a job command under its kind, as a feature does.</summary>
+    public async Task<Guid> EnqueueAsync<TCommand>(TCommand job, IServiceProvider? host = null) where TCommand : IJobCommand
+    {
+        using var scope = (host ?? Api.Services).CreateScope();
+        var id = await scope.ServiceProvider.GetRequiredService<IJobQueue>().EnqueueAsync(job);
+        await scope.ServiceProvider.GetRequiredService<AppDbContext>().SaveChangesAsync();
+        return id;
+    }
 
     /// <summary>Starts every test from an empty queue and no scheduled period run yet (as the owner: the app role may not delete them).</summary>
     public async Task ClearJobsAsync()
@@ -137,7 +143,7 @@ public sealed class JobRecorder
     public ConcurrentDictionary<Guid, ConcurrentQueue<(int Attempt, DateTime RunAfter)>> Attempts { get; } = new();
     public ConcurrentDictionary<Guid, byte> Started { get; } = new();
     public ConcurrentDictionary<Guid, byte> Cancelled { get; } = new();
-    public ConcurrentDictionary<Guid, (long Filtered, long Unfiltered, long BeforeEntering)> PatientCounts { get; } = new();
+    public ConcurrentDictionary<Guid, TenantJob.View> Views { get; } = new();
     public ConcurrentDictionary<Guid, ConcurrentQueue<(int Attempt, DeadLetter DeadLetter)>> DeadLetters { get; } = new();
     public int Overlaps => Volatile.Read(ref _overlaps);
 
@@ -155,115 +161,4 @@ public sealed class JobRecorder
             _running.TryRemove(id, out _);
         }
     }
-}
-
-public sealed class RecordHandler(JobRecorder recorder) : IJobHandler
-{
-    public const string Name = "test.record";
-    public string Kind => Name;
-
-    public Task HandleAsync(JsonElement payload, JobContext context, CancellationToken cancellationToken) =>
-        recorder.RunAsync(context.JobId, () => Task.Delay(Random.Shared.Next(0, 5), cancellationToken));
-}
-
-/// <summary>Always fails, noting the run_after each attempt was scheduled for.</summary>
-public sealed class FailHandler(JobRecorder recorder, AppDbContext db) : IJobHandler
-{
-    public const string Name = "test.fail";
-    public string Kind => Name;
-
-    public async Task HandleAsync(JsonElement payload, JobContext context, CancellationToken cancellationToken)
-    {
-        var runAfter = await db.Jobs.Where(j => j.Id == context.JobId).Select(j => j.RunAfter).SingleAsync(cancellationToken);
-        recorder.Attempts.GetOrAdd(context.JobId, _ => new()).Enqueue((context.Attempt, runAfter));
-        throw new InvalidOperationException($"boom on attempt {context.Attempt}");
-    }
-}
-
-/// <summary>Runs until its token is cancelled (the worker lost the lease), or a minute passes.</summary>
-public sealed class BlockHandler(JobRecorder recorder) : IJobHandler
-{
-    public const string Name = "test.block";
-    public string Kind => Name;
-
-    public Task HandleAsync(JsonElement payload, JobContext context, CancellationToken cancellationToken) =>
-        recorder.RunAsync(context.JobId, async () =>
-        {
-            recorder.Started.TryAdd(context.JobId, 0);
-            try
-            {
-                await Task.Delay(TimeSpan.FromMinutes(1), cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                recorder.Cancelled.TryAdd(context.JobId, 0);
-                throw;
-            }
-        });
-}
-
-/// <summary>Takes as long as its payload says, whatever happens around it.</summary>
-public sealed class SlowHandler(JobRecorder recorder) : IJobHandler
-{
-    public const string Name = "test.slow";
-    public string Kind => Name;
-
-    public sealed record Payload(int DelayMs);
-
-    public Task HandleAsync(JsonElement payload, JobContext context, CancellationToken cancellationToken) =>
-        recorder.RunAsync(context.JobId, async () =>
-        {
-            recorder.Started.TryAdd(context.JobId, 0);
-            await Task.Delay(payload.Read<Payload>().DelayMs, cancellationToken);
-        });
-}
-
-/// <summary>Reads a practice's patients the way a real handler would: from the practice named in its payload.</summary>
-public sealed class TenantHandler(JobRecorder recorder, AppDbContext db, TenantScope tenant) : IJobHandler
-{
-    public const string Name = "test.tenant";
-    public string Kind => Name;
-
-    public sealed record Payload(Guid PracticeId);
-
-    public async Task HandleAsync(JsonElement payload, JobContext context, CancellationToken cancellationToken)
-    {
-        var practiceId = payload.Read<Payload>().PracticeId;
-        var before = await db.Patients.IgnoreQueryFilters().LongCountAsync(cancellationToken);
-        await tenant.EnterPracticeAsWorkerAsync(practiceId, cancellationToken);
-        var filtered = await db.Patients.LongCountAsync(cancellationToken);
-        var unfiltered = await db.Patients.IgnoreQueryFilters().LongCountAsync(cancellationToken);
-        recorder.PatientCounts[context.JobId] = (filtered, unfiltered, before);
-    }
-}
-
-/// <summary>
-/// A job with a dead-letter handler: fails when its payload says so, and its dead-letter handler fails the first
-/// <see cref="Payload.DeadLetterFailures"/> times.
-/// </summary>
-public sealed class SettleHandler(JobRecorder recorder) : IJobDeadLetterHandler
-{
-    public const string Name = "test.settle";
-    public string Kind => Name;
-
-    public sealed record Payload(bool Fail, int DeadLetterFailures);
-
-    public Task HandleAsync(JsonElement payload, JobContext context, CancellationToken cancellationToken) =>
-        recorder.RunAsync(context.JobId, () =>
-        {
-            recorder.Attempts.GetOrAdd(context.JobId, _ => new()).Enqueue((context.Attempt, default));
-            return payload.Read<Payload>().Fail ? throw new InvalidOperationException($"boom on attempt {context.Attempt}") : Task.CompletedTask;
-        });
-
-    public Task OnDeadAsync(JsonElement payload, JobContext context, DeadLetter deadLetter, CancellationToken cancellationToken)
-    {
-        var calls = recorder.DeadLetters.GetOrAdd(context.JobId, _ => new());
-        calls.Enqueue((context.Attempt, deadLetter));
-        var failures = payload.TryGetProperty("deadLetterFailures", out var n) && n.ValueKind == JsonValueKind.Number ? n.GetInt32() : 0;
-        return calls.Count <= failures ? throw new InvalidOperationException($"dead letter failed on call {calls.Count}") : Task.CompletedTask;
-    }
-
-    public JobSubject? SubjectOf(JsonElement payload) => null;
-
-    public Task<bool> ReopenAsync(JsonElement payload, CancellationToken cancellationToken) => Task.FromResult(false);
 }

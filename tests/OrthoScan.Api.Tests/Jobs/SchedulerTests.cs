@@ -24,7 +24,7 @@ public sealed class SchedulerTests(JobsFixture jobs) : IAsyncLifetime
     [Fact]
     public async Task Eight_schedulers_ticking_one_period_at_once_enqueue_its_job_exactly_once()
     {
-        var schedule = new Schedule("test-every-minute", RecordHandler.Name, TimeSpan.FromMinutes(1));
+        var schedule = new Schedule("test-every-minute", RecordJob.Kind, TimeSpan.FromMinutes(1));
         var clock = new FakeTimeProvider(new DateTimeOffset(2031, 3, 4, 10, 0, 30, TimeSpan.Zero));
         var schedulers = Enumerable.Range(0, 8).Select(_ => Scheduler(schedule)).ToList();
 

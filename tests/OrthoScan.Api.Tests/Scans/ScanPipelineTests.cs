@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using MetadataExtractor;
 using Microsoft.Extensions.DependencyInjection;
 using OrthoScan.Api.Features.Scans;
+using OrthoScan.Api.Infrastructure.Jobs;
 using OrthoScan.Api.Tests.Imaging;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
@@ -232,8 +233,7 @@ public sealed class ScanPipelineTests(ApiFactory api)
         var id = Guid.Parse(session["id"]!.GetValue<string>());
 
         // At-least-once delivery: the worker may run a job again after it succeeded (e.g. it died before marking it done).
-        using (var scope = api.Services.CreateScope())
-            await scope.ServiceProvider.GetRequiredService<ProcessSession.Processor>().RunAsync(new ProcessSession.Payload(owner.PracticeId, id), default);
+        await api.Services.GetRequiredService<JobCatalog>().RunNowAsync(api.Services, new ProcessSession.Command(owner.PracticeId, id), default);
 
         var after = await (await api.As(owner).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldBeAsync(HttpStatusCode.OK);
         after["status"]!.GetValue<string>().ShouldBe("ready");
@@ -259,7 +259,7 @@ public sealed class ScanPipelineTests(ApiFactory api)
         }
 
         using (var scope = api.Services.CreateScope())
-            await scope.ServiceProvider.GetRequiredService<ProcessSession.Processor>().GiveUpAsync(new ProcessSession.Payload(owner.PracticeId, id), default);
+            await scope.ServiceProvider.GetRequiredService<ProcessSession.Settlement>().GiveUpAsync(new ProcessSession.Command(owner.PracticeId, id), default);
 
         var after = await (await api.As(app.AccessToken).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldBeAsync(HttpStatusCode.OK);
         after["status"]!.GetValue<string>().ShouldBe("needs_retake");

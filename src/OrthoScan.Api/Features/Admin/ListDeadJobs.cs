@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OrthoScan.Api.Infrastructure.Jobs;
 
 namespace OrthoScan.Api.Features.Admin;
@@ -18,7 +17,7 @@ public static class ListDeadJobs
 
     public sealed record Cursor(DateTime DeadSince, Guid Id);
 
-    public sealed class Handler(AppDbContext db, RequestContext context, IEnumerable<IJobHandler> handlers) : IQueryHandler<Query, Page<DeadJob>>
+    public sealed class Handler(AppDbContext db, RequestContext context, DeadLetters deadLetters) : IQueryHandler<Query, Page<DeadJob>>
     {
         public async ValueTask<Page<DeadJob>> Handle(Query query, CancellationToken ct)
         {
@@ -27,24 +26,26 @@ public static class ListDeadJobs
             if (Paging.Decode<Cursor>(query.Cursor) is { } after)
                 jobs = jobs.Where(j => j.CompletedAt < after.DeadSince || (j.CompletedAt == after.DeadSince && j.Id.CompareTo(after.Id) < 0));
             var rows = await jobs.OrderByDescending(j => j.CompletedAt).ThenByDescending(j => j.Id).Take(limit + 1).ToListAsync(ct);
-            var deadLetters = handlers.OfType<IJobDeadLetterHandler>().ToList();
-            return Paging.ToPage(rows, limit, j => ToDeadJob(j, deadLetters.FirstOrDefault(h => h.Kind == j.Kind)), j => new Cursor(j.CompletedAt!.Value, j.Id));
+            var subjects = new Dictionary<Guid, JobSubject?>();
+            foreach (var job in rows.Take(limit)) subjects[job.Id] = await deadLetters.SubjectOfAsync(job, ct);
+            return Paging.ToPage(rows, limit, j => ToDeadJob(j, subjects[j.Id]), j => new Cursor(j.CompletedAt!.Value, j.Id));
         }
 
-        private static DeadJob ToDeadJob(Job job, IJobDeadLetterHandler? handler)
+        private static DeadJob ToDeadJob(Job job, JobSubject? subject)
         {
-            using var payload = JsonDocument.Parse(job.Payload);
             var reason = job.DeadReason ?? DeadReason.Failed;
-            return new DeadJob(job.Id, job.Kind, handler?.SubjectOf(payload.RootElement), Math.Min(job.Attempts, job.MaxAttempts), reason,
-                Summary(reason, job.LastErrorType), job.CompletedAt!.Value);
+            return new DeadJob(job.Id, job.Kind, subject, Math.Min(job.Attempts, job.MaxAttempts), reason, Summary(reason, job.LastErrorType), job.CompletedAt!.Value);
         }
 
         private static string Summary(DeadReason reason, string? errorType) => reason switch
         {
             DeadReason.Abandoned => "Its worker stopped during the last attempt (killed or out of memory), so it was not run again.",
             DeadReason.UnreadablePayload => "Its data could not be read, so it cannot run.",
-            _ => $"It failed on every attempt; the last error was {errorType?.Split('.', '+').Last() ?? "unknown"}.",
+            DeadReason.Refused => $"It was refused ({ShortName(errorType)}): its data is not valid or breaks a rule, so it was not tried again.",
+            _ => $"It failed on every attempt; the last error was {ShortName(errorType)}.",
         };
+
+        private static string ShortName(string? errorType) => errorType?.Split('.', '+').Last() ?? "unknown";
     }
 
     public sealed class Endpoint : ICarterModule

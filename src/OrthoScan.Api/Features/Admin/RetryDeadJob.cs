@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrthoScan.Api.Infrastructure.Jobs;
 
@@ -22,7 +21,7 @@ public static class RetryDeadJob
     /// <param name="SubjectReopened">Whether what the job works on was moved back so the run can redo it (false: left as the dead letter settled it).</param>
     public sealed record Response(Guid Id, JobStatus Status, bool SubjectReopened);
 
-    public sealed class Handler(AppDbContext db, RequestContext context, IEnumerable<IJobHandler> handlers, IOptions<JobsOptions> options)
+    public sealed class Handler(AppDbContext db, RequestContext context, DeadLetters deadLetters, IOptions<JobsOptions> options)
         : ICommandHandler<Command, Response>
     {
         public async ValueTask<Response> Handle(Command command, CancellationToken ct)
@@ -43,10 +42,7 @@ public static class RetryDeadJob
 
             await db.Database.ExecuteSqlAsync($"SELECT pg_notify({JobStore.Channel}, '')", ct); // wakes a worker once this commits
             var job = await PracticeJobs.Of(db, context).SingleAsync(j => j.Id == command.Id, ct);
-            using var payload = JsonDocument.Parse(job.Payload);
-            var reopened = handlers.OfType<IJobDeadLetterHandler>().FirstOrDefault(h => h.Kind == job.Kind) is { } handler
-                           && await handler.ReopenAsync(payload.RootElement, ct);
-            return new Response(job.Id, job.Status, reopened);
+            return new Response(job.Id, job.Status, await deadLetters.ReopenAsync(job, ct));
         }
     }
 

@@ -1,5 +1,4 @@
 using OrthoScan.Api.Infrastructure.Audit;
-using System.Text.Json;
 using OrthoScan.Api.Infrastructure.Imaging;
 using OrthoScan.Api.Infrastructure.Jobs;
 using OrthoScan.Api.Infrastructure.Storage;
@@ -7,9 +6,10 @@ using OrthoScan.Api.Infrastructure.Storage;
 namespace OrthoScan.Api.Features.Scans;
 
 /// <summary>
-/// Worker side of a submitted scan: each new upload is checked, de-EXIFed into three sizes and scored; the raw
-/// upload is deleted; the session becomes ready, or needs_retake naming the views and why. Safe to run again:
-/// derivative keys are fixed per image and a session that is no longer processing is left alone.
+/// Worker side of a submitted scan (a job, enqueued by <see cref="SubmitSession"/> in the submit's transaction): each new
+/// upload is checked, de-EXIFed into three sizes and scored; the raw upload is deleted; the session becomes ready, or
+/// needs_retake naming the views and why. Runs inside the scan's practice, in one transaction with its audit row. Safe to
+/// run again: derivative keys are fixed per image and a session that is no longer processing is left alone.
 /// </summary>
 public static class ProcessSession
 {
@@ -19,52 +19,35 @@ public static class ProcessSession
     /// <summary>The retake reason of a view whose processing never completed (the job died, or the scan waited on no job).</summary>
     public const string ProcessingFailed = "processing_failed";
 
-    public sealed record Payload(Guid PracticeId, Guid SessionId);
-
-    /// <summary>Runs the processing; when the job dies, however its last attempt ended, settles the scan (<see cref="Processor.GiveUpAsync"/>).</summary>
-    public sealed class Handler(Processor processor) : IJobDeadLetterHandler
+    [JobKind(Kind)]
+    public sealed record Command(Guid PracticeId, Guid SessionId) : ICommand<Outcome>, IPracticeJob, IAudited<Outcome>
     {
-        public string Kind => ProcessSession.Kind;
+        /// <summary>A run that found the scan no longer processing (a job delivered again) touched nothing.</summary>
+        public AuditRecord? Audit(Outcome outcome) => outcome == Outcome.Processed ? new AuditRecord("scan_session", SessionId) : null;
+    }
 
-        public Task HandleAsync(JsonElement payload, JobContext context, CancellationToken cancellationToken) =>
-            processor.RunAsync(payload.Read<Payload>(), cancellationToken);
+    public enum Outcome { Processed, NothingToDo }
 
-        public async Task OnDeadAsync(JsonElement payload, JobContext context, DeadLetter deadLetter, CancellationToken cancellationToken)
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
         {
-            // Without a readable payload no scan can be named here; the stuck-session sweep (SettleStuckSessions) finds it.
-            if (TryRead(payload) is { } work) await processor.GiveUpAsync(work, cancellationToken, settlingJob: context.JobId);
-        }
-
-        public JobSubject? SubjectOf(JsonElement payload) => TryRead(payload) is { } work ? new JobSubject("scan_session", work.SessionId) : null;
-
-        public async Task<bool> ReopenAsync(JsonElement payload, CancellationToken cancellationToken) =>
-            TryRead(payload) is { } work && await processor.ReopenAsync(work, cancellationToken);
-
-        private static Payload? TryRead(JsonElement payload)
-        {
-            try
-            {
-                return payload.Read<Payload>();
-            }
-            catch (UnreadableJobPayloadException)
-            {
-                return null;
-            }
+            RuleFor(c => c.PracticeId).NotEmpty();
+            RuleFor(c => c.SessionId).NotEmpty();
         }
     }
 
-    public sealed class Processor(
-        AppDbContext db, TenantScope tenant, IBlobStore store, ImageProcessor images, AuditWriter audit, TimeProvider clock, ILogger<Processor> logger)
+    public sealed class Handler(
+        AppDbContext db, IBlobStore store, ImageProcessor images, AfterCommit afterCommit, TimeProvider clock, ILogger<Handler> logger)
+        : ICommandHandler<Command, Outcome>
     {
-        public async Task RunAsync(Payload payload, CancellationToken ct)
+        public async ValueTask<Outcome> Handle(Command command, CancellationToken ct)
         {
-            await tenant.EnterPracticeAsWorkerAsync(payload.PracticeId, ct);
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var session = await db.ScanSessions.SingleOrDefaultAsync(s => s.Id == payload.SessionId, ct);
+            var session = await db.ScanSessions.SingleOrDefaultAsync(s => s.Id == command.SessionId, ct);
             if (session is not { Status: ScanSessionStatus.Processing })
             {
-                logger.LogInformation("Session {SessionId} is not processing; nothing to do", payload.SessionId);
-                return;
+                logger.LogInformation("Session {SessionId} is not processing; nothing to do", command.SessionId);
+                return Outcome.NothingToDo;
             }
 
             var sessionImages = await db.ScanImages.Where(i => i.SessionId == session.Id).ToListAsync(ct);
@@ -75,76 +58,15 @@ public static class ProcessSession
             session.Status = sessionImages.Any(i => i.RetakeReasons.Count > 0) ? ScanSessionStatus.NeedsRetake : ScanSessionStatus.Ready;
             session.ProcessedAt = clock.UtcNow();
             await db.SaveChangesAsync(ct);
-            await audit.WriteAsync("Scans.ProcessSession", new AuditRecord("scan_session", session.Id), ct);
-            await transaction.CommitAsync(ct);
 
-            // Only once the derivatives are recorded: a crash before this point leaves the upload for the retry.
-            foreach (var image in uploaded.Where(i => i.UploadKey is not null)) await store.DeleteAsync(image.UploadKey!, ct);
-        }
-
-        /// <summary>
-        /// The scan's job is dead (or the stuck-session sweep found the scan waiting on no job): the views still waiting
-        /// are asked for again with <see cref="ProcessingFailed"/>, which the patient sees on the scan, so it never stays
-        /// processing. Left alone when it is no longer processing or another job for it is queued or running.
-        /// </summary>
-        /// <param name="settlingJob">The dead job being settled: it does not count as a job still working on the scan.</param>
-        /// <returns>Whether the scan was settled by this call.</returns>
-        public async Task<bool> GiveUpAsync(Payload payload, CancellationToken ct, Guid? settlingJob = null)
-        {
-            await tenant.EnterPracticeAsWorkerAsync(payload.PracticeId, ct);
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var session = await LockSessionAsync(payload.SessionId, ct);
-            if (session is not { Status: ScanSessionStatus.Processing } || await HasLiveJobAsync(session.Id, settlingJob, ct)) return false;
-            foreach (var image in await db.ScanImages.Where(i => i.SessionId == session.Id && i.Status == ScanImageStatus.Uploaded).ToListAsync(ct))
-                Reject(image, ProcessingFailed);
-            session.Status = ScanSessionStatus.NeedsRetake;
-            session.ProcessedAt = clock.UtcNow();
-            await db.SaveChangesAsync(ct);
-            await audit.WriteAsync("Scans.GiveUpProcessing", new AuditRecord("scan_session", session.Id), ct);
-            await transaction.CommitAsync(ct);
-            logger.LogError("Gave up processing session {SessionId}; the patient is asked to send the photos again", session.Id);
-            return true;
-        }
-
-        /// <summary>
-        /// The owner retried the dead job: the views given up with <see cref="ProcessingFailed"/> go back to processing, so
-        /// the retried run processes them. Only while the patient has not started retaking any view and those uploads still
-        /// exist (the raw-upload sweeper deletes them after <c>RawUploadMaxAge</c>). Runs in the owner's request and
-        /// transaction, already in the practice.
-        /// </summary>
-        /// <returns>False when the scan is left as it is.</returns>
-        public async Task<bool> ReopenAsync(Payload payload, CancellationToken ct)
-        {
-            var session = await LockSessionAsync(payload.SessionId, ct);
-            if (session is not { Status: ScanSessionStatus.NeedsRetake }) return false;
-            var images = await db.ScanImages.Where(i => i.SessionId == session.Id).ToListAsync(ct);
-            var givenUp = images.Where(i => i is { Status: ScanImageStatus.Rejected, UploadKey: not null } && i.RetakeReasons.SequenceEqual([ProcessingFailed])).ToList();
-            if (givenUp.Count == 0 || images.Any(i => i.Status is ScanImageStatus.AwaitingUpload or ScanImageStatus.Uploaded)) return false;
-            foreach (var image in givenUp)
+            // Only once the derivatives are committed: a crash before that leaves the upload for the retry.
+            var uploadKeys = uploaded.Where(i => i.UploadKey is not null).Select(i => i.UploadKey!).ToList();
+            afterCommit.Add(async token =>
             {
-                if (!await store.ExistsAsync(image.UploadKey!, ct)) return false;
-            }
-            foreach (var image in givenUp)
-            {
-                image.Status = ScanImageStatus.Uploaded;
-                image.RetakeReasons = [];
-                image.ProcessedAt = null;
-            }
-            session.Status = ScanSessionStatus.Processing;
-            await db.SaveChangesAsync(ct);
-            return true;
+                foreach (var key in uploadKeys) await store.DeleteAsync(key, token);
+            });
+            return Outcome.Processed;
         }
-
-        /// <summary>Locks the session's row for this transaction, so a give-up and a reopen happen one wholly before the other.</summary>
-        private async Task<ScanSession?> LockSessionAsync(Guid sessionId, CancellationToken ct)
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM scan_sessions WHERE id = {sessionId} FOR UPDATE", ct);
-            return await db.ScanSessions.SingleOrDefaultAsync(s => s.Id == sessionId, ct);
-        }
-
-        private Task<bool> HasLiveJobAsync(Guid sessionId, Guid? except, CancellationToken ct) =>
-            db.Jobs.FromSql($"SELECT * FROM jobs WHERE kind = {Kind} AND status IN ('queued', 'running') AND payload->>'sessionId' = {sessionId.ToString()}")
-                .AnyAsync(j => except == null || j.Id != except, ct);
 
         private async Task ProcessImageAsync(ScanSession session, ScanImage image, CancellationToken ct)
         {
@@ -206,12 +128,6 @@ public static class ProcessSession
             return key;
         }
 
-        private static void Reject(ScanImage image, string reason)
-        {
-            image.Status = ScanImageStatus.Rejected;
-            image.RetakeReasons = [reason];
-        }
-
         /// <summary>The same photo sent for two views: both must be taken again.</summary>
         private static void MarkDuplicates(List<ScanImage> sessionImages)
         {
@@ -225,5 +141,90 @@ public static class ProcessSession
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The scan's side of the job's dead letter: when the job dies, however its last attempt ended, the scan is settled
+    /// (<see cref="GiveUpAsync"/>) so it never stays processing; when the owner retries it, the scan is reopened if it
+    /// still can be. The stuck-session sweep (<see cref="SettleStuckSessions"/>) settles scans the same way.
+    /// </summary>
+    public sealed class Settlement(AppDbContext db, TenantScope tenant, IBlobStore store, AuditWriter audit, TimeProvider clock, ILogger<Settlement> logger)
+        : IJobDeadLetter<Command>
+    {
+        public Task OnDeadAsync(Command job, JobContext context, DeadLetter deadLetter, CancellationToken cancellationToken) =>
+            GiveUpAsync(job, cancellationToken, settlingJob: context.JobId);
+
+        public JobSubject SubjectOf(Command job) => new("scan_session", job.SessionId);
+
+        /// <summary>
+        /// The owner retried the dead job: the views given up with <see cref="ProcessingFailed"/> go back to processing, so
+        /// the retried run processes them. Only while the patient has not started retaking any view and those uploads still
+        /// exist (the raw-upload sweeper deletes them after <c>RawUploadMaxAge</c>). Runs in the owner's request and
+        /// transaction, already in the practice.
+        /// </summary>
+        /// <returns>False when the scan is left as it is.</returns>
+        public async Task<bool> ReopenAsync(Command job, CancellationToken cancellationToken)
+        {
+            var session = await LockSessionAsync(job.SessionId, cancellationToken);
+            if (session is not { Status: ScanSessionStatus.NeedsRetake }) return false;
+            var images = await db.ScanImages.Where(i => i.SessionId == session.Id).ToListAsync(cancellationToken);
+            var givenUp = images.Where(i => i is { Status: ScanImageStatus.Rejected, UploadKey: not null } && i.RetakeReasons.SequenceEqual([ProcessingFailed])).ToList();
+            if (givenUp.Count == 0 || images.Any(i => i.Status is ScanImageStatus.AwaitingUpload or ScanImageStatus.Uploaded)) return false;
+            foreach (var image in givenUp)
+            {
+                if (!await store.ExistsAsync(image.UploadKey!, cancellationToken)) return false;
+            }
+            foreach (var image in givenUp)
+            {
+                image.Status = ScanImageStatus.Uploaded;
+                image.RetakeReasons = [];
+                image.ProcessedAt = null;
+            }
+            session.Status = ScanSessionStatus.Processing;
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+
+        /// <summary>
+        /// The scan's job is dead (or the stuck-session sweep found the scan waiting on no job): the views still waiting
+        /// are asked for again with <see cref="ProcessingFailed"/>, which the patient sees on the scan, so it never stays
+        /// processing. Left alone when it is no longer processing or another job for it is queued or running. Enters the
+        /// scan's practice and commits in a transaction of its own (the sweep calls it from no practice).
+        /// </summary>
+        /// <param name="settlingJob">The dead job being settled: it does not count as a job still working on the scan.</param>
+        /// <returns>Whether the scan was settled by this call.</returns>
+        public async Task<bool> GiveUpAsync(Command job, CancellationToken ct, Guid? settlingJob = null)
+        {
+            await tenant.EnterPracticeAsWorkerAsync(job.PracticeId, ct);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var session = await LockSessionAsync(job.SessionId, ct);
+            if (session is not { Status: ScanSessionStatus.Processing } || await HasLiveJobAsync(session.Id, settlingJob, ct)) return false;
+            foreach (var image in await db.ScanImages.Where(i => i.SessionId == session.Id && i.Status == ScanImageStatus.Uploaded).ToListAsync(ct))
+                Reject(image, ProcessingFailed);
+            session.Status = ScanSessionStatus.NeedsRetake;
+            session.ProcessedAt = clock.UtcNow();
+            await db.SaveChangesAsync(ct);
+            await audit.WriteAsync("Scans.GiveUpProcessing", new AuditRecord("scan_session", session.Id), ct);
+            await transaction.CommitAsync(ct);
+            logger.LogError("Gave up processing session {SessionId}; the patient is asked to send the photos again", session.Id);
+            return true;
+        }
+
+        /// <summary>Locks the session's row for this transaction, so a give-up and a reopen happen one wholly before the other.</summary>
+        private async Task<ScanSession?> LockSessionAsync(Guid sessionId, CancellationToken ct)
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM scan_sessions WHERE id = {sessionId} FOR UPDATE", ct);
+            return await db.ScanSessions.SingleOrDefaultAsync(s => s.Id == sessionId, ct);
+        }
+
+        private Task<bool> HasLiveJobAsync(Guid sessionId, Guid? except, CancellationToken ct) =>
+            db.Jobs.FromSql($"SELECT * FROM jobs WHERE kind = {Kind} AND status IN ('queued', 'running') AND payload->>'sessionId' = {sessionId.ToString()}")
+                .AnyAsync(j => except == null || j.Id != except, ct);
+    }
+
+    private static void Reject(ScanImage image, string reason)
+    {
+        image.Status = ScanImageStatus.Rejected;
+        image.RetakeReasons = [reason];
     }
 }

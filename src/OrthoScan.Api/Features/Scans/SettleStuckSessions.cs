@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrthoScan.Api.Infrastructure.Jobs;
 
@@ -7,7 +6,7 @@ namespace OrthoScan.Api.Features.Scans;
 /// <summary>
 /// Recurring safety net (<see cref="JobScheduler"/>, once across instances): a scan sent more than
 /// <see cref="JobsOptions.StuckProcessingAfter"/> ago that is still processing with no queued or running job for it is
-/// settled as its dead letter would have (<see cref="ProcessSession.Processor.GiveUpAsync"/>), so nothing waits forever,
+/// settled as its dead letter would have (<see cref="ProcessSession.Settlement.GiveUpAsync"/>), so nothing waits forever,
 /// whatever went wrong (a dead-letter handler that kept failing, a payload nobody could read, a job that went missing).
 /// Scans are tenant data, so the sweep looks practice by practice: every practice with a processing job created in the
 /// last <see cref="Lookback"/> (each submission enqueues one, in the same transaction), read from the jobs table.
@@ -19,12 +18,14 @@ public static class SettleStuckSessions
     /// <summary>Far longer than a scan can be processing before this sweep, which runs every few minutes, settles it.</summary>
     public static readonly TimeSpan Lookback = TimeSpan.FromDays(7);
 
-    public sealed class Handler(AppDbContext db, IServiceScopeFactory scopes, TimeProvider clock, IOptions<JobsOptions> options, ILogger<Handler> logger)
-        : IJobHandler
-    {
-        public string Kind => SettleStuckSessions.Kind;
+    /// <summary>A job of no single practice: it goes practice by practice, each in a scope of its own.</summary>
+    [JobKind(Kind), Schedule(Schedule, nameof(JobsOptions.StuckSessionSweepEvery))]
+    public sealed record Command : ICommand, IJobCommand;
 
-        public async Task HandleAsync(JsonElement payload, JobContext context, CancellationToken cancellationToken)
+    public sealed class Handler(AppDbContext db, IServiceScopeFactory scopes, TimeProvider clock, IOptions<JobsOptions> options, ILogger<Handler> logger)
+        : ICommandHandler<Command>
+    {
+        public async ValueTask<Unit> Handle(Command command, CancellationToken cancellationToken)
         {
             var now = clock.UtcNow();
             var sentBefore = now - options.Value.StuckProcessingAfter;
@@ -36,6 +37,7 @@ public static class SettleStuckSessions
             var settled = 0;
             foreach (var practiceId in practices) settled += await SettlePracticeAsync(practiceId, sentBefore, cancellationToken);
             if (settled > 0) logger.LogError("Settled {Count} scan(s) stuck in processing with no job working on them", settled);
+            return Unit.Value;
         }
 
         private async Task<int> SettlePracticeAsync(Guid practiceId, DateTime sentBefore, CancellationToken ct)
@@ -51,8 +53,8 @@ public static class SettleStuckSessions
             {
                 // A fresh scope each: the give-up runs its own transaction, and checks again under a lock.
                 await using var sessionScope = scopes.CreateAsyncScope();
-                var processor = sessionScope.ServiceProvider.GetRequiredService<ProcessSession.Processor>();
-                if (await processor.GiveUpAsync(new ProcessSession.Payload(practiceId, sessionId), ct)) settled++;
+                var settlement = sessionScope.ServiceProvider.GetRequiredService<ProcessSession.Settlement>();
+                if (await settlement.GiveUpAsync(new ProcessSession.Command(practiceId, sessionId), ct)) settled++;
             }
             return settled;
         }

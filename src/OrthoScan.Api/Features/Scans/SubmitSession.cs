@@ -42,7 +42,7 @@ public static class SubmitSession
 
             session.Status = ScanSessionStatus.Processing;
             session.SubmittedAt = now;
-            await jobs.EnqueueAsync(ProcessSession.Kind, new ProcessSession.Payload(session.PracticeId, session.Id), cancellationToken: ct);
+            await jobs.EnqueueAsync(new ProcessSession.Command(session.PracticeId, session.Id), cancellationToken: ct);
             await db.SaveChangesAsync(ct);
             return ScanViews.ToResponse(session, images, store, now);
         }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrthoScan.Api.Infrastructure.Audit;
 using OrthoScan.Api.Infrastructure.Jobs;
@@ -19,12 +18,14 @@ public static class SweepRawUploads
     public const string Schedule = "raw-upload-sweep";
     private const int BatchSize = 200;
 
-    public sealed class Handler(AppDbContext db, IServiceScopeFactory scopes, IBlobStore store, TimeProvider clock, IOptions<JobsOptions> options,
-        ILogger<Handler> logger) : IJobHandler
-    {
-        public string Kind => SweepRawUploads.Kind;
+    /// <summary>A job of no single practice: each upload is cleared inside its own practice, in a scope of its own.</summary>
+    [JobKind(Kind), Schedule(Schedule, nameof(JobsOptions.RawUploadSweepEvery))]
+    public sealed record Command : ICommand, IJobCommand;
 
-        public async Task HandleAsync(JsonElement payload, JobContext context, CancellationToken cancellationToken)
+    public sealed class Handler(AppDbContext db, IServiceScopeFactory scopes, IBlobStore store, TimeProvider clock, IOptions<JobsOptions> options,
+        ILogger<Handler> logger) : ICommandHandler<Command>
+    {
+        public async ValueTask<Unit> Handle(Command command, CancellationToken cancellationToken)
         {
             var cutoff = clock.UtcNow() - options.Value.RawUploadMaxAge;
             var swept = 0;
@@ -38,6 +39,7 @@ public static class SweepRawUploads
             }
             while (due.Count == BatchSize);
             logger.LogInformation("Swept {Count} raw upload(s) created before {Cutoff:o}", swept, cutoff);
+            return Unit.Value;
         }
 
         private async Task SweepAsync(RawUpload upload, CancellationToken ct)

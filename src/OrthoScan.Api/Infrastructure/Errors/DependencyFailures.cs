@@ -39,6 +39,16 @@ public static class DependencyFailures
     }
 
     /// <summary>
+    /// <see cref="Classify"/>, or "database" for a statement PostgreSQL stopped at the app role's lock_timeout (55P03) or
+    /// statement_timeout (57014), which a request answers as `database-busy`: everything that is worth trying again later.
+    /// </summary>
+    public static string? Unavailable(Exception exception) => IsDatabaseTimeout(exception) ? "database" : Classify(exception);
+
+    /// <summary>PostgreSQL stopped a statement at the app role's lock_timeout (55P03) or statement_timeout (57014); EF may wrap it.</summary>
+    public static bool IsDatabaseTimeout(Exception? e) =>
+        e is not null && (e is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled } || IsDatabaseTimeout(e.InnerException));
+
+    /// <summary>
     /// Connection failures (class 08), the server shutting down or starting (57P01-57P03) and too many connections.
     /// (The app role's lock_timeout and statement_timeout are answered before this, as `database-busy`.)
     /// </summary>

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace OrthoScan.Api.Infrastructure.Errors;
 
@@ -17,7 +16,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             ValidationException v => Validation(v),
             BadHttpRequestException b => BadRequest(b),
             JsonException j => Unreadable(j),
-            _ when DatabaseTimeout(exception) => Busy(http),
+            _ when DependencyFailures.IsDatabaseTimeout(exception) => Busy(http),
             _ => Unavailable(http, exception),
         };
         if (details is null)
@@ -106,10 +105,6 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
     [GeneratedRegex("'([A-Za-z0-9_]+)'")]
     private static partial Regex QuotedName();
-
-    /// <summary>PostgreSQL stopped a statement at the app role's lock_timeout (55P03) or statement_timeout (57014); EF may wrap it.</summary>
-    private static bool DatabaseTimeout(Exception? e) =>
-        e is not null && (e is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled } || DatabaseTimeout(e.InnerException));
 
     private static ProblemDetails Busy(HttpContext http)
     {

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Options;
 using OrthoScan.Api.Infrastructure.Audit;
 using OrthoScan.Api.Infrastructure.Caching;
 using OrthoScan.Api.Infrastructure.Storage;
-using OrthoScan.Api.Features.Scans;
 using OrthoScan.Api.Infrastructure.Imaging;
 using OrthoScan.Api.Infrastructure.Jobs;
 using Scalar.AspNetCore;
@@ -67,13 +66,9 @@ public static class ServiceSetup
         services.AddJobs(config, runWorker: role.RunsJobs());
         services.AddAudit(config, runSealer: role.RunsJobs());
         services.AddImaging(config);
-        services.AddScoped<ProcessSession.Processor>();
-        services.AddJobHandler<ProcessSession.Handler>();
-        services.AddJobHandler<SweepRawUploads.Handler>();
-        services.AddSchedule(SweepRawUploads.Schedule, SweepRawUploads.Kind, o => o.RawUploadSweepEvery);
-        services.AddJobHandler<SettleStuckSessions.Handler>();
-        services.AddSchedule(SettleStuckSessions.Schedule, SettleStuckSessions.Kind, o => o.StuckSessionSweepEvery);
 
+        // Requests and background jobs (Features/*: [JobKind] commands, found by AddJobs) share this one pipeline.
+        services.AddScoped<AfterCommit>();
         services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;

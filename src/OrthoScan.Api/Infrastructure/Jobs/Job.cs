@@ -4,8 +4,9 @@ namespace OrthoScan.Api.Infrastructure.Jobs;
 
 /// <summary>
 /// One unit of background work. Deliberately not tenant data: it has no practice_id and no row-level security, so a
-/// worker can claim the work of every practice. The payload names the practice and the ids the handler needs, and the
-/// handler enters that practice itself; a payload never carries patient data beyond ids (ADR 0005).
+/// worker can claim the work of every practice. The payload (the job's command) names the practice and the ids the job
+/// needs, and the pipeline enters that practice before the job's handler runs; a payload never carries patient data beyond
+/// ids (ADR 0005).
 /// </summary>
 public sealed class Job
 {
@@ -42,8 +43,10 @@ public enum DeadReason
     Failed,
     /// <summary>The last attempt never finished: its worker stopped (killed, out of memory) or lost the lease.</summary>
     Abandoned,
-    /// <summary>The payload cannot be read as the handler's payload; retrying cannot help.</summary>
+    /// <summary>The payload cannot be read as the job's command; retrying cannot help.</summary>
     UnreadablePayload,
+    /// <summary>The job was refused as a request would be with a 4xx (its payload failed validation, or it broke a rule): dead at once.</summary>
+    Refused,
 }
 
 internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
@@ -53,7 +56,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         e.ToTable("jobs", t =>
         {
             t.HasCheckConstraint("ck_jobs_status", "status IN ('queued', 'running', 'succeeded', 'dead')");
-            t.HasCheckConstraint("ck_jobs_dead_reason", "dead_reason IN ('failed', 'abandoned', 'unreadable_payload')");
+            t.HasCheckConstraint("ck_jobs_dead_reason", "dead_reason IN ('failed', 'abandoned', 'unreadable_payload', 'refused')");
         });
         e.Property(j => j.Id).ValueGeneratedNever();
         e.Property(j => j.Kind).HasColumnType("text");

@@ -13,6 +13,9 @@ public interface IJobQueue
     /// <param name="runAfter">Not before this UTC time; by default as soon as it is committed.</param>
     /// <returns>The job's id.</returns>
     Task<Guid> EnqueueAsync(string kind, object payload, DateTime? runAfter = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Enqueues a job under its command's <see cref="JobKindAttribute"/>, the command as its payload; see the other overload.</summary>
+    Task<Guid> EnqueueAsync<TCommand>(TCommand job, DateTime? runAfter = null, CancellationToken cancellationToken = default) where TCommand : IJobCommand;
 }
 
 internal sealed class JobQueue(AppDbContext db, IOptions<JobsOptions> options) : IJobQueue
@@ -31,4 +34,7 @@ internal sealed class JobQueue(AppDbContext db, IOptions<JobsOptions> options) :
         db.Jobs.Add(job);
         return Task.FromResult(job.Id);
     }
+
+    public Task<Guid> EnqueueAsync<TCommand>(TCommand job, DateTime? runAfter = null, CancellationToken cancellationToken = default) where TCommand : IJobCommand =>
+        EnqueueAsync(JobKindAttribute.Of(job.GetType()), job, runAfter, cancellationToken);
 }

@@ -9,11 +9,14 @@ namespace OrthoScan.Api.Infrastructure.Jobs;
 /// Runs jobs in the worker role: <see cref="JobsOptions.Concurrency"/> loops, each claiming one job at a time with
 /// FOR UPDATE SKIP LOCKED, so any number of loops and processes share the table without running a job twice at once.
 /// A running job's lease is renewed while its handler works; if the process dies, the lease runs out and another worker
-/// claims the job again. When a job's last attempt ends, however it ended, the job is dead-lettered: its
-/// <see cref="IJobDeadLetterHandler"/> settles what waits on it, then it is recorded dead and never run again. On shutdown
-/// the loops stop claiming and the running jobs are left to finish (or, if the host gives up first, to lose their lease).
+/// claims the job again. Each attempt reads the payload into the job's command and sends it through the request pipeline
+/// (<see cref="JobDefinition"/>) in a DI scope of its own; its failure is read as a request's would be
+/// (<see cref="Failures.Classify"/>): a refusal dies at once, anything else is tried again with backoff. When a job's
+/// last attempt ends, however it ended, the job is dead-lettered: its <see cref="IJobDeadLetter{TCommand}"/> settles what
+/// waits on it, then it is recorded dead and never run again. On shutdown the loops stop claiming and the running jobs
+/// are left to finish (or, if the host gives up first, to lose their lease).
 /// </summary>
-internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOptions<JobsOptions> options, ILogger<JobWorker> logger)
+internal sealed class JobWorker(IServiceScopeFactory scopes, JobCatalog catalog, JobStore store, IOptions<JobsOptions> options, ILogger<JobWorker> logger)
     : BackgroundService
 {
     private static readonly TimeSpan ListenRetry = TimeSpan.FromSeconds(5);
@@ -25,7 +28,9 @@ internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOp
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // let the host finish starting
-        _kinds = HandledKinds();
+        // A worker claims only the kinds it can run: a job queued for a feature whose handler is not deployed yet (or not
+        // in this role) waits in the table instead of failing into the dead letter.
+        _kinds = [.. catalog.Definitions.Select(d => d.Kind)];
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var listener = ListenAsync(listening, stoppingToken);
         // Loops start once LISTEN is in place (or failed): a job committed before that is found by their first claim.
@@ -61,6 +66,8 @@ internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOp
 
     private async Task RunAsync(ClaimedJob job)
     {
+        // Every line logged while the job runs (the pipeline's included) names it.
+        using var logScope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.Id, ["JobKind"] = job.Kind, ["JobAttempt"] = job.Attempts });
         using var leaseLost = new CancellationTokenSource();
         using var finished = new CancellationTokenSource();
         var heartbeat = RenewLeaseAsync(job, leaseLost, finished.Token);
@@ -82,10 +89,9 @@ internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOp
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var handler = FindHandler(scope.ServiceProvider, job.Kind);
+            await using var scope = JobScope(job);
             using var payload = JsonDocument.Parse(job.Payload);
-            await handler.HandleAsync(payload.RootElement, ContextOf(job), leaseLost);
+            await DefinitionOf(job).RunAsync(scope.ServiceProvider, payload.RootElement, leaseLost);
         }
         catch (Exception e)
         {
@@ -107,10 +113,13 @@ internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOp
             return;
         }
 
-        var reason = failure is UnreadableJobPayloadException ? DeadReason.UnreadablePayload : DeadReason.Failed;
+        var reason = ReasonOf(failure);
         if (job.Attempts < job.MaxAttempts && reason == DeadReason.Failed)
         {
-            logger.LogWarning(failure, "Job {JobId} ({Kind}) failed on attempt {Attempt} of {MaxAttempts}; it will be retried", job.Id, job.Kind, job.Attempts, job.MaxAttempts);
+            if (DependencyFailures.Unavailable(failure) is { } dependency)
+                logger.LogWarning(failure, "Job {JobId} ({Kind}) found the {Dependency} unavailable on attempt {Attempt} of {MaxAttempts}; it will be retried", job.Id, job.Kind, dependency, job.Attempts, job.MaxAttempts);
+            else
+                logger.LogWarning(failure, "Job {JobId} ({Kind}) failed on attempt {Attempt} of {MaxAttempts}; it will be retried", job.Id, job.Kind, job.Attempts, job.MaxAttempts);
             await RecordAsync(job, () => store.FailAsync(job, failure, _options.RetryDelay(job.Attempts, Random.Shared.NextDouble()), CancellationToken.None));
             return;
         }
@@ -119,6 +128,18 @@ internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOp
         if (await RecordAsync(job, () => store.BeginDyingAsync(job, reason, failure, CancellationToken.None)))
             await DeadLetterAsync(job with { DeadReason = reason, LastErrorType = failure.GetType().FullName }, reason, leaseLost);
     }
+
+    /// <summary>
+    /// Why a failed attempt ended, read as a request's failure is (<see cref="Failures.Classify"/>): what a request would
+    /// answer with a 4xx (an invalid payload, a broken rule, a missing row) is refused at once, since the same job would
+    /// be refused again; a dependency that is down or busy (a 503) and a bug (a 500) are tried again.
+    /// </summary>
+    private static DeadReason ReasonOf(Exception failure) => failure switch
+    {
+        UnreadableJobPayloadException => DeadReason.UnreadablePayload,
+        _ when Failures.Classify(failure) == FailureKind.Refused => DeadReason.Refused,
+        _ => DeadReason.Failed,
+    };
 
     /// <summary>
     /// Gives the job's handler its chance to settle the subject, then records the job dead. When the handler fails, the job
@@ -136,12 +157,9 @@ internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOp
         Exception? failure = null;
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            if (FindHandler(scope.ServiceProvider, job.Kind) is IJobDeadLetterHandler handler)
-            {
-                using var payload = JsonDocument.Parse(job.Payload);
-                await handler.OnDeadAsync(payload.RootElement, ContextOf(job), new DeadLetter(reason, job.LastErrorType), leaseLost);
-            }
+            await using var scope = JobScope(job);
+            using var payload = JsonDocument.Parse(job.Payload);
+            await DefinitionOf(job).OnDeadAsync(scope.ServiceProvider, payload.RootElement, ContextOf(job), new DeadLetter(reason, job.LastErrorType), leaseLost);
         }
         catch (Exception e)
         {
@@ -167,6 +185,17 @@ internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOp
 
     private static JobContext ContextOf(ClaimedJob job) => new(job.Id, job.Kind, job.Attempts, job.MaxAttempts, job.CreatedAt);
 
+    /// <summary>A fresh DI scope (a fresh DbContext, no tenant yet) that knows it runs this job.</summary>
+    private AsyncServiceScope JobScope(ClaimedJob job)
+    {
+        var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentJob>().Context = ContextOf(job);
+        return scope;
+    }
+
+    private JobDefinition DefinitionOf(ClaimedJob job) =>
+        catalog.Find(job.Kind) ?? throw new InvalidOperationException($"No job of kind '{job.Kind}' is registered.");
+
     private async Task<bool> RecordAsync(ClaimedJob job, Func<Task<bool>> write)
     {
         if (await TryRecordAsync(write)) return true;
@@ -185,27 +214,6 @@ internal sealed class JobWorker(IServiceScopeFactory scopes, JobStore store, IOp
             logger.LogWarning(e, "Writing a job outcome failed");
             return false;
         }
-    }
-
-    /// <summary>
-    /// A worker claims only the kinds it can run: a job queued for a feature whose handler is not deployed yet (or not
-    /// in this role) waits in the table instead of failing into the dead letter.
-    /// </summary>
-    private string[] HandledKinds()
-    {
-        using var scope = scopes.CreateScope();
-        return [.. scope.ServiceProvider.GetServices<IJobHandler>().Select(h => h.Kind).Distinct()];
-    }
-
-    private static IJobHandler FindHandler(IServiceProvider services, string kind)
-    {
-        var handlers = services.GetServices<IJobHandler>().Where(h => h.Kind == kind).ToList();
-        return handlers.Count switch
-        {
-            1 => handlers[0],
-            0 => throw new InvalidOperationException($"No job handler is registered for kind '{kind}'."),
-            _ => throw new InvalidOperationException($"{handlers.Count} job handlers are registered for kind '{kind}'."),
-        };
     }
 
     /// <summary>Renews the lease every third of it until the job finishes. When the claim no longer holds the job, or the

@@ -17,7 +17,7 @@ public sealed class JobsOptions
     /// <summary>Delay before the first retry; it doubles with every further attempt, with ±20 % jitter.</summary>
     public TimeSpan BackoffBase { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan BackoffCap { get; set; } = TimeSpan.FromMinutes(10);
-    /// <summary>Further tries of a dead-letter handler (<see cref="IJobDeadLetterHandler.OnDeadAsync"/>) after its first
+    /// <summary>Further tries of a dead-letter handler (<see cref="IJobDeadLetter{TCommand}.OnDeadAsync"/>) after its first
     /// failed one, with the same backoff; the job is recorded dead after that whatever happens.</summary>
     public int DeadLetterAttempts { get; set; } = 5;
 

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -5,7 +6,10 @@ namespace OrthoScan.Api.Infrastructure.Jobs;
 
 public static class JobsSetup
 {
-    /// <summary>The queue (every role can enqueue) and, when <paramref name="runWorker"/>, the worker that runs jobs.</summary>
+    /// <summary>
+    /// The queue (every role can enqueue), every job this assembly declares, and, when <paramref name="runWorker"/>, the
+    /// worker that runs them and the scheduler. Nothing else registers jobs: a job is found from its own file.
+    /// </summary>
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration, bool runWorker = true)
     {
         services.AddOptions<JobsOptions>()
@@ -13,8 +17,13 @@ public static class JobsSetup
             .Validate(o => o.IsValid(), $"{JobsOptions.Section} is invalid: Concurrency 1-64, PollInterval > 0, Lease >= 1 s, MaxAttempts >= 1, 0 <= BackoffBase <= BackoffCap, DeadLetterAttempts >= 0, SchedulerTick, RawUploadMaxAge and StuckProcessingAfter > 0, sweeps every 1 s or more.")
             .ValidateOnStart();
         services.AddScoped<IJobQueue, JobQueue>();
+        services.AddScoped<CurrentJob>();
+        services.AddScoped<DeadLetters>();
+        services.AddSingleton<JobCatalog>();
+        services.AddHostedService<JobCatalogCheck>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobScheduler>();
+        services.AddJobsFrom(typeof(JobsSetup).Assembly);
         if (runWorker)
         {
             services.AddHostedService<JobWorker>();
@@ -23,14 +32,37 @@ public static class JobsSetup
         return services;
     }
 
-    /// <summary>Recurring work: a job of <paramref name="kind"/> once per period (its length read from the options), across all instances.</summary>
-    public static IServiceCollection AddSchedule(this IServiceCollection services, string name, string kind, Func<JobsOptions, TimeSpan> every) =>
-        services.AddSingleton(sp => new Schedule(name, kind, every(sp.GetRequiredService<IOptions<JobsOptions>>().Value)));
-
-    /// <summary>Registers a handler (scoped: a fresh one, with a fresh DbContext, for every run).</summary>
-    public static IServiceCollection AddJobHandler<THandler>(this IServiceCollection services) where THandler : class, IJobHandler
+    /// <summary>
+    /// Registers every job an assembly declares: each <see cref="JobKindAttribute"/> command as a kind the worker runs,
+    /// its <see cref="ScheduleAttribute"/> as recurring work, and each <see cref="IJobDeadLetter{TCommand}"/> (scoped, also
+    /// as itself). The command's handler and validator are registered with Mediator's and FluentValidation's like any
+    /// request's. Registering an assembly twice adds nothing; two commands of one kind stop the host from starting.
+    /// </summary>
+    public static IServiceCollection AddJobsFrom(this IServiceCollection services, Assembly assembly)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Scoped<IJobHandler, THandler>());
+        foreach (var (command, response, kind) in JobCatalog.CommandsIn(assembly))
+        {
+            if (services.Any(d => d.ImplementationInstance is JobDefinition registered && registered.CommandType == command)) continue;
+            services.AddSingleton(JobDefinition.For(command, response, kind));
+            if (command.GetCustomAttribute<ScheduleAttribute>() is { } schedule) services.AddSingleton(ScheduleOf(schedule, kind, command));
+        }
+
+        foreach (var handler in assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false }))
+        {
+            foreach (var deadLetter in handler.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IJobDeadLetter<>)))
+            {
+                services.TryAddScoped(handler);
+                services.TryAdd(ServiceDescriptor.Scoped(deadLetter, sp => sp.GetRequiredService(handler)));
+            }
+        }
         return services;
+    }
+
+    private static Func<IServiceProvider, Schedule> ScheduleOf(ScheduleAttribute schedule, string kind, Type command)
+    {
+        var every = typeof(JobsOptions).GetProperty(schedule.EverySetting) is { } setting && setting.PropertyType == typeof(TimeSpan)
+            ? setting
+            : throw new InvalidOperationException($"The schedule of {command} names {schedule.EverySetting}, which is not a TimeSpan of {nameof(JobsOptions)}.");
+        return sp => new Schedule(schedule.Name, kind, (TimeSpan)every.GetValue(sp.GetRequiredService<IOptions<JobsOptions>>().Value)!);
     }
 }

@@ -1,13 +1,14 @@
 using OrthoScan.Api.Features.Scans;
 using OrthoScan.Api.Features.Tagging;
 using OrthoScan.Api.Infrastructure.Imaging;
+using OrthoScan.Api.Infrastructure.Jobs;
 using OrthoScan.Api.Infrastructure.Storage;
 
 namespace OrthoScan.Api.Infrastructure.Persistence;
 
 /// <summary>
 /// Scan sessions for the demo practice so the review feed is not empty: synthetic photos go through the same
-/// processing the worker runs (derivatives, quality, duplicates), only inline.
+/// processing job the worker runs (derivatives, quality, duplicates, through the same pipeline), only inline.
 /// </summary>
 public static class DemoScans
 {
@@ -67,8 +68,7 @@ public static class DemoScans
             return session.Id;
         });
 
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ProcessSession.Processor>().RunAsync(new ProcessSession.Payload(practiceId, sessionId), ct);
+        await services.GetRequiredService<JobCatalog>().RunNowAsync(services, new ProcessSession.Command(practiceId, sessionId), ct);
         return sessionId;
     }
 

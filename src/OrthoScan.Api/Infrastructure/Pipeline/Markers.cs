@@ -16,5 +16,6 @@ public sealed record AuditRecord(string? ResourceType, Guid? ResourceId);
 /// <summary>Messages that touch patient data say which resource they touched; the audit behavior records it.</summary>
 public interface IAudited<in TResponse>
 {
-    AuditRecord Audit(TResponse response);
+    /// <returns>Null when nothing was touched after all (a job delivered again after it succeeded): no row is written.</returns>
+    AuditRecord? Audit(TResponse response);
 }

@@ -637,7 +637,7 @@ export interface components {
             expiresAt: string;
         };
         /** @enum {unknown} */
-        DeadReason: "failed" | "abandoned" | "unreadable_payload";
+        DeadReason: "failed" | "abandoned" | "unreadable_payload" | "refused";
         EnrollMfaCommand: {
             mfaToken: string;
         };

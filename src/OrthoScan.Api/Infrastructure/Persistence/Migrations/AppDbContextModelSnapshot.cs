@@ -1056,7 +1056,7 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
 
                     b.ToTable("jobs", null, t =>
                         {
-                            t.HasCheckConstraint("ck_jobs_dead_reason", "dead_reason IN ('failed', 'abandoned', 'unreadable_payload')");
+                            t.HasCheckConstraint("ck_jobs_dead_reason", "dead_reason IN ('failed', 'abandoned', 'unreadable_payload', 'refused')");
 
                             t.HasCheckConstraint("ck_jobs_status", "status IN ('queued', 'running', 'succeeded', 'dead')");
                         });
