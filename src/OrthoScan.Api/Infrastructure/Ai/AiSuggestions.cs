@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace OrthoScan.Api.Features.Tagging;
+namespace OrthoScan.Api.Infrastructure.Ai;
 
 /// <summary>What the review screen pre-fills and what a review is compared with: the latest model run on a scan.</summary>
 public static class AiSuggestions
