@@ -22,6 +22,11 @@ public static class RetryDeadJob
     /// <param name="SubjectReopened">Whether what the job works on was moved back so the run can redo it (false: left as the dead letter settled it).</param>
     public sealed record Response(Guid Id, JobStatus Status, bool SubjectReopened);
 
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.Id).NotEmpty();
+    }
+
     public sealed class Handler(AppDbContext db, RequestContext context, IEnumerable<IJobHandler> handlers, IOptions<JobsOptions> options)
         : ICommandHandler<Command, Response>
     {
