@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using OrthoScan.Api.Tests.Infrastructure;
+using OrthoScan.Api.Tests.Scans;
 using Shouldly;
 
 namespace OrthoScan.Api.Tests.BadInput;
@@ -94,6 +95,26 @@ public sealed class BadQueryAndRouteTests(ApiFactory api)
     {
         var owner = await api.PracticeAsync();
         await (await api.As(owner).GetAsync($"/api/v1/patients/{Guid.NewGuid()}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Theory]
+    [InlineData("/api/v1/patients/00000000-0000-0000-0000-000000000000/archive")]
+    [InlineData("/api/v1/patients/00000000-0000-0000-0000-000000000000/invite")]
+    [InlineData("/api/v1/admin/jobs/00000000-0000-0000-0000-000000000000/retry")]
+    public async Task The_all_zero_id_names_nothing_and_is_a_400_naming_the_id(string path)
+    {
+        var owner = await api.PracticeAsync();
+        var problem = await (await api.As(owner).PostAsync(path, null)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
+        problem["errors"]!["id"]!.AsArray().ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Submitting_the_all_zero_scan_id_is_a_400_naming_the_id()
+    {
+        var app = await api.PatientAppAsync(await api.PracticeAsync(), "Zero");
+        var response = await api.As(app.AccessToken).PostAsync($"/api/v1/scans/sessions/{Guid.Empty}/submit", null);
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
+        problem["errors"]!["id"]!.AsArray().ShouldNotBeEmpty();
     }
 
     [Theory]

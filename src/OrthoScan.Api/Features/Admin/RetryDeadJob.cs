@@ -21,7 +21,12 @@ public static class RetryDeadJob
     /// <param name="SubjectReopened">Whether what the job works on was moved back so the run can redo it (false: left as the dead letter settled it).</param>
     public sealed record Response(Guid Id, JobStatus Status, bool SubjectReopened);
 
-    public sealed class Handler(AppDbContext db, RequestContext context, DeadLetters deadLetters, IOptions<JobsOptions> options)
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.Id).NotEmpty();
+    }
+
+        public sealed class Handler(AppDbContext db, RequestContext context, DeadLetters deadLetters, IOptions<JobsOptions> options)
         : ICommandHandler<Command, Response>
     {
         public async ValueTask<Response> Handle(Command command, CancellationToken ct)

@@ -1,4 +1,5 @@
-using OrthoScan.Api.Features.Tagging;
+using OrthoScan.Api.Infrastructure.Ai;
+using OrthoScan.Api.Infrastructure.Analytics;
 using OrthoScan.Api.Infrastructure.Caching;
 
 namespace OrthoScan.Api.Features.Dashboard;
@@ -14,8 +15,6 @@ namespace OrthoScan.Api.Features.Dashboard;
 /// </summary>
 public static class Analytics
 {
-    public const int DefaultWeeks = 12;
-    public const int MaxWeeks = 52;
     public static readonly IReadOnlyList<string> AiAttributes = [.. Taxonomy.Scores.Select(s => s.Attribute), AiSuggestions.DetailTags];
 
     [RequiresRole(Role.Owner, Role.Doctor, Role.Staff)]
@@ -35,25 +34,9 @@ public static class Analytics
     /// <summary>Tag sets whose review had an AI suggestion for the attribute, and how many kept it; detail tags as one set.</summary>
     public sealed record AiAcceptance(string Attribute, int Suggested, int Accepted, double? Rate);
 
-    /// <summary>Whole UTC weeks, Monday first, the last one holding <c>now</c>; <see cref="End"/> is exclusive.</summary>
-    public sealed record Window(DateOnly From, DateOnly To, int Weeks)
-    {
-        public DateTime Start => From.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        public DateTime End => Start.AddDays(7 * Weeks);
-
-        public static Window Ending(DateTime now, int weeks)
-        {
-            var today = DateOnly.FromDateTime(now);
-            var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
-            return new Window(monday.AddDays(-7 * (weeks - 1)), monday.AddDays(6), weeks);
-        }
-
-        public string CacheKey => $"{From:yyyy-MM-dd}:{Weeks}";
-    }
-
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator() => RuleFor(q => q.Weeks).InclusiveBetween(1, MaxWeeks);
+        public Validator() => RuleFor(q => q.Weeks).InclusiveBetween(1, AnalyticsWindow.MaxWeeks);
     }
 
     // $1 practice, $2 window start, $3 window end (exclusive). The explicit practice_id keeps the (practice_id, ...)
@@ -107,11 +90,11 @@ public static class Analytics
         {
             var practiceId = context.RequirePractice();
             var now = clock.UtcNow();
-            var window = Window.Ending(now, query.Weeks);
+            var window = AnalyticsWindow.Ending(now, query.Weeks);
             return await cache.GetOrCreateAsync(practiceId, $"dashboard-analytics:{window.CacheKey}", c => ComputeAsync(practiceId, window, now, c), ct);
         }
 
-        private Task<Response> ComputeAsync(Guid practiceId, Window window, DateTime now, CancellationToken ct) =>
+        private Task<Response> ComputeAsync(Guid practiceId, AnalyticsWindow window, DateTime now, CancellationToken ct) =>
             db.QueryBatchAsync(Statements, [practiceId, window.Start, window.End], async reader =>
             {
                 var received = await reader.RowsAsync(r => (Week: r.GetDateTime(0), Received: r.GetInt64(1), Reviewed: r.GetInt64(2)), ct);
@@ -148,7 +131,7 @@ public static class Analytics
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapGet($"{Routes.V1}/dashboard/analytics", async (int? weeks, ISender sender, CancellationToken ct) =>
-                    Results.Ok(await sender.Send(new Query(weeks ?? DefaultWeeks), ct)))
+                    Results.Ok(await sender.Send(new Query(weeks ?? AnalyticsWindow.DefaultWeeks), ct)))
                 .WithTags("Dashboard").WithName("DashboardAnalytics").RequireAuthorization()
                 .Produces<Response>().ProducesValidationProblem();
     }

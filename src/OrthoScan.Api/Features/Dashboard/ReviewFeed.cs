@@ -1,4 +1,3 @@
-using OrthoScan.Api.Features.Scans;
 using OrthoScan.Api.Infrastructure.Storage;
 
 namespace OrthoScan.Api.Features.Dashboard;
@@ -47,7 +46,7 @@ public static class ReviewFeed
                     session.SubmittedAt!.Value, sessionImages.Min(i => i.QualityScore),
                     sessionImages.SelectMany(i => i.QualityIssues).Distinct().Order().ToList(),
                     sessionImages.Select(i => new FeedImage(i.ImageType, i.QualityScore,
-                        i.ThumbnailKey is null ? null : store.CreateDownloadUrl(i.ThumbnailKey, ScanViews.UrlLifetime).ToString())).ToList());
+                        i.ThumbnailKey is null ? null : store.CreateDownloadUrl(i.ThumbnailKey, PhotoLinks.Lifetime).ToString())).ToList());
             }, session => new Cursor(session.SubmittedAt!.Value, session.Id));
         }
     }

@@ -9,6 +9,11 @@ public static class ArchivePatient
         public AuditRecord Audit(PatientResponse response) => new("patient", Id);
     }
 
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.Id).NotEmpty();
+    }
+
     public sealed class Handler(AppDbContext db, SessionIssuer sessions, TimeProvider clock) : ICommandHandler<Command, PatientResponse>
     {
         public async ValueTask<PatientResponse> Handle(Command command, CancellationToken ct)

@@ -11,6 +11,11 @@ public static class InvitePatient
 
     public sealed record Response(Guid PatientId, string Code, DateTime ExpiresAt);
 
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.Id).NotEmpty();
+    }
+
     public sealed class Handler(AppDbContext db, InvitationCodes codes) : ICommandHandler<Command, Response>
     {
         public async ValueTask<Response> Handle(Command command, CancellationToken ct)

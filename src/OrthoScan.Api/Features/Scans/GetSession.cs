@@ -1,4 +1,4 @@
-using OrthoScan.Api.Features.Tagging;
+using OrthoScan.Api.Infrastructure.Ai;
 using OrthoScan.Api.Infrastructure.Storage;
 
 namespace OrthoScan.Api.Features.Scans;

@@ -1,4 +1,4 @@
-using OrthoScan.Api.Features.Tagging;
+using OrthoScan.Api.Infrastructure.Ai;
 using OrthoScan.Api.Infrastructure.Storage;
 
 namespace OrthoScan.Api.Features.Scans;
@@ -43,7 +43,6 @@ public sealed record ImageUrls(string Thumbnail, string Display, string Full, Da
 public static class ScanViews
 {
     public static readonly ImageType[] AllViews = Enum.GetValues<ImageType>();
-    public static readonly TimeSpan UrlLifetime = TimeSpan.FromMinutes(10);
 
     public static SessionResponse ToResponse(ScanSession session, IEnumerable<ScanImage> images, IBlobStore store, DateTime now) => new(
         session.Id, session.PatientId, session.AlignerNumber, session.Status, session.CreatedAt, session.SubmittedAt, session.ProcessedAt,
@@ -56,10 +55,10 @@ public static class ScanViews
     public static ImageUrls? Urls(ScanImage image, IBlobStore store, DateTime now) =>
         image is { ThumbnailKey: { } thumb, DisplayKey: { } display, FullKey: { } full }
             ? new ImageUrls(
-                store.CreateDownloadUrl(thumb, UrlLifetime).ToString(),
-                store.CreateDownloadUrl(display, UrlLifetime).ToString(),
-                store.CreateDownloadUrl(full, UrlLifetime).ToString(),
-                now.Add(UrlLifetime))
+                store.CreateDownloadUrl(thumb, PhotoLinks.Lifetime).ToString(),
+                store.CreateDownloadUrl(display, PhotoLinks.Lifetime).ToString(),
+                store.CreateDownloadUrl(full, PhotoLinks.Lifetime).ToString(),
+                now.Add(PhotoLinks.Lifetime))
             : null;
 
     /// <summary>A session for a patient: the patient sees only their own, the practice sees all of its patients'.</summary>

@@ -15,6 +15,11 @@ public static class SubmitSession
         public AuditRecord Audit(SessionResponse response) => new("scan_session", SessionId);
     }
 
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.SessionId).NotEmpty().OverridePropertyName("id");
+    }
+
     public sealed class Handler(AppDbContext db, RequestContext context, IBlobStore store, IJobQueue jobs, TimeProvider clock)
         : ICommandHandler<Command, SessionResponse>
     {

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OrthoScan.Api.Features.Dashboard;
+using OrthoScan.Api.Infrastructure.Analytics;
 using OrthoScan.Api.Infrastructure.Caching;
 
 namespace OrthoScan.Api.Features.Tagging;
@@ -9,7 +9,7 @@ namespace OrthoScan.Api.Features.Tagging;
 /// tags (each finding counts, most frequent first), actions taken, and inter-doctor agreement per score. Agreement
 /// pairs the first two tag sets (by tagged_at) of every session that has at least two, counted in the week of the
 /// second one; Cohen's kappa treats "first reviewer" and "second reviewer" as the two raters. One agreement per taxonomy score.
-/// Aggregates only, no patient identity: not audited. Cached like <see cref="Analytics"/>.
+/// Aggregates only, no patient identity: not audited. Cached like the dashboard analytics.
 /// </summary>
 public static class TagAnalytics
 {
@@ -29,7 +29,7 @@ public static class TagAnalytics
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator() => RuleFor(q => q.Weeks).InclusiveBetween(1, Analytics.MaxWeeks);
+        public Validator() => RuleFor(q => q.Weeks).InclusiveBetween(1, AnalyticsWindow.MaxWeeks);
     }
 
     // $1 practice, $2 window start, $3 window end (exclusive), as in Analytics. The pairs come from one window pass:
@@ -80,11 +80,11 @@ public static class TagAnalytics
         {
             var practiceId = context.RequirePractice();
             var now = clock.UtcNow();
-            var window = Analytics.Window.Ending(now, query.Weeks);
+            var window = AnalyticsWindow.Ending(now, query.Weeks);
             return await cache.GetOrCreateAsync(practiceId, $"tag-analytics:{window.CacheKey}", c => ComputeAsync(practiceId, window, now, c), ct);
         }
 
-        private Task<Response> ComputeAsync(Guid practiceId, Analytics.Window window, DateTime now, CancellationToken ct) =>
+        private Task<Response> ComputeAsync(Guid practiceId, AnalyticsWindow window, DateTime now, CancellationToken ct) =>
             db.QueryBatchAsync(Statements, [practiceId, window.Start, window.End], async reader =>
             {
                 var tagSets = (await reader.RowsAsync(r => r.GetInt64(0), ct)).Single();
@@ -111,7 +111,7 @@ public static class TagAnalytics
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapGet($"{Routes.V1}/tags/analytics", async (int? weeks, ISender sender, CancellationToken ct) =>
-                    Results.Ok(await sender.Send(new Query(weeks ?? Analytics.DefaultWeeks), ct)))
+                    Results.Ok(await sender.Send(new Query(weeks ?? AnalyticsWindow.DefaultWeeks), ct)))
                 .WithTags("Tagging").WithName("TagAnalytics").RequireAuthorization()
                 .Produces<Response>().ProducesValidationProblem();
     }

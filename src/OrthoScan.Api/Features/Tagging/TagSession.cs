@@ -1,4 +1,5 @@
 using Npgsql;
+using OrthoScan.Api.Infrastructure.Ai;
 using OrthoScan.Api.Infrastructure.Jobs;
 
 namespace OrthoScan.Api.Features.Tagging;

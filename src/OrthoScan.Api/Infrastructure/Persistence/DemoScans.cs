@@ -1,5 +1,6 @@
 using OrthoScan.Api.Features.Scans;
 using OrthoScan.Api.Features.Tagging;
+using OrthoScan.Api.Infrastructure.Ai;
 using OrthoScan.Api.Infrastructure.Imaging;
 using OrthoScan.Api.Infrastructure.Jobs;
 using OrthoScan.Api.Infrastructure.Storage;

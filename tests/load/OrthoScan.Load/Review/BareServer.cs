@@ -9,7 +9,8 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using OrthoScan.Api.Domain;
 using OrthoScan.Api.Features.Dashboard;
-using OrthoScan.Api.Features.Tagging;
+using OrthoScan.Api.Infrastructure.Ai;
+using OrthoScan.Api.Infrastructure.Analytics;
 using OrthoScan.Api.Infrastructure.Http;
 using OrthoScan.Api.Infrastructure.Persistence;
 using OrthoScan.Api.Infrastructure.Storage;
@@ -79,7 +80,7 @@ internal sealed class BareServer : IAsyncDisposable
         });
         _app = builder.Build();
         _app.MapGet("/bare/dashboard/feed", (Guid practiceId, int? limit, CancellationToken ct) => FeedAsync(practiceId, limit, ct));
-        _app.MapGet("/bare/dashboard/analytics", (Guid practiceId, int? weeks, CancellationToken ct) => AnalyticsAsync(practiceId, weeks ?? Analytics.DefaultWeeks, ct));
+        _app.MapGet("/bare/dashboard/analytics", (Guid practiceId, int? weeks, CancellationToken ct) => AnalyticsAsync(practiceId, weeks ?? AnalyticsWindow.DefaultWeeks, ct));
     }
 
     public Task StartAsync() => _app.StartAsync();
@@ -172,7 +173,7 @@ internal sealed class BareServer : IAsyncDisposable
     private async Task<IResult> AnalyticsAsync(Guid practiceId, int weeks, CancellationToken ct)
     {
         var now = DateTime.UtcNow;
-        var window = Analytics.Window.Ending(now, weeks);
+        var window = AnalyticsWindow.Ending(now, weeks);
         await using var connection = await _source.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(connection);
         foreach (var sql in AnalyticsStatements)

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace OrthoScan.Api.Features.Tagging;
+namespace OrthoScan.Api.Domain;
 
 /// <summary>
 /// The clinical tag vocabulary as data, and the only place it is written down: the tag validator, both analytics, the

@@ -1,4 +1,4 @@
-namespace OrthoScan.Api.Features.Tagging;
+namespace OrthoScan.Api.Infrastructure.Ai;
 
 /// <summary>
 /// What the review screen pre-fills and what a review is compared with: the latest model run on a scan. A run has one

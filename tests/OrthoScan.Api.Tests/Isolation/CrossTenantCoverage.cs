@@ -1,0 +1,51 @@
+using OrthoScan.Api.Tests.Analytics;
+using OrthoScan.Api.Tests.Audit;
+using OrthoScan.Api.Tests.Practices;
+using OrthoScan.Api.Tests.Scans;
+using OrthoScan.Api.Tests.Tagging;
+
+namespace OrthoScan.Api.Tests.Isolation;
+
+/// <summary>A test method that proves one practice can neither read nor change another practice's rows of a table.</summary>
+public sealed record CrossTenantTest(Type Class, string Method)
+{
+    public override string ToString() => $"{Class.Name}.{Method}";
+}
+
+/// <summary>
+/// Every tenant table (an entity with a PracticeId) and its cross-tenant tests. <c>TenantModelTests</c> checks this
+/// against the EF model: a new tenant entity fails the build's tests until its table gets forced row-level security
+/// in a migration and a cross-tenant test named here (or, rarely, a reason in <see cref="Exempt"/>).
+/// </summary>
+public static class CrossTenantCoverage
+{
+    public static readonly IReadOnlyDictionary<string, CrossTenantTest[]> ByTable = new Dictionary<string, CrossTenantTest[]>
+    {
+        ["practice_members"] = [Test<MembersTests>(nameof(MembersTests.The_team_lists_this_practice_members_only_with_their_roles))],
+        ["patients"] = [Test<TenantIsolationTests>(nameof(TenantIsolationTests.Every_route_taking_a_patient_id_answers_404_for_another_practice_and_changes_nothing))],
+        ["scan_sessions"] =
+        [
+            Test<ScanPipelineTests>(nameof(ScanPipelineTests.Another_patients_or_another_practices_sessions_answer_404)),
+            Test<ReviewFeedIsolationTests>(nameof(ReviewFeedIsolationTests.The_review_feed_never_shows_another_practices_scans)),
+        ],
+        ["scan_images"] = [Test<ScanImageIsolationTests>(nameof(ScanImageIsolationTests.Another_practice_can_neither_see_nor_upload_nor_change_a_practices_photos))],
+        ["tag_sets"] =
+        [
+            Test<TagSessionTests>(nameof(TagSessionTests.Staff_may_not_tag_and_another_practice_gets_404)),
+            Test<TagAnalyticsTests>(nameof(TagAnalyticsTests.Another_practice_s_reviews_never_appear)),
+        ],
+        ["ai_suggestions"] = [Test<AiSuggestionTests>(nameof(AiSuggestionTests.Another_practice_can_neither_read_nor_write_a_practices_suggestions))],
+        ["message_threads"] = [Test<MessageIsolationTests>(nameof(MessageIsolationTests.Another_practice_can_neither_read_nor_change_nor_add_to_a_practices_threads_and_messages))],
+        ["messages"] = [Test<MessageIsolationTests>(nameof(MessageIsolationTests.Another_practice_can_neither_read_nor_change_nor_add_to_a_practices_threads_and_messages))],
+        ["audit_log"] = [Test<TenantIsolationTests>(nameof(TenantIsolationTests.The_audit_log_of_one_practice_is_invisible_to_another))],
+        ["audit_seals"] = [Test<AuditSealingTests>(nameof(AuditSealingTests.A_practice_can_neither_see_nor_add_the_seals_of_another))],
+    };
+
+    /// <summary>Tables with a practice_id that are deliberately not tenant-isolated, and why.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Exempt = new Dictionary<string, string>
+    {
+        ["audit_seal_queue"] = "a work queue of audit row ids that the sealer drains across practices, no patient data (ADR 0007)",
+    };
+
+    private static CrossTenantTest Test<T>(string method) => new(typeof(T), method);
+}
