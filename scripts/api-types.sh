@@ -12,9 +12,9 @@ dotnet run --no-build --project src/OrthoScan.Api -- --urls "http://127.0.0.1:$P
 pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
 for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$PORT/health/live" >/dev/null 2>&1 && break; sleep 1; done
-# The servers entry names whatever port this ran on: leave it out of the snapshot.
+# The servers entry is relative ("/"), the same on any port: the document is committed as served.
 curl -fsS "http://127.0.0.1:$PORT/openapi/v1.json" \
-  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const d=JSON.parse(s);delete d.servers;process.stdout.write(JSON.stringify(d,null,2)+"\n")})' \
+  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(JSON.parse(s),null,2)+"\n"))' \
   >src/OrthoScan.Api/openapi.json
 (cd src/OrthoScan.Dashboard && npm run gen:api)
 echo "[api-types] snapshot and dashboard types regenerated"

@@ -50,4 +50,8 @@ rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
 bash scripts/e2e.sh "$RESULTS"
 rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
 
+# The committed OpenAPI contract: Redocly lint (recommended rules, zero errors) and the dashboard's generated types in sync.
+RESULTS="$RESULTS" bash scripts/openapi-check.sh
+rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
+
 summary

@@ -54,6 +54,10 @@ public static class ListDeadJobs
             app.MapGet($"{Routes.V1}/admin/jobs/dead", async (string? cursor, int? limit, ISender sender, CancellationToken ct) =>
                     Results.Ok(await sender.Send(new Query(cursor, limit), ct)))
                 .WithTags("Admin").WithName("ListDeadJobs").RequireAuthorization()
+                .WithSummary("List failed background jobs")
+                .WithDescription(
+                    "The practice's background jobs that failed for good, most recently first: what they worked on, how many " +
+                    "attempts ran and why they stopped (a summary, never the stored error).")
                 .Produces<Page<DeadJob>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
     }
 }

@@ -57,6 +57,11 @@ public static class RetryDeadJob
             app.MapPost($"{Routes.V1}/admin/jobs/{{id:guid}}/retry", async (Guid id, ISender sender, CancellationToken ct) =>
                     Results.Ok(await sender.Send(new Command(id), ct)))
                 .WithTags("Admin").WithName("RetryDeadJob").RequireAuthorization()
+                .WithSummary("Retry a failed background job")
+                .WithDescription(
+                    "Queues a dead job of the practice again with fresh attempts, and reopens what it works on when it still can " +
+                    "(`subjectReopened`). Of concurrent retries exactly one succeeds; the others, like a job that is not dead, " +
+                    "answer 409 `job-not-dead`.")
                 .Produces<Response>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
                 .ProducesProblem(StatusCodes.Status409Conflict);
     }

@@ -56,6 +56,11 @@ public static class ListAuditEntries
                     ISender sender, CancellationToken ct) =>
                     Results.Ok(await sender.Send(new Query(userId, resourceType, resourceId, from, to, cursor, limit), ct)))
                 .WithTags("Audit").WithName("ListAuditEntries").RequireAuthorization()
+                .WithSummary("List audit entries")
+                .WithDescription(
+                    "The practice's audit trail, newest first: who did what to which resource, from where and when. Filters: " +
+                    "`userId`, `resourceType`, `resourceId`, `from` and `to` (ISO 8601). `seq`, the entry's place in the hash " +
+                    "chain, is null until the entry is sealed, a moment after it is written.")
                 .Produces<Page<Entry>>().ProducesProblem(StatusCodes.Status403Forbidden);
     }
 }

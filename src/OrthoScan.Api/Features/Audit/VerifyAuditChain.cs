@@ -78,6 +78,10 @@ public static class VerifyAuditChain
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapGet($"{Routes.V1}/audit/verify", async (ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new Query(), ct)))
                 .WithTags("Audit").WithName("VerifyAuditChain").RequireAuthorization()
+                .WithSummary("Verify the audit chain")
+                .WithDescription(
+                    "Recomputes the practice's hash chain and reports the first entry that does not hold, and how many entries are " +
+                    "not sealed yet; `valid` is false too when unsealed entries are older than the grace period.")
                 .Produces<Report>().ProducesProblem(StatusCodes.Status403Forbidden);
     }
 }

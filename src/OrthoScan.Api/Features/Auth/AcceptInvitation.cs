@@ -42,6 +42,13 @@ public static class AcceptInvitation
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapPost($"{Routes.V1}/auth/invitations/accept", async (Command command, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(command, ct)))
                 .WithTags("Auth").WithName("AcceptInvitation").AllowAnonymous()
+                .WithSummary("Accept a staff invitation")
+                .WithDescription(
+                    "An invited doctor or staff member sets their password with the invitation code from the practice owner, and " +
+                    "gets an MFA token to enrol TOTP next (POST /auth/mfa/enroll). 422 `invalid-invitation` when the code is wrong, " +
+                    "used or expired; 429 past the attempts allowed per client.")
+                .WithRequestExample(new Command("K7QWM2PX9H", OpenApiExamples.Password))
+                .ProducesProblem(StatusCodes.Status429TooManyRequests)
                 .Produces<MfaChallenge>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 }

@@ -52,6 +52,13 @@ public static class ActivatePatient
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapPost($"{Routes.V1}/auth/patient/activate", async (Command command, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(command, ct)))
                 .WithTags("Auth").WithName("ActivatePatient").AllowAnonymous()
+                .WithSummary("Activate the patient app")
+                .WithDescription(
+                    "The patient app exchanges the one-time code from the practice (POST /patients/{id}/invite) for a session bound " +
+                    "to this device: its refresh token only works with the same `deviceId`, which the app keeps behind its " +
+                    "biometric or PIN lock. 422 `invalid-invitation` when the code is wrong, used or expired, `patient-archived` " +
+                    "for an archived patient; 429 past the attempts allowed per client.")
+                .WithRequestExample(new Command("R4TN8WKQ2M", "ios-5f2c1a9e-3b7d-4c8e-a1f0-6d2b9e4c7a31"))
                 .Produces<Response>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity)
                 .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }

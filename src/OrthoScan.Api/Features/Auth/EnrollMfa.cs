@@ -45,6 +45,13 @@ public static class EnrollMfa
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapPost($"{Routes.V1}/auth/mfa/enroll", async (Command command, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(command, ct)))
                 .WithTags("Auth").WithName("EnrollMfa").AllowAnonymous()
+                .WithSummary("Start TOTP enrolment")
+                .WithDescription(
+                    "For an account without MFA, after the password step: creates its TOTP secret and answers it as text, as an " +
+                    "otpauth:// URI and as a QR code (PNG data URI) for an authenticator app. The first code verified with POST " +
+                    "/auth/mfa/verify turns MFA on. 401 when the MFA token is invalid or expired; 409 `mfa-already-enrolled` when " +
+                    "MFA is already set up.")
+                .WithRequestExample(new Command(OpenApiExamples.MfaToken))
                 .Produces<Response>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status409Conflict)
                 .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }

@@ -53,6 +53,15 @@ public static class InviteStaff
                     return Results.Created($"{Routes.V1}/practice/members/{response.MemberId}", response);
                 })
                 .WithTags("Practice").WithName("InviteStaff").RequireAuthorization()
+                .WithSummary("Invite a doctor or staff member")
+                .WithDescription(
+                    "Creates the member as invited and answers a one-time invitation code, with its expiry, to hand to them; they " +
+                    "accept it with POST /auth/invitations/accept. Only the doctor and staff roles can be invited. 409 " +
+                    "`email-taken` when the email already has an account.")
+                .WithRequestExample(new Command("sam.okafor@example.com", "Dr. Sam Okafor", Role.Doctor))
+                .WithResponseExample(
+                    new Response(new Guid("0195f3a2-8d40-7e21-b5c2-6a1f0e9d3c20"), "K7QWM2PX9H", new DateTime(2026, 3, 9, 14, 30, 0, DateTimeKind.Utc)),
+                    StatusCodes.Status201Created)
                 .Produces<Response>(StatusCodes.Status201Created).ProducesValidationProblem()
                 .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
     }

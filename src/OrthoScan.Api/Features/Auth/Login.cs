@@ -51,6 +51,14 @@ public static class Login
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapPost($"{Routes.V1}/auth/login", async (Command command, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(command, ct)))
                 .WithTags("Auth").WithName("Login").AllowAnonymous()
+                .WithSummary("Sign in with email and password")
+                .WithDescription(
+                    "Password step of a dashboard sign-in. Never answers tokens: answers an MFA token and the step that must " +
+                    "follow, `enroll` (POST /auth/mfa/enroll) or `verify` (POST /auth/mfa/verify). 401 `invalid-credentials` for a " +
+                    "wrong email or password alike; 423 while the account is locked after repeated failures; 429 past the " +
+                    "per-client or per-account rate limit.")
+                .WithRequestExample(new Command("maya.chen@example.com", OpenApiExamples.Password))
+                .WithResponseExample(new MfaChallenge(MfaStep.Verify, OpenApiExamples.MfaToken))
                 .Produces<MfaChallenge>().ProducesValidationProblem()
                 .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status423Locked).ProducesProblem(StatusCodes.Status429TooManyRequests);
     }

@@ -25,6 +25,10 @@ public static class Logout
                     RefreshCookie.Clear(http);
                     return Results.NoContent();
                 })
-                .WithTags("Auth").WithName("Logout").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status401Unauthorized);
+                .WithTags("Auth").WithName("Logout").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status401Unauthorized)
+                .WithSummary("Sign out")
+                .WithDescription(
+                    "Ends the caller's sign-in: revokes its refresh tokens and the access token in hand, and clears the dashboard's " +
+                    "refresh cookie.");
     }
 }

@@ -77,6 +77,13 @@ public static class Refresh
                     return Results.Ok(RefreshCookie.Deliver(http, result.Grant, options.RefreshTokenLifetime));
                 })
                 .WithTags("Auth").WithName("RefreshSession").AllowAnonymous()
+                .WithSummary("Rotate a refresh token")
+                .WithDescription(
+                    "Answers a new access token and a new refresh token; the one sent stops working. The refresh token comes from " +
+                    "the body, or from the dashboard's cookie (header `X-OrthoScan-Client: dashboard`); a patient app's token needs " +
+                    "its `deviceId`. A refresh token sent twice was copied: every session of that sign-in is revoked. 401 " +
+                    "`invalid-refresh-token` whenever the session cannot go on: sign in again.")
+                .WithRequestExample(new Command(OpenApiExamples.RefreshToken, null))
                 .Produces<AccessGrant>().ProducesProblem(StatusCodes.Status401Unauthorized);
     }
 }

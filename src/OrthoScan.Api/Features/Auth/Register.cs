@@ -58,6 +58,17 @@ public static class Register
                     return Results.Created($"{Routes.V1}/practice", response);
                 })
                 .WithTags("Auth").WithName("Register").AllowAnonymous()
+                .WithSummary("Register a practice and its owner")
+                .WithDescription(
+                    "Practice self-onboarding: creates the practice and its owner account, and answers an MFA token instead of " +
+                    "tokens: every dashboard account enrols TOTP first (POST /auth/mfa/enroll, then /auth/mfa/verify). 409 " +
+                    "`email-taken` when the email already has an account; 429 past the registrations allowed per client.")
+                .WithRequestExample(new Command(
+                    "Bright Smiles Orthodontics", "12 Harbour Street, Bristol BS1 4RN", "Dr. Maya Chen", "maya.chen@example.com", OpenApiExamples.Password))
+                .WithResponseExample(
+                    new Response(new Guid("0195f3a2-7c1e-7b3a-9a41-2f6d8c1e4b10"), new Guid("0195f3a2-7c1e-7b3a-9a41-2f6d8c1e4b11"), MfaStep.Enroll, OpenApiExamples.MfaToken),
+                    StatusCodes.Status201Created)
+                .ProducesProblem(StatusCodes.Status429TooManyRequests)
                 .Produces<Response>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
     }
 }

@@ -55,6 +55,15 @@ public static class VerifyMfa
             app.MapPost($"{Routes.V1}/auth/mfa/verify", async (Command command, HttpContext http, ISender sender, AuthOptions options, CancellationToken ct) =>
                     Results.Ok(RefreshCookie.Deliver(http, await sender.Send(command, ct), options.RefreshTokenLifetime)))
                 .WithTags("Auth").WithName("VerifyMfa").AllowAnonymous()
+                .WithSummary("Verify a TOTP code and get tokens")
+                .WithDescription(
+                    "Second sign-in step: the MFA token and a current 6-digit code (never one already used) give an access token " +
+                    "(`expiresIn` seconds) and a refresh token. With the header `X-OrthoScan-Client: dashboard` the refresh token " +
+                    "is set as an httpOnly cookie instead, and `refreshToken` is null. 401 for a wrong or reused code or an expired " +
+                    "or spent MFA token; 409 `mfa-not-enrolled` before enrolment; 423 and 429 as for sign-in.")
+                .WithRequestExample(new Command(OpenApiExamples.MfaToken, "492039"))
+                .WithResponseExample(new AccessGrant(OpenApiExamples.AccessToken, OpenApiExamples.RefreshToken, 600))
+                .ProducesProblem(StatusCodes.Status409Conflict)
                 .Produces<AccessGrant>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized)
                 .ProducesProblem(StatusCodes.Status423Locked).ProducesProblem(StatusCodes.Status429TooManyRequests);
     }

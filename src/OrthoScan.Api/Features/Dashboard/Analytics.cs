@@ -133,6 +133,11 @@ public static class Analytics
             app.MapGet($"{Routes.V1}/dashboard/analytics", async (int? weeks, ISender sender, CancellationToken ct) =>
                     Results.Ok(await sender.Send(new Query(weeks ?? AnalyticsWindow.DefaultWeeks), ct)))
                 .WithTags("Dashboard").WithName("DashboardAnalytics").RequireAuthorization()
+                .WithSummary("Review throughput analytics")
+                .WithDescription(
+                    "Over the last `weeks` whole UTC weeks (default 12, 1 to 52): scans received and reviewed per week, median time " +
+                    "to first review and median review duration, tagging rate, score distributions and AI acceptance per attribute. " +
+                    "Aggregates only.")
                 .Produces<Response>().ProducesValidationProblem();
     }
 }

@@ -118,6 +118,11 @@ public static class Compliance
             app.MapGet($"{Routes.V1}/dashboard/compliance", async (bool? overdueOnly, string? sort, ISender sender, CancellationToken ct) =>
                     Results.Ok(await sender.Send(new Query(overdueOnly ?? false, QueryEnum.Parse<Sort>(sort, "sort") ?? Sort.DaysOverdue), ct)))
                 .WithTags("Dashboard").WithName("Compliance").RequireAuthorization()
+                .WithSummary("Scan compliance")
+                .WithDescription(
+                    "Active and paused patients with the date their next scan is due (in their own timezone), days overdue, scans " +
+                    "missed in the last 90 days and their last three tracking scores. `overdueOnly=true` keeps the overdue ones; " +
+                    "`sort` is `days_overdue` (default) or `name`. At most 500 rows, `truncated` when there were more.")
                 .Produces<Response>().ProducesValidationProblem();
     }
 }

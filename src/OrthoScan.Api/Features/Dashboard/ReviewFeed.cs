@@ -57,6 +57,11 @@ public static class ReviewFeed
             app.MapGet($"{Routes.V1}/dashboard/feed", async (string? cursor, int? limit, ISender sender, CancellationToken ct) =>
                     Results.Ok(await sender.Send(new Query(cursor, limit), ct)))
                 .WithTags("Dashboard").WithName("ReviewFeed").RequireAuthorization()
+                .WithSummary("Review queue")
+                .WithDescription(
+                    "Scans waiting for review, oldest first, with the patient's name and stage, the lowest photo quality, quality " +
+                    "flags and thumbnail links. A scan appears once processed and leaves once reviewed. Paged: pass the previous " +
+                    "page's `nextCursor` as `cursor`.")
                 .Produces<Page<Item>>();
     }
 }

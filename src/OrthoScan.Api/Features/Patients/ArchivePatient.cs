@@ -33,6 +33,10 @@ public static class ArchivePatient
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapPost($"{Routes.V1}/patients/{{id:guid}}/archive", async (Guid id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new Command(id), ct)))
                 .WithTags("Patients").WithName("ArchivePatient").RequireAuthorization()
+                .WithSummary("Archive a patient")
+                .WithDescription(
+                    "Keeps the record (retention rules apply) but ends the patient's app sessions and hides them from work lists. " +
+                    "Archiving an archived patient changes nothing.")
                 .Produces<PatientResponse>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

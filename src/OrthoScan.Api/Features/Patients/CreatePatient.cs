@@ -83,6 +83,15 @@ public static class CreatePatient
                     return Results.Created($"{Routes.V1}/patients/{patient.Id}", patient);
                 })
                 .WithTags("Patients").WithName("CreatePatient").RequireAuthorization()
+                .WithSummary("Create a patient")
+                .WithDescription(
+                    "Adds a patient to the caller's practice; an email or a phone number is needed to invite them to the app later. " +
+                    "Left-out fields default to clear aligners, stage 1 of 1, weekly scans, UTC and English. 422 when `doctorId` is " +
+                    "not a doctor of this practice or the current stage is after the last one.")
+                .WithRequestExample(new Command(
+                    "Ada", "Lovelace", new DateOnly(1990, 4, 12), DoctorId: new Guid("0195f3a2-8d40-7e21-b5c2-6a1f0e9d3c20"), TreatmentType.ClearAligners,
+                    "Invisalign", CurrentStage: 2, TotalStages: 20, ScanFrequency.Weekly, "ada.lovelace@example.com", "+447700900123", "Europe/London",
+                    PreferredLanguage.En, ResearchConsent: true))
                 .Produces<PatientResponse>(StatusCodes.Status201Created).ProducesValidationProblem()
                 .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }

@@ -22,6 +22,8 @@ public static class GetPatient
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapGet($"{Routes.V1}/patients/{{id:guid}}", async (Guid id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new Query(id), ct)))
                 .WithTags("Patients").WithName("GetPatient").RequireAuthorization()
+                .WithSummary("Get a patient")
+                .WithDescription("One patient of the caller's practice.")
                 .Produces<PatientResponse>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

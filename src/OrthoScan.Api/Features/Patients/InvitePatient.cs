@@ -33,6 +33,10 @@ public static class InvitePatient
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapPost($"{Routes.V1}/patients/{{id:guid}}/invite", async (Guid id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new Command(id), ct)))
                 .WithTags("Patients").WithName("InvitePatient").RequireAuthorization()
+                .WithSummary("Issue a patient app activation code")
+                .WithDescription(
+                    "A one-time code, shown here with its expiry, that the patient enters in the app (POST /auth/patient/activate). " +
+                    "409 `patient-archived` for an archived patient.")
                 .Produces<Response>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 }

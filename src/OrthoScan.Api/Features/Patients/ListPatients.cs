@@ -51,6 +51,11 @@ public static class ListPatients
             app.MapGet($"{Routes.V1}/patients", async (string? search, string? status, string? cursor, int? limit, ISender sender, CancellationToken ct) =>
                     Results.Ok(await sender.Send(new Query(search, QueryEnum.Parse<PatientStatus>(status, "status"), cursor, limit), ct)))
                 .WithTags("Patients").WithName("ListPatients").RequireAuthorization()
+                .WithSummary("List patients")
+                .WithDescription(
+                    "The practice's patients by last name, then first name. `search` matches any part of the name; archived " +
+                    "patients are left out unless `status=archived` asks for them. Paged: pass the previous page's `nextCursor` as " +
+                    "`cursor`.")
                 .Produces<Page<PatientResponse>>().ProducesValidationProblem();
     }
 }

@@ -91,6 +91,13 @@ public static class UpdatePatient
             app.MapPatch($"{Routes.V1}/patients/{{id:guid}}", async (Guid id, Changes changes, ISender sender, CancellationToken ct) =>
                     Results.Ok(await sender.Send(new Command(id, changes), ct)))
                 .WithTags("Patients").WithName("UpdatePatient").RequireAuthorization()
+                .WithSummary("Update a patient")
+                .WithDescription(
+                    "Partial update: a field left out or null keeps its value. Archiving has its own action (POST " +
+                    "/patients/{id}/archive). 409 `patient-archived`: an archived record is read-only; 422 when `doctorId` is not a " +
+                    "doctor of this practice or the current stage would be after the last one.")
+                .WithRequestExample(new Changes(
+                    null, null, null, null, null, null, CurrentStage: 3, null, ScanFrequency.Biweekly, null, null, Phone: "+447700900456", null, null, null))
                 .Produces<PatientResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
                 .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }

@@ -29,6 +29,10 @@ public static class GetCurrentPractice
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapGet($"{Routes.V1}/practice", async (ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new Query(), ct)))
                 .WithTags("Practice").WithName("GetCurrentPractice").RequireAuthorization()
+                .WithSummary("Get the caller's practice")
+                .WithDescription(
+                    "The signed-in member's practice (name, address, subscription tier, status) and who the caller is in it: member " +
+                    "id, name, email and role.")
                 .Produces<Response>().ProducesProblem(StatusCodes.Status401Unauthorized);
     }
 }

@@ -27,6 +27,10 @@ public static class ListMembers
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapGet($"{Routes.V1}/practice/members", async (ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new Query(), ct)))
                 .WithTags("Practice").WithName("ListMembers").RequireAuthorization()
+                .WithSummary("List the practice's team")
+                .WithDescription(
+                    "Every member of the practice, by name, with role and status: who can be a patient's doctor, and who is still " +
+                    "invited.")
                 .Produces<Response>().ProducesProblem(StatusCodes.Status403Forbidden);
     }
 }

@@ -77,6 +77,13 @@ public static class CreateSession
                     return Results.Created($"{Routes.V1}/scans/sessions/{session.Id}", session);
                 })
                 .WithTags("Scans").WithName("CreateScanSession").RequireAuthorization()
+                .WithSummary("Declare a scan")
+                .WithDescription(
+                    "The patient app declares a scan: the aligner worn and each of the five views once. Send an `Idempotency-Key` " +
+                    "header: a retry with the same key answers the first scan instead of a second one, and the same key with a " +
+                    "different body answers 422 `idempotency-key-reused`. Next, upload each photo (POST /scans/upload-url), then " +
+                    "submit (POST /scans/sessions/{id}/submit).")
+                .WithRequestExample(new Body(3, [ImageType.Frontal, ImageType.BuccalL, ImageType.BuccalR, ImageType.OcclusalU, ImageType.OcclusalL]))
                 .Produces<SessionResponse>(StatusCodes.Status201Created).ProducesValidationProblem()
                 .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }

@@ -48,6 +48,11 @@ public static class GetSession
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapGet($"{Routes.V1}/scans/sessions/{{id:guid}}", async (Guid id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new Query(id), ct)))
                 .WithTags("Scans").WithName("GetScanSession").RequireAuthorization()
+                .WithSummary("Get a scan")
+                .WithDescription(
+                    "One scan with each photo's status, quality and short-lived links (10 minutes), the patient's previous " +
+                    "processed scan for side-by-side comparison and, for the practice, the latest AI suggestions. A patient sees " +
+                    "only their own scans.")
                 .Produces<SessionResponse>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

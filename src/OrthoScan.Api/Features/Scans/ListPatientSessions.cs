@@ -76,6 +76,10 @@ public static class ListPatientSessions
             app.MapGet($"{Routes.V1}/patients/{{id:guid}}/sessions", async (Guid id, string? cursor, int? limit, ISender sender, CancellationToken ct) =>
                     Results.Ok(await sender.Send(new Query(id, cursor, limit), ct)))
                 .WithTags("Scans").WithName("ListPatientScanSessions").RequireAuthorization()
+                .WithSummary("List a patient's scans")
+                .WithDescription(
+                    "A patient's scan timeline, newest first: each scan with its photos and the outcome of its first review (null " +
+                    "until reviewed). Paged: pass the previous page's `nextCursor` as `cursor`.")
                 .Produces<Page<TimelineItem>>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

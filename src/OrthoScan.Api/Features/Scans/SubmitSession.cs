@@ -61,6 +61,10 @@ public static class SubmitSession
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapPost($"{Routes.V1}/scans/sessions/{{id:guid}}/submit", async (Guid id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new Command(id), ct)))
                 .WithTags("Scans").WithName("SubmitScanSession").RequireAuthorization()
+                .WithSummary("Submit a scan for processing")
+                .WithDescription(
+                    "The patient app says every photo is uploaded: the scan moves to processing. Submitting a scan already sent " +
+                    "answers it as it is. 422 `photos-missing` names the views whose photos have not arrived (`errors.views`).")
                 .Produces<SessionResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 }

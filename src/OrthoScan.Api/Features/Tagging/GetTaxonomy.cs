@@ -27,6 +27,10 @@ public static class GetTaxonomy
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
             app.MapGet($"{Routes.V1}/tags/taxonomy", async (ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new Query(), ct)))
-                .WithTags("Tagging").WithName("GetTaxonomy").RequireAuthorization().Produces<Response>();
+                .WithTags("Tagging").WithName("GetTaxonomy").RequireAuthorization().Produces<Response>()
+                .WithSummary("Get the tag taxonomy")
+                .WithDescription(
+                    "The vocabulary a review uses: the taxonomy version, the scores and their ranges, the core and the practice's " +
+                    "own detail tags, the regions and the tooth numbering (FDI). Tag scans with the version answered here.");
     }
 }

@@ -113,6 +113,11 @@ public static class TagAnalytics
             app.MapGet($"{Routes.V1}/tags/analytics", async (int? weeks, ISender sender, CancellationToken ct) =>
                     Results.Ok(await sender.Send(new Query(weeks ?? AnalyticsWindow.DefaultWeeks), ct)))
                 .WithTags("Tagging").WithName("TagAnalytics").RequireAuthorization()
+                .WithSummary("Tagging analytics")
+                .WithDescription(
+                    "How the practice's doctors tag over the last `weeks` whole UTC weeks (default 12, 1 to 52): tag sets written, " +
+                    "detail tag and action counts, and agreement between the first two reviews of a scan (Cohen's kappa) per score. " +
+                    "Aggregates only.")
                 .Produces<Response>().ProducesValidationProblem();
     }
 }

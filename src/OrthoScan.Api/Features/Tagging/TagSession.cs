@@ -160,6 +160,20 @@ public static class TagSession
                     return Results.Created($"{Routes.V1}/scans/sessions/{id}/tags/{response.TagSetId}", response);
                 })
                 .WithTags("Tagging").WithName("TagScanSession").RequireAuthorization()
+                .WithSummary("Review (tag) a scan")
+                .WithDescription(
+                    "A doctor's review of a processed scan: the three scores, the detail findings and the action. The first review " +
+                    "acts for the patient: approving moves them to the next aligner (never past the last), and the feedback is " +
+                    "written in their language; a second doctor's review is recorded for agreement statistics only. 409 " +
+                    "`session-not-ready` before processing ends, `already-tagged` when the caller reviewed it already; 422 " +
+                    "`taxonomy` when the tags do not match the taxonomy (per field).")
+                .WithRequestExample(new Body(
+                    "2026.1", OverallTracking: 1, AlignerFit: 1, OralHygiene: 2, [new DetailTagInput("attachment_lost", "13")], ReviewAction.ApproveProgression,
+                    HoldDays: null, "Attachment on 13 lost; tracking otherwise fine.", new DateTime(2026, 3, 2, 9, 41, 12, DateTimeKind.Utc)))
+                .WithResponseExample(
+                    new Response(new Guid("0195f5d1-0b9a-7f8e-9d7c-6b5a4f3e2d40"), new Guid("0195f4c8-1a2b-7c3d-8e4f-5a6b7c8d9e30"), ScanSessionStatus.Reviewed,
+                        PatientCurrentStage: 4, "Great tracking! Move to aligner 4.", ReviewSeconds: 38, []),
+                    StatusCodes.Status201Created)
                 .Produces<Response>(StatusCodes.Status201Created).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
                 .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using OrthoScan.Api.Infrastructure.Audit;
 using OrthoScan.Api.Infrastructure.Caching;
@@ -116,19 +115,7 @@ public static class ServiceSetup
             .Configure<SigningKeys, TokenRevocations, TimeProvider>((jwt, keys, revocations, clock) => ConfigureJwt(jwt, auth, keys, revocations, clock));
         services.AddAuthorization();
 
-        services.AddOpenApi(o =>
-        {
-            // Slices nest their Command/Query/Response records: prefix the slice so schema names stay unique.
-            o.CreateSchemaReferenceId = type => OpenApiOptions.CreateDefaultSchemaReferenceId(type) is { } id && type.Type.DeclaringType is { } slice
-                ? slice.Name + id
-                : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
-            o.AddDocumentTransformer((document, _, _) =>
-            {
-                document.Info.Title = "OrthoScan API";
-                document.Info.Description = "Remote monitoring for clear-aligner treatment. Errors are RFC 9457 problem details.";
-                return Task.CompletedTask;
-            });
-        });
+        services.AddOrthoScanOpenApi();
         services.AddHealthChecks()
             .AddNpgSql(DatabaseOptions.AppConnectionString(config), name: "postgresql", tags: ["ready"], timeout: TimeSpan.FromSeconds(3))
             .AddRedis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), name: "redis", tags: ["ready"], timeout: TimeSpan.FromSeconds(3))

@@ -11,6 +11,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get the tag taxonomy
+         * @description The vocabulary a review uses: the taxonomy version, the scores and their ranges, the core and the practice's own detail tags, the regions and the tooth numbering (FDI). Tag scans with the version answered here.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
+         */
         get: operations["GetTaxonomy"];
         put?: never;
         post?: never;
@@ -27,6 +33,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Tagging analytics
+         * @description How the practice's doctors tag over the last `weeks` whole UTC weeks (default 12, 1 to 52): tag sets written, detail tag and action counts, and agreement between the first two reviews of a scan (Cohen's kappa) per score. Aggregates only.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`.
+         */
         get: operations["TagAnalytics"];
         put?: never;
         post?: never;
@@ -45,6 +57,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Review (tag) a scan
+         * @description A doctor's review of a processed scan: the three scores, the detail findings and the action. The first review acts for the patient: approving moves them to the next aligner (never past the last), and the feedback is written in their language; a second doctor's review is recorded for agreement statistics only. 409 `session-not-ready` before processing ends, `already-tagged` when the caller reviewed it already; 422 `taxonomy` when the tags do not match the taxonomy (per field).
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`.
+         */
         post: operations["TagScanSession"];
         delete?: never;
         options?: never;
@@ -61,6 +79,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Declare a scan
+         * @description The patient app declares a scan: the aligner worn and each of the five views once. Send an `Idempotency-Key` header: a retry with the same key answers the first scan instead of a second one, and the same key with a different body answers 422 `idempotency-key-reused`. Next, upload each photo (POST /scans/upload-url), then submit (POST /scans/sessions/{id}/submit).
+         *
+         *     **Access:** bearer token; roles `patient`.
+         */
         post: operations["CreateScanSession"];
         delete?: never;
         options?: never;
@@ -77,6 +101,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Get an upload URL for one photo
+         * @description A pre-signed URL, valid 5 minutes, for one view of the caller's open scan: send exactly `contentLength` bytes of JPEG or PNG (25 MB at most) with the method and headers answered. The photo's bytes never pass through the API. 404 when the scan or the view is not the caller's; 409 `session-not-open` once the scan is sent, `view-accepted` for a photo already accepted.
+         *
+         *     **Access:** bearer token; roles `patient`.
+         */
         post: operations["CreateScanUploadUrl"];
         delete?: never;
         options?: never;
@@ -91,6 +121,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get a scan
+         * @description One scan with each photo's status, quality and short-lived links (10 minutes), the patient's previous processed scan for side-by-side comparison and, for the practice, the latest AI suggestions. A patient sees only their own scans.
+         *
+         *     **Access:** bearer token; roles `patient`, `owner`, `doctor`, `staff`.
+         */
         get: operations["GetScanSession"];
         put?: never;
         post?: never;
@@ -107,6 +143,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List a patient's scans
+         * @description A patient's scan timeline, newest first: each scan with its photos and the outcome of its first review (null until reviewed). Paged: pass the previous page's `nextCursor` as `cursor`.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
+         */
         get: operations["ListPatientScanSessions"];
         put?: never;
         post?: never;
@@ -125,6 +167,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Submit a scan for processing
+         * @description The patient app says every photo is uploaded: the scan moves to processing. Submitting a scan already sent answers it as it is. 422 `photos-missing` names the views whose photos have not arrived (`errors.views`).
+         *
+         *     **Access:** bearer token; roles `patient`.
+         */
         post: operations["SubmitScanSession"];
         delete?: never;
         options?: never;
@@ -139,6 +187,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get the caller's practice
+         * @description The signed-in member's practice (name, address, subscription tier, status) and who the caller is in it: member id, name, email and role.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
+         */
         get: operations["GetCurrentPractice"];
         put?: never;
         post?: never;
@@ -155,6 +209,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the practice's team
+         * @description Every member of the practice, by name, with role and status: who can be a patient's doctor, and who is still invited.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
+         */
         get: operations["ListMembers"];
         put?: never;
         post?: never;
@@ -173,6 +233,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Archive a patient
+         * @description Keeps the record (retention rules apply) but ends the patient's app sessions and hides them from work lists. Archiving an archived patient changes nothing.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
+         */
         post: operations["ArchivePatient"];
         delete?: never;
         options?: never;
@@ -187,8 +253,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List patients
+         * @description The practice's patients by last name, then first name. `search` matches any part of the name; archived patients are left out unless `status=archived` asks for them. Paged: pass the previous page's `nextCursor` as `cursor`.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
+         */
         get: operations["ListPatients"];
         put?: never;
+        /**
+         * Create a patient
+         * @description Adds a patient to the caller's practice; an email or a phone number is needed to invite them to the app later. Left-out fields default to clear aligners, stage 1 of 1, weekly scans, UTC and English. 422 when `doctorId` is not a doctor of this practice or the current stage is after the last one.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
+         */
         post: operations["CreatePatient"];
         delete?: never;
         options?: never;
@@ -203,12 +281,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Get a patient
+         * @description One patient of the caller's practice.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
+         */
         get: operations["GetPatient"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Update a patient
+         * @description Partial update: a field left out or null keeps its value. Archiving has its own action (POST /patients/{id}/archive). 409 `patient-archived`: an archived record is read-only; 422 when `doctorId` is not a doctor of this practice or the current stage would be after the last one.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
+         */
         patch: operations["UpdatePatient"];
         trace?: never;
     };
@@ -221,6 +311,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Issue a patient app activation code
+         * @description A one-time code, shown here with its expiry, that the patient enters in the app (POST /auth/patient/activate). 409 `patient-archived` for an archived patient.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
+         */
         post: operations["InvitePatient"];
         delete?: never;
         options?: never;
@@ -235,6 +331,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Review throughput analytics
+         * @description Over the last `weeks` whole UTC weeks (default 12, 1 to 52): scans received and reviewed per week, median time to first review and median review duration, tagging rate, score distributions and AI acceptance per attribute. Aggregates only.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
+         */
         get: operations["DashboardAnalytics"];
         put?: never;
         post?: never;
@@ -251,6 +353,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Scan compliance
+         * @description Active and paused patients with the date their next scan is due (in their own timezone), days overdue, scans missed in the last 90 days and their last three tracking scores. `overdueOnly=true` keeps the overdue ones; `sort` is `days_overdue` (default) or `name`. At most 500 rows, `truncated` when there were more.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
+         */
         get: operations["Compliance"];
         put?: never;
         post?: never;
@@ -267,6 +375,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Review queue
+         * @description Scans waiting for review, oldest first, with the patient's name and stage, the lowest photo quality, quality flags and thumbnail links. A scan appears once processed and leaves once reviewed. Paged: pass the previous page's `nextCursor` as `cursor`.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
+         */
         get: operations["ReviewFeed"];
         put?: never;
         post?: never;
@@ -285,6 +399,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Accept a staff invitation
+         * @description An invited doctor or staff member sets their password with the invitation code from the practice owner, and gets an MFA token to enrol TOTP next (POST /auth/mfa/enroll). 422 `invalid-invitation` when the code is wrong, used or expired; 429 past the attempts allowed per client.
+         *
+         *     **Access:** anonymous (no token).
+         */
         post: operations["AcceptInvitation"];
         delete?: never;
         options?: never;
@@ -301,6 +421,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Activate the patient app
+         * @description The patient app exchanges the one-time code from the practice (POST /patients/{id}/invite) for a session bound to this device: its refresh token only works with the same `deviceId`, which the app keeps behind its biometric or PIN lock. 422 `invalid-invitation` when the code is wrong, used or expired, `patient-archived` for an archived patient; 429 past the attempts allowed per client.
+         *
+         *     **Access:** anonymous (no token).
+         */
         post: operations["ActivatePatient"];
         delete?: never;
         options?: never;
@@ -317,6 +443,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Start TOTP enrolment
+         * @description For an account without MFA, after the password step: creates its TOTP secret and answers it as text, as an otpauth:// URI and as a QR code (PNG data URI) for an authenticator app. The first code verified with POST /auth/mfa/verify turns MFA on. 401 when the MFA token is invalid or expired; 409 `mfa-already-enrolled` when MFA is already set up.
+         *
+         *     **Access:** anonymous (no token).
+         */
         post: operations["EnrollMfa"];
         delete?: never;
         options?: never;
@@ -333,6 +465,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Invite a doctor or staff member
+         * @description Creates the member as invited and answers a one-time invitation code, with its expiry, to hand to them; they accept it with POST /auth/invitations/accept. Only the doctor and staff roles can be invited. 409 `email-taken` when the email already has an account.
+         *
+         *     **Access:** bearer token; roles `owner`.
+         */
         post: operations["InviteStaff"];
         delete?: never;
         options?: never;
@@ -349,6 +487,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Sign in with email and password
+         * @description Password step of a dashboard sign-in. Never answers tokens: answers an MFA token and the step that must follow, `enroll` (POST /auth/mfa/enroll) or `verify` (POST /auth/mfa/verify). 401 `invalid-credentials` for a wrong email or password alike; 423 while the account is locked after repeated failures; 429 past the per-client or per-account rate limit.
+         *
+         *     **Access:** anonymous (no token).
+         */
         post: operations["Login"];
         delete?: never;
         options?: never;
@@ -365,6 +509,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Sign out
+         * @description Ends the caller's sign-in: revokes its refresh tokens and the access token in hand, and clears the dashboard's refresh cookie.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`, `patient`, `finance`, `platform_admin`.
+         */
         post: operations["Logout"];
         delete?: never;
         options?: never;
@@ -381,6 +531,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Rotate a refresh token
+         * @description Answers a new access token and a new refresh token; the one sent stops working. The refresh token comes from the body, or from the dashboard's cookie (header `X-OrthoScan-Client: dashboard`); a patient app's token needs its `deviceId`. A refresh token sent twice was copied: every session of that sign-in is revoked. 401 `invalid-refresh-token` whenever the session cannot go on: sign in again.
+         *
+         *     **Access:** anonymous (no token).
+         */
         post: operations["RefreshSession"];
         delete?: never;
         options?: never;
@@ -397,6 +553,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Register a practice and its owner
+         * @description Practice self-onboarding: creates the practice and its owner account, and answers an MFA token instead of tokens: every dashboard account enrols TOTP first (POST /auth/mfa/enroll, then /auth/mfa/verify). 409 `email-taken` when the email already has an account; 429 past the registrations allowed per client.
+         *
+         *     **Access:** anonymous (no token).
+         */
         post: operations["Register"];
         delete?: never;
         options?: never;
@@ -413,6 +575,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Verify a TOTP code and get tokens
+         * @description Second sign-in step: the MFA token and a current 6-digit code (never one already used) give an access token (`expiresIn` seconds) and a refresh token. With the header `X-OrthoScan-Client: dashboard` the refresh token is set as an httpOnly cookie instead, and `refreshToken` is null. 401 for a wrong or reused code or an expired or spent MFA token; 409 `mfa-not-enrolled` before enrolment; 423 and 429 as for sign-in.
+         *
+         *     **Access:** anonymous (no token).
+         */
         post: operations["VerifyMfa"];
         delete?: never;
         options?: never;
@@ -427,6 +595,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List audit entries
+         * @description The practice's audit trail, newest first: who did what to which resource, from where and when. Filters: `userId`, `resourceType`, `resourceId`, `from` and `to` (ISO 8601). `seq`, the entry's place in the hash chain, is null until the entry is sealed, a moment after it is written.
+         *
+         *     **Access:** bearer token; roles `owner`.
+         */
         get: operations["ListAuditEntries"];
         put?: never;
         post?: never;
@@ -443,6 +617,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Verify the audit chain
+         * @description Recomputes the practice's hash chain and reports the first entry that does not hold, and how many entries are not sealed yet; `valid` is false too when unsealed entries are older than the grace period.
+         *
+         *     **Access:** bearer token; roles `owner`.
+         */
         get: operations["VerifyAuditChain"];
         put?: never;
         post?: never;
@@ -459,6 +639,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List failed background jobs
+         * @description The practice's background jobs that failed for good, most recently first: what they worked on, how many attempts ran and why they stopped (a summary, never the stored error).
+         *
+         *     **Access:** bearer token; roles `owner`.
+         */
         get: operations["ListDeadJobs"];
         put?: never;
         post?: never;
@@ -477,6 +663,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Retry a failed background job
+         * @description Queues a dead job of the practice again with fresh attempts, and reopens what it works on when it still can (`subjectReopened`). Of concurrent retries exactly one succeeds; the others, like a job that is not dead, answer 409 `job-not-dead`.
+         *
+         *     **Access:** bearer token; roles `owner`.
+         */
         post: operations["RetryDeadJob"];
         delete?: never;
         options?: never;
@@ -673,17 +865,6 @@ export interface components {
             toothNumbering: string;
             actions: components["schemas"]["TaxonomyActionTerm"][];
             holdDays: components["schemas"]["TaxonomyDayRange"];
-        };
-        HttpValidationProblemDetails: {
-            type?: null | string;
-            title?: null | string;
-            /** Format: int32 */
-            status?: null | number;
-            detail?: null | string;
-            instance?: null | string;
-            errors?: {
-                [key: string]: string[];
-            };
         };
         ImageResponse: {
             /** Format: uuid */
@@ -889,13 +1070,26 @@ export interface components {
             submittedAt: null | string;
             images: components["schemas"]["PreviousImage"][];
         };
+        /** @description An RFC 9457 problem. */
         ProblemDetails: {
-            type?: null | string;
-            title?: null | string;
-            /** Format: int32 */
-            status?: null | number;
-            detail?: null | string;
-            instance?: null | string;
+            /**
+             * Format: uri
+             * @description Stable identifier of the error, e.g. `https://orthoscan.app/problems/not-found`: branch on this, not on the title.
+             */
+            type: string;
+            /** @description Short, human-readable summary of the error. */
+            title: string;
+            /**
+             * Format: int32
+             * @description The HTTP status code.
+             */
+            status: number;
+            /** @description What happened in this case and what to do next, for a person to read. */
+            detail?: string;
+            /** @description The request path, when given. */
+            instance?: string;
+            /** @description Identifies the request in our logs: quote it when asking for support. */
+            traceId: string;
         };
         RefreshCommand: {
             refreshToken: null | string;
@@ -1094,6 +1288,31 @@ export interface components {
             preferredLanguage: null | components["schemas"]["PreferredLanguage"];
             researchConsent: null | boolean;
         };
+        /** @description An RFC 9457 problem about the request's content; `errors` names the fields at fault when there are some. */
+        ValidationProblemDetails: {
+            /**
+             * Format: uri
+             * @description Stable identifier of the error, e.g. `https://orthoscan.app/problems/not-found`: branch on this, not on the title.
+             */
+            type: string;
+            /** @description Short, human-readable summary of the error. */
+            title: string;
+            /**
+             * Format: int32
+             * @description The HTTP status code.
+             */
+            status: number;
+            /** @description What happened in this case and what to do next, for a person to read. */
+            detail?: string;
+            /** @description The request path, when given. */
+            instance?: string;
+            /** @description Identifies the request in our logs: quote it when asking for support. */
+            traceId: string;
+            /** @description The fields at fault, by path in the request (`email`, `detailTags[0].code`), each with its messages. */
+            errors?: {
+                [key: string]: string[];
+            };
+        };
         VerifyAuditChainReport: {
             valid: boolean;
             /** Format: int64 */
@@ -1109,7 +1328,113 @@ export interface components {
             code: string;
         };
     };
-    responses: never;
+    responses: {
+        /** @description The request is malformed or has invalid fields (`validation`, `malformed-request`, `invalid-cursor`); `errors` lists each field at fault. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+            };
+        };
+        /** @description No valid credentials: the bearer token is missing, expired or revoked, or a sign-in step failed (see `type`). */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The caller's role may not do this (`forbidden`). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description No such resource for this caller (`not-found`): an id of another practice, or another patient's, answers this too. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The resource's current state does not allow this (see `type` and `detail`). */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The request body is larger than 1 MB (`payload-too-large`). */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The body is not sent as `application/json` (`malformed-request`). */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description Well-formed, but breaks a rule (see `type` and `detail`); `errors` names the fields at fault when there are some. */
+        UnprocessableEntity: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+            };
+        };
+        /** @description The account is locked for a while after repeated failed sign-ins (`account-locked`); Retry-After says for how long. */
+        Locked: {
+            headers: {
+                /** @description Seconds to wait before sending the request again. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description Rate limited (`rate-limited`): wait the Retry-After seconds before trying again. */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds to wait before sending the request again. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description A system the API depends on is down (`service-unavailable`), or the database is too busy (`database-busy`): send the request again after the Retry-After seconds. */
+        ServiceUnavailable: {
+            headers: {
+                /** @description Seconds to wait before sending the request again. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -1135,6 +1460,9 @@ export interface operations {
                     "application/json": components["schemas"]["GetTaxonomyResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     TagAnalytics: {
@@ -1157,15 +1485,10 @@ export interface operations {
                     "application/json": components["schemas"]["TagAnalyticsResponse"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     TagScanSession: {
@@ -1179,6 +1502,24 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "taxonomyVersion": "2026.1",
+                 *       "overallTracking": 1,
+                 *       "alignerFit": 1,
+                 *       "oralHygiene": 2,
+                 *       "detailTags": [
+                 *         {
+                 *           "code": "attachment_lost",
+                 *           "location": "13"
+                 *         }
+                 *       ],
+                 *       "action": "approve_progression",
+                 *       "holdDays": null,
+                 *       "notes": "Attachment on 13 lost; tracking otherwise fine.",
+                 *       "reviewOpenedAt": "2026-03-02T09:41:12Z"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TagSessionBody"];
             };
         };
@@ -1189,36 +1530,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tagSetId": "0195f5d1-0b9a-7f8e-9d7c-6b5a4f3e2d40",
+                     *       "sessionId": "0195f4c8-1a2b-7c3d-8e4f-5a6b7c8d9e30",
+                     *       "sessionStatus": "reviewed",
+                     *       "patientCurrentStage": 4,
+                     *       "patientFeedback": "Great tracking! Move to aligner 4.",
+                     *       "reviewSeconds": 38,
+                     *       "aiOutcomes": []
+                     *     }
+                     */
                     "application/json": components["schemas"]["TagSessionResponse"];
                 };
             };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     CreateScanSession: {
@@ -1232,6 +1566,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "alignerNumber": 3,
+                 *       "views": [
+                 *         "frontal",
+                 *         "buccal_l",
+                 *         "buccal_r",
+                 *         "occlusal_u",
+                 *         "occlusal_l"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateSessionBody"];
             };
         };
@@ -1245,24 +1591,13 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponse"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     CreateScanUploadUrl: {
@@ -1274,6 +1609,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "sessionId": "0195f4c8-1a2b-7c3d-8e4f-5a6b7c8d9e30",
+                 *       "imageType": "frontal",
+                 *       "contentType": "image/jpeg",
+                 *       "contentLength": 2483117
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateUploadUrlCommand"];
             };
         };
@@ -1284,36 +1627,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "imageId": "0195f4c8-1a2b-7c3d-8e4f-5a6b7c8d9e31",
+                     *       "url": "https://orthoscan-scans.s3.eu-west-2.amazonaws.com/practices/0195f3a2-7c1e-7b3a-9a41-2f6d8c1e4b10/patients/0195f3b0-2d4e-7a1b-8c9d-0e1f2a3b4c50/sessions/0195f4c8-1a2b-7c3d-8e4f-5a6b7c8d9e30/9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c.upload?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost%3Bx-amz-server-side-encryption%3Bx-amz-server-side-encryption-aws-kms-key-id&X-Amz-Signature=3f1a9c",
+                     *       "method": "PUT",
+                     *       "headers": {
+                     *         "Content-Type": "image/jpeg",
+                     *         "x-amz-server-side-encryption": "aws:kms",
+                     *         "x-amz-server-side-encryption-aws-kms-key-id": "alias/orthoscan-phi"
+                     *       },
+                     *       "expiresAt": "2026-03-02T09:05:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateUploadUrlResponse"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     GetScanSession: {
@@ -1336,15 +1673,10 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponse"];
                 };
             };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ListPatientScanSessions: {
@@ -1370,15 +1702,12 @@ export interface operations {
                     "application/json": components["schemas"]["PageOfTimelineItem"];
                 };
             };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     SubmitScanSession: {
@@ -1401,24 +1730,11 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponse"];
                 };
             };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     GetCurrentPractice: {
@@ -1439,15 +1755,9 @@ export interface operations {
                     "application/json": components["schemas"]["GetCurrentPracticeResponse"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ListMembers: {
@@ -1468,15 +1778,9 @@ export interface operations {
                     "application/json": components["schemas"]["ListMembersResponse"];
                 };
             };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ArchivePatient: {
@@ -1499,15 +1803,10 @@ export interface operations {
                     "application/json": components["schemas"]["PatientResponse"];
                 };
             };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ListPatients: {
@@ -1533,15 +1832,11 @@ export interface operations {
                     "application/json": components["schemas"]["PageOfPatientResponse"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     CreatePatient: {
@@ -1553,6 +1848,24 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "firstName": "Ada",
+                 *       "lastName": "Lovelace",
+                 *       "dateOfBirth": "1990-04-12",
+                 *       "doctorId": "0195f3a2-8d40-7e21-b5c2-6a1f0e9d3c20",
+                 *       "treatmentType": "clear_aligners",
+                 *       "alignerBrand": "Invisalign",
+                 *       "currentStage": 2,
+                 *       "totalStages": 20,
+                 *       "scanFrequency": "weekly",
+                 *       "email": "ada.lovelace@example.com",
+                 *       "phone": "+447700900123",
+                 *       "timezone": "Europe/London",
+                 *       "preferredLanguage": "en",
+                 *       "researchConsent": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreatePatientCommand"];
             };
         };
@@ -1566,33 +1879,13 @@ export interface operations {
                     "application/json": components["schemas"]["PatientResponse"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     GetPatient: {
@@ -1615,15 +1908,10 @@ export interface operations {
                     "application/json": components["schemas"]["PatientResponse"];
                 };
             };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     UpdatePatient: {
@@ -1637,6 +1925,25 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "firstName": null,
+                 *       "lastName": null,
+                 *       "dateOfBirth": null,
+                 *       "doctorId": null,
+                 *       "treatmentType": null,
+                 *       "alignerBrand": null,
+                 *       "currentStage": 3,
+                 *       "totalStages": null,
+                 *       "scanFrequency": "biweekly",
+                 *       "status": null,
+                 *       "email": null,
+                 *       "phone": "+447700900456",
+                 *       "timezone": null,
+                 *       "preferredLanguage": null,
+                 *       "researchConsent": null
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdatePatientChanges"];
             };
         };
@@ -1650,42 +1957,15 @@ export interface operations {
                     "application/json": components["schemas"]["PatientResponse"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     InvitePatient: {
@@ -1708,24 +1988,11 @@ export interface operations {
                     "application/json": components["schemas"]["InvitePatientResponse"];
                 };
             };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     DashboardAnalytics: {
@@ -1748,15 +2015,10 @@ export interface operations {
                     "application/json": components["schemas"]["AnalyticsResponse"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Compliance: {
@@ -1780,15 +2042,10 @@ export interface operations {
                     "application/json": components["schemas"]["ComplianceResponse"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ReviewFeed: {
@@ -1812,6 +2069,11 @@ export interface operations {
                     "application/json": components["schemas"]["PageOfItem"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     AcceptInvitation: {
@@ -1823,6 +2085,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "code": "K7QWM2PX9H",
+                 *       "password": "correct-horse-battery-staple"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AcceptInvitationCommand"];
             };
         };
@@ -1836,24 +2104,12 @@ export interface operations {
                     "application/json": components["schemas"]["MfaChallenge"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ActivatePatient: {
@@ -1865,6 +2121,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "code": "R4TN8WKQ2M",
+                 *       "deviceId": "ios-5f2c1a9e-3b7d-4c8e-a1f0-6d2b9e4c7a31"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ActivatePatientCommand"];
             };
         };
@@ -1878,33 +2140,12 @@ export interface operations {
                     "application/json": components["schemas"]["ActivatePatientResponse"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     EnrollMfa: {
@@ -1916,6 +2157,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "mfaToken": "eyJhbGciOiJSUzI1NiJ9.eyJwdXJwb3NlIjoibWZhIn0.c2lnbmF0dXJl"
+                 *     }
+                 */
                 "application/json": components["schemas"]["EnrollMfaCommand"];
             };
         };
@@ -1929,33 +2175,13 @@ export interface operations {
                     "application/json": components["schemas"]["EnrollMfaResponse"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     InviteStaff: {
@@ -1967,6 +2193,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "sam.okafor@example.com",
+                 *       "name": "Dr. Sam Okafor",
+                 *       "role": "doctor"
+                 *     }
+                 */
                 "application/json": components["schemas"]["InviteStaffCommand"];
             };
         };
@@ -1977,36 +2210,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "memberId": "0195f3a2-8d40-7e21-b5c2-6a1f0e9d3c20",
+                     *       "invitationCode": "K7QWM2PX9H",
+                     *       "expiresAt": "2026-03-09T14:30:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["InviteStaffResponse"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Login: {
@@ -2018,6 +2238,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "maya.chen@example.com",
+                 *       "password": "correct-horse-battery-staple"
+                 *     }
+                 */
                 "application/json": components["schemas"]["LoginCommand"];
             };
         };
@@ -2028,45 +2254,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "mfaRequired": "verify",
+                     *       "mfaToken": "eyJhbGciOiJSUzI1NiJ9.eyJwdXJwb3NlIjoibWZhIn0.c2lnbmF0dXJl"
+                     *     }
+                     */
                     "application/json": components["schemas"]["MfaChallenge"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Locked */
-            423: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Logout: {
@@ -2085,15 +2288,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     RefreshSession: {
@@ -2105,6 +2301,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "refreshToken": "u8Xq2vN4rT7pK1mZ9cL3sW6yB0dF5gH8jQ2aE4tR7uI",
+                 *       "deviceId": null
+                 *     }
+                 */
                 "application/json": components["schemas"]["RefreshCommand"];
             };
         };
@@ -2118,15 +2320,11 @@ export interface operations {
                     "application/json": components["schemas"]["AccessGrant"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Register: {
@@ -2138,6 +2336,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "practiceName": "Bright Smiles Orthodontics",
+                 *       "practiceAddress": "12 Harbour Street, Bristol BS1 4RN",
+                 *       "ownerName": "Dr. Maya Chen",
+                 *       "email": "maya.chen@example.com",
+                 *       "password": "correct-horse-battery-staple"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegisterCommand"];
             };
         };
@@ -2148,27 +2355,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "practiceId": "0195f3a2-7c1e-7b3a-9a41-2f6d8c1e4b10",
+                     *       "userId": "0195f3a2-7c1e-7b3a-9a41-2f6d8c1e4b11",
+                     *       "mfaRequired": "enroll",
+                     *       "mfaToken": "eyJhbGciOiJSUzI1NiJ9.eyJwdXJwb3NlIjoibWZhIn0.c2lnbmF0dXJl"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegisterResponse"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     VerifyMfa: {
@@ -2180,6 +2383,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "mfaToken": "eyJhbGciOiJSUzI1NiJ9.eyJwdXJwb3NlIjoibWZhIn0.c2lnbmF0dXJl",
+                 *       "code": "492039"
+                 *     }
+                 */
                 "application/json": components["schemas"]["VerifyMfaCommand"];
             };
         };
@@ -2190,45 +2399,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "accessToken": "eyJhbGciOiJSUzI1NiJ9.eyJyb2xlIjoib3duZXIifQ.c2lnbmF0dXJl",
+                     *       "refreshToken": "u8Xq2vN4rT7pK1mZ9cL3sW6yB0dF5gH8jQ2aE4tR7uI",
+                     *       "expiresIn": 600
+                     *     }
+                     */
                     "application/json": components["schemas"]["AccessGrant"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Locked */
-            423: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            423: components["responses"]["Locked"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ListAuditEntries: {
@@ -2257,15 +2445,11 @@ export interface operations {
                     "application/json": components["schemas"]["PageOfEntry"];
                 };
             };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     VerifyAuditChain: {
@@ -2286,15 +2470,9 @@ export interface operations {
                     "application/json": components["schemas"]["VerifyAuditChainReport"];
                 };
             };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     ListDeadJobs: {
@@ -2318,24 +2496,11 @@ export interface operations {
                     "application/json": components["schemas"]["PageOfDeadJob"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     RetryDeadJob: {
@@ -2358,33 +2523,11 @@ export interface operations {
                     "application/json": components["schemas"]["RetryDeadJobResponse"];
                 };
             };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }
