@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OrthoScan.Api.Domain;
@@ -7,6 +6,7 @@ using OrthoScan.Api.Infrastructure.Audit;
 using OrthoScan.Api.Infrastructure.Persistence;
 using OrthoScan.Api.Infrastructure.Pipeline;
 using OrthoScan.Api.Infrastructure.Tenancy;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -23,16 +23,16 @@ public sealed class AuditSealingTests(ApiFactory api)
     public async Task Thirty_two_parallel_audited_reads_of_one_practice_all_succeed_and_add_exactly_32_links_without_gaps()
     {
         var owner = await api.RegisterPracticeAsync();
-        var id = (await api.CreatePatientAsync(owner))["id"]!.GetValue<string>();
-        var before = (await api.VerifyWhenSealedAsync(owner))["checkedEntries"]!.GetValue<long>();
+        var id = (await api.AddPatientAsync(owner)).Id;
+        var before = (await api.VerifyWhenSealedAsync(owner)).CheckedEntries;
 
         var client = api.As(owner);
         var responses = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => client.GetAsync($"/api/v1/patients/{id}")));
         responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK);
 
         var after = await api.VerifyWhenSealedAsync(owner);
-        after["valid"]!.GetValue<bool>().ShouldBeTrue(after.ToJsonString());
-        after["checkedEntries"]!.GetValue<long>().ShouldBe(before + 32);
+        after.Valid.ShouldBeTrue(after.ToString());
+        after.CheckedEntries.ShouldBe(before + 32);
         await using var ownerDb = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId);
         var reads = await ownerDb.ColumnAsync(
             "SELECT s.seq::text FROM audit_seals s JOIN audit_log a ON a.id = s.audit_id WHERE a.action = 'Patients.GetPatient' ORDER BY s.seq");
@@ -43,28 +43,28 @@ public sealed class AuditSealingTests(ApiFactory api)
     public async Task An_open_transaction_holding_an_audit_row_does_not_hold_up_another_audited_request_of_the_practice()
     {
         var owner = await api.RegisterPracticeAsync();
-        var id = (await api.CreatePatientAsync(owner))["id"]!.GetValue<string>();
+        var id = (await api.AddPatientAsync(owner)).Id;
         await api.VerifyWhenSealedAsync(owner);
 
         using var scope = api.Services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<TenantScope>().EnterPracticeAsync(owner.PracticeId, owner.UserId, Role.Owner, default);
+        await scope.ServiceProvider.GetRequiredService<TenantScope>().EnterPracticeAsync(owner.PracticeId, owner.UserId, Domain.Role.Owner, default);
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await using var held = await db.Database.BeginTransactionAsync();
-        await scope.ServiceProvider.GetRequiredService<AuditWriter>().WriteAsync("Test.HeldOpen", new AuditRecord("patient", Guid.Parse(id)), default);
+        await scope.ServiceProvider.GetRequiredService<AuditWriter>().WriteAsync("Test.HeldOpen", new AuditRecord("patient", id), default);
 
         // A practice-wide lock taken by the row above would keep this read waiting until that transaction ends.
         var read = await api.As(owner).GetAsync($"/api/v1/patients/{id}").WaitAsync(TimeSpan.FromSeconds(15));
-        await read.ShouldBeAsync(HttpStatusCode.OK);
+        await read.ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
         var readSeq = Seq((await api.EntriesWhenSealedAsync(owner, id)).Single(e => Action(e) == "Patients.GetPatient"));
 
         // The held row has the lower id but commits after the read was sealed: it takes the next place, nothing is skipped.
         await held.CommitAsync();
         var report = await api.VerifyWhenSealedAsync(owner);
-        report["valid"]!.GetValue<bool>().ShouldBeTrue(report.ToJsonString());
+        report.Valid.ShouldBeTrue(report.ToString());
         var entries = await api.EntriesWhenSealedAsync(owner, id);
         var heldEntry = entries.Single(e => Action(e) == "Test.HeldOpen");
         var readEntry = entries.Single(e => Action(e) == "Patients.GetPatient");
-        heldEntry!["id"]!.GetValue<long>().ShouldBeLessThan(readEntry!["id"]!.GetValue<long>());
+        heldEntry.Id.ShouldBeLessThan(readEntry.Id);
         Seq(heldEntry).ShouldBe(readSeq + 1);
     }
 
@@ -72,29 +72,29 @@ public sealed class AuditSealingTests(ApiFactory api)
     public async Task An_unsealed_row_is_reported_and_breaks_verification_only_once_it_is_older_than_the_grace_period()
     {
         var owner = await api.RegisterPracticeAsync();
-        await api.CreatePatientAsync(owner);
-        var sealedSoFar = (await api.VerifyWhenSealedAsync(owner))["checkedEntries"]!.GetValue<long>();
+        await api.AddPatientAsync(owner);
+        var sealedSoFar = (await api.VerifyWhenSealedAsync(owner)).CheckedEntries;
 
         await SlipPastTheSealerAsync(owner.PracticeId, "now()");
         var fresh = await VerifyAsync(owner);
-        fresh["valid"]!.GetValue<bool>().ShouldBeTrue(fresh.ToJsonString());
-        fresh["unsealedEntries"]!.GetValue<long>().ShouldBe(1);
-        fresh["checkedEntries"]!.GetValue<long>().ShouldBe(sealedSoFar);
+        fresh.Valid.ShouldBeTrue(fresh.ToString());
+        fresh.UnsealedEntries.ShouldBe(1);
+        fresh.CheckedEntries.ShouldBe(sealedSoFar);
 
         await SlipPastTheSealerAsync(owner.PracticeId, "now() - interval '1 hour'");
         var overdue = await VerifyAsync(owner);
-        overdue["valid"]!.GetValue<bool>().ShouldBeFalse();
-        overdue["unsealedEntries"]!.GetValue<long>().ShouldBe(2);
-        overdue["firstBrokenSeq"].ShouldBeNull();
-        overdue["problem"]!.GetValue<string>().ShouldContain("older than 00:05:00: 1.");
+        overdue.Valid.ShouldBeFalse();
+        overdue.UnsealedEntries.ShouldBe(2);
+        overdue.FirstBrokenSeq.ShouldBeNull();
+        overdue.Problem.ShouldNotBeNull().ShouldContain("older than 00:05:00: 1.");
     }
 
     [Fact]
     public async Task A_row_sealed_twice_breaks_verification_at_the_second_link()
     {
         var owner = await api.RegisterPracticeAsync();
-        await api.CreatePatientAsync(owner);
-        var head = (await api.VerifyWhenSealedAsync(owner))["checkedEntries"]!.GetValue<long>();
+        await api.AddPatientAsync(owner);
+        var head = (await api.VerifyWhenSealedAsync(owner)).CheckedEntries;
 
         await using var ownerDb = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId);
         // Only someone who can drop the unique index can link a row twice; the index comes back below.
@@ -107,9 +107,9 @@ public sealed class AuditSealingTests(ApiFactory api)
                 ("p", owner.PracticeId), ("s", seq), ("a", first.Id), ("prev", headHash), ("hash", AuditChain.ComputeHash(first, seq, headHash)));
 
             var broken = await VerifyAsync(owner);
-            broken["valid"]!.GetValue<bool>().ShouldBeFalse();
-            broken["firstBrokenSeq"]!.GetValue<long>().ShouldBe(seq);
-            broken["problem"]!.GetValue<string>().ShouldContain("sealed twice");
+            broken.Valid.ShouldBeFalse();
+            broken.FirstBrokenSeq.ShouldBe(seq);
+            broken.Problem.ShouldNotBeNull().ShouldContain("sealed twice");
         }
         finally
         {
@@ -123,9 +123,9 @@ public sealed class AuditSealingTests(ApiFactory api)
     {
         var practiceA = await api.RegisterPracticeAsync();
         var practiceB = await api.RegisterPracticeAsync();
-        await api.CreatePatientAsync(practiceB);
-        var sealedB = (await api.VerifyWhenSealedAsync(practiceB))["checkedEntries"]!.GetValue<long>();
-        var sealedA = (await api.VerifyWhenSealedAsync(practiceA))["checkedEntries"]!.GetValue<long>();
+        await api.AddPatientAsync(practiceB);
+        var sealedB = (await api.VerifyWhenSealedAsync(practiceB)).CheckedEntries;
+        var sealedA = (await api.VerifyWhenSealedAsync(practiceA)).CheckedEntries;
 
         await using var asA = await Sql.OpenAsync(api.AppConnectionString, practiceA.PracticeId);
         (await asA.ScalarAsync<long>("SELECT count(*) FROM audit_seals WHERE practice_id = @b", ("b", practiceB.PracticeId))).ShouldBe(0);
@@ -135,7 +135,7 @@ public sealed class AuditSealingTests(ApiFactory api)
             ("b", practiceB.PracticeId)));
         forged.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
 
-        (await api.VerifyWhenSealedAsync(practiceB))["checkedEntries"]!.GetValue<long>().ShouldBe(sealedB);
+        (await api.VerifyWhenSealedAsync(practiceB)).CheckedEntries.ShouldBe(sealedB);
     }
 
     /// <summary>An audit row the sealer never hears of: written with its queue entry removed in the same transaction,
@@ -175,10 +175,10 @@ public sealed class AuditSealingTests(ApiFactory api)
         return (entry, (byte[])reader.GetValue(9));
     }
 
-    private async Task<JsonNode> VerifyAsync(Session owner) =>
-        await (await api.As(owner).GetAsync("/api/v1/audit/verify")).ShouldBeAsync(HttpStatusCode.OK);
+    private async Task<AuditChainReportDto> VerifyAsync(Session owner) =>
+        await (await api.As(owner).GetAsync("/api/v1/audit/verify")).ShouldBeAsync<AuditChainReportDto>(HttpStatusCode.OK);
 
-    private static long Seq(JsonNode? entry) => entry!["seq"]!.GetValue<long>();
+    private static long Seq(AuditEntryDto entry) => entry.Seq.ShouldNotBeNull();
 
-    private static string Action(JsonNode? entry) => entry!["action"]!.GetValue<string>();
+    private static string Action(AuditEntryDto entry) => entry.Action;
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Npgsql;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -14,22 +14,21 @@ public sealed class AuditTrailTests(ApiFactory api)
     public async Task Each_read_or_change_of_a_patient_writes_exactly_one_entry()
     {
         var owner = await api.RegisterPracticeAsync();
-        var patient = await api.CreatePatientAsync(owner);
-        var id = patient["id"]!.GetValue<string>();
+        var id = (await api.AddPatientAsync(owner)).Id;
 
         (await EntriesForAsync(owner, id)).Select(Action).ShouldBe(["Patients.CreatePatient"]);
 
-        await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync(HttpStatusCode.OK);
-        await (await api.As(owner).PatchAsJsonAsync($"/api/v1/patients/{id}", new { currentStage = 3 })).ShouldBeAsync(HttpStatusCode.OK);
-        await (await api.As(owner).PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldBeAsync(HttpStatusCode.OK);
+        await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
+        await (await api.As(owner).PatchAsJsonAsync($"/api/v1/patients/{id}", new { currentStage = 3 })).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
+        await (await api.As(owner).PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
 
         var entries = await EntriesForAsync(owner, id);
         entries.Select(Action).ShouldBe(["Patients.InvitePatient", "Patients.UpdatePatient", "Patients.GetPatient", "Patients.CreatePatient"]);
-        entries.ShouldAllBe(e => e!["userId"]!.GetValue<string>() == owner.UserId.ToString());
-        entries.ShouldAllBe(e => e!["actorRole"]!.GetValue<string>() == "owner");
+        entries.ShouldAllBe(e => e.UserId == owner.UserId);
+        entries.ShouldAllBe(e => e.ActorRole == "owner");
 
         // Listed at once, chained a moment later: each entry then has its own place in the practice's chain.
-        var seqs = (await api.EntriesWhenSealedAsync(owner, id)).Select(e => e!["seq"]!.GetValue<long>()).ToList();
+        var seqs = (await api.EntriesWhenSealedAsync(owner, id)).Select(e => e.Seq.ShouldNotBeNull()).ToList();
         seqs.Distinct().Count().ShouldBe(4);
     }
 
@@ -37,25 +36,24 @@ public sealed class AuditTrailTests(ApiFactory api)
     public async Task Listing_patients_is_audited_once_per_request()
     {
         var owner = await api.RegisterPracticeAsync();
-        await api.CreatePatientAsync(owner);
-        await (await api.As(owner).GetAsync("/api/v1/patients")).ShouldBeAsync(HttpStatusCode.OK);
+        await api.AddPatientAsync(owner);
+        await (await api.As(owner).GetAsync("/api/v1/patients")).ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
 
-        var page = await (await api.As(owner).GetAsync("/api/v1/audit?resourceType=patient")).ShouldBeAsync(HttpStatusCode.OK);
-        page["items"]!.AsArray().Count(e => Action(e) == "Patients.ListPatients").ShouldBe(1);
+        var page = await (await api.As(owner).GetAsync("/api/v1/audit?resourceType=patient")).ShouldBeAsync<PageDto<AuditEntryDto>>(HttpStatusCode.OK);
+        page.Items.Count(e => Action(e) == "Patients.ListPatients").ShouldBe(1);
     }
 
     [Fact]
     public async Task A_refused_change_leaves_no_entry()
     {
         var owner = await api.RegisterPracticeAsync();
-        var patient = await api.CreatePatientAsync(owner);
-        var id = patient["id"]!.GetValue<string>();
+        var id = (await api.AddPatientAsync(owner)).Id;
         await (await api.As(owner).PatchAsJsonAsync($"/api/v1/patients/{id}", new { currentStage = 99, totalStages = 20 }))
-            .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+            .ShouldFailAsync(HttpStatusCode.UnprocessableEntity);
         (await EntriesForAsync(owner, id)).Count.ShouldBe(1);
 
         var report = await api.VerifyWhenSealedAsync(owner);
-        report["valid"]!.GetValue<bool>().ShouldBeTrue();
+        report.Valid.ShouldBeTrue();
         await using var app = await Sql.OpenAsync(api.AppConnectionString, owner.PracticeId);
         (await app.ScalarAsync<long>("SELECT count(*) FROM audit_seal_queue WHERE practice_id = @p", ("p", owner.PracticeId))).ShouldBe(0);
     }
@@ -64,7 +62,7 @@ public sealed class AuditTrailTests(ApiFactory api)
     public async Task The_app_role_cannot_update_delete_or_truncate_the_audit_log_or_its_seals()
     {
         var owner = await api.RegisterPracticeAsync();
-        await api.CreatePatientAsync(owner);
+        await api.AddPatientAsync(owner);
         await api.VerifyWhenSealedAsync(owner);
         await using var app = await Sql.OpenAsync(api.AppConnectionString, owner.PracticeId);
         (await app.ScalarAsync<long>("SELECT count(*) FROM audit_log")).ShouldBeGreaterThan(0);
@@ -85,13 +83,12 @@ public sealed class AuditTrailTests(ApiFactory api)
     public async Task Verify_reports_an_intact_chain_and_then_the_first_sealed_row_the_owner_role_altered()
     {
         var owner = await api.RegisterPracticeAsync();
-        var patient = await api.CreatePatientAsync(owner);
-        var id = patient["id"]!.GetValue<string>();
-        for (var i = 0; i < 3; i++) await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync(HttpStatusCode.OK);
+        var id = (await api.AddPatientAsync(owner)).Id;
+        for (var i = 0; i < 3; i++) await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
 
         var intact = await api.VerifyWhenSealedAsync(owner);
-        intact["valid"]!.GetValue<bool>().ShouldBeTrue();
-        intact["checkedEntries"]!.GetValue<long>().ShouldBeGreaterThanOrEqualTo(5);
+        intact.Valid.ShouldBeTrue();
+        intact.CheckedEntries.ShouldBeGreaterThanOrEqualTo(5);
 
         await using (var ownerDb = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId))
         {
@@ -99,17 +96,17 @@ public sealed class AuditTrailTests(ApiFactory api)
         }
 
         var broken = await VerifyAsync(owner);
-        broken["valid"]!.GetValue<bool>().ShouldBeFalse();
-        broken["firstBrokenSeq"]!.GetValue<long>().ShouldBe(3);
-        broken["problem"]!.GetValue<string>().ShouldContain("altered");
+        broken.Valid.ShouldBeFalse();
+        broken.FirstBrokenSeq.ShouldBe(3);
+        broken.Problem.ShouldNotBeNull().ShouldContain("altered");
     }
 
     [Fact]
     public async Task Verify_catches_a_deleted_sealed_row()
     {
         var owner = await api.RegisterPracticeAsync();
-        var patient = await api.CreatePatientAsync(owner);
-        for (var i = 0; i < 2; i++) await (await api.As(owner).GetAsync($"/api/v1/patients/{patient["id"]}")).ShouldBeAsync(HttpStatusCode.OK);
+        var patient = await api.AddPatientAsync(owner);
+        for (var i = 0; i < 2; i++) await (await api.As(owner).GetAsync($"/api/v1/patients/{patient.Id}")).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
         await api.VerifyWhenSealedAsync(owner);
 
         await using (var ownerDb = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId))
@@ -118,17 +115,17 @@ public sealed class AuditTrailTests(ApiFactory api)
         }
 
         var broken = await VerifyAsync(owner);
-        broken["valid"]!.GetValue<bool>().ShouldBeFalse();
-        broken["firstBrokenSeq"]!.GetValue<long>().ShouldBe(2);
-        broken["problem"]!.GetValue<string>().ShouldContain("deleted");
+        broken.Valid.ShouldBeFalse();
+        broken.FirstBrokenSeq.ShouldBe(2);
+        broken.Problem.ShouldNotBeNull().ShouldContain("deleted");
     }
 
     [Fact]
     public async Task Verify_catches_a_deleted_link()
     {
         var owner = await api.RegisterPracticeAsync();
-        var patient = await api.CreatePatientAsync(owner);
-        for (var i = 0; i < 2; i++) await (await api.As(owner).GetAsync($"/api/v1/patients/{patient["id"]}")).ShouldBeAsync(HttpStatusCode.OK);
+        var patient = await api.AddPatientAsync(owner);
+        for (var i = 0; i < 2; i++) await (await api.As(owner).GetAsync($"/api/v1/patients/{patient.Id}")).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
         await api.VerifyWhenSealedAsync(owner);
 
         await using (var ownerDb = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId))
@@ -137,9 +134,9 @@ public sealed class AuditTrailTests(ApiFactory api)
         }
 
         var broken = await VerifyAsync(owner);
-        broken["valid"]!.GetValue<bool>().ShouldBeFalse();
-        broken["firstBrokenSeq"]!.GetValue<long>().ShouldBe(2);
-        broken["problem"]!.GetValue<string>().ShouldContain("missing");
+        broken.Valid.ShouldBeFalse();
+        broken.FirstBrokenSeq.ShouldBe(2);
+        broken.Problem.ShouldNotBeNull().ShouldContain("missing");
     }
 
     [Fact]
@@ -147,18 +144,18 @@ public sealed class AuditTrailTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var doctor = await api.AddMemberAsync(owner, "doctor");
-        await (await api.As(doctor).GetAsync("/api/v1/audit")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
-        await (await api.As(doctor).GetAsync("/api/v1/audit/verify")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        await (await api.As(doctor).GetAsync("/api/v1/audit")).ShouldFailAsync(HttpStatusCode.Forbidden);
+        await (await api.As(doctor).GetAsync("/api/v1/audit/verify")).ShouldFailAsync(HttpStatusCode.Forbidden);
     }
 
-    private async Task<JsonNode> VerifyAsync(Session owner) =>
-        await (await api.As(owner).GetAsync("/api/v1/audit/verify")).ShouldBeAsync(HttpStatusCode.OK);
+    private async Task<AuditChainReportDto> VerifyAsync(Session owner) =>
+        await (await api.As(owner).GetAsync("/api/v1/audit/verify")).ShouldBeAsync<AuditChainReportDto>(HttpStatusCode.OK);
 
-    private async Task<List<JsonNode?>> EntriesForAsync(Session owner, string resourceId)
+    private async Task<IReadOnlyList<AuditEntryDto>> EntriesForAsync(Session owner, Guid resourceId)
     {
-        var page = await (await api.As(owner).GetAsync($"/api/v1/audit?resourceId={resourceId}")).ShouldBeAsync(HttpStatusCode.OK);
-        return page["items"]!.AsArray().ToList();
+        var page = await (await api.As(owner).GetAsync($"/api/v1/audit?resourceId={resourceId}")).ShouldBeAsync<PageDto<AuditEntryDto>>(HttpStatusCode.OK);
+        return page.Items;
     }
 
-    private static string Action(JsonNode? entry) => entry!["action"]!.GetValue<string>();
+    private static string Action(AuditEntryDto entry) => entry.Action;
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -22,7 +23,7 @@ public sealed class AccessTokenTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
 
-        await (await api.ListPatientsAsync(Mint(owner, ServerCredentials()))).ShouldBeAsync(HttpStatusCode.OK);
+        await (await api.ListPatientsAsync(Mint(owner, ServerCredentials()))).ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
     }
 
     [Fact]
@@ -32,7 +33,7 @@ public sealed class AccessTokenTests(ApiFactory api)
         // Beyond the 30 s clock skew the server tolerates.
         var token = Mint(owner, ServerCredentials(), expires: DateTime.UtcNow.AddMinutes(-2));
 
-        await (await api.ListPatientsAsync(token)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await api.ListPatientsAsync(token)).ShouldFailAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -45,7 +46,7 @@ public sealed class AccessTokenTests(ApiFactory api)
 
         var token = Mint(owner, new SigningCredentials(forged, SecurityAlgorithms.EcdsaSha256));
 
-        await (await api.ListPatientsAsync(token)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await api.ListPatientsAsync(token)).ShouldFailAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -55,7 +56,7 @@ public sealed class AccessTokenTests(ApiFactory api)
         var token = Mint(owner, credentials: null);
         new JsonWebToken(token).Alg.ShouldBe("none");
 
-        await (await api.ListPatientsAsync(token)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await api.ListPatientsAsync(token)).ShouldFailAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class AccessTokenTests(ApiFactory api)
 
         var token = Mint(owner, ServerCredentials(), audience: "some-other-api");
 
-        await (await api.ListPatientsAsync(token)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await api.ListPatientsAsync(token)).ShouldFailAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public sealed class AccessTokenTests(ApiFactory api)
 
         var token = Mint(owner, ServerCredentials(), issuer: "https://evil.example");
 
-        await (await api.ListPatientsAsync(token)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await api.ListPatientsAsync(token)).ShouldFailAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -85,13 +86,13 @@ public sealed class AccessTokenTests(ApiFactory api)
         var mfaToken = await api.PasswordStepAsync(owner);
         new JsonWebToken(mfaToken).Audiences.ShouldBe([Audience + ":mfa"]);
 
-        await (await api.ListPatientsAsync(mfaToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await api.ListPatientsAsync(mfaToken)).ShouldFailAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
     public async Task Request_without_a_token_is_refused()
     {
-        await (await api.ListPatientsAsync(accessToken: null)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await api.ListPatientsAsync(accessToken: null)).ShouldFailAsync(HttpStatusCode.Unauthorized);
     }
 
     private SigningCredentials ServerCredentials()

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using OtpNet;
 using Shouldly;
@@ -16,19 +16,19 @@ public static class AuthFlows
     /// <summary>The password step for an account that has MFA on: answers the MFA token.</summary>
     public static async Task<string> PasswordStepAsync(this ApiFactory api, Session session)
     {
-        var challenge = await (await api.LoginAsync(session.Email, session.Password)).ShouldBeAsync(HttpStatusCode.OK);
-        challenge["mfaRequired"]!.GetValue<string>().ShouldBe("verify");
-        return challenge["mfaToken"]!.GetValue<string>();
+        var challenge = await (await api.LoginAsync(session.Email, session.Password)).ShouldBeAsync<MfaChallengeDto>(HttpStatusCode.OK);
+        challenge.MfaRequired.ShouldBe(MfaStep.Verify);
+        return challenge.MfaToken;
     }
 
     public static Task<HttpResponseMessage> VerifyMfaAsync(this ApiFactory api, string mfaToken, string code) =>
         api.CreateClient().PostAsJsonAsync("/api/v1/auth/mfa/verify", new { mfaToken, code });
 
     /// <summary>A full sign-in with a fresh TOTP code: answers the token pair.</summary>
-    public static async Task<JsonNode> SignInAsync(this ApiFactory api, Session session)
+    public static async Task<AccessGrantDto> SignInAsync(this ApiFactory api, Session session)
     {
         var mfaToken = await api.PasswordStepAsync(session);
-        return await (await api.VerifyMfaAsync(mfaToken, TestApi.TotpCode(session.TotpSecret, session))).ShouldBeAsync(HttpStatusCode.OK);
+        return await (await api.VerifyMfaAsync(mfaToken, TestApi.TotpCode(session.TotpSecret, session))).ShouldBeAsync<AccessGrantDto>(HttpStatusCode.OK);
     }
 
     public static Task<HttpResponseMessage> RefreshAsync(this ApiFactory api, string refreshToken, string? deviceId = null) =>
@@ -46,7 +46,4 @@ public static class AuthFlows
         var valid = Enumerable.Range(-3, 7).Select(steps => totp.ComputeTotp(now.AddSeconds(30 * steps))).ToHashSet();
         return Enumerable.Range(0, 10).Select(d => new string((char)('0' + d), 6)).First(code => !valid.Contains(code));
     }
-
-    public static string Text(this JsonNode node, string property) =>
-        node[property]?.GetValue<string>() ?? throw new ShouldAssertException($"'{property}' is missing from {node.ToJsonString()}");
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -24,8 +25,8 @@ public sealed class BruteForceTests(ApiFactory api)
         kinds.Count(k => k == "invalid-mfa-code").ShouldBeLessThanOrEqualTo(5, string.Join(", ", kinds));
         kinds.ShouldAllBe(k => k == "invalid-mfa-code" || k == "account-locked" || k == "mfa-token-locked");
         await (await api.VerifyMfaAsync(mfaToken, TestApi.TotpCode(owner.TotpSecret, owner)))
-            .ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "mfa-token-locked");
-        await (await api.LoginAsync(owner.Email, owner.Password)).ShouldBeProblemAsync(HttpStatusCode.Locked, "account-locked");
+            .ShouldFailAsync(HttpStatusCode.Unauthorized, "mfa-token-locked");
+        await (await api.LoginAsync(owner.Email, owner.Password)).ShouldFailAsync(HttpStatusCode.Locked, "account-locked");
     }
 
     [Fact]
@@ -38,7 +39,7 @@ public sealed class BruteForceTests(ApiFactory api)
         var kinds = await Task.WhenAll(responses.Select(ProblemTypeAsync));
         kinds.Count(k => k == "invalid-credentials").ShouldBeLessThanOrEqualTo(5, string.Join(", ", kinds));
         kinds.ShouldAllBe(k => k == "invalid-credentials" || k == "account-locked");
-        await (await api.LoginAsync(owner.Email, owner.Password)).ShouldBeProblemAsync(HttpStatusCode.Locked, "account-locked");
+        await (await api.LoginAsync(owner.Email, owner.Password)).ShouldFailAsync(HttpStatusCode.Locked, "account-locked");
     }
 
     [Fact]
@@ -47,11 +48,11 @@ public sealed class BruteForceTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
         var mfaToken = await api.PasswordStepAsync(owner);
         for (var i = 0; i < 5; i++)
-            await (await api.VerifyMfaAsync(mfaToken, AuthFlows.WrongCode(owner.TotpSecret))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-mfa-code");
+            await (await api.VerifyMfaAsync(mfaToken, AuthFlows.WrongCode(owner.TotpSecret))).ShouldFailAsync(HttpStatusCode.Unauthorized, "invalid-mfa-code");
 
         var right = await api.VerifyMfaAsync(mfaToken, TestApi.TotpCode(owner.TotpSecret, owner));
 
-        await right.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "mfa-token-locked");
+        await right.ShouldFailAsync(HttpStatusCode.Unauthorized, "mfa-token-locked");
     }
 
     [Fact]
@@ -59,11 +60,11 @@ public sealed class BruteForceTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var mfaToken = await api.PasswordStepAsync(owner);
-        await (await api.VerifyMfaAsync(mfaToken, TestApi.TotpCode(owner.TotpSecret, owner))).ShouldBeAsync(HttpStatusCode.OK);
+        await (await api.VerifyMfaAsync(mfaToken, TestApi.TotpCode(owner.TotpSecret, owner))).ShouldBeAsync<AccessGrantDto>(HttpStatusCode.OK);
 
         var again = await api.VerifyMfaAsync(mfaToken, AuthFlows.WrongCode(owner.TotpSecret));
 
-        await again.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "mfa-token-locked");
+        await again.ShouldFailAsync(HttpStatusCode.Unauthorized, "mfa-token-locked");
     }
 
     [Fact]
@@ -72,13 +73,13 @@ public sealed class BruteForceTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
         for (var i = 0; i < 8; i++) await api.PasswordStepAsync(owner);
 
-        await (await api.VerifyMfaAsync(await api.PasswordStepAsync(owner), TestApi.TotpCode(owner.TotpSecret, owner))).ShouldBeAsync(HttpStatusCode.OK);
+        await (await api.VerifyMfaAsync(await api.PasswordStepAsync(owner), TestApi.TotpCode(owner.TotpSecret, owner))).ShouldBeAsync<AccessGrantDto>(HttpStatusCode.OK);
     }
 
     private static async Task<string> ProblemTypeAsync(HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync();
         ((int)response.StatusCode).ShouldBeInRange(400, 499, body);
-        return System.Text.Json.Nodes.JsonNode.Parse(body)!["type"]!.GetValue<string>().Split('/')[^1];
+        return ContractJson.Read<ProblemDto>(body).Type.Split('/')[^1];
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -17,9 +18,9 @@ public sealed class DashboardCookieTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
         var response = await DashboardVerifyAsync(owner);
 
-        var body = await response.ShouldBeAsync(HttpStatusCode.OK);
-        body["accessToken"]!.GetValue<string>().ShouldNotBeNullOrEmpty();
-        body["refreshToken"].ShouldBeNull();
+        var body = await response.ShouldBeAsync<AccessGrantDto>(HttpStatusCode.OK);
+        body.AccessToken.ShouldNotBeNullOrEmpty();
+        body.RefreshToken.ShouldBeNull();
         var cookie = SetCookie(response);
         cookie.ShouldContain("httponly", Case.Insensitive);
         cookie.ShouldContain("secure", Case.Insensitive);
@@ -34,16 +35,16 @@ public sealed class DashboardCookieTests(ApiFactory api)
         var first = CookieValue(await DashboardVerifyAsync(owner));
 
         var refreshed = await DashboardRefreshAsync(first);
-        var body = await refreshed.ShouldBeAsync(HttpStatusCode.OK);
-        body["refreshToken"].ShouldBeNull();
-        (await api.As(body["accessToken"]!.GetValue<string>()).GetAsync("/api/v1/patients")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await refreshed.ShouldBeAsync<AccessGrantDto>(HttpStatusCode.OK);
+        body.RefreshToken.ShouldBeNull();
+        (await api.As(body.AccessToken).GetAsync("/api/v1/patients")).StatusCode.ShouldBe(HttpStatusCode.OK);
         var second = CookieValue(refreshed);
         second.ShouldNotBe(first);
 
         var replay = await DashboardRefreshAsync(first);
-        await replay.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
+        await replay.ShouldFailAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
         SetCookie(replay).ShouldContain("expires=Thu, 01 Jan 1970", Case.Insensitive);
-        await (await DashboardRefreshAsync(second)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await DashboardRefreshAsync(second)).ShouldFailAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class DashboardCookieTests(ApiFactory api)
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/refresh") { Content = JsonContent.Create(new { }) };
         request.Headers.Add("Cookie", $"{CookieName}={cookie}");
-        await (await api.CreateClient().SendAsync(request)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
+        await (await api.CreateClient().SendAsync(request)).ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
     }
 
     [Fact]
@@ -62,7 +63,7 @@ public sealed class DashboardCookieTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var verified = await DashboardVerifyAsync(owner);
-        var access = (await verified.ShouldBeAsync(HttpStatusCode.OK))["accessToken"]!.GetValue<string>();
+        var access = (await verified.ShouldBeAsync<AccessGrantDto>(HttpStatusCode.OK)).AccessToken;
         var cookie = CookieValue(verified);
 
         using var logout = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/logout");
@@ -72,7 +73,7 @@ public sealed class DashboardCookieTests(ApiFactory api)
         response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
         SetCookie(response).ShouldContain("expires=Thu, 01 Jan 1970", Case.Insensitive);
 
-        await (await DashboardRefreshAsync(cookie)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await DashboardRefreshAsync(cookie)).ShouldFailAsync(HttpStatusCode.Unauthorized);
     }
 
     private async Task<HttpResponseMessage> DashboardVerifyAsync(Session session)

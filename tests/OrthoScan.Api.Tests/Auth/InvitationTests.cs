@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -17,8 +18,8 @@ public sealed class InvitationTests(ApiFactory api)
         var response = await api.As(owner).PostAsJsonAsync("/api/v1/practice/invitations",
             new { email = TestApi.UniqueEmail("staff"), name = "New Staff", role = "staff" });
 
-        var invited = await response.ShouldBeAsync(HttpStatusCode.Created);
-        invited.Text("invitationCode").ShouldNotBeNullOrWhiteSpace();
+        var invited = await response.ShouldBeAsync<StaffInvitationDto>(HttpStatusCode.Created);
+        invited.InvitationCode.ShouldNotBeNullOrWhiteSpace();
         response.Headers.Location.ShouldNotBeNull();
     }
 
@@ -31,13 +32,13 @@ public sealed class InvitationTests(ApiFactory api)
         var response = await api.As(staff).PostAsJsonAsync("/api/v1/practice/invitations",
             new { email = TestApi.UniqueEmail("staff"), name = "Sneaky Staff", role = "staff" });
 
-        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await response.ShouldFailAsync(HttpStatusCode.Forbidden, "forbidden");
     }
 
     [Fact]
     public async Task Unknown_invitation_code_is_refused()
     {
-        await (await Accept("ABCDEFGHJK")).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-invitation");
+        await (await Accept("ABCDEFGHJK")).ShouldFailAsync(HttpStatusCode.UnprocessableEntity, "invalid-invitation");
     }
 
     [Fact]
@@ -45,11 +46,11 @@ public sealed class InvitationTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var invited = await (await api.As(owner).PostAsJsonAsync("/api/v1/practice/invitations",
-            new { email = TestApi.UniqueEmail("doctor"), name = "New Doctor", role = "doctor" })).ShouldBeAsync(HttpStatusCode.Created);
-        var code = invited.Text("invitationCode");
-        await (await Accept(code)).ShouldBeAsync(HttpStatusCode.OK);
+            new { email = TestApi.UniqueEmail("doctor"), name = "New Doctor", role = "doctor" })).ShouldBeAsync<StaffInvitationDto>(HttpStatusCode.Created);
+        var code = invited.InvitationCode;
+        await (await Accept(code)).ShouldBeAsync<MfaChallengeDto>(HttpStatusCode.OK);
 
-        await (await Accept(code, "another-strong-password-2")).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-invitation");
+        await (await Accept(code, "another-strong-password-2")).ShouldFailAsync(HttpStatusCode.UnprocessableEntity, "invalid-invitation");
     }
 
     private Task<HttpResponseMessage> Accept(string code, string password = TestApi.Password) =>

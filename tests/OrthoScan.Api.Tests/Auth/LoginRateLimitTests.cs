@@ -37,6 +37,6 @@ public sealed class LoginRateLimitTests : IAsyncLifetime
         var retryAfter = first.Headers.RetryAfter?.Delta ?? throw new ShouldAssertException("429 without a Retry-After delay");
         retryAfter.ShouldBeGreaterThan(TimeSpan.Zero);
         retryAfter.ShouldBeLessThanOrEqualTo(TimeSpan.FromMinutes(1));
-        await first.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests, "rate-limited");
+        await first.ShouldFailAsync(HttpStatusCode.TooManyRequests, "rate-limited");
     }
 }

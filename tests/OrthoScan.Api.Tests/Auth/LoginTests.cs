@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -14,9 +15,10 @@ public sealed class LoginTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
 
         var problem = await (await api.LoginAsync(owner.Email, "not-the-right-password-1"))
-            .ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-credentials");
+            .ShouldFailAsync(HttpStatusCode.Unauthorized, "invalid-credentials");
 
-        problem["mfaToken"].ShouldBeNull();
+        problem.Type.ShouldEndWith("/invalid-credentials");
+        ContractJson.MembersOf<ProblemDto>().ShouldNotContain("mfaToken", "the strict read refused any other member: no MFA token with a refusal");
     }
 
     [Fact]
@@ -25,12 +27,12 @@ public sealed class LoginTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
 
         var wrongPassword = await (await api.LoginAsync(owner.Email, "not-the-right-password-1"))
-            .ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-credentials");
+            .ShouldFailAsync(HttpStatusCode.Unauthorized, "invalid-credentials");
         var unknownEmail = await (await api.LoginAsync(TestApi.UniqueEmail("nobody"), "not-the-right-password-1"))
-            .ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-credentials");
+            .ShouldFailAsync(HttpStatusCode.Unauthorized, "invalid-credentials");
 
-        unknownEmail["title"]!.GetValue<string>().ShouldBe(wrongPassword["title"]!.GetValue<string>());
-        unknownEmail["detail"]?.GetValue<string>().ShouldBe(wrongPassword["detail"]?.GetValue<string>());
+        unknownEmail.Title.ShouldBe(wrongPassword.Title);
+        unknownEmail.Detail.ShouldBe(wrongPassword.Detail);
     }
 
     [Fact]
@@ -39,11 +41,11 @@ public sealed class LoginTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
         for (var attempt = 1; attempt <= 5; attempt++)
             await (await api.LoginAsync(owner.Email, $"wrong-password-number-{attempt}"))
-                .ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-credentials");
+                .ShouldFailAsync(HttpStatusCode.Unauthorized, "invalid-credentials");
 
         var locked = await api.LoginAsync(owner.Email, owner.Password);
 
-        await locked.ShouldBeProblemAsync(HttpStatusCode.Locked, "account-locked");
+        await locked.ShouldFailAsync(HttpStatusCode.Locked, "account-locked");
         var retryAfter = locked.Headers.RetryAfter?.Delta ?? throw new ShouldAssertException("423 without a Retry-After delay");
         retryAfter.ShouldBeGreaterThan(TimeSpan.Zero);
         retryAfter.ShouldBeLessThanOrEqualTo(TimeSpan.FromMinutes(15));
@@ -55,12 +57,12 @@ public sealed class LoginTests(ApiFactory api)
         var registered = await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/register", new
         {
             practiceName = "Enrol Practice", ownerName = "Dr. Enrol", email = TestApi.UniqueEmail(), password = TestApi.Password,
-        })).ShouldBeAsync(HttpStatusCode.Created);
+        })).ShouldBeAsync<RegistrationDto>(HttpStatusCode.Created);
 
-        registered.Text("mfaRequired").ShouldBe("enroll");
-        registered.Text("mfaToken").ShouldNotBeNullOrWhiteSpace();
-        registered["accessToken"].ShouldBeNull();
-        registered["refreshToken"].ShouldBeNull();
+        registered.MfaRequired.ShouldBe(MfaStep.Enroll);
+        registered.MfaToken.ShouldNotBeNullOrWhiteSpace();
+        ContractJson.MembersOf<RegistrationDto>().ShouldNotContain("accessToken", "the strict read refused any other member: no token before MFA");
+        ContractJson.MembersOf<RegistrationDto>().ShouldNotContain("refreshToken");
     }
 
     [Fact]
@@ -70,9 +72,9 @@ public sealed class LoginTests(ApiFactory api)
         var problem = await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/register", new
         {
             practiceName = "Weak Practice", ownerName = "Dr. Weak", email, password = "aaaaaaaaaaaaaa",
-        })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
+        })).ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
 
-        problem["errors"]!["password"]!.AsArray().ShouldNotBeEmpty();
-        await (await api.LoginAsync(email, "aaaaaaaaaaaaaa")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-credentials");
+        problem.Errors.ShouldNotBeNull()["password"].ShouldNotBeEmpty();
+        await (await api.LoginAsync(email, "aaaaaaaaaaaaaa")).ShouldFailAsync(HttpStatusCode.Unauthorized, "invalid-credentials");
     }
 }

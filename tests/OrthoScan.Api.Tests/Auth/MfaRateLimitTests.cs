@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Http.Json;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -33,7 +34,7 @@ public sealed class MfaRateLimitTests : IAsyncLifetime
 
         var limited = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
         limited.Count.ShouldBe(2);
-        await limited[0].ShouldBeProblemAsync(HttpStatusCode.TooManyRequests, "rate-limited");
+        await limited[0].ShouldFailAsync(HttpStatusCode.TooManyRequests, "rate-limited");
         var retryAfter = limited[0].Headers.RetryAfter?.Delta ?? throw new ShouldAssertException("429 without a Retry-After delay");
         retryAfter.ShouldBeInRange(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
     }
@@ -44,8 +45,8 @@ public sealed class MfaRateLimitTests : IAsyncLifetime
         var registered = await (await _api.CreateClient().PostAsJsonAsync("/api/v1/auth/register", new
         {
             practiceName = "Enrol Flood", ownerName = "Dr. Flood", email = TestApi.UniqueEmail(), password = TestApi.Password,
-        })).ShouldBeAsync(HttpStatusCode.Created);
-        var mfaToken = registered.Text("mfaToken");
+        })).ShouldBeAsync<RegistrationDto>(HttpStatusCode.Created);
+        var mfaToken = registered.MfaToken;
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 10; i++) statuses.Add((await _api.CreateClient().PostAsJsonAsync("/api/v1/auth/mfa/enroll", new { mfaToken })).StatusCode);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -13,12 +14,12 @@ public sealed class MfaTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
 
-        var challenge = await (await api.LoginAsync(owner.Email, owner.Password)).ShouldBeAsync(HttpStatusCode.OK);
+        var challenge = await (await api.LoginAsync(owner.Email, owner.Password)).ShouldBeAsync<MfaChallengeDto>(HttpStatusCode.OK);
 
-        challenge.Text("mfaRequired").ShouldBe("verify");
-        challenge.Text("mfaToken").ShouldNotBeNullOrWhiteSpace();
-        challenge["accessToken"].ShouldBeNull();
-        challenge["refreshToken"].ShouldBeNull();
+        challenge.MfaRequired.ShouldBe(MfaStep.Verify);
+        challenge.MfaToken.ShouldNotBeNullOrWhiteSpace();
+        ContractJson.MembersOf<MfaChallengeDto>().ShouldNotContain("accessToken", "the strict read refused any other member: no token before MFA");
+        ContractJson.MembersOf<MfaChallengeDto>().ShouldNotContain("refreshToken");
     }
 
     [Fact]
@@ -28,12 +29,12 @@ public sealed class MfaTests(ApiFactory api)
         var mfaToken = await api.PasswordStepAsync(owner);
 
         await (await api.VerifyMfaAsync(mfaToken, AuthFlows.WrongCode(owner.TotpSecret)))
-            .ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-mfa-code");
-        var tokens = await (await api.VerifyMfaAsync(mfaToken, TestApi.TotpCode(owner.TotpSecret, owner))).ShouldBeAsync(HttpStatusCode.OK);
+            .ShouldFailAsync(HttpStatusCode.Unauthorized, "invalid-mfa-code");
+        var tokens = await (await api.VerifyMfaAsync(mfaToken, TestApi.TotpCode(owner.TotpSecret, owner))).ShouldBeAsync<AccessGrantDto>(HttpStatusCode.OK);
 
-        tokens.Text("refreshToken").ShouldNotBeNullOrWhiteSpace();
-        tokens["expiresIn"]!.GetValue<int>().ShouldBeGreaterThan(0);
-        await (await api.ListPatientsAsync(tokens.Text("accessToken"))).ShouldBeAsync(HttpStatusCode.OK);
+        tokens.RefreshToken.ShouldNotBeNullOrWhiteSpace();
+        tokens.ExpiresIn.ShouldBeGreaterThan(0);
+        await (await api.ListPatientsAsync(tokens.AccessToken)).ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
     }
 
     [Fact]
@@ -41,11 +42,11 @@ public sealed class MfaTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var code = TestApi.TotpCode(owner.TotpSecret, owner);
-        await (await api.VerifyMfaAsync(await api.PasswordStepAsync(owner), code)).ShouldBeAsync(HttpStatusCode.OK);
+        await (await api.VerifyMfaAsync(await api.PasswordStepAsync(owner), code)).ShouldBeAsync<AccessGrantDto>(HttpStatusCode.OK);
 
         var replay = await api.VerifyMfaAsync(await api.PasswordStepAsync(owner), code);
 
-        await replay.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-mfa-code");
+        await replay.ShouldFailAsync(HttpStatusCode.Unauthorized, "invalid-mfa-code");
     }
 
     [Fact]
@@ -55,8 +56,8 @@ public sealed class MfaTests(ApiFactory api)
         var mfaToken = await api.PasswordStepAsync(owner);
 
         await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/mfa/enroll", new { mfaToken }))
-            .ShouldBeProblemAsync(HttpStatusCode.Conflict, "mfa-already-enrolled");
+            .ShouldFailAsync(HttpStatusCode.Conflict, "mfa-already-enrolled");
 
-        await (await api.VerifyMfaAsync(mfaToken, TestApi.TotpCode(owner.TotpSecret, owner))).ShouldBeAsync(HttpStatusCode.OK);
+        await (await api.VerifyMfaAsync(mfaToken, TestApi.TotpCode(owner.TotpSecret, owner))).ShouldBeAsync<AccessGrantDto>(HttpStatusCode.OK);
     }
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -17,26 +17,26 @@ public sealed class PatientActivationTests(ApiFactory api)
     {
         var (patientId, code) = await InvitePatientAsync();
 
-        var session = await (await Activate(code)).ShouldBeAsync(HttpStatusCode.OK);
-        session.Text("patientId").ShouldBe(patientId);
-        session.Text("accessToken").ShouldNotBeNullOrWhiteSpace();
-        session.Text("refreshToken").ShouldNotBeNullOrWhiteSpace();
-        session["expiresIn"]!.GetValue<int>().ShouldBeGreaterThan(0);
+        var session = await (await Activate(code)).ShouldBeAsync<PatientActivationDto>(HttpStatusCode.OK);
+        session.PatientId.ShouldBe(patientId);
+        session.AccessToken.ShouldNotBeNullOrWhiteSpace();
+        session.RefreshToken.ShouldNotBeNullOrWhiteSpace();
+        session.ExpiresIn.ShouldBeGreaterThan(0);
 
-        await (await Activate(code, "device-someone-else-999")).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-invitation");
+        await (await Activate(code, "device-someone-else-999")).ShouldFailAsync(HttpStatusCode.UnprocessableEntity, "invalid-invitation");
     }
 
     [Fact]
     public async Task Patient_refresh_token_works_only_from_its_own_device()
     {
         var session = await ActivatedPatientAsync();
-        var refreshToken = session.Text("refreshToken");
+        var refreshToken = session.RefreshToken;
 
-        await (await api.RefreshAsync(refreshToken, "device-stolen-copy-987654")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
-        await (await api.RefreshAsync(refreshToken, deviceId: null)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
+        await (await api.RefreshAsync(refreshToken, "device-stolen-copy-987654")).ShouldFailAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
+        await (await api.RefreshAsync(refreshToken, deviceId: null)).ShouldFailAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
 
-        var rotated = await (await api.RefreshAsync(refreshToken, DeviceId)).ShouldBeAsync(HttpStatusCode.OK);
-        rotated.Text("refreshToken").ShouldNotBe(refreshToken);
+        var rotated = await (await api.RefreshAsync(refreshToken, DeviceId)).ShouldBeAsync<AccessGrantDto>(HttpStatusCode.OK);
+        rotated.RefreshToken.ShouldNotBe(refreshToken);
     }
 
     [Fact]
@@ -44,21 +44,22 @@ public sealed class PatientActivationTests(ApiFactory api)
     {
         var session = await ActivatedPatientAsync();
 
-        await (await api.ListPatientsAsync(session.Text("accessToken"))).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await api.ListPatientsAsync(session.AccessToken)).ShouldFailAsync(HttpStatusCode.Forbidden, "forbidden");
     }
 
-    private async Task<(string PatientId, string Code)> InvitePatientAsync()
+    private async Task<(Guid PatientId, string Code)> InvitePatientAsync()
     {
         var owner = await api.RegisterPracticeAsync();
-        var patientId = (await api.CreatePatientAsync(owner)).Text("id");
-        var invited = await (await api.As(owner).PostAsync($"/api/v1/patients/{patientId}/invite", null)).ShouldBeAsync(HttpStatusCode.OK);
-        return (patientId, invited.Text("code"));
+        var patientId = (await api.AddPatientAsync(owner)).Id;
+        var invited = await (await api.As(owner).PostAsync($"/api/v1/patients/{patientId}/invite", null)).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
+        invited.PatientId.ShouldBe(patientId);
+        return (patientId, invited.Code);
     }
 
-    private async Task<JsonNode> ActivatedPatientAsync()
+    private async Task<PatientActivationDto> ActivatedPatientAsync()
     {
         var (_, code) = await InvitePatientAsync();
-        return await (await Activate(code)).ShouldBeAsync(HttpStatusCode.OK);
+        return await (await Activate(code)).ShouldBeAsync<PatientActivationDto>(HttpStatusCode.OK);
     }
 
     private Task<HttpResponseMessage> Activate(string code, string deviceId = DeviceId) =>

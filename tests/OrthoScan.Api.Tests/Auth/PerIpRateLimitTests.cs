@@ -42,8 +42,8 @@ public sealed class PerIpRateLimitTests : IAsyncLifetime
         }
 
         foreach (var refused in statuses.Take(3))
-            await refused.ShouldBeProblemAsync(refusal == "invalid-credentials" ? HttpStatusCode.Unauthorized : HttpStatusCode.UnprocessableEntity, refusal);
-        await statuses[3].ShouldBeProblemAsync(HttpStatusCode.TooManyRequests, "rate-limited");
+            await refused.ShouldFailAsync(refusal == "invalid-credentials" ? HttpStatusCode.Unauthorized : HttpStatusCode.UnprocessableEntity, refusal);
+        await statuses[3].ShouldFailAsync(HttpStatusCode.TooManyRequests, "rate-limited");
         (statuses[3].Headers.RetryAfter?.Delta ?? TimeSpan.Zero).ShouldBeGreaterThan(TimeSpan.Zero);
     }
 }

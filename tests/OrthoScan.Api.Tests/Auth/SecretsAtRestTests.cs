@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using OtpNet;
 using Shouldly;
@@ -43,12 +44,12 @@ public sealed class SecretsAtRestTests(ApiFactory api)
     {
         var (patientId, first) = await InvitePatientAsync();
         var second = await InviteAgainAsync(patientId);
-        await (await Activate(first)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-invitation");
+        await (await Activate(first)).ShouldFailAsync(HttpStatusCode.UnprocessableEntity, "invalid-invitation");
 
         await using (var db = await Sql.OpenAsync(api.OwnerConnectionString))
             await db.ExecuteAsync("UPDATE one_time_codes SET expires_at = now() - interval '1 second' WHERE subject_id = @p AND used_at IS NULL", ("p", patientId));
 
-        await (await Activate(second)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-invitation");
+        await (await Activate(second)).ShouldFailAsync(HttpStatusCode.UnprocessableEntity, "invalid-invitation");
     }
 
     private Session? _owner;
@@ -56,12 +57,12 @@ public sealed class SecretsAtRestTests(ApiFactory api)
     private async Task<(Guid PatientId, string Code)> InvitePatientAsync()
     {
         _owner ??= await api.RegisterPracticeAsync();
-        var patientId = Guid.Parse((await api.CreatePatientAsync(_owner)).Text("id"));
+        var patientId = (await api.AddPatientAsync(_owner)).Id;
         return (patientId, await InviteAgainAsync(patientId));
     }
 
     private async Task<string> InviteAgainAsync(Guid patientId) =>
-        (await (await api.As(_owner!).PostAsync($"/api/v1/patients/{patientId}/invite", null)).ShouldBeAsync(HttpStatusCode.OK)).Text("code");
+        (await (await api.As(_owner!).PostAsync($"/api/v1/patients/{patientId}/invite", null)).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK)).Code;
 
     private Task<HttpResponseMessage> Activate(string code) =>
         api.CreateClient().PostAsync("/api/v1/auth/patient/activate",

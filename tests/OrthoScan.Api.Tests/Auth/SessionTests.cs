@@ -1,4 +1,5 @@
 using System.Net;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -13,24 +14,24 @@ public sealed class SessionTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
 
-        var rotated = await (await api.RefreshAsync(owner.RefreshToken)).ShouldBeAsync(HttpStatusCode.OK);
+        var rotated = await (await api.RefreshAsync(owner.RefreshToken)).ShouldBeAsync<AccessGrantDto>(HttpStatusCode.OK);
 
-        rotated.Text("refreshToken").ShouldNotBe(owner.RefreshToken);
-        rotated.Text("accessToken").ShouldNotBe(owner.AccessToken);
-        rotated["expiresIn"]!.GetValue<int>().ShouldBeGreaterThan(0);
-        await (await api.ListPatientsAsync(rotated.Text("accessToken"))).ShouldBeAsync(HttpStatusCode.OK);
+        rotated.RefreshToken.ShouldNotBeNull().ShouldNotBe(owner.RefreshToken);
+        rotated.AccessToken.ShouldNotBe(owner.AccessToken);
+        rotated.ExpiresIn.ShouldBeGreaterThan(0);
+        await (await api.ListPatientsAsync(rotated.AccessToken)).ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task Reusing_a_rotated_refresh_token_ends_the_whole_sign_in()
     {
         var owner = await api.RegisterPracticeAsync();
-        var rotated = await (await api.RefreshAsync(owner.RefreshToken)).ShouldBeAsync(HttpStatusCode.OK);
+        var rotated = await (await api.RefreshAsync(owner.RefreshToken)).ShouldBeAsync<AccessGrantDto>(HttpStatusCode.OK);
 
-        await (await api.RefreshAsync(owner.RefreshToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
+        await (await api.RefreshAsync(owner.RefreshToken)).ShouldFailAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
 
-        await (await api.RefreshAsync(rotated.Text("refreshToken"))).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
-        (await api.ListPatientsAsync(rotated.Text("accessToken"))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        await (await api.RefreshAsync(rotated.RefreshToken.ShouldNotBeNull())).ShouldFailAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
+        (await api.ListPatientsAsync(rotated.AccessToken)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await api.ListPatientsAsync(owner.AccessToken)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
@@ -50,28 +51,28 @@ public sealed class SessionTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var otherDevice = await api.SignInAsync(owner);
-        await (await api.RefreshAsync(owner.RefreshToken)).ShouldBeAsync(HttpStatusCode.OK);
-        await (await api.RefreshAsync(owner.RefreshToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
+        await (await api.RefreshAsync(owner.RefreshToken)).ShouldBeAsync<AccessGrantDto>(HttpStatusCode.OK);
+        await (await api.RefreshAsync(owner.RefreshToken)).ShouldFailAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
 
-        await (await api.ListPatientsAsync(otherDevice.Text("accessToken"))).ShouldBeAsync(HttpStatusCode.OK);
-        await (await api.RefreshAsync(otherDevice.Text("refreshToken"))).ShouldBeAsync(HttpStatusCode.OK);
+        await (await api.ListPatientsAsync(otherDevice.AccessToken)).ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
+        await (await api.RefreshAsync(otherDevice.RefreshToken.ShouldNotBeNull())).ShouldBeAsync<AccessGrantDto>(HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task Logout_ends_both_the_access_token_and_the_refresh_token()
     {
         var owner = await api.RegisterPracticeAsync();
-        await (await api.ListPatientsAsync(owner.AccessToken)).ShouldBeAsync(HttpStatusCode.OK);
+        await (await api.ListPatientsAsync(owner.AccessToken)).ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
 
-        await (await api.As(owner).PostAsync("/api/v1/auth/logout", null)).ShouldBeAsync(HttpStatusCode.NoContent);
+        await (await api.As(owner).PostAsync("/api/v1/auth/logout", null)).ShouldBeEmptyAsync(HttpStatusCode.NoContent);
 
         (await api.ListPatientsAsync(owner.AccessToken)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        await (await api.RefreshAsync(owner.RefreshToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
+        await (await api.RefreshAsync(owner.RefreshToken)).ShouldFailAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
     }
 
     [Fact]
     public async Task Unknown_refresh_token_is_refused()
     {
-        await (await api.RefreshAsync("not-a-refresh-token-we-ever-issued")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
+        await (await api.RefreshAsync("not-a-refresh-token-we-ever-issued")).ShouldFailAsync(HttpStatusCode.Unauthorized, "invalid-refresh-token");
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -19,32 +20,32 @@ public sealed class SingleUseTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var invited = await (await api.As(owner).PostAsJsonAsync("/api/v1/practice/invitations",
-            new { email = TestApi.UniqueEmail("doctor"), name = "Raced Doctor", role = "doctor" })).ShouldBeAsync(HttpStatusCode.Created);
-        var code = invited.Text("invitationCode");
+            new { email = TestApi.UniqueEmail("doctor"), name = "Raced Doctor", role = "doctor" })).ShouldBeAsync<StaffInvitationDto>(HttpStatusCode.Created);
+        var code = invited.InvitationCode;
 
         var responses = await Task.WhenAll(Enumerable.Range(0, Parallel).Select(i =>
             api.CreateClient().PostAsJsonAsync("/api/v1/auth/invitations/accept", new { code, password = $"{TestApi.Password}-{i}" })));
 
         responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBe(1);
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
-            await refused.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-invitation");
+            await refused.ShouldFailAsync(HttpStatusCode.UnprocessableEntity, "invalid-invitation");
     }
 
     [Fact]
     public async Task Twenty_parallel_activations_of_one_patient_code_issue_exactly_one_device_session()
     {
         var owner = await api.RegisterPracticeAsync();
-        var patientId = (await api.CreatePatientAsync(owner)).Text("id");
-        var code = (await (await api.As(owner).PostAsync($"/api/v1/patients/{patientId}/invite", null)).ShouldBeAsync(HttpStatusCode.OK)).Text("code");
+        var patientId = (await api.AddPatientAsync(owner)).Id;
+        var code = (await (await api.As(owner).PostAsync($"/api/v1/patients/{patientId}/invite", null)).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK)).Code;
 
         var responses = await Task.WhenAll(Enumerable.Range(0, Parallel).Select(i =>
             api.CreateClient().PostAsJsonAsync("/api/v1/auth/patient/activate", new { code, deviceId = $"raced-device-{i:D4}-abcdef" })));
 
         responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBe(1);
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
-            await refused.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid-invitation");
+            await refused.ShouldFailAsync(HttpStatusCode.UnprocessableEntity, "invalid-invitation");
         await using var db = await Sql.OpenAsync(api.OwnerConnectionString);
-        (await db.ScalarAsync<long>("SELECT count(*) FROM refresh_tokens WHERE patient_id = @p", ("p", Guid.Parse(patientId)))).ShouldBe(1);
+        (await db.ScalarAsync<long>("SELECT count(*) FROM refresh_tokens WHERE patient_id = @p", ("p", patientId))).ShouldBe(1);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -26,7 +27,7 @@ public sealed class BadBodyTests(ApiFactory api)
         var owner = await api.PracticeAsync();
         var before = await api.PatientIdsAsync(owner);
         var response = await api.As(owner).PostAsync("/api/v1/patients", Json(body));
-        ShouldNotExposeInternals(await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "malformed-request"));
+        ShouldNotExposeInternals(await response.ShouldFailAsync(HttpStatusCode.BadRequest, "malformed-request"));
         (await api.PatientIdsAsync(owner)).ShouldBe(before);
     }
 
@@ -57,10 +58,10 @@ public sealed class BadBodyTests(ApiFactory api)
 
         var response = await api.As(owner).PostAsync("/api/v1/patients", Json(body.ToJsonString()));
 
-        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "malformed-request");
-        var messages = problem["errors"]?[field];
-        messages.ShouldNotBeNull($"the problem names {field}: {problem.ToJsonString()}");
-        messages.AsArray().ShouldNotBeEmpty();
+        var problem = await response.ShouldFailAsync(HttpStatusCode.BadRequest, "malformed-request");
+        var messages = problem.Errors?.GetValueOrDefault(field);
+        messages.ShouldNotBeNull($"the problem names {field}: {ContractJson.Write(problem)}");
+        messages.ShouldNotBeEmpty();
         ShouldNotExposeInternals(problem);
         (await api.PatientIdsAsync(owner)).ShouldBe(before);
     }
@@ -77,9 +78,9 @@ public sealed class BadBodyTests(ApiFactory api)
         body[field] = null;
 
         var problem = await (await api.As(owner).PostAsync("/api/v1/patients", Json(body.ToJsonString())))
-            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
+            .ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
 
-        problem["errors"]!.AsObject().Select(e => e.Key).ShouldBe([field]);
+        problem.Errors.ShouldNotBeNull().Keys.ShouldBe([field]);
         (await api.PatientIdsAsync(owner)).ShouldBe(before);
     }
 
@@ -88,7 +89,7 @@ public sealed class BadBodyTests(ApiFactory api)
     {
         // Guards the theory above: each case differs from an accepted body by one field only.
         var owner = await api.PracticeAsync();
-        await (await api.As(owner).PostAsync("/api/v1/patients", Json(ValidPatient))).ShouldBeAsync(HttpStatusCode.Created);
+        await (await api.As(owner).PostAsync("/api/v1/patients", Json(ValidPatient))).ShouldBeAsync<PatientDto>(HttpStatusCode.Created);
     }
 
     [Theory]
@@ -99,7 +100,7 @@ public sealed class BadBodyTests(ApiFactory api)
         var owner = await api.PracticeAsync();
         var before = await api.PatientIdsAsync(owner);
         var response = await api.As(owner).PostAsync("/api/v1/patients", Json(body));
-        ShouldNotExposeInternals(await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest));
+        ShouldNotExposeInternals(await response.ShouldFailAsync(HttpStatusCode.BadRequest));
         (await api.PatientIdsAsync(owner)).ShouldBe(before);
     }
 
@@ -110,7 +111,7 @@ public sealed class BadBodyTests(ApiFactory api)
         var before = await api.PatientIdsAsync(owner);
         var response = await api.As(owner).PostAsync("/api/v1/patients", null);
         ((int)response.StatusCode).ShouldBeInRange(400, 499);
-        ShouldNotExposeInternals(await response.ShouldBeProblemAsync(response.StatusCode));
+        ShouldNotExposeInternals(await response.ShouldFailAsync(response.StatusCode));
         (await api.PatientIdsAsync(owner)).ShouldBe(before);
     }
 
@@ -121,7 +122,7 @@ public sealed class BadBodyTests(ApiFactory api)
         var before = await api.PatientIdsAsync(owner);
         var body = """{"firstName":""" + new string('[', 5000) + new string(']', 5000) + "}";
         var response = await api.As(owner).PostAsync("/api/v1/patients", Json(body));
-        ShouldNotExposeInternals(await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest));
+        ShouldNotExposeInternals(await response.ShouldFailAsync(HttpStatusCode.BadRequest));
         (await api.PatientIdsAsync(owner)).ShouldBe(before);
     }
 
@@ -135,7 +136,7 @@ public sealed class BadBodyTests(ApiFactory api)
             ["firstName"] = new string('A', 2 * 1024 * 1024), ["lastName"] = "B", ["dateOfBirth"] = "1990-04-12", ["email"] = "a@example.com",
         };
         var response = await api.As(owner).PostAsync("/api/v1/patients", Json(body.ToJsonString()));
-        await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+        await response.ShouldFailAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
         (await api.PatientIdsAsync(owner)).ShouldBe(before);
     }
 
@@ -147,7 +148,7 @@ public sealed class BadBodyTests(ApiFactory api)
         var body = """{"firstName":"A","lastName":"B","dateOfBirth":"1990-04-12","email":"a@example.com","alignerBrand":"""
                    + "\"" + new string('x', 2 * 1024 * 1024) + "\"}";
         var response = await api.As(owner).PostAsync("/api/v1/patients", new UnsizedContent(Encoding.UTF8.GetBytes(body)));
-        await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+        await response.ShouldFailAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
         (await api.PatientIdsAsync(owner)).ShouldBe(before);
     }
 
@@ -160,7 +161,7 @@ public sealed class BadBodyTests(ApiFactory api)
         var owner = await api.PracticeAsync();
         var before = await api.PatientIdsAsync(owner);
         var response = await api.As(owner).PostAsync("/api/v1/patients", new StringContent(ValidPatient, Encoding.UTF8, mediaType));
-        await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
+        await response.ShouldFailAsync(HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
         (await api.PatientIdsAsync(owner)).ShouldBe(before);
     }
 
@@ -172,14 +173,14 @@ public sealed class BadBodyTests(ApiFactory api)
     public async Task A_malformed_patch_is_a_400_problem_and_leaves_the_patient_unchanged(string body)
     {
         var owner = await api.PracticeAsync();
-        var id = (await api.CreatePatientAsync(owner, "Grace", "Hopper"))["id"]!.GetValue<string>();
-        var before = await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync(HttpStatusCode.OK);
+        var id = (await api.AddPatientAsync(owner, "Grace", "Hopper")).Id;
+        var before = await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
 
         var response = await api.As(owner).PatchAsync($"/api/v1/patients/{id}", Json(body));
 
-        ShouldNotExposeInternals(await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest));
-        var after = await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync(HttpStatusCode.OK);
-        after.ToJsonString().ShouldBe(before.ToJsonString());
+        ShouldNotExposeInternals(await response.ShouldFailAsync(HttpStatusCode.BadRequest));
+        var after = await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
+        after.ShouldBe(before);
     }
 
     [Fact]
@@ -191,14 +192,14 @@ public sealed class BadBodyTests(ApiFactory api)
         body["practiceId"] = other.PracticeId.ToString();
         body["lastName"] = "Smuggled";
 
-        var created = await (await api.As(caller).PostAsync("/api/v1/patients", Json(body.ToJsonString()))).ShouldBeAsync(HttpStatusCode.Created);
-        var id = created["id"]!.GetValue<string>();
+        var created = await (await api.As(caller).PostAsync("/api/v1/patients", Json(body.ToJsonString()))).ShouldBeAsync<PatientDto>(HttpStatusCode.Created);
+        var id = created.Id;
 
         (await api.PatientIdsAsync(caller)).ShouldContain(id);
-        await (await api.As(caller).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync(HttpStatusCode.OK);
+        await (await api.As(caller).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
 
         (await api.PatientIdsAsync(other)).ShouldBeEmpty();
-        await (await api.As(other).GetAsync($"/api/v1/patients/{id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await api.As(other).GetAsync($"/api/v1/patients/{id}")).ShouldFailAsync(HttpStatusCode.NotFound, "not-found");
     }
 
     [Fact]
@@ -206,22 +207,23 @@ public sealed class BadBodyTests(ApiFactory api)
     {
         var caller = await api.PracticeAsync();
         var other = await api.PracticeAsync("Other Practice");
-        var id = (await api.CreatePatientAsync(caller))["id"]!.GetValue<string>();
+        var id = (await api.AddPatientAsync(caller)).Id;
 
         await (await api.As(caller).PatchAsJsonAsync($"/api/v1/patients/{id}", new { practiceId = other.PracticeId, currentStage = 3 }))
-            .ShouldBeAsync(HttpStatusCode.OK);
+            .ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
 
-        await (await api.As(caller).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync(HttpStatusCode.OK);
-        await (await api.As(other).GetAsync($"/api/v1/patients/{id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await api.As(caller).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
+        await (await api.As(other).GetAsync($"/api/v1/patients/{id}")).ShouldFailAsync(HttpStatusCode.NotFound, "not-found");
         (await api.PatientIdsAsync(other)).ShouldBeEmpty();
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     /// <summary>A problem tells the caller what to fix, not how we are built.</summary>
-    private static void ShouldNotExposeInternals(JsonNode problem)
+    private static void ShouldNotExposeInternals(ProblemDto problem)
     {
-        var text = problem.ToJsonString();
+        // The strict read refused any member a problem does not document, so the record holds the whole body.
+        var text = ContractJson.Write(problem);
         text.ShouldNotContain("OrthoScan.", Case.Sensitive, text);
         text.ShouldNotContain("System.", Case.Sensitive, text);
     }

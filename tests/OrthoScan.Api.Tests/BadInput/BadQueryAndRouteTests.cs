@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using OrthoScan.Api.Tests.Scans;
 using Shouldly;
@@ -17,8 +18,8 @@ public sealed class BadQueryAndRouteTests(ApiFactory api)
     public async Task An_unknown_status_filter_is_a_400_naming_status(string status)
     {
         var owner = await api.PracticeAsync();
-        var problem = await (await api.As(owner).GetAsync($"/api/v1/patients?status={status}")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
-        problem["errors"]!["status"]!.AsArray().ShouldNotBeEmpty();
+        var problem = await (await api.As(owner).GetAsync($"/api/v1/patients?status={status}")).ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
+        problem.Errors.ShouldNotBeNull()["status"].ShouldNotBeEmpty();
     }
 
     [Theory]
@@ -33,9 +34,9 @@ public sealed class BadQueryAndRouteTests(ApiFactory api)
     public async Task An_invalid_cursor_is_a_400_invalid_cursor_problem(string cursor)
     {
         var owner = await api.PracticeAsync();
-        await api.CreatePatientAsync(owner);
+        await api.AddPatientAsync(owner);
         var response = await api.As(owner).GetAsync($"/api/v1/patients?cursor={cursor}");
-        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-cursor");
+        await response.ShouldFailAsync(HttpStatusCode.BadRequest, "invalid-cursor");
     }
 
     [Fact]
@@ -43,7 +44,7 @@ public sealed class BadQueryAndRouteTests(ApiFactory api)
     {
         var owner = await api.PracticeAsync();
         var garbage = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(600)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
-        await (await api.As(owner).GetAsync($"/api/v1/patients?cursor={garbage}")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-cursor");
+        await (await api.As(owner).GetAsync($"/api/v1/patients?cursor={garbage}")).ShouldFailAsync(HttpStatusCode.BadRequest, "invalid-cursor");
     }
 
     [Theory]
@@ -54,8 +55,8 @@ public sealed class BadQueryAndRouteTests(ApiFactory api)
         var owner = await api.PracticeAsync();
         var response = await api.As(owner).GetAsync($"/api/v1/patients?limit={limit}");
         ((int)response.StatusCode).ShouldBeInRange(400, 499);
-        var problem = await response.ShouldBeProblemAsync(response.StatusCode);
-        problem["errors"]!["limit"].ShouldNotBeNull();
+        var problem = await response.ShouldFailAsync(response.StatusCode);
+        problem.Errors.ShouldNotBeNull().ShouldContainKey("limit");
     }
 
     [Theory]
@@ -65,14 +66,14 @@ public sealed class BadQueryAndRouteTests(ApiFactory api)
     public async Task A_limit_that_is_not_a_whole_number_is_a_400_problem(string limit)
     {
         var owner = await api.PracticeAsync();
-        await (await api.As(owner).GetAsync($"/api/v1/patients?limit={limit}")).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await api.As(owner).GetAsync($"/api/v1/patients?limit={limit}")).ShouldFailAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]
     public async Task A_huge_limit_is_capped_not_refused()
     {
         var owner = await api.PracticeAsync();
-        await (await api.As(owner).GetAsync("/api/v1/patients?limit=100000")).ShouldBeAsync(HttpStatusCode.OK);
+        await (await api.As(owner).GetAsync("/api/v1/patients?limit=100000")).ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
     }
 
     [Theory]
@@ -87,14 +88,14 @@ public sealed class BadQueryAndRouteTests(ApiFactory api)
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method != "GET") request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
         var response = await api.As(owner).SendAsync(request);
-        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await response.ShouldFailAsync(HttpStatusCode.NotFound, "not-found");
     }
 
     [Fact]
     public async Task A_well_formed_id_that_does_not_exist_is_a_404_problem()
     {
         var owner = await api.PracticeAsync();
-        await (await api.As(owner).GetAsync($"/api/v1/patients/{Guid.NewGuid()}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await api.As(owner).GetAsync($"/api/v1/patients/{Guid.NewGuid()}")).ShouldFailAsync(HttpStatusCode.NotFound, "not-found");
     }
 
     [Theory]
@@ -125,8 +126,8 @@ public sealed class BadQueryAndRouteTests(ApiFactory api)
     public async Task An_unknown_api_route_is_a_404_problem(string path)
     {
         var owner = await api.PracticeAsync();
-        await (await api.As(owner).GetAsync(path)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
-        await (await api.As((string?)null).GetAsync(path)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await api.As(owner).GetAsync(path)).ShouldFailAsync(HttpStatusCode.NotFound, "not-found");
+        await (await api.As((string?)null).GetAsync(path)).ShouldFailAsync(HttpStatusCode.NotFound, "not-found");
     }
 
     [Theory]
@@ -138,7 +139,7 @@ public sealed class BadQueryAndRouteTests(ApiFactory api)
     {
         var owner = await api.PracticeAsync();
         var response = await api.As(owner).SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
-        await response.ShouldBeProblemAsync(HttpStatusCode.MethodNotAllowed, "method-not-allowed");
+        await response.ShouldFailAsync(HttpStatusCode.MethodNotAllowed, "method-not-allowed");
         response.Content.Headers.Allow.Order().ShouldBe(allowed);
     }
 
@@ -149,6 +150,6 @@ public sealed class BadQueryAndRouteTests(ApiFactory api)
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/nothing-here");
         request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
         var response = await api.As(owner).SendAsync(request);
-        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await response.ShouldFailAsync(HttpStatusCode.NotFound, "not-found");
     }
 }

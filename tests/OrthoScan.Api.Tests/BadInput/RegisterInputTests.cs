@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -17,19 +18,20 @@ public sealed class RegisterInputTests(ApiFactory api)
     {
         var problem = await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/register",
                 new { practiceName = "P", ownerName = "O", email, password = TestApi.Password }))
-            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
-        problem["errors"]!["email"]!.AsArray().ShouldNotBeEmpty();
-        problem["errors"]!.AsObject().Select(e => e.Key).ShouldBe(["email"]);
+            .ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
+        var errors = problem.Errors.ShouldNotBeNull();
+        errors["email"].ShouldNotBeEmpty();
+        errors.Keys.ShouldBe(["email"]);
     }
 
     [Fact]
     public async Task Missing_fields_are_each_named_in_camel_case()
     {
         var response = await api.CreateClient().PostAsync("/api/v1/auth/register", new StringContent("{}", Encoding.UTF8, "application/json"));
-        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
-        var fields = problem["errors"]!.AsObject().Select(e => e.Key).ToList();
-        fields.ShouldBe(["practiceName", "ownerName", "email", "password"], ignoreOrder: true);
-        foreach (var field in fields) problem["errors"]![field]!.AsArray().ShouldNotBeEmpty();
+        var problem = await response.ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
+        var errors = problem.Errors.ShouldNotBeNull();
+        errors.Keys.ShouldBe(["practiceName", "ownerName", "email", "password"], ignoreOrder: true);
+        foreach (var (_, messages) in errors) messages.ShouldNotBeEmpty();
     }
 
     [Fact]
@@ -38,10 +40,10 @@ public sealed class RegisterInputTests(ApiFactory api)
         var email = TestApi.UniqueEmail();
         await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/register",
                 new { practiceName = "", ownerName = "O", email, password = TestApi.Password }))
-            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
+            .ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
         await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/register",
                 new { practiceName = "P", ownerName = "O", email, password = TestApi.Password }))
-            .ShouldBeAsync(HttpStatusCode.Created);
+            .ShouldBeAsync<RegistrationDto>(HttpStatusCode.Created);
     }
 
     [Theory]
@@ -50,15 +52,15 @@ public sealed class RegisterInputTests(ApiFactory api)
     public async Task A_field_of_the_wrong_type_is_a_400_naming_it(string body, string field)
     {
         var response = await api.CreateClient().PostAsync("/api/v1/auth/register", new StringContent(body, Encoding.UTF8, "application/json"));
-        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "malformed-request");
-        (problem["errors"]?[field]).ShouldNotBeNull(problem.ToJsonString());
-        problem.ToJsonString().ShouldNotContain("OrthoScan.", Case.Sensitive);
+        var problem = await response.ShouldFailAsync(HttpStatusCode.BadRequest, "malformed-request");
+        (problem.Errors?.GetValueOrDefault(field)).ShouldNotBeNull(ContractJson.Write(problem));
+        ContractJson.Write(problem).ShouldNotContain("OrthoScan.", Case.Sensitive);
     }
 
     [Fact]
     public async Task Malformed_login_json_is_a_400_problem()
     {
         var response = await api.CreateClient().PostAsync("/api/v1/auth/login", new StringContent("""{"email": "a@example.com", """, Encoding.UTF8, "application/json"));
-        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "malformed-request");
+        await response.ShouldFailAsync(HttpStatusCode.BadRequest, "malformed-request");
     }
 }

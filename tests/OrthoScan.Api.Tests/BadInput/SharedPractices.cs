@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -17,14 +18,15 @@ internal static class SharedPractices
         Sessions.GetOrAdd((api, name), key => new Lazy<Task<Session>>(() => key.Item1.RegisterPracticeAsync(key.Item2))).Value;
 
     /// <summary>The ids of every patient of the practice, archived ones included, in list order.</summary>
-    public static async Task<List<string>> PatientIdsAsync(this ApiFactory api, Session owner)
+    public static async Task<List<Guid>> PatientIdsAsync(this ApiFactory api, Session owner)
     {
-        var ids = new List<string>();
-        foreach (var status in new[] { "invited", "active", "paused", "completed", "archived" })
+        var ids = new List<Guid>();
+        foreach (var status in Enum.GetValues<PatientStatus>())
         {
-            var list = await (await api.As(owner).GetAsync($"/api/v1/patients?status={status}&limit=200")).ShouldBeAsync(HttpStatusCode.OK);
-            list["nextCursor"].ShouldBeNull("the practice has too many patients to compare in one page");
-            ids.AddRange(list["items"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()));
+            var list = await (await api.As(owner).GetAsync($"/api/v1/patients?status={ContractJson.Wire(status)}&limit=200"))
+                .ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
+            list.NextCursor.ShouldBeNull("the practice has too many patients to compare in one page");
+            ids.AddRange(list.Items.Select(p => p.Id));
         }
         return ids;
     }

@@ -1,13 +1,12 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
-using OrthoScan.Api.Domain;
 using OrthoScan.Api.Infrastructure.Http;
 using OrthoScan.Api.Infrastructure.Security;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -54,13 +53,13 @@ public sealed class ComplianceTests(ApiFactory api) : IAsyncLifetime
         var items = await ComplianceAsync(owner, Utc(2026, 6, 18, 10, 0));
 
         var a = Item(items, auckland);
-        a["dueOn"]!.GetValue<string>().ShouldBe("2026-06-18");
-        a["daysOverdue"]!.GetValue<int>().ShouldBe(0);
-        a["timezone"]!.GetValue<string>().ShouldBe("Pacific/Auckland");
-        a["lastScanAt"]!.GetValue<DateTime>().ToUniversalTime().ShouldBe(lastScan);
+        a.DueOn.ShouldBe(new DateOnly(2026, 6, 18));
+        a.DaysOverdue.ShouldBe(0);
+        a.Timezone.ShouldBe("Pacific/Auckland");
+        a.LastScanAt.ShouldBe(lastScan);
         var la = Item(items, angeles);
-        la["dueOn"]!.GetValue<string>().ShouldBe("2026-06-17");
-        la["daysOverdue"]!.GetValue<int>().ShouldBe(1);
+        la.DueOn.ShouldBe(new DateOnly(2026, 6, 17));
+        la.DaysOverdue.ShouldBe(1);
 
         var overdue = await ComplianceAsync(owner, Utc(2026, 6, 18, 10, 0), "?overdueOnly=true");
         overdue.Select(Id).ShouldBe([angeles]);
@@ -81,10 +80,10 @@ public sealed class ComplianceTests(ApiFactory api) : IAsyncLifetime
         // Saturday 2026-04-04 08:00 CEST: only 7 days and 13 hours after the evening scan, but one calendar day past its due date.
         var items = await ComplianceAsync(owner, Utc(2026, 4, 4, 6, 0));
 
-        Item(items, evening)["dueOn"]!.GetValue<string>().ShouldBe("2026-04-03");
-        Item(items, evening)["daysOverdue"]!.GetValue<int>().ShouldBe(1);
-        Item(items, midnight)["dueOn"]!.GetValue<string>().ShouldBe("2026-04-04");
-        Item(items, midnight)["daysOverdue"]!.GetValue<int>().ShouldBe(0);
+        Item(items, evening).DueOn.ShouldBe(new DateOnly(2026, 4, 3));
+        Item(items, evening).DaysOverdue.ShouldBe(1);
+        Item(items, midnight).DueOn.ShouldBe(new DateOnly(2026, 4, 4));
+        Item(items, midnight).DaysOverdue.ShouldBe(0);
     }
 
     [Fact]
@@ -114,24 +113,24 @@ public sealed class ComplianceTests(ApiFactory api) : IAsyncLifetime
         var items = await ComplianceAsync(owner, Utc(2026, 9, 1, 12, 0));
 
         var w = Item(items, weekly);
-        w["scanFrequency"]!.GetValue<string>().ShouldBe("weekly");
-        w["lastScanAt"]!.GetValue<DateTime>().ToUniversalTime().ShouldBe(Utc(2026, 8, 25, 9, 0));
-        w["dueOn"]!.GetValue<string>().ShouldBe("2026-09-01");
-        w["daysOverdue"]!.GetValue<int>().ShouldBe(0);
-        w["missedScans90d"]!.GetValue<int>().ShouldBe(90 / 7 - 3);
-        w["trackingTrend"]!.AsArray().Select(v => v!.GetValue<int>()).ShouldBe([1, 2, 3]);
+        w.ScanFrequency.ShouldBe(ScanFrequency.Weekly);
+        w.LastScanAt.ShouldBe(Utc(2026, 8, 25, 9, 0));
+        w.DueOn.ShouldBe(new DateOnly(2026, 9, 1));
+        w.DaysOverdue.ShouldBe(0);
+        w.MissedScans90d.ShouldBe(90 / 7 - 3);
+        w.TrackingTrend.ShouldBe([1, 2, 3]);
 
         var m = Item(items, monthly);
-        m["scanFrequency"]!.GetValue<string>().ShouldBe("monthly");
-        m["dueOn"]!.GetValue<string>().ShouldBe("2026-08-19");
-        m["daysOverdue"]!.GetValue<int>().ShouldBe(13);
-        m["missedScans90d"]!.GetValue<int>().ShouldBe(90 / 30 - 2);
-        m["trackingTrend"]!.AsArray().ShouldBeEmpty();
+        m.ScanFrequency.ShouldBe(ScanFrequency.Monthly);
+        m.DueOn.ShouldBe(new DateOnly(2026, 8, 19));
+        m.DaysOverdue.ShouldBe(13);
+        m.MissedScans90d.ShouldBe(90 / 30 - 2);
+        m.TrackingTrend.ShouldBeEmpty();
 
         var b = Item(items, biweekly);
-        b["dueOn"]!.GetValue<string>().ShouldBe("2026-09-03");
-        b["daysOverdue"]!.GetValue<int>().ShouldBe(-2);
-        b["missedScans90d"]!.GetValue<int>().ShouldBe(90 / 14 - 1);
+        b.DueOn.ShouldBe(new DateOnly(2026, 9, 3));
+        b.DaysOverdue.ShouldBe(-2);
+        b.MissedScans90d.ShouldBe(90 / 14 - 1);
 
         items.Select(Id).ShouldBe([monthly, weekly, biweekly], "most overdue first");
         (await ComplianceAsync(owner, Utc(2026, 9, 1, 12, 0), "?sort=name")).Select(Id).ShouldBe([biweekly, monthly, weekly]);
@@ -148,18 +147,18 @@ public sealed class ComplianceTests(ApiFactory api) : IAsyncLifetime
         var invited = await PatientAsync(owner, "Inv", "Invited", "UTC", "weekly", "invited", created);
 
         var body = await ComplianceBodyAsync(owner, Utc(2026, 9, 1, 12, 0));
-        body["truncated"]!.GetValue<bool>().ShouldBeFalse();
-        var items = body["items"]!.AsArray();
+        body.Truncated.ShouldBeFalse();
+        var items = body.Items;
 
         var n = Item(items, never);
-        n["lastScanAt"].ShouldBeNull();
-        n["dueOn"]!.GetValue<string>().ShouldBe("2026-08-08");
-        n["daysOverdue"]!.GetValue<int>().ShouldBe(24);
-        n["missedScans90d"]!.GetValue<int>().ShouldBe(31 / 7);
-        n["status"]!.GetValue<string>().ShouldBe("active");
+        n.LastScanAt.ShouldBeNull();
+        n.DueOn.ShouldBe(new DateOnly(2026, 8, 8));
+        n.DaysOverdue.ShouldBe(24);
+        n.MissedScans90d.ShouldBe(31 / 7);
+        n.Status.ShouldBe(PatientStatus.Active);
         var p = Item(items, paused);
-        p["status"]!.GetValue<string>().ShouldBe("paused");
-        p["daysOverdue"]!.GetValue<int>().ShouldBeLessThanOrEqualTo(0);
+        p.Status.ShouldBe(PatientStatus.Paused);
+        p.DaysOverdue.ShouldBeLessThanOrEqualTo(0);
         items.Select(Id).ShouldNotContain(archived);
         items.Select(Id).ShouldNotContain(invited);
 
@@ -181,7 +180,7 @@ public sealed class ComplianceTests(ApiFactory api) : IAsyncLifetime
         seenByUs.Select(Id).ShouldBe([mine]);
         var seenByThem = await ComplianceAsync(theirs, Utc(2026, 9, 1, 12, 0));
         seenByThem.Select(Id).ShouldBe([foreign]);
-        Item(seenByThem, foreign)["dueOn"]!.GetValue<string>().ShouldBe("2026-08-09");
+        Item(seenByThem, foreign).DueOn.ShouldBe(new DateOnly(2026, 8, 9));
     }
 
     [Fact]
@@ -189,37 +188,37 @@ public sealed class ComplianceTests(ApiFactory api) : IAsyncLifetime
     {
         var owner = await api.RegisterPracticeAsync();
         _clock.SetUtcNow(Utc(2026, 9, 1, 12, 0));
-        var problem = await (await Client(owner).GetAsync("/api/v1/dashboard/compliance?sort=newest")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
-        problem["errors"]!["sort"]!.AsArray().ShouldNotBeEmpty();
+        var problem = await (await Client(owner).GetAsync("/api/v1/dashboard/compliance?sort=newest")).ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
+        problem.Errors.ShouldNotBeNull()["sort"].ShouldNotBeEmpty();
     }
 
     private static DateTime Utc(int year, int month, int day, int hour, int minute) => new(year, month, day, hour, minute, 0, DateTimeKind.Utc);
 
-    private static Guid Id(JsonNode? item) => Guid.Parse(item!["patientId"]!.GetValue<string>());
+    private static Guid Id(ComplianceItemDto item) => item.PatientId;
 
-    private static JsonNode Item(IEnumerable<JsonNode?> items, Guid patientId) =>
-        items.SingleOrDefault(i => Id(i) == patientId) ?? throw new ShouldAssertException($"Patient {patientId} is not in the compliance list.");
+    private static ComplianceItemDto Item(IEnumerable<ComplianceItemDto> items, Guid patientId) =>
+        items.SingleOrDefault(i => i.PatientId == patientId) ?? throw new ShouldAssertException($"Patient {patientId} is not in the compliance list.");
 
     private HttpClient Client(Session owner)
     {
-        var token = _host.Services.GetRequiredService<TokenService>().CreateAccessToken(owner.UserId, Role.Owner, owner.PracticeId, Guid.NewGuid());
+        var token = _host.Services.GetRequiredService<TokenService>().CreateAccessToken(owner.UserId, Domain.Role.Owner, owner.PracticeId, Guid.NewGuid());
         var client = _host.CreateClient();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         return client;
     }
 
-    private async Task<JsonNode> ComplianceBodyAsync(Session owner, DateTime now, string query = "")
+    private async Task<ComplianceDto> ComplianceBodyAsync(Session owner, DateTime now, string query = "")
     {
         _clock.SetUtcNow(now);
-        return await (await Client(owner).GetAsync("/api/v1/dashboard/compliance" + query)).ShouldBeAsync(HttpStatusCode.OK);
+        return await (await Client(owner).GetAsync("/api/v1/dashboard/compliance" + query)).ShouldBeAsync<ComplianceDto>(HttpStatusCode.OK);
     }
 
-    private async Task<List<JsonNode?>> ComplianceAsync(Session owner, DateTime now, string query = "") =>
-        (await ComplianceBodyAsync(owner, now, query))["items"]!.AsArray().ToList();
+    private async Task<IReadOnlyList<ComplianceItemDto>> ComplianceAsync(Session owner, DateTime now, string query = "") =>
+        (await ComplianceBodyAsync(owner, now, query)).Items;
 
     private async Task<Guid> PatientAsync(Session owner, string firstName, string lastName, string timezone, string frequency, string status, DateTime createdAt)
     {
-        var id = Guid.Parse((await api.CreatePatientAsync(owner, firstName, lastName))["id"]!.GetValue<string>());
+        var id = (await api.AddPatientAsync(owner, firstName, lastName)).Id;
         await using var sql = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId);
         await sql.ExecuteAsync("UPDATE patients SET timezone = @tz, scan_frequency = @f, status = @s, created_at = @c WHERE id = @id",
             ("tz", timezone), ("f", frequency), ("s", status), ("c", createdAt), ("id", id));

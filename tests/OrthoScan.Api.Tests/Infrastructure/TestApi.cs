@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using OrthoScan.Api.Infrastructure.Http;
+using OrthoScan.Api.Tests.Contract;
 using OtpNet;
 using Shouldly;
 
@@ -38,32 +38,36 @@ public static class TestApi
 
     public static HttpClient As(this ApiFactory factory, Session session) => factory.As(session.AccessToken);
 
-    public static async Task<JsonNode> ReadJsonAsync(this HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        return JsonNode.Parse(text) ?? throw new InvalidOperationException("Empty body");
-    }
-
-    public static async Task<JsonNode> ShouldBeAsync(this HttpResponseMessage response, HttpStatusCode status)
+    /// <summary>Asserts the status and reads the body strictly as the contract record <typeparamref name="T"/>.</summary>
+    public static async Task<T> ShouldBeAsync<T>(this HttpResponseMessage response, HttpStatusCode status)
     {
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(status, body);
-        return body.Length == 0 ? new JsonObject() : JsonNode.Parse(body)!;
+        return ContractJson.Read<T>(body);
     }
 
-    /// <summary>Asserts an RFC 9457 problem with the given status, and returns it.</summary>
-    public static async Task<JsonNode> ShouldBeProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string? typeSlug = null)
+    /// <summary>Asserts the status of a response that has no body (204, an accepted upload).</summary>
+    public static async Task ShouldBeEmptyAsync(this HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(status, body);
+        body.ShouldBeEmpty();
+    }
+
+    /// <summary>Asserts an RFC 9457 problem with the given status (and type, when named), read strictly, and returns it.</summary>
+    public static async Task<ProblemDto> ShouldFailAsync(this HttpResponseMessage response, HttpStatusCode status, string? typeSlug = null)
     {
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(status, body);
         response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", body);
-        var problem = JsonNode.Parse(body)!;
-        problem["status"]!.GetValue<int>().ShouldBe((int)status);
-        problem["title"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
-        problem["type"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
-        problem["traceId"].ShouldNotBeNull();
         body.ShouldNotContain("   at ", Case.Sensitive, "no stack trace in a problem");
-        if (typeSlug is not null) problem["type"]!.GetValue<string>().ShouldEndWith("/" + typeSlug);
+        var problem = ContractJson.Read<ProblemDto>(body);
+        problem.Status.ShouldBe((int)status, body);
+        problem.Title.ShouldNotBeNullOrWhiteSpace();
+        problem.Type.ShouldNotBeNullOrWhiteSpace();
+        problem.TraceId.ShouldNotBeNullOrWhiteSpace();
+        if (typeSlug is not null) problem.Type.ShouldEndWith("/" + typeSlug);
+        problem.Errors?.ShouldAllBe(field => field.Value != null && field.Value.Count > 0, "each field in errors names what is wrong with it: " + body);
         return problem;
     }
 
@@ -85,15 +89,12 @@ public static class TestApi
         var email = UniqueEmail();
         var client = factory.CreateClient();
         var registered = await (await client.PostAsJsonAsync("/api/v1/auth/register",
-            new { practiceName, ownerName = "Dr. Test Owner", email, password = Password })).ShouldBeAsync(HttpStatusCode.Created);
-        var mfaToken = registered["mfaToken"]!.GetValue<string>();
-        var enrolled = await (await client.PostAsJsonAsync("/api/v1/auth/mfa/enroll", new { mfaToken })).ShouldBeAsync(HttpStatusCode.OK);
-        var secret = enrolled["secret"]!.GetValue<string>();
-        var session = new Session(Guid.Parse(registered["userId"]!.GetValue<string>()), Guid.Parse(registered["practiceId"]!.GetValue<string>()),
-            email, Password, secret, "", "");
-        var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/mfa/verify", new { mfaToken, code = TotpCode(secret, session) }))
-            .ShouldBeAsync(HttpStatusCode.OK);
-        return session with { AccessToken = tokens["accessToken"]!.GetValue<string>(), RefreshToken = tokens["refreshToken"]!.GetValue<string>(), LastTotpStep = session.LastTotpStep };
+            new { practiceName, ownerName = "Dr. Test Owner", email, password = Password })).ShouldBeAsync<RegistrationDto>(HttpStatusCode.Created);
+        var enrolled = await (await client.PostAsJsonAsync("/api/v1/auth/mfa/enroll", new { mfaToken = registered.MfaToken })).ShouldBeAsync<MfaEnrollmentDto>(HttpStatusCode.OK);
+        var session = new Session(registered.UserId, registered.PracticeId, email, Password, enrolled.Secret, "", "");
+        var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/mfa/verify", new { mfaToken = registered.MfaToken, code = TotpCode(enrolled.Secret, session) }))
+            .ShouldBeAsync<AccessGrantDto>(HttpStatusCode.OK);
+        return session with { AccessToken = tokens.AccessToken, RefreshToken = tokens.RefreshToken.ShouldNotBeNull(), LastTotpStep = session.LastTotpStep };
     }
 
     /// <summary>Owner invites a member of the given role, who accepts and enrols MFA.</summary>
@@ -101,26 +102,24 @@ public static class TestApi
     {
         var email = UniqueEmail(role);
         var invited = await (await factory.As(owner).PostAsJsonAsync("/api/v1/practice/invitations", new { email, name = "Member " + role, role }))
-            .ShouldBeAsync(HttpStatusCode.Created);
+            .ShouldBeAsync<StaffInvitationDto>(HttpStatusCode.Created);
         var client = factory.CreateClient();
         var accepted = await (await client.PostAsJsonAsync("/api/v1/auth/invitations/accept",
-            new { code = invited["invitationCode"]!.GetValue<string>(), password = Password })).ShouldBeAsync(HttpStatusCode.OK);
-        var mfaToken = accepted["mfaToken"]!.GetValue<string>();
-        var enrolled = await (await client.PostAsJsonAsync("/api/v1/auth/mfa/enroll", new { mfaToken })).ShouldBeAsync(HttpStatusCode.OK);
-        var secret = enrolled["secret"]!.GetValue<string>();
-        var session = new Session(Guid.Empty, owner.PracticeId, email, Password, secret, "", "");
-        var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/mfa/verify", new { mfaToken, code = TotpCode(secret, session) }))
-            .ShouldBeAsync(HttpStatusCode.OK);
-        return session with { AccessToken = tokens["accessToken"]!.GetValue<string>(), RefreshToken = tokens["refreshToken"]!.GetValue<string>(), LastTotpStep = session.LastTotpStep };
+            new { code = invited.InvitationCode, password = Password })).ShouldBeAsync<MfaChallengeDto>(HttpStatusCode.OK);
+        var enrolled = await (await client.PostAsJsonAsync("/api/v1/auth/mfa/enroll", new { mfaToken = accepted.MfaToken })).ShouldBeAsync<MfaEnrollmentDto>(HttpStatusCode.OK);
+        var session = new Session(Guid.Empty, owner.PracticeId, email, Password, enrolled.Secret, "", "");
+        var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/mfa/verify", new { mfaToken = accepted.MfaToken, code = TotpCode(enrolled.Secret, session) }))
+            .ShouldBeAsync<AccessGrantDto>(HttpStatusCode.OK);
+        return session with { AccessToken = tokens.AccessToken, RefreshToken = tokens.RefreshToken.ShouldNotBeNull(), LastTotpStep = session.LastTotpStep };
     }
 
-    public static async Task<JsonNode> CreatePatientAsync(this ApiFactory factory, Session session, string firstName = "Ada", string lastName = "Lovelace")
+    /// <summary>Creates a patient through the API (201) and answers it as the API does.</summary>
+    public static async Task<PatientDto> AddPatientAsync(this ApiFactory factory, Session session, string firstName = "Ada", string lastName = "Lovelace") =>
+        await (await factory.As(session).PostAsJsonAsync("/api/v1/patients", NewPatient(firstName, lastName))).ShouldBeAsync<PatientDto>(HttpStatusCode.Created);
+
+    internal static object NewPatient(string firstName, string lastName) => new
     {
-        var response = await factory.As(session).PostAsJsonAsync("/api/v1/patients", new
-        {
-            firstName, lastName, dateOfBirth = "1990-04-12", email = "ada@example.com", totalStages = 20, currentStage = 2,
-            preferredLanguage = "fr", timezone = "Europe/Paris",
-        });
-        return await response.ShouldBeAsync(HttpStatusCode.Created);
-    }
+        firstName, lastName, dateOfBirth = "1990-04-12", email = "ada@example.com", totalStages = 20, currentStage = 2,
+        preferredLanguage = "fr", timezone = "Europe/Paris",
+    };
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using OrthoScan.Api.Tests.Scans;
 using Shouldly;
@@ -14,12 +15,12 @@ public sealed class ReviewFeedIsolationTests(ApiFactory api)
         var first = await api.RegisterPracticeAsync("Feed Practice One");
         var second = await api.RegisterPracticeAsync("Feed Practice Two");
         var app = await api.PatientAppAsync(first, "Feedonly");
-        var session = await api.SendScanAsync(app);
+        var session = await api.SendScanAndWaitAsync(app);
 
-        var own = await (await api.As(first).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync(HttpStatusCode.OK);
-        var other = await (await api.As(second).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync(HttpStatusCode.OK);
+        var own = await (await api.As(first).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync<PageDto<ReviewFeedItemDto>>(HttpStatusCode.OK);
+        var other = await (await api.As(second).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync<PageDto<ReviewFeedItemDto>>(HttpStatusCode.OK);
 
-        own["items"]!.AsArray().Select(i => i!["sessionId"]!.GetValue<string>()).ShouldBe([session["id"]!.GetValue<string>()]);
-        other["items"]!.AsArray().ShouldBeEmpty();
+        own.Items.Select(i => i.SessionId).ShouldBe([session.Id]);
+        other.Items.ShouldBeEmpty();
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OrthoScan.Api.Infrastructure.Persistence;
 using OrthoScan.Api.Infrastructure.Tenancy;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -26,24 +27,24 @@ public sealed class TenantIsolationTests(ApiFactory api)
     {
         var practiceA = await api.RegisterPracticeAsync("Practice A");
         var practiceB = await api.RegisterPracticeAsync("Practice B");
-        var patientOfB = await api.CreatePatientAsync(practiceB, "Bea", "Other");
-        var id = patientOfB["id"]!.GetValue<string>();
+        var patientOfB = await api.AddPatientAsync(practiceB, "Bea", "Other");
+        var id = patientOfB.Id;
         var intruder = api.As(practiceA);
 
         (await intruder.GetAsync($"/api/v1/patients/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        await (await intruder.PatchAsJsonAsync($"/api/v1/patients/{id}", new { lastName = "Hijacked" })).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
-        await (await intruder.PostAsync($"/api/v1/patients/{id}/archive", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
-        await (await intruder.PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await intruder.PatchAsJsonAsync($"/api/v1/patients/{id}", new { lastName = "Hijacked" })).ShouldFailAsync(HttpStatusCode.NotFound, "not-found");
+        await (await intruder.PostAsync($"/api/v1/patients/{id}/archive", null)).ShouldFailAsync(HttpStatusCode.NotFound, "not-found");
+        await (await intruder.PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldFailAsync(HttpStatusCode.NotFound, "not-found");
 
-        var unknown = await (await intruder.GetAsync($"/api/v1/patients/{Guid.CreateVersion7()}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        var foreign = await (await intruder.GetAsync($"/api/v1/patients/{id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        foreign["detail"]!.GetValue<string>().ShouldBe(unknown["detail"]!.GetValue<string>());
+        var unknown = await (await intruder.GetAsync($"/api/v1/patients/{Guid.CreateVersion7()}")).ShouldFailAsync(HttpStatusCode.NotFound);
+        var foreign = await (await intruder.GetAsync($"/api/v1/patients/{id}")).ShouldFailAsync(HttpStatusCode.NotFound);
+        foreign.Detail.ShouldNotBeNull().ShouldBe(unknown.Detail);
 
-        var afterwards = await (await api.As(practiceB).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync(HttpStatusCode.OK);
-        afterwards["lastName"]!.GetValue<string>().ShouldBe("Other");
-        afterwards["status"]!.GetValue<string>().ShouldBe("invited");
-        var listA = await (await intruder.GetAsync("/api/v1/patients?search=Bea")).ShouldBeAsync(HttpStatusCode.OK);
-        listA["items"]!.AsArray().ShouldBeEmpty();
+        var afterwards = await (await api.As(practiceB).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
+        afterwards.LastName.ShouldBe("Other");
+        afterwards.Status.ShouldBe(PatientStatus.Invited);
+        var listA = await (await intruder.GetAsync("/api/v1/patients?search=Bea")).ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
+        listA.Items.ShouldBeEmpty();
     }
 
     [Fact]
@@ -51,17 +52,17 @@ public sealed class TenantIsolationTests(ApiFactory api)
     {
         var practiceA = await api.RegisterPracticeAsync();
         var practiceB = await api.RegisterPracticeAsync();
-        var patientOfB = await api.CreatePatientAsync(practiceB);
+        var patientOfB = await api.AddPatientAsync(practiceB);
 
-        var seenByA = await (await api.As(practiceA).GetAsync($"/api/v1/audit?resourceId={patientOfB["id"]}")).ShouldBeAsync(HttpStatusCode.OK);
-        seenByA["items"]!.AsArray().ShouldBeEmpty();
+        var seenByA = await (await api.As(practiceA).GetAsync($"/api/v1/audit?resourceId={patientOfB.Id}")).ShouldBeAsync<PageDto<AuditEntryDto>>(HttpStatusCode.OK);
+        seenByA.Items.ShouldBeEmpty();
     }
 
     [Fact]
     public async Task The_app_role_sees_no_rows_of_a_practice_unless_that_practice_is_set()
     {
         var practiceA = await api.RegisterPracticeAsync();
-        await api.CreatePatientAsync(practiceA);
+        await api.AddPatientAsync(practiceA);
         var practiceB = await api.RegisterPracticeAsync();
 
         await using var asA = await Sql.OpenAsync(api.AppConnectionString, practiceA.PracticeId);
@@ -85,13 +86,13 @@ public sealed class TenantIsolationTests(ApiFactory api)
     {
         var practiceA = await api.RegisterPracticeAsync();
         var practiceB = await api.RegisterPracticeAsync();
-        var patientOfA = await api.CreatePatientAsync(practiceA);
+        var patientOfA = await api.AddPatientAsync(practiceA);
 
         await using var asB = await Sql.OpenAsync(api.AppConnectionString, practiceB.PracticeId);
-        (await asB.ExecuteAsync("UPDATE patients SET last_name = 'x' WHERE id = @id", ("id", Guid.Parse(patientOfA["id"]!.GetValue<string>())))).ShouldBe(0);
+        (await asB.ExecuteAsync("UPDATE patients SET last_name = 'x' WHERE id = @id", ("id", patientOfA.Id))).ShouldBe(0);
         var error = await Should.ThrowAsync<PostgresException>(() => asB.ExecuteAsync(
             "INSERT INTO message_threads (id, practice_id, patient_id, created_at) VALUES (gen_random_uuid(), @a, @p, now())",
-            ("a", practiceA.PracticeId), ("p", Guid.Parse(patientOfA["id"]!.GetValue<string>()))));
+            ("a", practiceA.PracticeId), ("p", patientOfA.Id)));
         error.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
     }
 
@@ -101,7 +102,7 @@ public sealed class TenantIsolationTests(ApiFactory api)
         // Foreign keys are checked without row-level security: only the composite (practice_id, id) keys stop this.
         var practiceA = await api.RegisterPracticeAsync();
         var practiceB = await api.RegisterPracticeAsync();
-        var patientOfA = Guid.Parse((await api.CreatePatientAsync(practiceA))["id"]!.GetValue<string>());
+        var patientOfA = (await api.AddPatientAsync(practiceA)).Id;
 
         await using var asB = await Sql.OpenAsync(api.AppConnectionString, practiceB.PracticeId);
         var thread = await Should.ThrowAsync<PostgresException>(() => asB.ExecuteAsync(
@@ -162,7 +163,7 @@ public sealed class TenantIsolationTests(ApiFactory api)
     public async Task A_pooled_connection_used_for_one_practice_carries_nothing_into_the_next_use()
     {
         var practiceA = await api.RegisterPracticeAsync();
-        await api.CreatePatientAsync(practiceA);
+        await api.AddPatientAsync(practiceA);
         // One physical connection, so the second use is certainly the same backend.
         var singleConnection = new NpgsqlConnectionStringBuilder(api.AppConnectionString) { MaxPoolSize = 1, ApplicationName = "pool-test" }.ConnectionString;
 

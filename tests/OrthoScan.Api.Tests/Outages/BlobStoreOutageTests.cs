@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using OrthoScan.Api.Tests.Scans;
 using OrthoScan.Api.Tests.Storage;
@@ -47,12 +48,12 @@ public sealed class BlobStoreOutageTests : IAsyncLifetime
     {
         var owner = await _api.RegisterPracticeAsync();
         var app = await _api.PatientAppAsync(owner, "Stored");
-        var sessionId = (await (await _api.CreateSessionAsync(app, Guid.NewGuid().ToString())).ShouldBeAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var sessionId = (await (await _api.CreateSessionAsync(app, Guid.NewGuid().ToString())).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.Created)).Id;
         // Asking for an upload link names the object the submit will look for; the photo itself never arrives.
         await (await _api.As(app.AccessToken).PostAsync("/api/v1/scans/upload-url", System.Net.Http.Json.JsonContent.Create(new
         {
             sessionId, imageType = "frontal", contentType = "image/jpeg", contentLength = 1000,
-        }))).ShouldBeAsync(HttpStatusCode.OK);
+        }))).ShouldBeAsync<UploadGrantDto>(HttpStatusCode.OK);
 
         await _relay!.CutAsync();
 
@@ -62,10 +63,10 @@ public sealed class BlobStoreOutageTests : IAsyncLifetime
         _relay.Start();
 
         var answered = await OutageAssertions.EventuallyAsync(() => Submit(app, sessionId), HttpStatusCode.UnprocessableEntity, TimeSpan.FromSeconds(15));
-        await answered.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "photos-missing");
+        await answered.ShouldFailAsync(HttpStatusCode.UnprocessableEntity, "photos-missing");
         (await _api.CreateClient().GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
-    private Task<HttpResponseMessage> Submit(PatientApp app, string sessionId) =>
+    private Task<HttpResponseMessage> Submit(PatientApp app, Guid sessionId) =>
         _api.As(app.AccessToken).PostAsync($"/api/v1/scans/sessions/{sessionId}/submit", null);
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.Json.Nodes;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -10,7 +10,7 @@ public static class OutageAssertions
     /// <summary>A dependency outage: 503 problem with a Retry-After the client can honour.</summary>
     public static async Task ShouldBeUnavailableAsync(this HttpResponseMessage response)
     {
-        await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "service-unavailable");
+        await response.ShouldFailAsync(HttpStatusCode.ServiceUnavailable, "service-unavailable");
         var retryAfter = response.Headers.RetryAfter?.Delta ?? throw new ShouldAssertException("503 without a Retry-After delay");
         retryAfter.ShouldBeInRange(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
     }
@@ -21,8 +21,9 @@ public static class OutageAssertions
         var response = await api.CreateClient().GetAsync("/health/ready");
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, body);
-        var checks = JsonNode.Parse(body)!["checks"]!.AsObject();
-        foreach (var (name, state) in checks) state!.GetValue<string>().ShouldBe(name == down ? "unhealthy" : "healthy", body);
+        var report = ContractJson.Read<HealthReportDto>(body);
+        report.Checks.ShouldContainKey(down);
+        foreach (var (name, state) in report.Checks) state.ShouldBe(name == down ? HealthState.Unhealthy : HealthState.Healthy, body);
     }
 
     /// <summary>Sends the request until it answers <paramref name="expected"/>: recovery without anyone restarting the API.</summary>

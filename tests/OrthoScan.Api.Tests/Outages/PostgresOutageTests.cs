@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Npgsql;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -42,7 +43,7 @@ public sealed class PostgresOutageTests : IAsyncLifetime
     public async Task While_postgresql_is_unreachable_requests_answer_503_and_recover_by_themselves()
     {
         var owner = await _api.RegisterPracticeAsync();
-        await (await _api.As(owner).GetAsync("/api/v1/patients")).ShouldBeAsync(HttpStatusCode.OK);
+        await (await _api.As(owner).GetAsync("/api/v1/patients")).ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
 
         await _relay.CutAsync();
 
@@ -57,7 +58,7 @@ public sealed class PostgresOutageTests : IAsyncLifetime
 
         await OutageAssertions.EventuallyAsync(() => _api.As(owner).GetAsync("/api/v1/patients"), HttpStatusCode.OK, TimeSpan.FromSeconds(10));
         (await _api.CreateClient().GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        var list = await (await _api.As(owner).GetAsync("/api/v1/patients")).ShouldBeAsync(HttpStatusCode.OK);
-        list["items"]!.AsArray().ShouldBeEmpty("the create sent during the outage must not have landed");
+        var list = await (await _api.As(owner).GetAsync("/api/v1/patients")).ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
+        list.Items.ShouldBeEmpty("the create sent during the outage must not have landed");
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using OrthoScan.Api.Tests.Auth;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -34,7 +35,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
     public async Task While_redis_is_down_requests_answer_503_and_recover_by_themselves()
     {
         var owner = await _api.RegisterPracticeAsync();
-        await (await _api.As(owner).GetAsync("/api/v1/patients")).ShouldBeAsync(HttpStatusCode.OK);
+        await (await _api.As(owner).GetAsync("/api/v1/patients")).ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
 
         await _redis.KillAsync();
 
@@ -45,8 +46,8 @@ public sealed class RedisOutageTests : IAsyncLifetime
         await _redis.StartAsync();
 
         await OutageAssertions.EventuallyAsync(() => _api.As(owner).GetAsync("/api/v1/patients"), HttpStatusCode.OK, TimeSpan.FromSeconds(15));
-        var challenge = await (await _api.LoginAsync(owner.Email, owner.Password)).ShouldBeAsync(HttpStatusCode.OK);
-        challenge.Text("mfaRequired").ShouldBe("verify");
+        var challenge = await (await _api.LoginAsync(owner.Email, owner.Password)).ShouldBeAsync<MfaChallengeDto>(HttpStatusCode.OK);
+        challenge.MfaRequired.ShouldBe(MfaStep.Verify);
         (await _api.CreateClient().GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 }

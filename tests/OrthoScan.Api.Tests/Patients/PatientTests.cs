@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -12,29 +13,29 @@ public sealed class PatientTests(ApiFactory api)
     public async Task Created_patient_can_be_read_found_edited_and_archived()
     {
         var owner = await api.RegisterPracticeAsync();
-        var created = await api.CreatePatientAsync(owner, "Grace", "Hopper");
-        var id = created["id"]!.GetValue<string>();
-        created["preferredLanguage"]!.GetValue<string>().ShouldBe("fr");
-        created["status"]!.GetValue<string>().ShouldBe("invited");
+        var created = await api.AddPatientAsync(owner, "Grace", "Hopper");
+        var id = created.Id;
+        created.PreferredLanguage.ShouldBe(PreferredLanguage.Fr);
+        created.Status.ShouldBe(PatientStatus.Invited);
 
-        var read = await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync(HttpStatusCode.OK);
-        read["lastName"]!.GetValue<string>().ShouldBe("Hopper");
-        read["createdAt"]!.GetValue<string>().ShouldBe(created["createdAt"]!.GetValue<string>());
+        var read = await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
+        read.LastName.ShouldBe("Hopper");
+        read.CreatedAt.ShouldBe(created.CreatedAt);
 
-        var found = await (await api.As(owner).GetAsync("/api/v1/patients?search=grace%20hop")).ShouldBeAsync(HttpStatusCode.OK);
-        found["items"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()).ShouldBe([id]);
+        var found = await (await api.As(owner).GetAsync("/api/v1/patients?search=grace%20hop")).ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
+        found.Items.Select(p => p.Id).ShouldBe([id]);
 
         var edited = await (await api.As(owner).PatchAsJsonAsync($"/api/v1/patients/{id}", new { currentStage = 7, alignerBrand = "Spark" }))
-            .ShouldBeAsync(HttpStatusCode.OK);
-        edited["currentStage"]!.GetValue<int>().ShouldBe(7);
-        edited["alignerBrand"]!.GetValue<string>().ShouldBe("Spark");
-        edited["firstName"]!.GetValue<string>().ShouldBe("Grace");
+            .ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
+        edited.CurrentStage.ShouldBe(7);
+        edited.AlignerBrand.ShouldBe("Spark");
+        edited.FirstName.ShouldBe("Grace");
 
-        await (await api.As(owner).PostAsync($"/api/v1/patients/{id}/archive", null)).ShouldBeAsync(HttpStatusCode.OK);
-        var active = await (await api.As(owner).GetAsync("/api/v1/patients")).ShouldBeAsync(HttpStatusCode.OK);
-        active["items"]!.AsArray().ShouldBeEmpty();
-        var archived = await (await api.As(owner).GetAsync("/api/v1/patients?status=archived")).ShouldBeAsync(HttpStatusCode.OK);
-        archived["items"]!.AsArray().Count.ShouldBe(1);
+        await (await api.As(owner).PostAsync($"/api/v1/patients/{id}/archive", null)).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
+        var active = await (await api.As(owner).GetAsync("/api/v1/patients")).ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
+        active.Items.ShouldBeEmpty();
+        var archived = await (await api.As(owner).GetAsync("/api/v1/patients?status=archived")).ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
+        archived.Items.Count.ShouldBe(1);
     }
 
     [Fact]
@@ -42,15 +43,15 @@ public sealed class PatientTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         string[] lastNames = ["Zeta", "Alpha", "Mu", "Beta", "Kappa"];
-        foreach (var last in lastNames) await api.CreatePatientAsync(owner, "Pat", last);
+        foreach (var last in lastNames) await api.AddPatientAsync(owner, "Pat", last);
 
         var seen = new List<string>();
         string? cursor = null;
         do
         {
-            var page = await (await api.As(owner).GetAsync($"/api/v1/patients?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}")).ShouldBeAsync(HttpStatusCode.OK);
-            seen.AddRange(page["items"]!.AsArray().Select(p => p!["lastName"]!.GetValue<string>()));
-            cursor = page["nextCursor"]?.GetValue<string>();
+            var page = await (await api.As(owner).GetAsync($"/api/v1/patients?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}")).ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
+            seen.AddRange(page.Items.Select(p => p.LastName));
+            cursor = page.NextCursor;
         } while (cursor is not null);
 
         seen.ShouldBe(lastNames.Order(StringComparer.Ordinal).ToList());
@@ -62,10 +63,10 @@ public sealed class PatientTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
         var response = await api.As(owner).PostAsJsonAsync("/api/v1/patients",
             new { firstName = "A", lastName = "B", dateOfBirth = "2001-01-01", phone = "+14155550123", currentStage = 9, totalStages = 3 });
-        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
-        problem["errors"]!["currentStage"].ShouldNotBeNull();
-        var list = await (await api.As(owner).GetAsync("/api/v1/patients")).ShouldBeAsync(HttpStatusCode.OK);
-        list["items"]!.AsArray().ShouldBeEmpty();
+        var problem = await response.ShouldFailAsync(HttpStatusCode.UnprocessableEntity);
+        problem.Errors.ShouldNotBeNull().ShouldContainKey("currentStage");
+        var list = await (await api.As(owner).GetAsync("/api/v1/patients")).ShouldBeAsync<PageDto<PatientDto>>(HttpStatusCode.OK);
+        list.Items.ShouldBeEmpty();
     }
 
     [Fact]
@@ -73,27 +74,28 @@ public sealed class PatientTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var problem = await (await api.As(owner).PostAsJsonAsync("/api/v1/patients", new { firstName = "" }))
-            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
-        problem["errors"]!["firstName"].ShouldNotBeNull();
-        problem["errors"]!["lastName"].ShouldNotBeNull();
-        problem["errors"]!["dateOfBirth"].ShouldNotBeNull();
+            .ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
+        var errors = problem.Errors.ShouldNotBeNull();
+        errors.ShouldContainKey("firstName");
+        errors.ShouldContainKey("lastName");
+        errors.ShouldContainKey("dateOfBirth");
     }
 
     [Fact]
     public async Task Archiving_a_patient_ends_their_app_session_at_once()
     {
         var owner = await api.RegisterPracticeAsync();
-        var id = (await api.CreatePatientAsync(owner))["id"]!.GetValue<string>();
-        var invitation = await (await api.As(owner).PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldBeAsync(HttpStatusCode.OK);
+        var id = (await api.AddPatientAsync(owner)).Id;
+        var invitation = await (await api.As(owner).PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
         const string device = "archive-test-device-0001";
         var app = await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/patient/activate",
-            new { code = invitation["code"]!.GetValue<string>(), deviceId = device })).ShouldBeAsync(HttpStatusCode.OK);
+            new { code = invitation.Code, deviceId = device })).ShouldBeAsync<PatientActivationDto>(HttpStatusCode.OK);
 
-        await (await api.As(owner).PostAsync($"/api/v1/patients/{id}/archive", null)).ShouldBeAsync(HttpStatusCode.OK);
+        await (await api.As(owner).PostAsync($"/api/v1/patients/{id}/archive", null)).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
 
-        await (await api.As(app["accessToken"]!.GetValue<string>()).PostAsync("/api/v1/auth/logout", null))
-            .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await api.As(app.AccessToken).PostAsync("/api/v1/auth/logout", null))
+            .ShouldFailAsync(HttpStatusCode.Unauthorized);
         await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/refresh",
-            new { refreshToken = app["refreshToken"]!.GetValue<string>(), deviceId = device })).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+            new { refreshToken = app.RefreshToken, deviceId = device })).ShouldFailAsync(HttpStatusCode.Unauthorized);
     }
 }

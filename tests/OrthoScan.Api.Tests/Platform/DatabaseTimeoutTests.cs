@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OrthoScan.Api.Infrastructure.Http;
 using OrthoScan.Api.Infrastructure.Persistence;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -35,24 +36,24 @@ public sealed class DatabaseTimeoutTests(ApiFactory api)
     {
         using var host = Host((shortTimeout, "00:00:00.500"), (longTimeout, "00:01:00"));
         var owner = await api.RegisterPracticeAsync();
-        var id = (await api.CreatePatientAsync(owner, lastName: "Locked"))["id"]!.GetValue<string>();
+        var id = (await api.AddPatientAsync(owner, lastName: "Locked")).Id;
 
         await using var locker = await Sql.OpenAsync(api.AppConnectionString, owner.PracticeId);
         await using (var transaction = await locker.BeginTransactionAsync())
         {
-            await locker.ExecuteAsync("SELECT 1 FROM patients WHERE id = @id FOR UPDATE", ("id", Guid.Parse(id)));
+            await locker.ExecuteAsync("SELECT 1 FROM patients WHERE id = @id FOR UPDATE", ("id", id));
 
             var client = host.CreateClient();
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", owner.AccessToken);
             // Without the timeouts this request waits for the lock as long as it is held: the guard turns that into a failure.
             var response = await client.PatchAsJsonAsync($"/api/v1/patients/{id}", new { lastName = "Changed" }).WaitAsync(TimeSpan.FromSeconds(20));
-            await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "database-busy");
+            await response.ShouldFailAsync(HttpStatusCode.ServiceUnavailable, "database-busy");
             response.Headers.RetryAfter.ShouldNotBeNull();
             await transaction.RollbackAsync();
         }
 
-        var patient = await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync(HttpStatusCode.OK);
-        patient["lastName"]!.GetValue<string>().ShouldBe("Locked");
+        var patient = await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
+        patient.LastName.ShouldBe("Locked");
     }
 
     /// <summary>Another host (API only) on the same database, with its own database timeouts.</summary>

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.Json.Nodes;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -25,9 +25,9 @@ public sealed class HealthTests(ApiFactory api)
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
         response.Headers.CacheControl?.NoStore.ShouldBe(true);
-        var report = JsonNode.Parse(body)!;
-        report["status"]!.GetValue<string>().ShouldBe("healthy");
-        report["checks"]!.AsObject().Select(c => (c.Key, c.Value!.GetValue<string>()))
-            .ShouldBe([("postgresql", "healthy"), ("redis", "healthy"), ("storage", "healthy")], ignoreOrder: true);
+        var report = ContractJson.Read<HealthReportDto>(body);
+        report.Status.ShouldBe(HealthState.Healthy);
+        report.Checks.Select(c => (c.Key, c.Value))
+            .ShouldBe([("postgresql", HealthState.Healthy), ("redis", HealthState.Healthy), ("storage", HealthState.Healthy)], ignoreOrder: true);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -14,22 +15,22 @@ public sealed class CurrentPracticeTests(ApiFactory api)
         var doctorA = await api.AddMemberAsync(ownerA, "doctor");
         var ownerB = await api.RegisterPracticeAsync("South Clinic");
 
-        var seenByOwner = await (await api.As(ownerA).GetAsync("/api/v1/practice")).ShouldBeAsync(HttpStatusCode.OK);
-        seenByOwner["name"]!.GetValue<string>().ShouldBe("North Clinic");
-        seenByOwner["me"]!["role"]!.GetValue<string>().ShouldBe("owner");
-        seenByOwner["me"]!["email"]!.GetValue<string>().ShouldBe(ownerA.Email);
+        var seenByOwner = await (await api.As(ownerA).GetAsync("/api/v1/practice")).ShouldBeAsync<PracticeDto>(HttpStatusCode.OK);
+        seenByOwner.Name.ShouldBe("North Clinic");
+        seenByOwner.Me.Role.ShouldBe(Role.Owner);
+        seenByOwner.Me.Email.ShouldBe(ownerA.Email);
 
-        var seenByDoctor = await (await api.As(doctorA).GetAsync("/api/v1/practice")).ShouldBeAsync(HttpStatusCode.OK);
-        seenByDoctor["id"]!.GetValue<string>().ShouldBe(ownerA.PracticeId.ToString());
-        seenByDoctor["me"]!["role"]!.GetValue<string>().ShouldBe("doctor");
+        var seenByDoctor = await (await api.As(doctorA).GetAsync("/api/v1/practice")).ShouldBeAsync<PracticeDto>(HttpStatusCode.OK);
+        seenByDoctor.Id.ShouldBe(ownerA.PracticeId);
+        seenByDoctor.Me.Role.ShouldBe(Role.Doctor);
 
-        var seenByOther = await (await api.As(ownerB).GetAsync("/api/v1/practice")).ShouldBeAsync(HttpStatusCode.OK);
-        seenByOther["name"]!.GetValue<string>().ShouldBe("South Clinic");
+        var seenByOther = await (await api.As(ownerB).GetAsync("/api/v1/practice")).ShouldBeAsync<PracticeDto>(HttpStatusCode.OK);
+        seenByOther.Name.ShouldBe("South Clinic");
     }
 
     [Fact]
     public async Task Without_a_token_the_practice_is_not_shown()
     {
-        await (await api.As((string?)null).GetAsync("/api/v1/practice")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await api.As((string?)null).GetAsync("/api/v1/practice")).ShouldFailAsync(HttpStatusCode.Unauthorized);
     }
 }

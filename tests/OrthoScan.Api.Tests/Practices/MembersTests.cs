@@ -1,4 +1,5 @@
 using System.Net;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -14,10 +15,10 @@ public sealed class MembersTests(ApiFactory api)
         var doctor = await api.AddMemberAsync(owner, "doctor");
         var other = await api.RegisterPracticeAsync();
 
-        var team = await (await api.As(doctor).GetAsync("/api/v1/practice/members")).ShouldBeAsync(HttpStatusCode.OK);
-        var members = team["items"]!.AsArray();
-        members.Select(m => m!["email"]!.GetValue<string>()).Order().ShouldBe(new[] { owner.Email, doctor.Email }.Order());
-        members.Single(m => m!["email"]!.GetValue<string>() == doctor.Email)!["role"]!.GetValue<string>().ShouldBe("doctor");
-        members.ShouldNotContain(m => m!["email"]!.GetValue<string>() == other.Email);
+        var team = await (await api.As(doctor).GetAsync("/api/v1/practice/members")).ShouldBeAsync<MembersDto>(HttpStatusCode.OK);
+        var members = team.Items;
+        members.Select(m => m.Email).Order().ShouldBe(new[] { owner.Email, doctor.Email }.Order());
+        members.Single(m => m.Email == doctor.Email).Role.ShouldBe(Role.Doctor);
+        members.ShouldNotContain(m => m.Email == other.Email);
     }
 }

@@ -4,6 +4,7 @@ using MetadataExtractor;
 using Microsoft.Extensions.DependencyInjection;
 using OrthoScan.Api.Features.Scans;
 using OrthoScan.Api.Infrastructure.Jobs;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Imaging;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
@@ -19,18 +20,18 @@ public sealed class ScanPipelineTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
         var app = await api.PatientAppAsync(owner, "Feedwell");
 
-        var session = await api.SendScanAsync(app);
+        var session = await api.SendScanAndWaitAsync(app);
 
-        session["status"]!.GetValue<string>().ShouldBe("ready");
-        var images = session["images"]!.AsArray();
+        session.Status.ShouldBe(ScanSessionStatus.Ready);
+        var images = session.Images;
         images.Count.ShouldBe(5);
-        images.ShouldAllBe(i => i!["status"]!.GetValue<string>() == "processed" && i["qualityScore"] != null && i["urls"] != null);
+        images.ShouldAllBe(i => i.Status == ScanImageStatus.Processed && i.QualityScore != null && i.Urls != null);
 
-        var feed = await (await api.As(owner).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync(HttpStatusCode.OK);
-        var item = feed["items"]!.AsArray().Single();
-        item!["sessionId"]!.GetValue<string>().ShouldBe(session["id"]!.GetValue<string>());
-        item["patientName"]!.GetValue<string>().ShouldBe("Pat Feedwell");
-        item["images"]!.AsArray().ShouldAllBe(i => i!["thumbnailUrl"] != null);
+        var feed = await (await api.As(owner).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync<PageDto<ReviewFeedItemDto>>(HttpStatusCode.OK);
+        var item = feed.Items.Single();
+        item.SessionId.ShouldBe(session.Id);
+        item.PatientName.ShouldBe("Pat Feedwell");
+        item.Images.ShouldAllBe(i => i.ThumbnailUrl != null);
     }
 
     [Fact]
@@ -39,25 +40,25 @@ public sealed class ScanPipelineTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
         var app = await api.PatientAppAsync(owner);
         var withGps = new ExifWriter(Gps: true);
-        var session = await api.SendScanAsync(app, view => view == "occlusal_l"
+        var session = await api.SendScanAndWaitAsync(app, view => view == "occlusal_l"
             ? CraftedFiles.PngWithExif(TestImages.Png(TestImages.Teeth(1600, 1200, 90)), withGps.Tiff())
             : withGps.Into(ScanFlow.Photo(80 + Array.IndexOf(ScanFlow.Views, view))));
 
-        session["status"]!.GetValue<string>().ShouldBe("ready");
-        session["images"]!.AsArray().Where(i => i!["imageType"]!.GetValue<string>() != "occlusal_l")
-            .ShouldAllBe(i => i!["capturedAt"] != null, "the capture time is kept from the EXIF");
+        session.Status.ShouldBe(ScanSessionStatus.Ready);
+        session.Images.Where(i => i.ImageType != ImageType.OcclusalL)
+            .ShouldAllBe(i => i.CapturedAt != null, "the capture time is kept from the EXIF");
 
-        foreach (var image in session["images"]!.AsArray())
+        foreach (var image in session.Images)
         {
-            foreach (var size in new[] { "thumbnail", "display", "full" })
+            var urls = image.Urls.ShouldNotBeNull();
+            foreach (var (size, url) in new[] { ("thumbnail", urls.Thumbnail), ("display", urls.Display), ("full", urls.Full) })
             {
-                var url = image!["urls"]![size]!.GetValue<string>();
                 var response = await api.CreateClient().GetAsync(url);
                 response.StatusCode.ShouldBe(HttpStatusCode.OK);
                 response.Content.Headers.ContentType!.MediaType.ShouldBe("image/jpeg");
                 var bytes = await response.Content.ReadAsByteArrayAsync();
                 var directories = ImageMetadataReader.ReadMetadata(new MemoryStream(bytes));
-                directories.ShouldNotContain(d => d.Name.StartsWith("Exif", StringComparison.Ordinal) || d.Name.StartsWith("GPS", StringComparison.Ordinal), $"{size} of {image["imageType"]}");
+                directories.ShouldNotContain(d => d.Name.StartsWith("Exif", StringComparison.Ordinal) || d.Name.StartsWith("GPS", StringComparison.Ordinal), $"{size} of {image.ImageType}");
             }
         }
     }
@@ -68,20 +69,20 @@ public sealed class ScanPipelineTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
         var app = await api.PatientAppAsync(owner);
         var same = ScanFlow.Photo(7);
-        var session = await api.SendScanAsync(app, view => view is "buccal_l" or "buccal_r" ? same : ScanFlow.Photo(20 + Array.IndexOf(ScanFlow.Views, view)));
+        var session = await api.SendScanAndWaitAsync(app, view => view is "buccal_l" or "buccal_r" ? same : ScanFlow.Photo(20 + Array.IndexOf(ScanFlow.Views, view)));
 
-        session["status"]!.GetValue<string>().ShouldBe("needs_retake");
-        var retakes = session["images"]!.AsArray().Where(i => i!["retakeReasons"]!.AsArray().Count > 0).ToList();
-        retakes.Select(i => i!["imageType"]!.GetValue<string>()).Order().ShouldBe(["buccal_l", "buccal_r"]);
-        retakes.ShouldAllBe(i => i!["retakeReasons"]!.AsArray().Any(r => r!.GetValue<string>() == "duplicate_view"));
-        (await (await api.As(owner).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync(HttpStatusCode.OK))["items"]!.AsArray().ShouldBeEmpty();
+        session.Status.ShouldBe(ScanSessionStatus.NeedsRetake);
+        var retakes = session.Images.Where(i => i.RetakeReasons.Count > 0).ToList();
+        retakes.Select(i => i.ImageType).Order().ShouldBe([ImageType.BuccalL, ImageType.BuccalR]);
+        retakes.ShouldAllBe(i => i.RetakeReasons.Contains("duplicate_view"));
+        (await (await api.As(owner).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync<PageDto<ReviewFeedItemDto>>(HttpStatusCode.OK)).Items.ShouldBeEmpty();
 
-        var id = session["id"]!.GetValue<string>();
+        var id = session.Id;
         (await api.UploadAsync(app, id, "buccal_l", ScanFlow.Photo(41))).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await api.UploadAsync(app, id, "buccal_r", ScanFlow.Photo(42))).StatusCode.ShouldBe(HttpStatusCode.OK);
-        await api.SubmitAsync(app, id);
-        var retaken = await api.WaitForProcessedAsync(app.AccessToken, id);
-        retaken["status"]!.GetValue<string>().ShouldBe("ready");
+        await api.SubmitScanAsync(app, id);
+        var retaken = await api.WaitUntilProcessedAsync(app.AccessToken, id);
+        retaken.Status.ShouldBe(ScanSessionStatus.Ready);
     }
 
     [Fact]
@@ -90,13 +91,13 @@ public sealed class ScanPipelineTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
         var app = await api.PatientAppAsync(owner);
         var zip = "PK\u0003\u0004 definitely a zip renamed to .jpg"u8.ToArray();
-        var session = await api.SendScanAsync(app, view => view == "frontal" ? zip : ScanFlow.Photo(60 + Array.IndexOf(ScanFlow.Views, view)));
+        var session = await api.SendScanAndWaitAsync(app, view => view == "frontal" ? zip : ScanFlow.Photo(60 + Array.IndexOf(ScanFlow.Views, view)));
 
-        session["status"]!.GetValue<string>().ShouldBe("needs_retake");
-        var frontal = session["images"]!.AsArray().Single(i => i!["imageType"]!.GetValue<string>() == "frontal")!;
-        frontal["status"]!.GetValue<string>().ShouldBe("rejected");
-        frontal["retakeReasons"]!.AsArray().Select(r => r!.GetValue<string>()).ShouldBe(["not_an_image"]);
-        frontal["urls"].ShouldBeNull();
+        session.Status.ShouldBe(ScanSessionStatus.NeedsRetake);
+        var frontal = session.Images.Single(i => i.ImageType == ImageType.Frontal);
+        frontal.Status.ShouldBe(ScanImageStatus.Rejected);
+        frontal.RetakeReasons.ShouldBe(["not_an_image"]);
+        frontal.Urls.ShouldBeNull();
     }
 
     [Fact]
@@ -107,21 +108,20 @@ public sealed class ScanPipelineTests(ApiFactory api)
         using var small = TestImages.Teeth(320, 240, seed: 501);
         using var photo = TestImages.Teeth(1600, 1200, seed: 502);
         using var dark = (photo * (4 / photo.Avg())).Cast(NetVips.Enums.BandFormat.Uchar); // mean brightness 4 of 255
-        var session = await api.SendScanAsync(app, view => view switch
+        var session = await api.SendScanAndWaitAsync(app, view => view switch
         {
             "frontal" => TestImages.Jpeg(small),
             "occlusal_u" => TestImages.Jpeg(dark),
             _ => ScanFlow.Photo(510 + Array.IndexOf(ScanFlow.Views, view)),
         });
 
-        session["status"]!.GetValue<string>().ShouldBe("needs_retake");
-        var images = session["images"]!.AsArray().ToDictionary(i => i!["imageType"]!.GetValue<string>(), i => i!);
-        string[] Retake(string view) => [.. images[view]["retakeReasons"]!.AsArray().Select(r => r!.GetValue<string>())];
-        Retake("frontal").ShouldContain("too_small");
-        Retake("occlusal_u").ShouldContain("underexposed");
-        images.Where(i => i.Key is not ("frontal" or "occlusal_u")).ShouldAllBe(i => i.Value["retakeReasons"]!.AsArray().Count == 0);
-        images["frontal"]["status"]!.GetValue<string>().ShouldBe("processed");
-        images["frontal"]["qualityScore"]!.GetValue<int>().ShouldBeGreaterThanOrEqualTo(50, "a score alone would have let it through");
+        session.Status.ShouldBe(ScanSessionStatus.NeedsRetake);
+        var images = session.Images.ToDictionary(i => i.ImageType);
+        images[ImageType.Frontal].RetakeReasons.ShouldContain("too_small");
+        images[ImageType.OcclusalU].RetakeReasons.ShouldContain("underexposed");
+        images.Where(i => i.Key is not (ImageType.Frontal or ImageType.OcclusalU)).ShouldAllBe(i => i.Value.RetakeReasons.Count == 0);
+        images[ImageType.Frontal].Status.ShouldBe(ScanImageStatus.Processed);
+        images[ImageType.Frontal].QualityScore.ShouldNotBeNull().ShouldBeGreaterThanOrEqualTo(50, "a score alone would have let it through");
     }
 
     [Fact]
@@ -131,12 +131,12 @@ public sealed class ScanPipelineTests(ApiFactory api)
         var app = await api.PatientAppAsync(owner);
         using var photo = TestImages.Teeth(1600, 1200, seed: 520);
         var bomb = CraftedFiles.PngWithChunks(TestImages.Png(photo), ("zTXt", CraftedFiles.ZtxtData(CraftedFiles.ZlibOfZeros(64L * 1024 * 1024))));
-        var session = await api.SendScanAsync(app, view => view == "buccal_r" ? bomb : ScanFlow.Photo(530 + Array.IndexOf(ScanFlow.Views, view)));
+        var session = await api.SendScanAndWaitAsync(app, view => view == "buccal_r" ? bomb : ScanFlow.Photo(530 + Array.IndexOf(ScanFlow.Views, view)));
 
-        session["status"]!.GetValue<string>().ShouldBe("needs_retake");
-        var rejected = session["images"]!.AsArray().Single(i => i!["imageType"]!.GetValue<string>() == "buccal_r")!;
-        rejected["status"]!.GetValue<string>().ShouldBe("rejected");
-        rejected["retakeReasons"]!.AsArray().Select(r => r!.GetValue<string>()).ShouldBe(["metadata_too_large"]);
+        session.Status.ShouldBe(ScanSessionStatus.NeedsRetake);
+        var rejected = session.Images.Single(i => i.ImageType == ImageType.BuccalR);
+        rejected.Status.ShouldBe(ScanImageStatus.Rejected);
+        rejected.RetakeReasons.ShouldBe(["metadata_too_large"]);
     }
 
     [Fact]
@@ -149,10 +149,10 @@ public sealed class ScanPipelineTests(ApiFactory api)
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => api.CreateSessionAsync(app, key)));
 
         responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Created);
-        var ids = await Task.WhenAll(responses.Select(async r => (await r.ReadJsonAsync())["id"]!.GetValue<string>()));
+        var ids = await Task.WhenAll(responses.Select(async r => (await r.ShouldBeAsync<ScanSessionDto>(HttpStatusCode.Created)).Id));
         ids.Distinct().Count().ShouldBe(1);
-        var timeline = await (await api.As(owner).GetAsync($"/api/v1/patients/{app.PatientId}/sessions")).ShouldBeAsync(HttpStatusCode.OK);
-        timeline["items"]!.AsArray().Count.ShouldBe(1);
+        var timeline = await (await api.As(owner).GetAsync($"/api/v1/patients/{app.PatientId}/sessions")).ShouldBeAsync<PageDto<TimelineItemDto>>(HttpStatusCode.OK);
+        timeline.Items.Count.ShouldBe(1);
     }
 
     [Fact]
@@ -161,8 +161,8 @@ public sealed class ScanPipelineTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
         var app = await api.PatientAppAsync(owner);
         var key = Guid.NewGuid().ToString();
-        await (await api.CreateSessionAsync(app, key, alignerNumber: 3)).ShouldBeAsync(HttpStatusCode.Created);
-        await (await api.CreateSessionAsync(app, key, alignerNumber: 4)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
+        await (await api.CreateSessionAsync(app, key, alignerNumber: 3)).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.Created);
+        await (await api.CreateSessionAsync(app, key, alignerNumber: 4)).ShouldFailAsync(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
     }
 
     [Fact]
@@ -170,9 +170,9 @@ public sealed class ScanPipelineTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var app = await api.PatientAppAsync(owner);
-        await (await api.CreateSessionAsync(app, "", 3)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
+        await (await api.CreateSessionAsync(app, "", 3)).ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
         await (await api.CreateSessionAsync(app, "k-" + Guid.NewGuid(), 3, ["frontal", "frontal", "buccal_l", "buccal_r", "occlusal_u"]))
-            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
+            .ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
     }
 
     [Fact]
@@ -180,13 +180,13 @@ public sealed class ScanPipelineTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var app = await api.PatientAppAsync(owner);
-        var session = await (await api.CreateSessionAsync(app, Guid.NewGuid().ToString())).ShouldBeAsync(HttpStatusCode.Created);
-        var id = session["id"]!.GetValue<string>();
+        var session = await (await api.CreateSessionAsync(app, Guid.NewGuid().ToString())).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.Created);
+        var id = session.Id;
         (await api.UploadAsync(app, id, "frontal", ScanFlow.Photo(1))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var problem = await (await api.As(app.AccessToken).PostAsync($"/api/v1/scans/sessions/{id}/submit", null))
-            .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "photos-missing");
-        problem["errors"]!["views"]!.AsArray().Select(v => v!.GetValue<string>()).Order().ShouldBe(["buccal_l", "buccal_r", "occlusal_l", "occlusal_u"]);
+            .ShouldFailAsync(HttpStatusCode.UnprocessableEntity, "photos-missing");
+        problem.Errors.ShouldNotBeNull()["views"].Order(StringComparer.Ordinal).ShouldBe(["buccal_l", "buccal_r", "occlusal_l", "occlusal_u"]);
     }
 
     [Theory]
@@ -198,10 +198,10 @@ public sealed class ScanPipelineTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var app = await api.PatientAppAsync(owner);
-        var session = await (await api.CreateSessionAsync(app, Guid.NewGuid().ToString())).ShouldBeAsync(HttpStatusCode.Created);
+        var session = await (await api.CreateSessionAsync(app, Guid.NewGuid().ToString())).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.Created);
         await (await api.As(app.AccessToken).PostAsJsonAsync("/api/v1/scans/upload-url",
-            new { sessionId = session["id"]!.GetValue<string>(), imageType = "frontal", contentType, contentLength = length }))
-            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
+            new { sessionId = session.Id, imageType = "frontal", contentType, contentLength = length }))
+            .ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
     }
 
     [Fact]
@@ -211,17 +211,17 @@ public sealed class ScanPipelineTests(ApiFactory api)
         var alice = await api.PatientAppAsync(owner, "Alice");
         var bob = await api.PatientAppAsync(owner, "Bob");
         var otherOwner = await api.RegisterPracticeAsync();
-        var session = await (await api.CreateSessionAsync(alice, Guid.NewGuid().ToString())).ShouldBeAsync(HttpStatusCode.Created);
-        var id = session["id"]!.GetValue<string>();
+        var session = await (await api.CreateSessionAsync(alice, Guid.NewGuid().ToString())).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.Created);
+        var id = session.Id;
 
-        await (await api.As(bob.AccessToken).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        await (await api.As(bob.AccessToken).PostAsync($"/api/v1/scans/sessions/{id}/submit", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await api.As(bob.AccessToken).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldFailAsync(HttpStatusCode.NotFound);
+        await (await api.As(bob.AccessToken).PostAsync($"/api/v1/scans/sessions/{id}/submit", null)).ShouldFailAsync(HttpStatusCode.NotFound);
         await (await api.As(bob.AccessToken).PostAsJsonAsync("/api/v1/scans/upload-url",
-            new { sessionId = id, imageType = "frontal", contentType = "image/jpeg", contentLength = 1000 })).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        await (await api.As(otherOwner).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        await (await api.As(otherOwner).GetAsync($"/api/v1/patients/{alice.PatientId}/sessions")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        (await (await api.As(owner).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldBeAsync(HttpStatusCode.OK))["patientId"]!
-            .GetValue<string>().ShouldBe(alice.PatientId.ToString());
+            new { sessionId = id, imageType = "frontal", contentType = "image/jpeg", contentLength = 1000 })).ShouldFailAsync(HttpStatusCode.NotFound);
+        await (await api.As(otherOwner).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldFailAsync(HttpStatusCode.NotFound);
+        await (await api.As(otherOwner).GetAsync($"/api/v1/patients/{alice.PatientId}/sessions")).ShouldFailAsync(HttpStatusCode.NotFound);
+        (await (await api.As(owner).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.OK)).PatientId
+            .ShouldBe(alice.PatientId);
     }
 
     [Fact]
@@ -229,19 +229,19 @@ public sealed class ScanPipelineTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var app = await api.PatientAppAsync(owner);
-        var session = await api.SendScanAsync(app);
-        var id = Guid.Parse(session["id"]!.GetValue<string>());
+        var session = await api.SendScanAndWaitAsync(app);
+        var id = session.Id;
 
         // At-least-once delivery: the worker may run a job again after it succeeded (e.g. it died before marking it done).
         await api.Services.GetRequiredService<JobCatalog>().RunNowAsync(api.Services, new ProcessSession.Command(owner.PracticeId, id), default);
 
-        var after = await (await api.As(owner).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldBeAsync(HttpStatusCode.OK);
-        after["status"]!.GetValue<string>().ShouldBe("ready");
-        after["processedAt"]!.GetValue<string>().ShouldBe(session["processedAt"]!.GetValue<string>());
-        var audit = await (await api.As(owner).GetAsync($"/api/v1/audit?resourceId={id}")).ShouldBeAsync(HttpStatusCode.OK);
-        audit["items"]!.AsArray().Count(e => e!["action"]!.GetValue<string>() == "Scans.ProcessSession").ShouldBe(1);
-        var feed = await (await api.As(owner).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync(HttpStatusCode.OK);
-        feed["items"]!.AsArray().Count.ShouldBe(1);
+        var after = await (await api.As(owner).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.OK);
+        after.Status.ShouldBe(ScanSessionStatus.Ready);
+        after.ProcessedAt.ShouldNotBeNull().ShouldBe(session.ProcessedAt.ShouldNotBeNull());
+        var audit = await (await api.As(owner).GetAsync($"/api/v1/audit?resourceId={id}")).ShouldBeAsync<PageDto<AuditEntryDto>>(HttpStatusCode.OK);
+        audit.Items.Count(e => e.Action == "Scans.ProcessSession").ShouldBe(1);
+        var feed = await (await api.As(owner).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync<PageDto<ReviewFeedItemDto>>(HttpStatusCode.OK);
+        feed.Items.Count.ShouldBe(1);
     }
 
     [Fact]
@@ -249,8 +249,8 @@ public sealed class ScanPipelineTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var app = await api.PatientAppAsync(owner);
-        var session = await (await api.CreateSessionAsync(app, Guid.NewGuid().ToString())).ShouldBeAsync(HttpStatusCode.Created);
-        var id = Guid.Parse(session["id"]!.GetValue<string>());
+        var session = await (await api.CreateSessionAsync(app, Guid.NewGuid().ToString())).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.Created);
+        var id = session.Id;
         // As if submitted and its job failed every attempt (no job is queued here, so no worker interferes).
         await using (var ownerDb = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId))
         {
@@ -261,9 +261,9 @@ public sealed class ScanPipelineTests(ApiFactory api)
         using (var scope = api.Services.CreateScope())
             await scope.ServiceProvider.GetRequiredService<ProcessSession.Settlement>().GiveUpAsync(new ProcessSession.Command(owner.PracticeId, id), default);
 
-        var after = await (await api.As(app.AccessToken).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldBeAsync(HttpStatusCode.OK);
-        after["status"]!.GetValue<string>().ShouldBe("needs_retake");
-        after["images"]!.AsArray().ShouldAllBe(i => i!["retakeReasons"]!.AsArray().Single()!.GetValue<string>() == "processing_failed");
+        var after = await (await api.As(app.AccessToken).GetAsync($"/api/v1/scans/sessions/{id}")).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.OK);
+        after.Status.ShouldBe(ScanSessionStatus.NeedsRetake);
+        after.Images.ShouldAllBe(i => i.RetakeReasons.Single() == "processing_failed");
     }
 
     [Fact]
@@ -271,16 +271,16 @@ public sealed class ScanPipelineTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var app = await api.PatientAppAsync(owner);
-        var first = await api.SendScanAsync(app);
-        var second = await api.SendScanAsync(app, view => ScanFlow.Photo(300 + Array.IndexOf(ScanFlow.Views, view)));
+        var first = await api.SendScanAndWaitAsync(app);
+        var second = await api.SendScanAndWaitAsync(app, view => ScanFlow.Photo(300 + Array.IndexOf(ScanFlow.Views, view)));
 
-        var seen = await (await api.As(owner).GetAsync($"/api/v1/scans/sessions/{second["id"]}")).ShouldBeAsync(HttpStatusCode.OK);
-        var previous = seen["previous"]!;
-        previous["id"]!.GetValue<string>().ShouldBe(first["id"]!.GetValue<string>());
-        previous["images"]!.AsArray().Select(i => i!["imageType"]!.GetValue<string>()).ShouldBe(ScanFlow.Views, ignoreOrder: true);
-        previous["images"]!.AsArray().ShouldAllBe(i => i!["urls"]!["display"] != null);
+        var seen = await (await api.As(owner).GetAsync($"/api/v1/scans/sessions/{second.Id}")).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.OK);
+        var previous = seen.Previous.ShouldNotBeNull();
+        previous.Id.ShouldBe(first.Id);
+        previous.Images.Select(i => ContractJson.Wire(i.ImageType)).ShouldBe(ScanFlow.Views, ignoreOrder: true);
+        previous.Images.ShouldAllBe(i => i.Urls != null && i.Urls.Display != null);
 
-        var firstSeen = await (await api.As(owner).GetAsync($"/api/v1/scans/sessions/{first["id"]}")).ShouldBeAsync(HttpStatusCode.OK);
-        firstSeen["previous"].ShouldBeNull();
+        var firstSeen = await (await api.As(owner).GetAsync($"/api/v1/scans/sessions/{first.Id}")).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.OK);
+        firstSeen.Previous.ShouldBeNull();
     }
 }

@@ -55,7 +55,7 @@ public sealed class BlobEndpointTests(ApiFactory api)
         var client = api.CreateClient();
         var upload = Put(grant.Url, Body(bytes, null));
         foreach (var (name, value) in grant.RequiredHeaders) upload.Content!.Headers.TryAddWithoutValidation(name, value).ShouldBeTrue();
-        await (await client.SendAsync(upload)).ShouldBeAsync(HttpStatusCode.OK);
+        await (await client.SendAsync(upload)).ShouldBeEmptyAsync(HttpStatusCode.OK);
         (await Store.ExistsAsync(key, default)).ShouldBeTrue();
 
         var download = await client.GetAsync(Store.CreateDownloadUrl(key, TimeSpan.FromMinutes(1)));
@@ -81,7 +81,7 @@ public sealed class BlobEndpointTests(ApiFactory api)
         {
             var tampered = token[..position] + (token[position] == 'x' ? 'y' : 'x') + token[(position + 1)..];
             var response = await client.SendAsync(Put(new Uri($"/api/v1/blobs/{tampered}", UriKind.Relative), Body(bytes, "image/jpeg")));
-            await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "blob-url-rejected");
+            await response.ShouldFailAsync(HttpStatusCode.Forbidden, "blob-url-rejected");
         }
         await NothingStoredAsync(key);
     }
@@ -94,12 +94,12 @@ public sealed class BlobEndpointTests(ApiFactory api)
         var past = DateTimeOffset.UtcNow.AddSeconds(-1);
         var client = api.CreateClient();
         var upload = await client.SendAsync(Put(Url(Signer.CreateToken("PUT", key, "image/jpeg", bytes.Length, past)), Body(bytes, "image/jpeg")));
-        await upload.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "blob-url-rejected");
+        await upload.ShouldFailAsync(HttpStatusCode.Forbidden, "blob-url-rejected");
         await NothingStoredAsync(key);
 
         await Store.PutAsync(key, new MemoryStream(bytes), "image/jpeg", default);
         var download = await client.GetAsync(Url(Signer.CreateToken("GET", key, null, null, past)));
-        await download.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "blob-url-rejected");
+        await download.ShouldFailAsync(HttpStatusCode.Forbidden, "blob-url-rejected");
     }
 
     [Fact]
@@ -114,15 +114,15 @@ public sealed class BlobEndpointTests(ApiFactory api)
         // My signature on a payload edited to another key.
         var edited = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[0])).Replace(mine, theirs, StringComparison.Ordinal);
         var forged = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(edited)) + "." + parts[1];
-        await (await client.SendAsync(Put(Url(forged), Body(bytes, "image/jpeg")))).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "blob-url-rejected");
+        await (await client.SendAsync(Put(Url(forged), Body(bytes, "image/jpeg")))).ShouldFailAsync(HttpStatusCode.Forbidden, "blob-url-rejected");
         // The upload link used to download, and a download link used to upload over an existing object.
-        await (await client.GetAsync(Url(token))).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "blob-url-rejected");
+        await (await client.GetAsync(Url(token))).ShouldFailAsync(HttpStatusCode.Forbidden, "blob-url-rejected");
         await NothingStoredAsync(mine);
         await NothingStoredAsync(theirs);
 
         await Store.PutAsync(theirs, new MemoryStream(bytes), "image/jpeg", default);
         var download = Store.CreateDownloadUrl(theirs, TimeSpan.FromMinutes(1));
-        await (await client.SendAsync(Put(download, Body(RandomBytes(100), "image/jpeg")))).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "blob-url-rejected");
+        await (await client.SendAsync(Put(download, Body(RandomBytes(100), "image/jpeg")))).ShouldFailAsync(HttpStatusCode.Forbidden, "blob-url-rejected");
         (await TryReadAsync(Store, theirs)).Read.ShouldBe(bytes);
     }
 
@@ -137,7 +137,7 @@ public sealed class BlobEndpointTests(ApiFactory api)
         var bytes = RandomBytes(100);
         var grant = Store.CreateUpload(key, "image/jpeg", bytes.Length, TimeSpan.FromMinutes(5));
         var response = await api.CreateClient().SendAsync(Put(grant.Url, Body(bytes, contentType)));
-        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "blob-url-rejected");
+        await response.ShouldFailAsync(HttpStatusCode.Forbidden, "blob-url-rejected");
         await NothingStoredAsync(key);
     }
 
@@ -155,7 +155,7 @@ public sealed class BlobEndpointTests(ApiFactory api)
         var bytes = RandomBytes(promised + difference);
         HttpContent body = declared ? Body(bytes, "image/jpeg") : new UnknownLengthContent(bytes, "image/jpeg");
         var response = await api.CreateClient().SendAsync(Put(grant.Url, body));
-        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "blob-url-rejected");
+        await response.ShouldFailAsync(HttpStatusCode.Forbidden, "blob-url-rejected");
         await NothingStoredAsync(key);
     }
 
@@ -180,7 +180,7 @@ public sealed class BlobEndpointTests(ApiFactory api)
         var token = Signer.Sign(new BlobUrlClaims("PUT", key, "image/jpeg", length, DateTimeOffset.UtcNow.AddMinutes(4).ToUnixTimeSeconds(), "n"));
         HttpContent body = declared ? Body(new byte[length], "image/jpeg") : new UnknownLengthContent(length, "image/jpeg");
         var response = await api.CreateClient().SendAsync(Put(Url(token), body));
-        await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+        await response.ShouldFailAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
         await NothingStoredAsync(key);
     }
 
@@ -188,7 +188,7 @@ public sealed class BlobEndpointTests(ApiFactory api)
     public async Task A_download_of_a_missing_object_is_404_and_of_a_tampered_one_is_an_error_without_its_bytes()
     {
         var client = api.CreateClient();
-        await (await client.GetAsync(Store.CreateDownloadUrl(NewKey(), TimeSpan.FromMinutes(1)))).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await client.GetAsync(Store.CreateDownloadUrl(NewKey(), TimeSpan.FromMinutes(1)))).ShouldFailAsync(HttpStatusCode.NotFound);
 
         var key = NewKey();
         var marker = Encoding.ASCII.GetBytes(new string('M', 5000));
@@ -198,7 +198,7 @@ public sealed class BlobEndpointTests(ApiFactory api)
         file[^20] ^= 0x40;
         await File.WriteAllBytesAsync(path, file);
         var response = await client.GetAsync(Store.CreateDownloadUrl(key, TimeSpan.FromMinutes(1)));
-        await response.ShouldBeProblemAsync(HttpStatusCode.InternalServerError);
+        await response.ShouldFailAsync(HttpStatusCode.InternalServerError);
         response.Headers.CacheControl!.NoStore.ShouldBeTrue();
     }
 

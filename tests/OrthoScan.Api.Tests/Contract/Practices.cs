@@ -1,0 +1,19 @@
+namespace OrthoScan.Api.Tests.Contract;
+
+/// <summary>GET /practice: the caller's practice and their own membership.</summary>
+public sealed record PracticeDto(Guid Id, string Name, string? Address, SubscriptionTier SubscriptionTier, PracticeStatus Status, PracticeMeDto Me);
+
+public sealed record PracticeMeDto(Guid Id, Guid UserId, string Name, string Email, Role Role);
+
+/// <summary>GET /practice/members.</summary>
+public sealed record MembersDto(IReadOnlyList<MemberDto> Items);
+
+public sealed record MemberDto(Guid Id, string Name, string Email, Role Role, MemberStatus Status);
+
+public enum Role { Owner, Doctor, Staff, Patient, Finance, PlatformAdmin }
+
+public enum SubscriptionTier { Trial, Starter, Professional, Enterprise }
+
+public enum PracticeStatus { Active, Suspended, Closed }
+
+public enum MemberStatus { Invited, Active, Disabled }
