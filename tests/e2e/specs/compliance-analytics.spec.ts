@@ -107,7 +107,7 @@ test('analytics draw their charts and show 0s for a practice with no scans yet',
   }
   await expect(page.getByTestId('chart-weekly').locator('svg.recharts-surface').first()).toBeVisible();
   await expect(page.getByTestId('chart-weekly').locator('.recharts-cartesian-axis-tick-value')).not.toHaveCount(0);
-  for (const attribute of ['overallTracking', 'alignerFit', 'oralHygiene']) {
+  for (const attribute of ['overall_tracking', 'aligner_fit', 'oral_hygiene']) {
     await expect(page.getByTestId(`chart-score-${attribute}`).locator('svg.recharts-surface').first()).toBeVisible();
     const counts = await page.getByTestId(`numbers-score-${attribute}`).locator('tbody tr td:nth-of-type(1)').allTextContents();
     expect(counts.length).toBeGreaterThanOrEqual(3);
