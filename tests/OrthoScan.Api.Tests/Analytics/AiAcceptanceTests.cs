@@ -29,13 +29,13 @@ public sealed class AiAcceptanceTests(ApiFactory api)
         var overridden = await api.SessionAsync(owner, patient, "ready", submitted);
         var unsuggested = await api.SessionAsync(owner, patient, "ready", submitted);
         var run = DateTime.UtcNow.AddMinutes(-30);
-        await AiSuggestionData.InsertRunAsync(api, owner.PracticeId, all.ToString(), run,
+        await AiSuggestionData.InsertRunAsync(api, owner.PracticeId, all, run,
             ("overall_tracking", "2", 0.9f), ("aligner_fit", "1", 0.8f), ("oral_hygiene", "2", 0.7f), ("detail_tag", "plaque", 0.6f));
-        await AiSuggestionData.InsertRunAsync(api, owner.PracticeId, notApplicable.ToString(), run,
+        await AiSuggestionData.InsertRunAsync(api, owner.PracticeId, notApplicable, run,
             ("overall_tracking", "3", 0.9f), ("aligner_fit", "not_applicable", 0.8f));
-        await AiSuggestionData.InsertRunAsync(api, owner.PracticeId, overridden.ToString(), run, ("overall_tracking", "1", 0.5f));
+        await AiSuggestionData.InsertRunAsync(api, owner.PracticeId, overridden, run, ("overall_tracking", "1", 0.5f));
         var theirs = await api.SessionAsync(other, await api.PatientAsync(other), "ready", submitted);
-        await AiSuggestionData.InsertRunAsync(api, other.PracticeId, theirs.ToString(), run, ("overall_tracking", "1", 0.5f), ("oral_hygiene", "1", 0.5f));
+        await AiSuggestionData.InsertRunAsync(api, other.PracticeId, theirs, run, ("overall_tracking", "1", 0.5f), ("oral_hygiene", "1", 0.5f));
 
         await TagAsync(owner, all, 2, 1, 3, "plaque");        // kept tracking, fit and tags; overrode hygiene
         await TagAsync(owner, notApplicable, 3, null, 2);     // kept both
