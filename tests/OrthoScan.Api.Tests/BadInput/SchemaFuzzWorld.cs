@@ -2,9 +2,9 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc.Testing;
 using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
+using OrthoScan.Api.Tests.Platform;
 using OrthoScan.Api.Tests.Scans;
 using Shouldly;
 
@@ -40,7 +40,7 @@ public sealed class SchemaFuzzWorld : IAsyncLifetime
     {
         Api.Settings["role"] = "api";
         await Api.InitializeAsync();
-        Document = await OpenApiDocumentAsync();
+        Document = await Api.OpenApiDocumentAsync();
 
         Owner = await Api.RegisterPracticeAsync("Fuzz Practice");
         Doctor = await Api.AddMemberAsync(Owner, "doctor");
@@ -69,15 +69,6 @@ public sealed class SchemaFuzzWorld : IAsyncLifetime
     public Task DisposeAsync() => Api.DisposeAsync();
 
     public IEnumerable<Guid> Practices => [Owner.PracticeId];
-
-    /// <summary>The OpenAPI document, read as the raw JSON the fuzz derives its cases from.</summary>
-    private async Task<JsonObject> OpenApiDocumentAsync()
-    {
-        using var response = await Api.CreateClient().GetAsync("/openapi/v1.json");
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
-        return JsonNode.Parse(text).ShouldBeOfType<JsonObject>();
-    }
 
     private async Task<string> InvitePatientAsync(string lastName)
     {

@@ -13,7 +13,7 @@ public sealed class MessageIsolationTests(ApiFactory api)
     {
         var ours = await api.RegisterPracticeAsync("Message Practice Ours");
         var theirs = await api.RegisterPracticeAsync("Message Practice Theirs");
-        var patient = Guid.Parse((await api.CreatePatientAsync(ours))["id"]!.GetValue<string>());
+        var patient = (await api.AddPatientAsync(ours)).Id;
         var thread = Guid.CreateVersion7();
         var message = Guid.CreateVersion7();
         await using var asOurs = await Sql.OpenAsync(api.AppConnectionString, ours.PracticeId);

@@ -1,4 +1,3 @@
-using System.Net;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
