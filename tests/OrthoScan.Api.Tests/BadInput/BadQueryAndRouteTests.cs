@@ -106,8 +106,7 @@ public sealed class BadQueryAndRouteTests(ApiFactory api)
     {
         var owner = await api.PracticeAsync();
         var problem = await (await api.As(owner).PostAsync(path, null)).ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
-        problem.Errors.ShouldNotBeNull().ShouldContainKey("id");
-        problem.Errors["id"].ShouldNotBeEmpty();
+        problem.Errors.ShouldNotBeNull()["id"].ShouldNotBeEmpty();
     }
 
     [Fact]
@@ -116,8 +115,7 @@ public sealed class BadQueryAndRouteTests(ApiFactory api)
         var app = await api.PatientAppAsync(await api.PracticeAsync(), "Zero");
         var response = await api.As(app.AccessToken).PostAsync($"/api/v1/scans/sessions/{Guid.Empty}/submit", null);
         var problem = await response.ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
-        problem.Errors.ShouldNotBeNull().ShouldContainKey("id");
-        problem.Errors["id"].ShouldNotBeEmpty();
+        problem.Errors.ShouldNotBeNull()["id"].ShouldNotBeEmpty();
     }
 
     [Theory]

@@ -17,7 +17,8 @@ public sealed class ScanImageIsolationTests(ApiFactory api)
         var theirs = await api.RegisterPracticeAsync("Photo Practice Theirs");
         var ourApp = await api.PatientAppAsync(ours, "Photogenic");
         var theirApp = await api.PatientAppAsync(theirs, "Snooper");
-        var sessionId = (await (await api.CreateSessionAsync(ourApp, Guid.NewGuid().ToString())).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.Created)).Id;
+        var session = await (await api.CreateSessionAsync(ourApp, Guid.NewGuid().ToString())).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.Created);
+        var sessionId = session.Id;
         await using var asOurs = await Sql.OpenAsync(api.AppConnectionString, ours.PracticeId);
         const string Photos = "SELECT image_type || ' ' || status FROM scan_images WHERE session_id = '{0}' ORDER BY image_type";
         var before = await asOurs.ColumnAsync(string.Format(null, Photos, sessionId));
