@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 using StackExchange.Redis;
@@ -22,13 +22,13 @@ public sealed class AnalyticsCacheTests(ApiFactory api)
         var viaApi = await api.SessionAsync(owner, patient, "ready", DateTime.UtcNow.AddHours(-2));
         var viaSql = await api.SessionAsync(owner, patient, "ready", DateTime.UtcNow.AddHours(-1));
 
-        var tagsBefore = await GetAsync(owner, "/api/v1/tags/analytics");
-        var dashboardBefore = await GetAsync(owner, "/api/v1/dashboard/analytics");
-        tagsBefore["tagSets"]!.GetValue<int>().ShouldBe(0);
-        dashboardBefore["taggingRate"]!.GetValue<double>().ShouldBe(0.0);
+        var tagsBefore = await TagAnalyticsAsync(owner);
+        var dashboardBefore = await DashboardAnalyticsAsync(owner);
+        tagsBefore.TagSets.ShouldBe(0);
+        dashboardBefore.TaggingRate.ShouldBe(0.0);
         // The cached answers read back whole: same body, same generatedAt.
-        (await GetAsync(owner, "/api/v1/dashboard/analytics")).ToJsonString().ShouldBe(dashboardBefore.ToJsonString());
-        (await GetAsync(owner, "/api/v1/tags/analytics")).ToJsonString().ShouldBe(tagsBefore.ToJsonString());
+        ContractJson.Write(await DashboardAnalyticsAsync(owner)).ShouldBe(ContractJson.Write(dashboardBefore));
+        ContractJson.Write(await TagAnalyticsAsync(owner)).ShouldBe(ContractJson.Write(tagsBefore));
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(Environment.GetEnvironmentVariable("ConnectionStrings__Redis")!);
         var server = redis.GetServers().Single();
@@ -41,16 +41,16 @@ public sealed class AnalyticsCacheTests(ApiFactory api)
 
         // Written behind the API's back: the cached answer does not see it, which shows the second call never reached PostgreSQL.
         await api.TagSetAsync(owner, viaSql, await api.MemberIdAsync(owner), DateTime.UtcNow, 15, tracking: 1, fit: 1, hygiene: 1);
-        var tagsCached = await GetAsync(owner, "/api/v1/tags/analytics");
-        tagsCached["tagSets"]!.GetValue<int>().ShouldBe(0);
-        tagsCached["generatedAt"]!.GetValue<string>().ShouldBe(tagsBefore["generatedAt"]!.GetValue<string>());
+        var tagsCached = await TagAnalyticsAsync(owner);
+        tagsCached.TagSets.ShouldBe(0);
+        tagsCached.GeneratedAt.ShouldBe(tagsBefore.GeneratedAt);
 
-        await (await api.As(owner).PostAsJsonAsync($"/api/v1/scans/sessions/{viaApi}/tags", Tags(3))).ShouldBeAsync(HttpStatusCode.Created);
+        await (await api.As(owner).PostAsJsonAsync($"/api/v1/scans/sessions/{viaApi}/tags", Tags(3))).ShouldBeAsync<TagSetDto>(HttpStatusCode.Created);
 
-        var tagsAfter = await GetAsync(owner, "/api/v1/tags/analytics");
-        tagsAfter["tagSets"]!.GetValue<int>().ShouldBe(2);
-        var dashboardAfter = await GetAsync(owner, "/api/v1/dashboard/analytics");
-        dashboardAfter["taggingRate"]!.GetValue<double>().ShouldBe(0.5);
+        var tagsAfter = await TagAnalyticsAsync(owner);
+        tagsAfter.TagSets.ShouldBe(2);
+        var dashboardAfter = await DashboardAnalyticsAsync(owner);
+        dashboardAfter.TaggingRate.ShouldBe(0.5);
         AnalyticsData.Counts(AnalyticsData.ScoreValues(dashboardAfter, "overall_tracking")).ShouldBe(new Dictionary<string, int> { ["1"] = 1, ["2"] = 0, ["3"] = 1 });
         ((long)await redis.GetDatabase().StringGetAsync($"{api.RedisPrefix}cache:{owner.PracticeId}:generation")).ShouldBe(1);
     }
@@ -62,14 +62,17 @@ public sealed class AnalyticsCacheTests(ApiFactory api)
         var theirs = await api.RegisterPracticeAsync("Theirs");
         var theirScan = await api.SessionAsync(theirs, await api.PatientAsync(theirs), "ready", DateTime.UtcNow.AddHours(-1));
 
-        var before = await GetAsync(ours, "/api/v1/tags/analytics");
-        await (await api.As(theirs).PostAsJsonAsync($"/api/v1/scans/sessions/{theirScan}/tags", Tags(2))).ShouldBeAsync(HttpStatusCode.Created);
-        var after = await GetAsync(ours, "/api/v1/tags/analytics");
+        var before = await TagAnalyticsAsync(ours);
+        await (await api.As(theirs).PostAsJsonAsync($"/api/v1/scans/sessions/{theirScan}/tags", Tags(2))).ShouldBeAsync<TagSetDto>(HttpStatusCode.Created);
+        var after = await TagAnalyticsAsync(ours);
 
-        after["generatedAt"]!.GetValue<string>().ShouldBe(before["generatedAt"]!.GetValue<string>());
-        (await GetAsync(theirs, "/api/v1/tags/analytics"))["tagSets"]!.GetValue<int>().ShouldBe(1);
+        after.GeneratedAt.ShouldBe(before.GeneratedAt);
+        (await TagAnalyticsAsync(theirs)).TagSets.ShouldBe(1);
     }
 
-    private async Task<JsonNode> GetAsync(Session user, string path) =>
-        await (await api.As(user).GetAsync(path)).ShouldBeAsync(HttpStatusCode.OK);
+    private async Task<TagAnalyticsDto> TagAnalyticsAsync(Session user) =>
+        await (await api.As(user).GetAsync("/api/v1/tags/analytics")).ShouldBeAsync<TagAnalyticsDto>(HttpStatusCode.OK);
+
+    private async Task<DashboardAnalyticsDto> DashboardAnalyticsAsync(Session user) =>
+        await (await api.As(user).GetAsync("/api/v1/dashboard/analytics")).ShouldBeAsync<DashboardAnalyticsDto>(HttpStatusCode.OK);
 }

@@ -1,5 +1,5 @@
-using System.Text;
-using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.JsonWebTokens;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 
 namespace OrthoScan.Api.Tests.Analytics;
@@ -12,7 +12,7 @@ namespace OrthoScan.Api.Tests.Analytics;
 internal static class AnalyticsData
 {
     public static async Task<Guid> PatientAsync(this ApiFactory api, Session owner) =>
-        Guid.Parse((await api.CreatePatientAsync(owner, "Ana", "Lytics"))["id"]!.GetValue<string>());
+        (await api.AddPatientAsync(owner, "Ana", "Lytics")).Id;
 
     public static async Task<Guid> SessionAsync(this ApiFactory api, Session owner, Guid patientId, string status, DateTime? submittedAt, DateTime? reviewedAt = null)
     {
@@ -54,15 +54,12 @@ internal static class AnalyticsData
     public static Guid UserId(Session user)
     {
         if (user.UserId != Guid.Empty) return user.UserId;
-        var payload = user.AccessToken.Split('.')[1].Replace('-', '+').Replace('_', '/');
-        payload = payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=');
-        return Guid.Parse(JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)))!["sub"]!.GetValue<string>());
+        return Guid.Parse(new JsonWebToken(user.AccessToken).Subject);
     }
 
     /// <summary>The value counts of one score's distribution in a dashboard analytics answer, by taxonomy attribute key.</summary>
-    public static JsonNode? ScoreValues(JsonNode analytics, string attribute) =>
-        analytics["scores"]!.AsArray().Single(s => s!["attribute"]!.GetValue<string>() == attribute)!["values"];
+    public static IReadOnlyList<ValueCountDto> ScoreValues(DashboardAnalyticsDto analytics, string attribute) =>
+        analytics.Scores.Single(s => s.Attribute == attribute).Values;
 
-    public static Dictionary<string, int> Counts(JsonNode? list, string key = "value") =>
-        list!.AsArray().ToDictionary(i => i![key]!.GetValue<string>(), i => i!["count"]!.GetValue<int>());
+    public static Dictionary<string, int> Counts(IReadOnlyList<ValueCountDto> values) => values.ToDictionary(v => v.Value, v => v.Count);
 }

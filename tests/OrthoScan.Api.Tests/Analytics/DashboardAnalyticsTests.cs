@@ -1,13 +1,13 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
-using OrthoScan.Api.Domain;
+using Role = OrthoScan.Api.Domain.Role;
 using OrthoScan.Api.Infrastructure.Http;
 using OrthoScan.Api.Infrastructure.Security;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -66,24 +66,24 @@ public sealed class DashboardAnalyticsTests(ApiFactory api) : IAsyncLifetime
 
         var body = await AnalyticsAsync(owner, "?weeks=4");
 
-        body["from"]!.GetValue<string>().ShouldBe("2026-11-02");
-        body["to"]!.GetValue<string>().ShouldBe("2026-11-29");
-        var weeks = body["weeks"]!.AsArray();
-        weeks.Select(w => w!["weekStart"]!.GetValue<string>()).ShouldBe(["2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23"]);
-        weeks.Select(w => w!["received"]!.GetValue<int>()).ShouldBe([2, 0, 2, 1]);
-        weeks.Select(w => w!["reviewed"]!.GetValue<int>()).ShouldBe([3, 0, 0, 1]);
+        body.From.ShouldBe(new DateOnly(2026, 11, 2));
+        body.To.ShouldBe(new DateOnly(2026, 11, 29));
+        var weeks = body.Weeks;
+        weeks.Select(w => w.WeekStart).ShouldBe([new(2026, 11, 2), new(2026, 11, 9), new(2026, 11, 16), new(2026, 11, 23)]);
+        weeks.Select(w => w.Received).ShouldBe([2, 0, 2, 1]);
+        weeks.Select(w => w.Reviewed).ShouldBe([3, 0, 0, 1]);
         // Reviewed in the window: 30, 60, 1440 and 4320 minutes after submission.
-        body["medianMinutesToReview"]!.GetValue<double>().ShouldBe(750.0);
+        body.MedianMinutesToReview.ShouldBe(750.0);
         // Review durations of the window's five tag sets: 10, 20, 25, 30, 40 seconds.
-        body["medianReviewSeconds"]!.GetValue<double>().ShouldBe(25.0);
+        body.MedianReviewSeconds.ShouldBe(25.0);
         // Five scans submitted in the window, three of them reviewed.
-        body["taggingRate"]!.GetValue<double>().ShouldBe(0.6);
+        body.TaggingRate.ShouldBe(0.6);
 
         AnalyticsData.Counts(AnalyticsData.ScoreValues(body, "overall_tracking")).ShouldBe(new Dictionary<string, int> { ["1"] = 0, ["2"] = 2, ["3"] = 3 });
         AnalyticsData.Counts(AnalyticsData.ScoreValues(body, "aligner_fit")).ShouldBe(new Dictionary<string, int> { ["1"] = 2, ["2"] = 0, ["3"] = 1, ["not_applicable"] = 2 });
         AnalyticsData.Counts(AnalyticsData.ScoreValues(body, "oral_hygiene")).ShouldBe(new Dictionary<string, int> { ["1"] = 1, ["2"] = 3, ["3"] = 1 });
-        AnalyticsData.ScoreValues(body, "overall_tracking")!.AsArray().Select(v => v!["value"]!.GetValue<string>()).ShouldBe(["1", "2", "3"]);
-        body["generatedAt"]!.GetValue<DateTime>().ToUniversalTime().ShouldBe(Now);
+        AnalyticsData.ScoreValues(body, "overall_tracking").Select(v => v.Value).ShouldBe(["1", "2", "3"]);
+        body.GeneratedAt.ShouldBe(Now);
     }
 
     [Fact]
@@ -93,15 +93,15 @@ public sealed class DashboardAnalyticsTests(ApiFactory api) : IAsyncLifetime
 
         var body = await AnalyticsAsync(owner);
 
-        body["from"]!.GetValue<string>().ShouldBe("2026-09-07");
-        body["to"]!.GetValue<string>().ShouldBe("2026-11-29");
-        var weeks = body["weeks"]!.AsArray();
+        body.From.ShouldBe(new DateOnly(2026, 9, 7));
+        body.To.ShouldBe(new DateOnly(2026, 11, 29));
+        var weeks = body.Weeks;
         weeks.Count.ShouldBe(12);
-        weeks.ShouldAllBe(w => w!["received"]!.GetValue<int>() == 0 && w["reviewed"]!.GetValue<int>() == 0);
-        weeks.Select(w => DateOnly.Parse(w!["weekStart"]!.GetValue<string>())).ShouldAllBe(d => d.DayOfWeek == DayOfWeek.Monday);
-        body["medianMinutesToReview"].ShouldBeNull();
-        body["medianReviewSeconds"].ShouldBeNull();
-        body["taggingRate"].ShouldBeNull();
+        weeks.ShouldAllBe(w => w.Received == 0 && w.Reviewed == 0);
+        weeks.Select(w => w.WeekStart).ShouldAllBe(d => d.DayOfWeek == DayOfWeek.Monday);
+        body.MedianMinutesToReview.ShouldBeNull();
+        body.MedianReviewSeconds.ShouldBeNull();
+        body.TaggingRate.ShouldBeNull();
         AnalyticsData.Counts(AnalyticsData.ScoreValues(body, "aligner_fit")).Values.ShouldAllBe(c => c == 0);
         AnalyticsData.Counts(AnalyticsData.ScoreValues(body, "aligner_fit")).Keys.ShouldBe(["1", "2", "3", "not_applicable"]);
     }
@@ -125,15 +125,15 @@ public sealed class DashboardAnalyticsTests(ApiFactory api) : IAsyncLifetime
 
         var body = await AnalyticsAsync(ours, "?weeks=1");
 
-        body["weeks"]!.AsArray().Single()!["received"]!.GetValue<int>().ShouldBe(1);
-        body["weeks"]!.AsArray().Single()!["reviewed"]!.GetValue<int>().ShouldBe(1);
-        body["medianMinutesToReview"]!.GetValue<double>().ShouldBe(10.0);
-        body["medianReviewSeconds"]!.GetValue<double>().ShouldBe(12.0);
-        body["taggingRate"]!.GetValue<double>().ShouldBe(1.0);
+        body.Weeks.Single().Received.ShouldBe(1);
+        body.Weeks.Single().Reviewed.ShouldBe(1);
+        body.MedianMinutesToReview.ShouldBe(10.0);
+        body.MedianReviewSeconds.ShouldBe(12.0);
+        body.TaggingRate.ShouldBe(1.0);
         AnalyticsData.Counts(AnalyticsData.ScoreValues(body, "overall_tracking")).ShouldBe(new Dictionary<string, int> { ["1"] = 0, ["2"] = 0, ["3"] = 1 });
 
         var theirView = await AnalyticsAsync(theirs, "?weeks=1");
-        theirView["weeks"]!.AsArray().Single()!["received"]!.GetValue<int>().ShouldBe(4);
+        theirView.Weeks.Single().Received.ShouldBe(4);
         AnalyticsData.Counts(AnalyticsData.ScoreValues(theirView, "overall_tracking")).ShouldBe(new Dictionary<string, int> { ["1"] = 3, ["2"] = 0, ["3"] = 0 });
     }
 
@@ -145,11 +145,15 @@ public sealed class DashboardAnalyticsTests(ApiFactory api) : IAsyncLifetime
         {
             foreach (var weeks in new[] { "0", "53", "-1" })
             {
-                var problem = await (await Client(owner).GetAsync($"{path}?weeks={weeks}")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
-                problem["errors"]!["weeks"]!.AsArray().ShouldNotBeEmpty();
+                var problem = await (await Client(owner).GetAsync($"{path}?weeks={weeks}")).ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
+                problem.Errors.ShouldNotBeNull().ShouldContainKey("weeks");
+                problem.Errors["weeks"].ShouldNotBeEmpty();
             }
-            await (await Client(owner).GetAsync($"{path}?weeks=many")).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-            (await (await Client(owner).GetAsync($"{path}?weeks=52")).ShouldBeAsync(HttpStatusCode.OK))["from"]!.GetValue<string>().ShouldBe("2025-12-01");
+            await (await Client(owner).GetAsync($"{path}?weeks=many")).ShouldFailAsync(HttpStatusCode.BadRequest);
+            var from = path == "/api/v1/tags/analytics"
+                ? (await (await Client(owner).GetAsync($"{path}?weeks=52")).ShouldBeAsync<TagAnalyticsDto>(HttpStatusCode.OK)).From
+                : (await (await Client(owner).GetAsync($"{path}?weeks=52")).ShouldBeAsync<DashboardAnalyticsDto>(HttpStatusCode.OK)).From;
+            from.ShouldBe(new DateOnly(2025, 12, 1));
         }
     }
 
@@ -163,6 +167,6 @@ public sealed class DashboardAnalyticsTests(ApiFactory api) : IAsyncLifetime
         return client;
     }
 
-    private async Task<JsonNode> AnalyticsAsync(Session owner, string query = "") =>
-        await (await Client(owner).GetAsync("/api/v1/dashboard/analytics" + query)).ShouldBeAsync(HttpStatusCode.OK);
+    private async Task<DashboardAnalyticsDto> AnalyticsAsync(Session owner, string query = "") =>
+        await (await Client(owner).GetAsync("/api/v1/dashboard/analytics" + query)).ShouldBeAsync<DashboardAnalyticsDto>(HttpStatusCode.OK);
 }

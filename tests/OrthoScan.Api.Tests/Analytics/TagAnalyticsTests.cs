@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using OrthoScan.Api.Tests.Scans;
 using Shouldly;
@@ -15,10 +15,10 @@ public sealed class TagAnalyticsTests(ApiFactory api)
         new { taxonomyVersion = "2026.1", overallTracking = tracking, alignerFit = fit, oralHygiene = hygiene, detailTags = detailTags ?? [], action, holdDays, notes = (string?)null };
 
     private async Task TagAsync(Session doctor, Guid sessionId, object body) =>
-        await (await api.As(doctor).PostAsJsonAsync($"/api/v1/scans/sessions/{sessionId}/tags", body)).ShouldBeAsync(HttpStatusCode.Created);
+        await (await api.As(doctor).PostAsJsonAsync($"/api/v1/scans/sessions/{sessionId}/tags", body)).ShouldBeAsync<TagSetDto>(HttpStatusCode.Created);
 
-    private async Task<JsonNode> TagAnalyticsAsync(Session user) =>
-        await (await api.As(user).GetAsync("/api/v1/tags/analytics")).ShouldBeAsync(HttpStatusCode.OK);
+    private async Task<TagAnalyticsDto> TagAnalyticsAsync(Session user) =>
+        await (await api.As(user).GetAsync("/api/v1/tags/analytics")).ShouldBeAsync<TagAnalyticsDto>(HttpStatusCode.OK);
 
     private async Task<List<Guid>> ReadyScansAsync(Session owner, int count)
     {
@@ -28,8 +28,7 @@ public sealed class TagAnalyticsTests(ApiFactory api)
         return scans;
     }
 
-    private static JsonNode Agreement(JsonNode body, string attribute) =>
-        body["agreement"]!.AsArray().Single(a => a!["attribute"]!.GetValue<string>() == attribute)!;
+    private static AgreementDto Agreement(TagAnalyticsDto body, string attribute) => body.Agreement.Single(a => a.Attribute == attribute);
 
     [Fact]
     public async Task Two_doctors_tagging_the_same_scans_give_the_expected_kappa_per_attribute()
@@ -55,22 +54,22 @@ public sealed class TagAnalyticsTests(ApiFactory api)
 
         var body = await TagAnalyticsAsync(first);
 
-        body["tagSets"]!.GetValue<int>().ShouldBe(22);
+        body.TagSets.ShouldBe(22);
         var tracking = Agreement(body, "overall_tracking");
-        tracking["pairs"]!.GetValue<int>().ShouldBe(10);
-        tracking["observedAgreement"]!.GetValue<double>().ShouldBe(0.7);
-        tracking["kappa"]!.GetValue<double>().ShouldBe(0.5385);
+        tracking.Pairs.ShouldBe(10);
+        tracking.ObservedAgreement.ShouldBe(0.7);
+        tracking.Kappa.ShouldBe(0.5385);
         var fit = Agreement(body, "aligner_fit");
-        fit["pairs"]!.GetValue<int>().ShouldBe(10);
-        fit["observedAgreement"]!.GetValue<double>().ShouldBe(0.8);
-        fit["kappa"]!.GetValue<double>().ShouldBe(0.7297);
+        fit.Pairs.ShouldBe(10);
+        fit.ObservedAgreement.ShouldBe(0.8);
+        fit.Kappa.ShouldBe(0.7297);
         var hygiene = Agreement(body, "oral_hygiene");
-        hygiene["observedAgreement"]!.GetValue<double>().ShouldBe(1.0);
-        hygiene["kappa"].ShouldBeNull();
-        body["agreement"]!.AsArray().Select(a => a!["attribute"]!.GetValue<string>()).ShouldBe(["overall_tracking", "aligner_fit", "oral_hygiene"]);
+        hygiene.ObservedAgreement.ShouldBe(1.0);
+        hygiene.Kappa.ShouldBeNull();
+        body.Agreement.Select(a => a.Attribute).ShouldBe(["overall_tracking", "aligner_fit", "oral_hygiene"]);
 
-        body["actions"]!.AsArray().Select(a => (a!["action"]!.GetValue<string>(), a["count"]!.GetValue<int>()))
-            .ShouldBe([("approve_progression", 11), ("message", 10), ("hold_aligner", 1), ("schedule_appointment", 0)]);
+        body.Actions.Select(a => (a.Action, a.Count))
+            .ShouldBe([(ReviewAction.ApproveProgression, 11), (ReviewAction.Message, 10), (ReviewAction.HoldAligner, 1), (ReviewAction.ScheduleAppointment, 0)]);
     }
 
     [Fact]
@@ -86,11 +85,10 @@ public sealed class TagAnalyticsTests(ApiFactory api)
 
         var body = await TagAnalyticsAsync(doctor);
 
-        body["detailTags"]!.AsArray().Select(t => (t!["code"]!.GetValue<string>(), t["count"]!.GetValue<int>()))
-            .ShouldBe([("plaque", 3), ("calculus", 2), ("attachment_lost", 1)]);
+        body.DetailTags.Select(t => (t.Code, t.Count)).ShouldBe([("plaque", 3), ("calculus", 2), ("attachment_lost", 1)]);
         var pairs = Agreement(body, "overall_tracking");
-        pairs["pairs"]!.GetValue<int>().ShouldBe(1);
-        pairs["kappa"].ShouldBeNull("one pair is too few for kappa");
+        pairs.Pairs.ShouldBe(1);
+        pairs.Kappa.ShouldBeNull("one pair is too few for kappa");
     }
 
     [Fact]
@@ -110,12 +108,12 @@ public sealed class TagAnalyticsTests(ApiFactory api)
 
         var body = await TagAnalyticsAsync(ours);
 
-        body["tagSets"]!.GetValue<int>().ShouldBe(1);
-        body["detailTags"]!.AsArray().Select(t => t!["code"]!.GetValue<string>()).ShouldBe(["poor_photo"]);
-        AnalyticsData.Counts(body["actions"], "action")["schedule_appointment"].ShouldBe(0);
-        body["agreement"]!.AsArray().ShouldAllBe(a => a!["pairs"]!.GetValue<int>() == 0 && a["kappa"] == null);
+        body.TagSets.ShouldBe(1);
+        body.DetailTags.Select(t => t.Code).ShouldBe(["poor_photo"]);
+        body.Actions.Single(a => a.Action == ReviewAction.ScheduleAppointment).Count.ShouldBe(0);
+        body.Agreement.ShouldAllBe(a => a.Pairs == 0 && a.Kappa == null);
 
-        (await TagAnalyticsAsync(theirs))["tagSets"]!.GetValue<int>().ShouldBe(4);
+        (await TagAnalyticsAsync(theirs)).TagSets.ShouldBe(4);
     }
 
     [Fact]
@@ -126,12 +124,12 @@ public sealed class TagAnalyticsTests(ApiFactory api)
         var doctor = await api.AddMemberAsync(owner, "doctor");
         var app = await api.PatientAppAsync(owner, "Curious");
 
-        await (await api.As(staff).GetAsync("/api/v1/tags/analytics")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
-        await (await api.As(app.AccessToken).GetAsync("/api/v1/tags/analytics")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
-        await (await api.As(app.AccessToken).GetAsync("/api/v1/dashboard/analytics")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
-        await (await api.As((string?)null).GetAsync("/api/v1/dashboard/analytics")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-        await (await api.As(staff).GetAsync("/api/v1/dashboard/analytics")).ShouldBeAsync(HttpStatusCode.OK);
-        await (await api.As(doctor).GetAsync("/api/v1/tags/analytics")).ShouldBeAsync(HttpStatusCode.OK);
-        await (await api.As(owner).GetAsync("/api/v1/tags/analytics")).ShouldBeAsync(HttpStatusCode.OK);
+        await (await api.As(staff).GetAsync("/api/v1/tags/analytics")).ShouldFailAsync(HttpStatusCode.Forbidden);
+        await (await api.As(app.AccessToken).GetAsync("/api/v1/tags/analytics")).ShouldFailAsync(HttpStatusCode.Forbidden);
+        await (await api.As(app.AccessToken).GetAsync("/api/v1/dashboard/analytics")).ShouldFailAsync(HttpStatusCode.Forbidden);
+        await (await api.As((string?)null).GetAsync("/api/v1/dashboard/analytics")).ShouldFailAsync(HttpStatusCode.Unauthorized);
+        await (await api.As(staff).GetAsync("/api/v1/dashboard/analytics")).ShouldBeAsync<DashboardAnalyticsDto>(HttpStatusCode.OK);
+        await TagAnalyticsAsync(doctor);
+        await TagAnalyticsAsync(owner);
     }
 }

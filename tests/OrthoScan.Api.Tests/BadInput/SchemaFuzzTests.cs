@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using OrthoScan.Api.Tests.Scans;
 using Shouldly;
@@ -237,7 +237,16 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
         if (!fuzzCase.MustRefuse) return [];
         if (status is not (400 or 422)) return [$"{label}: expected 400 or 422, got {status} {Shorten(text)}"];
         if (fuzzCase.Field is not { } field) return [];
-        var keys = (JsonNode.Parse(text)?["errors"] as JsonObject)?.Select(e => e.Key).ToList() ?? [];
+        ProblemDto problem;
+        try
+        {
+            problem = ContractJson.Read<ProblemDto>(text);
+        }
+        catch (ShouldAssertException e)
+        {
+            return [$"{label}: {status} is not a problem as the contract reads it: {e.Message}"];
+        }
+        var keys = problem.Errors?.Keys.ToList() ?? [];
         return keys.Any(key => Related(key, field)) ? [] : [$"{label}: {status} does not name {field} (errors: {string.Join(", ", keys)}) {Shorten(text)}"];
     }
 

@@ -2,8 +2,9 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc.Testing;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
+using OrthoScan.Api.Tests.Platform;
 using OrthoScan.Api.Tests.Scans;
 using Shouldly;
 
@@ -39,7 +40,7 @@ public sealed class SchemaFuzzWorld : IAsyncLifetime
     {
         Api.Settings["role"] = "api";
         await Api.InitializeAsync();
-        Document = (await (await Api.CreateClient().GetAsync("/openapi/v1.json")).ShouldBeAsync(HttpStatusCode.OK)).AsObject();
+        Document = await Api.OpenApiDocumentAsync();
 
         Owner = await Api.RegisterPracticeAsync("Fuzz Practice");
         Doctor = await Api.AddMemberAsync(Owner, "doctor");
@@ -47,22 +48,22 @@ public sealed class SchemaFuzzWorld : IAsyncLifetime
         await using (var worker = Api.WithWebHostBuilder(b => b.UseSetting("role", "worker").UseSetting("OrthoScan:Jobs:PollInterval", "00:00:00.100")))
         {
             _ = worker.Server;
-            var ready = await Api.SendScanAsync(Patient);
-            ready["status"]!.GetValue<string>().ShouldBe("ready");
-            ReadySessionId = ready["id"]!.GetValue<string>();
+            var ready = await Api.SendScanAndWaitAsync(Patient);
+            ready.Status.ShouldBe(ScanSessionStatus.Ready);
+            ReadySessionId = ready.Id.ToString();
         }
-        PendingSessionId = (await (await Api.CreateSessionAsync(Patient, Guid.NewGuid().ToString())).ShouldBeAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
-        EditedPatientId = (await Api.CreatePatientAsync(Owner, "Grace", "Hopper"))["id"]!.GetValue<string>();
+        PendingSessionId = (await (await Api.CreateSessionAsync(Patient, Guid.NewGuid().ToString())).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.Created)).Id.ToString();
+        EditedPatientId = (await Api.AddPatientAsync(Owner, "Grace", "Hopper")).Id.ToString();
 
         PatientActivationCode = await InvitePatientAsync("Activated");
         var refreshed = await ActivateAsync(await InvitePatientAsync("Refreshed"), RefreshDeviceId);
-        RefreshToken = refreshed["refreshToken"]!.GetValue<string>();
+        RefreshToken = refreshed.RefreshToken;
 
         StaffInvitationCode = await InviteStaffAsync();
         EnrolMfaToken = await AcceptAsync(await InviteStaffAsync());
         VerifyMfaToken = await AcceptAsync(await InviteStaffAsync());
         VerifyTotpSecret = (await (await Api.CreateClient().PostAsJsonAsync("/api/v1/auth/mfa/enroll", new { mfaToken = VerifyMfaToken }))
-            .ShouldBeAsync(HttpStatusCode.OK))["secret"]!.GetValue<string>();
+            .ShouldBeAsync<MfaEnrollmentDto>(HttpStatusCode.OK)).Secret;
     }
 
     public Task DisposeAsync() => Api.DisposeAsync();
@@ -71,18 +72,18 @@ public sealed class SchemaFuzzWorld : IAsyncLifetime
 
     private async Task<string> InvitePatientAsync(string lastName)
     {
-        var id = (await Api.CreatePatientAsync(Owner, "Pat", lastName))["id"]!.GetValue<string>();
-        return (await (await Api.As(Owner).PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldBeAsync(HttpStatusCode.OK))["code"]!.GetValue<string>();
+        var id = (await Api.AddPatientAsync(Owner, "Pat", lastName)).Id;
+        return (await (await Api.As(Owner).PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK)).Code;
     }
 
-    private async Task<JsonNode> ActivateAsync(string code, string deviceId) =>
-        await (await Api.CreateClient().PostAsJsonAsync("/api/v1/auth/patient/activate", new { code, deviceId })).ShouldBeAsync(HttpStatusCode.OK);
+    private async Task<PatientActivationDto> ActivateAsync(string code, string deviceId) =>
+        await (await Api.CreateClient().PostAsJsonAsync("/api/v1/auth/patient/activate", new { code, deviceId })).ShouldBeAsync<PatientActivationDto>(HttpStatusCode.OK);
 
     private async Task<string> InviteStaffAsync() =>
         (await (await Api.As(Owner).PostAsJsonAsync("/api/v1/practice/invitations", new { email = TestApi.UniqueEmail("staff"), name = "Fuzz Staff", role = "staff" }))
-            .ShouldBeAsync(HttpStatusCode.Created))["invitationCode"]!.GetValue<string>();
+            .ShouldBeAsync<StaffInvitationDto>(HttpStatusCode.Created)).InvitationCode;
 
     private async Task<string> AcceptAsync(string code) =>
         (await (await Api.CreateClient().PostAsJsonAsync("/api/v1/auth/invitations/accept", new { code, password = TestApi.Password }))
-            .ShouldBeAsync(HttpStatusCode.OK))["mfaToken"]!.GetValue<string>();
+            .ShouldBeAsync<MfaChallengeDto>(HttpStatusCode.OK)).MfaToken;
 }

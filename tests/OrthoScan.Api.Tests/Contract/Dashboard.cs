@@ -29,3 +29,24 @@ public sealed record ComplianceItemDto(
     int MissedScans90d,
     IReadOnlyList<int> TrackingTrend,
     PatientStatus Status);
+
+/// <summary>GET /dashboard/analytics: the window's weeks, review speed, tagging rate, score distributions and AI acceptance.</summary>
+public sealed record DashboardAnalyticsDto(
+    DateOnly From,
+    DateOnly To,
+    IReadOnlyList<AnalyticsWeekDto> Weeks,
+    double? MedianMinutesToReview,
+    double? MedianReviewSeconds,
+    double? TaggingRate,
+    IReadOnlyList<ScoreDistributionDto> Scores,
+    IReadOnlyList<AiAcceptanceDto> AiAcceptance,
+    DateTime GeneratedAt);
+
+public sealed record AnalyticsWeekDto(DateOnly WeekStart, int Received, int Reviewed);
+
+/// <summary>A taxonomy score's attribute key and the count of every one of its values, in the taxonomy's order.</summary>
+public sealed record ScoreDistributionDto(string Attribute, IReadOnlyList<ValueCountDto> Values);
+
+public sealed record ValueCountDto(string Value, int Count);
+
+public sealed record AiAcceptanceDto(string Attribute, int Suggested, int Accepted, double? Rate);

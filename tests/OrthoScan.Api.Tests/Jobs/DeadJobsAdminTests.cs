@@ -23,17 +23,17 @@ public sealed class DeadJobsAdminTests(JobsFixture jobs) : IAsyncLifetime
         var jobOfB = await DeadProcessingJobAsync(ownerB.PracticeId);
         var practiceless = await DeadJobAsync(SweepRawUploads.Kind, new ScheduledPayload(SweepRawUploads.Schedule, DateTime.UtcNow));
 
-        var listedForB = await (await jobs.Api.As(ownerB).GetAsync("/api/v1/admin/jobs/dead")).ShouldBeAsync(HttpStatusCode.OK);
-        listedForB["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()).ShouldBe([jobOfB.ToString()]);
+        var listedForB = await jobs.DeadJobsAsync(ownerB);
+        listedForB.Items.Select(i => i.Id).ShouldBe([jobOfB]);
 
-        await (await jobs.Api.As(ownerB).PostAsync($"/api/v1/admin/jobs/{jobOfA}/retry", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        await (await jobs.Api.As(ownerB).PostAsync($"/api/v1/admin/jobs/{practiceless}/retry", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        await (await jobs.Api.As(ownerB).PostAsync($"/api/v1/admin/jobs/{Guid.NewGuid()}/retry", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await jobs.Api.As(ownerB).PostAsync($"/api/v1/admin/jobs/{jobOfA}/retry", null)).ShouldFailAsync(HttpStatusCode.NotFound);
+        await (await jobs.Api.As(ownerB).PostAsync($"/api/v1/admin/jobs/{practiceless}/retry", null)).ShouldFailAsync(HttpStatusCode.NotFound);
+        await (await jobs.Api.As(ownerB).PostAsync($"/api/v1/admin/jobs/{Guid.NewGuid()}/retry", null)).ShouldFailAsync(HttpStatusCode.NotFound);
         (await jobs.RowAsync(jobOfA)).Status.ShouldBe(JobStatus.Dead);
         (await jobs.RowAsync(practiceless)).Status.ShouldBe(JobStatus.Dead);
 
-        var listedForA = await (await jobs.Api.As(ownerA).GetAsync("/api/v1/admin/jobs/dead")).ShouldBeAsync(HttpStatusCode.OK);
-        listedForA["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()).ShouldBe([jobOfA.ToString()]);
+        var listedForA = await jobs.DeadJobsAsync(ownerA);
+        listedForA.Items.Select(i => i.Id).ShouldBe([jobOfA]);
     }
 
     [Theory]
@@ -45,9 +45,9 @@ public sealed class DeadJobsAdminTests(JobsFixture jobs) : IAsyncLifetime
         var member = await jobs.Api.AddMemberAsync(owner, role);
         var job = await DeadProcessingJobAsync(owner.PracticeId);
 
-        await (await jobs.Api.As(member).GetAsync("/api/v1/admin/jobs/dead")).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
-        await (await jobs.Api.As(member).PostAsync($"/api/v1/admin/jobs/{job}/retry", null)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
-        await (await jobs.Api.As((string?)null).GetAsync("/api/v1/admin/jobs/dead")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await jobs.Api.As(member).GetAsync("/api/v1/admin/jobs/dead")).ShouldFailAsync(HttpStatusCode.Forbidden);
+        await (await jobs.Api.As(member).PostAsync($"/api/v1/admin/jobs/{job}/retry", null)).ShouldFailAsync(HttpStatusCode.Forbidden);
+        await (await jobs.Api.As((string?)null).GetAsync("/api/v1/admin/jobs/dead")).ShouldFailAsync(HttpStatusCode.Unauthorized);
         (await jobs.RowAsync(job)).Status.ShouldBe(JobStatus.Dead);
     }
 
@@ -58,14 +58,13 @@ public sealed class DeadJobsAdminTests(JobsFixture jobs) : IAsyncLifetime
         var ids = new List<Guid>();
         for (var i = 0; i < 5; i++) ids.Add(await DeadProcessingJobAsync(owner.PracticeId, deadMinutesAgo: 10 - i));
 
-        var first = await (await jobs.Api.As(owner).GetAsync("/api/v1/admin/jobs/dead?limit=3")).ShouldBeAsync(HttpStatusCode.OK);
-        var cursor = first["nextCursor"]!.GetValue<string>();
-        var second = await (await jobs.Api.As(owner).GetAsync($"/api/v1/admin/jobs/dead?limit=3&cursor={cursor}")).ShouldBeAsync(HttpStatusCode.OK);
+        var first = await jobs.DeadJobsAsync(owner, "?limit=3");
+        var cursor = first.NextCursor.ShouldNotBeNull();
+        var second = await jobs.DeadJobsAsync(owner, $"?limit=3&cursor={cursor}");
 
-        second["nextCursor"].ShouldBeNull();
-        first["items"]!.AsArray().Concat(second["items"]!.AsArray()).Select(i => Guid.Parse(i!["id"]!.GetValue<string>()))
-            .ShouldBe(Enumerable.Reverse(ids));
-        await (await jobs.Api.As(owner).GetAsync("/api/v1/admin/jobs/dead?cursor=not-a-cursor")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-cursor");
+        second.NextCursor.ShouldBeNull();
+        first.Items.Concat(second.Items).Select(i => i.Id).ShouldBe(Enumerable.Reverse(ids));
+        await (await jobs.Api.As(owner).GetAsync("/api/v1/admin/jobs/dead?cursor=not-a-cursor")).ShouldFailAsync(HttpStatusCode.BadRequest, "invalid-cursor");
     }
 
     private Task<Guid> DeadProcessingJobAsync(Guid practiceId, int deadMinutesAgo = 1) =>

@@ -1,4 +1,3 @@
-using System.Net;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -40,20 +39,20 @@ public sealed class JobPipelineTests(JobsFixture jobs) : IAsyncLifetime
         row.Job.Attempts.ShouldBe(1, "a refused job is not tried again");
         row.Job.DeadReason.ShouldBe(DeadReason.Refused);
         row.Job.LastErrorType.ShouldBe(typeof(FluentValidation.ValidationException).FullName);
-        var item = (await (await jobs.Api.As(owner).GetAsync("/api/v1/admin/jobs/dead")).ShouldBeAsync(HttpStatusCode.OK))["items"]!.AsArray().ShouldHaveSingleItem()!;
-        item["reason"]!.GetValue<string>().ShouldBe("refused");
-        item["subject"].ShouldBeNull("an invalid payload names no scan");
-        item["error"]!.GetValue<string>().ShouldContain("ValidationException");
+        var item = (await jobs.DeadJobsAsync(owner)).Items.ShouldHaveSingleItem();
+        item.Reason.ShouldBe(Contract.DeadReason.Refused);
+        item.Subject.ShouldBeNull("an invalid payload names no scan");
+        item.Error.ShouldContain("ValidationException");
     }
 
     [Fact]
     public async Task A_job_runs_as_no_user_inside_the_practice_its_payload_names_and_cannot_reach_another_practices_rows()
     {
         var practice = await jobs.Api.RegisterPracticeAsync();
-        await jobs.Api.CreatePatientAsync(practice);
-        await jobs.Api.CreatePatientAsync(practice, "Grace", "Hopper");
+        await jobs.Api.AddPatientAsync(practice);
+        await jobs.Api.AddPatientAsync(practice, "Grace", "Hopper");
         var other = await jobs.Api.RegisterPracticeAsync();
-        var othersPatient = Guid.Parse((await jobs.Api.CreatePatientAsync(other, "Alan", "Turing"))["id"]!.GetValue<string>());
+        var othersPatient = (await jobs.Api.AddPatientAsync(other, "Alan", "Turing")).Id;
         await using var worker = jobs.Host("worker", _recorder);
         _ = worker.Services;
 
@@ -72,7 +71,7 @@ public sealed class JobPipelineTests(JobsFixture jobs) : IAsyncLifetime
     public async Task A_jobs_change_commits_with_one_audit_row_that_names_no_actor()
     {
         var owner = await jobs.Api.RegisterPracticeAsync();
-        var patient = Guid.Parse((await jobs.Api.CreatePatientAsync(owner))["id"]!.GetValue<string>());
+        var patient = (await jobs.Api.AddPatientAsync(owner)).Id;
         await using var worker = jobs.Host("worker", _recorder);
         _ = worker.Services;
 
@@ -88,7 +87,7 @@ public sealed class JobPipelineTests(JobsFixture jobs) : IAsyncLifetime
     public async Task A_job_that_breaks_a_rule_is_refused_at_once_and_its_change_and_audit_row_roll_back()
     {
         var owner = await jobs.Api.RegisterPracticeAsync();
-        var patient = Guid.Parse((await jobs.Api.CreatePatientAsync(owner))["id"]!.GetValue<string>());
+        var patient = (await jobs.Api.AddPatientAsync(owner)).Id;
         await using var worker = jobs.Host("worker", _recorder);
         _ = worker.Services;
 
@@ -150,7 +149,7 @@ public sealed class JobPipelineTests(JobsFixture jobs) : IAsyncLifetime
     public async Task A_job_sent_outside_the_worker_is_refused_before_it_runs()
     {
         var owner = await jobs.Api.RegisterPracticeAsync();
-        var patient = Guid.Parse((await jobs.Api.CreatePatientAsync(owner))["id"]!.GetValue<string>());
+        var patient = (await jobs.Api.AddPatientAsync(owner)).Id;
         await using var host = jobs.Host("api", _recorder);
         using var scope = host.Services.CreateScope();
 

@@ -3,9 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using OrthoScan.Api.Features.Scans;
 using OrthoScan.Api.Infrastructure.Jobs;
 using OrthoScan.Api.Infrastructure.Storage;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using OrthoScan.Api.Tests.Scans;
 using Shouldly;
+// The rows' states, read from the jobs table; the answers' spelling of them is Contract.DeadReason.
+using DeadReason = OrthoScan.Api.Infrastructure.Jobs.DeadReason;
+using JobStatus = OrthoScan.Api.Infrastructure.Jobs.JobStatus;
 
 namespace OrthoScan.Api.Tests.Jobs;
 
@@ -30,24 +34,22 @@ public sealed class ScanDeadLetterTests(JobsFixture jobs) : IAsyncLifetime
         _ = worker.Services;
         await jobs.WaitForStatusAsync(jobId, JobStatus.Dead);
 
-        var seen = await (await jobs.Api.As(app.AccessToken).GetAsync($"/api/v1/scans/sessions/{sessionId}")).ShouldBeAsync(HttpStatusCode.OK);
-        seen["status"]!.GetValue<string>().ShouldBe("needs_retake");
-        var images = seen["images"]!.AsArray();
-        images.Select(i => i!["imageType"]!.GetValue<string>()).ShouldBe(ScanFlow.Views, ignoreOrder: true);
-        images.ShouldAllBe(i => i!["status"]!.GetValue<string>() == "rejected"
-                                && i["retakeReasons"]!.AsArray().Single()!.GetValue<string>() == ProcessSession.ProcessingFailed);
+        var seen = await SessionAsync(app.AccessToken, sessionId);
+        seen.Status.ShouldBe(ScanSessionStatus.NeedsRetake);
+        var images = seen.Images;
+        images.Select(i => ContractJson.Wire(i.ImageType)).ShouldBe(ScanFlow.Views, ignoreOrder: true);
+        images.ShouldAllBe(i => i.Status == ScanImageStatus.Rejected && i.RetakeReasons.Single() == ProcessSession.ProcessingFailed);
 
-        var dead = await (await jobs.Api.As(owner).GetAsync("/api/v1/admin/jobs/dead")).ShouldBeAsync(HttpStatusCode.OK);
-        dead["nextCursor"].ShouldBeNull();
-        var item = dead["items"]!.AsArray().ShouldHaveSingleItem()!;
-        item["id"]!.GetValue<string>().ShouldBe(jobId.ToString());
-        item["kind"]!.GetValue<string>().ShouldBe(ProcessSession.Kind);
-        item["subject"]!["type"]!.GetValue<string>().ShouldBe("scan_session");
-        item["subject"]!["id"]!.GetValue<string>().ShouldBe(sessionId.ToString());
-        item["attempts"]!.GetValue<int>().ShouldBe(5);
-        item["reason"]!.GetValue<string>().ShouldBe("abandoned");
-        item["error"]!.GetValue<string>().ShouldContain("worker stopped");
-        item["deadSince"]!.GetValue<DateTime>().ShouldBeGreaterThan(DateTime.UtcNow.AddMinutes(-5));
+        var dead = await jobs.DeadJobsAsync(owner);
+        dead.NextCursor.ShouldBeNull();
+        var item = dead.Items.ShouldHaveSingleItem();
+        item.Id.ShouldBe(jobId);
+        item.Kind.ShouldBe(ProcessSession.Kind);
+        item.Subject.ShouldBe(new JobSubjectDto("scan_session", sessionId));
+        item.Attempts.ShouldBe(5);
+        item.Reason.ShouldBe(Contract.DeadReason.Abandoned);
+        item.Error.ShouldContain("worker stopped");
+        item.DeadSince.ShouldBeGreaterThan(DateTime.UtcNow.AddMinutes(-5));
     }
 
     [Fact]
@@ -63,9 +65,9 @@ public sealed class ScanDeadLetterTests(JobsFixture jobs) : IAsyncLifetime
         row.Job.Attempts.ShouldBe(5);
         row.Job.DeadReason.ShouldBe(DeadReason.Failed);
 
-        var seen = await (await jobs.Api.As(app.AccessToken).GetAsync($"/api/v1/scans/sessions/{sessionId}")).ShouldBeAsync(HttpStatusCode.OK);
-        seen["status"]!.GetValue<string>().ShouldBe("needs_retake");
-        seen["images"]!.AsArray().ShouldAllBe(i => i!["retakeReasons"]!.AsArray().Single()!.GetValue<string>() == ProcessSession.ProcessingFailed);
+        var seen = await SessionAsync(app.AccessToken, sessionId);
+        seen.Status.ShouldBe(ScanSessionStatus.NeedsRetake);
+        seen.Images.ShouldAllBe(i => i.RetakeReasons.Single() == ProcessSession.ProcessingFailed);
 
         var body = await (await jobs.Api.As(owner).GetAsync("/api/v1/admin/jobs/dead")).Content.ReadAsStringAsync();
         body.ShouldContain("the last error was BlobCorruptedException");
@@ -88,18 +90,18 @@ public sealed class ScanDeadLetterTests(JobsFixture jobs) : IAsyncLifetime
         responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBe(1);
         var refused = responses.Where(r => r.StatusCode != HttpStatusCode.OK).ToList();
         refused.Count.ShouldBe(19);
-        foreach (var response in refused) await response.ShouldBeProblemAsync(HttpStatusCode.Conflict, "job-not-dead");
-        var retried = await responses.Single(r => r.StatusCode == HttpStatusCode.OK).ReadJsonAsync();
-        retried["subjectReopened"]!.GetValue<bool>().ShouldBeTrue();
+        foreach (var response in refused) await response.ShouldFailAsync(HttpStatusCode.Conflict, "job-not-dead");
+        var retried = await responses.Single(r => r.StatusCode == HttpStatusCode.OK).ShouldBeAsync<RetriedJobDto>(HttpStatusCode.OK);
+        retried.SubjectReopened.ShouldBeTrue();
 
-        var processed = await jobs.Api.WaitForProcessedAsync(app.AccessToken, sessionId.ToString());
-        processed["status"]!.GetValue<string>().ShouldBe("ready");
-        processed["images"]!.AsArray().ShouldAllBe(i => i!["status"]!.GetValue<string>() == "processed");
+        var processed = await jobs.Api.WaitUntilProcessedAsync(app.AccessToken, sessionId);
+        processed.Status.ShouldBe(ScanSessionStatus.Ready);
+        processed.Images.ShouldAllBe(i => i.Status == ScanImageStatus.Processed);
         var row = await jobs.WaitForStatusAsync(jobId, JobStatus.Succeeded);
         row.Job.Attempts.ShouldBe(7, "five, the abandoned claim, and the one retry");
-        (await (await jobs.Api.As(owner).GetAsync("/api/v1/admin/jobs/dead")).ShouldBeAsync(HttpStatusCode.OK))["items"]!.AsArray().ShouldBeEmpty();
-        var audit = await (await jobs.Api.As(owner).GetAsync($"/api/v1/audit?resourceId={jobId}")).ShouldBeAsync(HttpStatusCode.OK);
-        audit["items"]!.AsArray().Select(e => e!["action"]!.GetValue<string>()).ShouldBe(["Admin.RetryDeadJob"]);
+        (await jobs.DeadJobsAsync(owner)).Items.ShouldBeEmpty();
+        var audit = await (await jobs.Api.As(owner).GetAsync($"/api/v1/audit?resourceId={jobId}")).ShouldBeAsync<PageDto<AuditEntryDto>>(HttpStatusCode.OK);
+        audit.Items.Select(e => e.Action).ShouldBe(["Admin.RetryDeadJob"]);
     }
 
     [Fact]
@@ -115,11 +117,10 @@ public sealed class ScanDeadLetterTests(JobsFixture jobs) : IAsyncLifetime
         }
         (await jobs.Api.UploadAsync(app, sessionId.ToString(), "frontal", ScanFlow.Photo(900))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        var retried = await (await jobs.Api.As(owner).PostAsync($"/api/v1/admin/jobs/{jobId}/retry", null)).ShouldBeAsync(HttpStatusCode.OK);
+        var retried = await (await jobs.Api.As(owner).PostAsync($"/api/v1/admin/jobs/{jobId}/retry", null)).ShouldBeAsync<RetriedJobDto>(HttpStatusCode.OK);
 
-        retried["subjectReopened"]!.GetValue<bool>().ShouldBeFalse();
-        var seen = await (await jobs.Api.As(app.AccessToken).GetAsync($"/api/v1/scans/sessions/{sessionId}")).ShouldBeAsync(HttpStatusCode.OK);
-        seen["status"]!.GetValue<string>().ShouldBe("needs_retake");
+        retried.SubjectReopened.ShouldBeFalse();
+        (await SessionAsync(app.AccessToken, sessionId)).Status.ShouldBe(ScanSessionStatus.NeedsRetake);
     }
 
     [Fact]
@@ -142,15 +143,15 @@ public sealed class ScanDeadLetterTests(JobsFixture jobs) : IAsyncLifetime
         var sweep = await SweepJobAsync(SettleStuckSessions.Kind);
         await jobs.WaitForStatusAsync(sweep, JobStatus.Succeeded);
 
-        var seen = await (await jobs.Api.As(app.AccessToken).GetAsync($"/api/v1/scans/sessions/{stuck}")).ShouldBeAsync(HttpStatusCode.OK);
-        seen["status"]!.GetValue<string>().ShouldBe("needs_retake");
-        seen["images"]!.AsArray().ShouldAllBe(i => i!["retakeReasons"]!.AsArray().Single()!.GetValue<string>() == ProcessSession.ProcessingFailed);
-        (await SessionStatusAsync(owner, working)).ShouldBe("processing", "its job is still running");
-        (await SessionStatusAsync(owner, recent)).ShouldBe("processing", "sent too recently to be called stuck");
+        var seen = await SessionAsync(app.AccessToken, stuck);
+        seen.Status.ShouldBe(ScanSessionStatus.NeedsRetake);
+        seen.Images.ShouldAllBe(i => i.RetakeReasons.Single() == ProcessSession.ProcessingFailed);
+        (await SessionAsync(owner.AccessToken, working)).Status.ShouldBe(ScanSessionStatus.Processing, "its job is still running");
+        (await SessionAsync(owner.AccessToken, recent)).Status.ShouldBe(ScanSessionStatus.Processing, "sent too recently to be called stuck");
     }
 
-    private async Task<string> SessionStatusAsync(Session owner, Guid sessionId) =>
-        (await (await jobs.Api.As(owner).GetAsync($"/api/v1/scans/sessions/{sessionId}")).ShouldBeAsync(HttpStatusCode.OK))["status"]!.GetValue<string>();
+    private async Task<ScanSessionDto> SessionAsync(string accessToken, Guid sessionId) =>
+        await (await jobs.Api.As(accessToken).GetAsync($"/api/v1/scans/sessions/{sessionId}")).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.OK);
 
     private async Task<Guid> SweepJobAsync(string kind)
     {

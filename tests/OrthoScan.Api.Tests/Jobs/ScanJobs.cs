@@ -1,5 +1,6 @@
 using System.Net;
 using OrthoScan.Api.Features.Scans;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using OrthoScan.Api.Tests.Scans;
 using Shouldly;
@@ -17,7 +18,7 @@ public static class ScanJobs
     public static async Task<(PatientApp App, Guid SessionId, Guid JobId)> SubmittedScanAsync(this JobsFixture jobs, Session owner)
     {
         var (app, sessionId) = await jobs.UploadedScanAsync(owner, ScanFlow.Views);
-        await jobs.Api.SubmitAsync(app, sessionId.ToString());
+        await jobs.Api.SubmitScanAsync(app, sessionId);
         return (app, sessionId, await jobs.ProcessingJobOfAsync(sessionId));
     }
 
@@ -25,12 +26,15 @@ public static class ScanJobs
     public static async Task<(PatientApp App, Guid SessionId)> UploadedScanAsync(this JobsFixture jobs, Session owner, IEnumerable<string> views)
     {
         var app = await jobs.Api.PatientAppAsync(owner);
-        var session = await (await jobs.Api.CreateSessionAsync(app, Guid.NewGuid().ToString())).ShouldBeAsync(HttpStatusCode.Created);
-        var id = session["id"]!.GetValue<string>();
+        var session = await (await jobs.Api.CreateSessionAsync(app, Guid.NewGuid().ToString())).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.Created);
         foreach (var view in views)
-            (await jobs.Api.UploadAsync(app, id, view, Photos.Value[view])).StatusCode.ShouldBe(HttpStatusCode.OK);
-        return (app, Guid.Parse(id));
+            (await jobs.Api.UploadAsync(app, session.Id, view, Photos.Value[view])).StatusCode.ShouldBe(HttpStatusCode.OK);
+        return (app, session.Id);
     }
+
+    /// <summary>The owner's page of dead jobs (GET /admin/jobs/dead).</summary>
+    public static async Task<PageDto<DeadJobDto>> DeadJobsAsync(this JobsFixture jobs, Session owner, string query = "") =>
+        await (await jobs.Api.As(owner).GetAsync("/api/v1/admin/jobs/dead" + query)).ShouldBeAsync<PageDto<DeadJobDto>>(HttpStatusCode.OK);
 
     public static async Task<Guid> ProcessingJobOfAsync(this JobsFixture jobs, Guid sessionId)
     {

@@ -54,8 +54,8 @@ public sealed class SchedulerTests(JobsFixture jobs) : IAsyncLifetime
         _ = worker.Services;
         await jobs.WaitForStatusAsync(failedJob, JobStatus.Dead); // settled as needs_retake, its uploads still there
         var (readyApp, ready) = await jobs.UploadedScanAsync(owner, ScanFlow.Views);
-        await jobs.Api.SubmitAsync(readyApp, ready.ToString());
-        (await jobs.Api.WaitForProcessedAsync(readyApp.AccessToken, ready.ToString()))["status"]!.GetValue<string>().ShouldBe("ready");
+        await jobs.Api.SubmitScanAsync(readyApp, ready);
+        (await jobs.Api.WaitUntilProcessedAsync(readyApp.AccessToken, ready)).Status.ShouldBe(Contract.ScanSessionStatus.Ready);
         var (_, neverSent) = await jobs.UploadedScanAsync(owner, ["frontal", "buccal_l"]);
         var (_, fresh) = await jobs.UploadedScanAsync(owner, ["frontal"]);
         var keys = await UploadKeysAsync(owner.PracticeId);
@@ -82,8 +82,8 @@ public sealed class SchedulerTests(JobsFixture jobs) : IAsyncLifetime
         (await store.ExistsAsync(freshKey, default)).ShouldBeTrue();
         (await UploadKeysAsync(owner.PracticeId)).ShouldBe([freshKey], "the images' upload keys are cleared, the fresh one kept");
         (await ownerDb.ColumnAsync("SELECT key FROM raw_uploads")).Where(k => k.Contains(owner.PracticeId.ToString(), StringComparison.Ordinal)).ShouldBe([freshKey]);
-        var readySeen = await (await jobs.Api.As(readyApp.AccessToken).GetAsync($"/api/v1/scans/sessions/{ready}")).ShouldBeAsync(HttpStatusCode.OK);
-        readySeen["images"]!.AsArray().ShouldAllBe(i => i!["urls"] != null, "the EXIF-free derivatives stay");
+        var readySeen = await (await jobs.Api.As(readyApp.AccessToken).GetAsync($"/api/v1/scans/sessions/{ready}")).ShouldBeAsync<Contract.ScanSessionDto>(HttpStatusCode.OK);
+        readySeen.Images.ShouldAllBe(i => i.Urls != null, "the EXIF-free derivatives stay");
     }
 
     private JobScheduler Scheduler(Schedule schedule) =>

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using OrthoScan.Api.Tests.Auth;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using OrthoScan.Api.Tests.Scans;
 using Shouldly;
@@ -26,17 +26,17 @@ public sealed class StageOnceTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
         var doctor = await api.AddMemberAsync(owner, "doctor");
         var app = await api.PatientAppAsync(owner, "Twice");
-        var sessionId = (await api.SendScanAsync(app)).Text("id");
+        var sessionId = (await api.SendScanAndWaitAsync(app)).Id;
 
-        var first = await (await TagAsync(owner, sessionId)).ShouldBeAsync(HttpStatusCode.Created);
-        var second = await (await TagAsync(doctor, sessionId)).ShouldBeAsync(HttpStatusCode.Created);
+        var first = await (await TagAsync(owner, sessionId)).ShouldBeAsync<TagSetDto>(HttpStatusCode.Created);
+        var second = await (await TagAsync(doctor, sessionId)).ShouldBeAsync<TagSetDto>(HttpStatusCode.Created);
 
-        first["patientCurrentStage"]!.GetValue<int>().ShouldBe(3);
-        second["patientCurrentStage"]!.GetValue<int>().ShouldBe(3);
-        second.Text("patientFeedback").ShouldBe(first.Text("patientFeedback"));
+        first.PatientCurrentStage.ShouldBe(3);
+        second.PatientCurrentStage.ShouldBe(3);
+        second.PatientFeedback.ShouldBe(first.PatientFeedback);
         (await StageAsync(owner, app)).ShouldBe(3);
-        var seenByPatient = await (await api.As(app.AccessToken).GetAsync($"/api/v1/scans/sessions/{sessionId}")).ShouldBeAsync(HttpStatusCode.OK);
-        seenByPatient.Text("patientFeedback").ShouldBe("Très bon suivi ! Passez à la gouttière 3.");
+        var seenByPatient = await (await api.As(app.AccessToken).GetAsync($"/api/v1/scans/sessions/{sessionId}")).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.OK);
+        seenByPatient.PatientFeedback.ShouldBe("Très bon suivi ! Passez à la gouttière 3.");
         await using var db = await Sql.OpenAsync(api.AppConnectionString, owner.PracticeId);
         (await db.ColumnAsync($"SELECT stage_after::text FROM tag_sets WHERE session_id = '{sessionId}'")).ShouldBe(["3", "3"]);
     }
@@ -47,7 +47,7 @@ public sealed class StageOnceTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
         var doctors = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => api.AddMemberAsync(owner, "doctor")));
         var app = await api.PatientAppAsync(owner, "Raced");
-        var sessionId = (await api.SendScanAsync(app)).Text("id");
+        var sessionId = (await api.SendScanAndWaitAsync(app)).Id;
 
         var responses = await Task.WhenAll(doctors.Select(d => TagAsync(d, sessionId)));
 
@@ -55,7 +55,7 @@ public sealed class StageOnceTests(ApiFactory api)
         (await StageAsync(owner, app)).ShouldBe(3);
         await using var db = await Sql.OpenAsync(api.AppConnectionString, owner.PracticeId);
         (await db.ScalarAsync<long>($"SELECT count(*) FROM tag_sets WHERE session_id = '{sessionId}'")).ShouldBe(4);
-        (await db.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE kind = 'patient_feedback.deliver' AND payload->>'sessionId' = @s", ("s", (object)sessionId)))
+        (await db.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE kind = 'patient_feedback.deliver' AND payload->>'sessionId' = @s", ("s", (object)sessionId.ToString())))
             .ShouldBe(1);
     }
 
@@ -65,8 +65,8 @@ public sealed class StageOnceTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
         var doctor = await api.AddMemberAsync(owner, "doctor");
         var app = await api.PatientAppAsync(owner, "Both");
-        var first = (await api.SendScanAsync(app)).Text("id");
-        var second = (await api.SendScanAsync(app)).Text("id");
+        var first = (await api.SendScanAndWaitAsync(app)).Id;
+        var second = (await api.SendScanAndWaitAsync(app)).Id;
 
         var responses = await Task.WhenAll(TagAsync(owner, first), TagAsync(doctor, second));
 
@@ -79,19 +79,19 @@ public sealed class StageOnceTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var app = await api.PatientAppAsync(owner, "Double");
-        var sessionId = (await api.SendScanAsync(app)).Text("id");
+        var sessionId = (await api.SendScanAndWaitAsync(app)).Id;
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => TagAsync(owner, sessionId)));
 
         responses.Count(r => r.StatusCode == HttpStatusCode.Created).ShouldBe(1);
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
-            await refused.ShouldBeProblemAsync(HttpStatusCode.Conflict, "already-tagged");
+            await refused.ShouldFailAsync(HttpStatusCode.Conflict, "already-tagged");
         (await StageAsync(owner, app)).ShouldBe(3);
     }
 
-    private Task<HttpResponseMessage> TagAsync(Session doctor, string sessionId) =>
+    private Task<HttpResponseMessage> TagAsync(Session doctor, Guid sessionId) =>
         api.As(doctor).PostAsJsonAsync($"/api/v1/scans/sessions/{sessionId}/tags", Approve);
 
     private async Task<int> StageAsync(Session owner, PatientApp app) =>
-        (await (await api.As(owner).GetAsync($"/api/v1/patients/{app.PatientId}")).ShouldBeAsync(HttpStatusCode.OK))["currentStage"]!.GetValue<int>();
+        (await (await api.As(owner).GetAsync($"/api/v1/patients/{app.PatientId}")).ShouldBeAsync<PatientDto>(HttpStatusCode.OK)).CurrentStage;
 }

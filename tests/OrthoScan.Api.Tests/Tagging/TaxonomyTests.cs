@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using OrthoScan.Api.Domain;
 using OrthoScan.Api.Tests.Analytics;
+using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -15,33 +16,17 @@ namespace OrthoScan.Api.Tests.Tagging;
 [Collection(ApiCollection.Name)]
 public sealed class TaxonomyTests(ApiFactory api)
 {
-    private sealed record ServedTaxonomy(
-        string Version, List<ServedScore> Scores, List<ServedTerm> DetailTags, List<ServedTerm> CustomDetailTags, List<ServedTerm> Locations,
-        string ToothNumbering, List<ServedAction> Actions, ServedDays HoldDays);
+    private static readonly JsonSerializerOptions Indented = new(ContractJson.Strict) { WriteIndented = true };
 
-    private sealed record ServedScore(string Attribute, string Label, int Min, int Max, bool NotApplicableAllowed, List<ServedValue> Values);
-
-    private sealed record ServedValue(string Value, string Label);
-
-    private sealed record ServedTerm(string Code, string Label);
-
-    private sealed record ServedAction(string Action, string Label);
-
-    private sealed record ServedDays(int Min, int Max);
-
-    private async Task<ServedTaxonomy> TaxonomyAsync(Session user)
-    {
-        var response = await api.As(user).GetAsync("/api/v1/tags/taxonomy");
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        return (await response.Content.ReadFromJsonAsync<ServedTaxonomy>(TestApi.Json))!;
-    }
+    private async Task<TaxonomyDto> TaxonomyAsync(Session user) =>
+        await (await api.As(user).GetAsync("/api/v1/tags/taxonomy")).ShouldBeAsync<TaxonomyDto>(HttpStatusCode.OK);
 
     /// <summary>`overall_tracking` -> `overallTracking`: a key used as a JSON property name (the tag body) is its camelCase.</summary>
     private static string PropertyName(string key) =>
         string.Concat(key.Split('_').Select((word, i) => i == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..]));
 
     /// <summary>A review with every score at its best value, unless a case sets it.</summary>
-    private static JsonObject Body(ServedTaxonomy taxonomy, string version)
+    private static JsonObject Body(TaxonomyDto taxonomy, string version)
     {
         var body = new JsonObject { ["taxonomyVersion"] = version, ["action"] = "approve_progression", ["detailTags"] = new JsonArray() };
         foreach (var score in taxonomy.Scores) body[PropertyName(score.Attribute)] = score.Min;
@@ -57,7 +42,7 @@ public sealed class TaxonomyTests(ApiFactory api)
         var response = await api.As(owner).PostAsync($"/api/v1/scans/sessions/{sessionId}/tags", JsonContent.Create(body));
         var text = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBeOneOf([HttpStatusCode.BadRequest, HttpStatusCode.UnprocessableEntity], text);
-        return [.. JsonNode.Parse(text)!["errors"]!.AsObject().Select(e => e.Key)];
+        return [.. ContractJson.Read<ProblemDto>(text).Errors.ShouldNotBeNull(text).Keys];
     }
 
     private async Task<(Session Owner, Guid SessionId)> ReadyScanAsync()
@@ -84,15 +69,15 @@ public sealed class TaxonomyTests(ApiFactory api)
             score.Label.ShouldNotBeNullOrWhiteSpace();
         }
         taxonomy.Scores[0].Values.Select(v => v.Label).ShouldBe(["On track", "Minor deviation", "Off track"]);
-        taxonomy.DetailTags.ShouldContain(new ServedTerm("attachment_lost", "Attachment lost"));
+        taxonomy.DetailTags.ShouldContain(new TaxonomyTermDto("attachment_lost", "Attachment lost"));
         taxonomy.CustomDetailTags.ShouldBeEmpty();
         taxonomy.Locations.Select(l => l.Code).ShouldContain("full_mouth");
         taxonomy.Locations.Where(l => l.Code.All(char.IsDigit)).Select(l => l.Code).ShouldBe(
             [.. from q in Enumerable.Range(1, 4) from t in Enumerable.Range(1, 8) select $"{q}{t}"]);
         taxonomy.ToothNumbering.ShouldBe("fdi");
-        taxonomy.Actions.Select(a => a.Action).ShouldBe(["approve_progression", "hold_aligner", "message", "schedule_appointment"], ignoreOrder: true);
-        taxonomy.Actions.Count.ShouldBe(Enum.GetValues<ReviewAction>().Length);
-        taxonomy.HoldDays.ShouldBe(new ServedDays(1, 14));
+        taxonomy.Actions.Select(a => ContractJson.Wire(a.Action)).ShouldBe(["approve_progression", "hold_aligner", "message", "schedule_appointment"], ignoreOrder: true);
+        taxonomy.Actions.Count.ShouldBe(Enum.GetValues<OrthoScan.Api.Domain.ReviewAction>().Length);
+        taxonomy.HoldDays.ShouldBe(new DayRangeDto(1, 14));
     }
 
     /// <summary>The dashboard's unit tests render the taxonomy from this file, so it must be what the API serves.</summary>
@@ -101,11 +86,12 @@ public sealed class TaxonomyTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
 
-        var served = await (await api.As(owner).GetAsync("/api/v1/tags/taxonomy")).ShouldBeAsync(HttpStatusCode.OK);
+        var served = await TaxonomyAsync(owner);
 
-        var fixture = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "src", "OrthoScan.Dashboard", "src", "test", "taxonomy.json")))!;
-        JsonNode.DeepEquals(served, fixture).ShouldBeTrue(
-            $"src/OrthoScan.Dashboard/src/test/taxonomy.json is stale; the API serves:\n{served.ToJsonString(new() { WriteIndented = true })}");
+        // Both read strictly and written back the same way, so the comparison is member by member and value by value.
+        var fixture = ContractJson.Read<TaxonomyDto>(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "src", "OrthoScan.Dashboard", "src", "test", "taxonomy.json")));
+        ContractJson.Write(fixture).ShouldBe(ContractJson.Write(served),
+            $"src/OrthoScan.Dashboard/src/test/taxonomy.json is stale; the API serves:\n{JsonSerializer.Serialize(served, Indented)}");
     }
 
     private static string RepositoryRoot()
@@ -156,7 +142,7 @@ public sealed class TaxonomyTests(ApiFactory api)
         foreach (var score in taxonomy.Scores) worst[PropertyName(score.Attribute)] = score.NotApplicableAllowed ? null : score.Max;
         worst["action"] = "hold_aligner";
         worst["holdDays"] = taxonomy.HoldDays.Max;
-        await (await api.As(owner).PostAsync($"/api/v1/scans/sessions/{sessionId}/tags", JsonContent.Create(worst))).ShouldBeAsync(HttpStatusCode.Created);
+        await (await api.As(owner).PostAsync($"/api/v1/scans/sessions/{sessionId}/tags", JsonContent.Create(worst))).ShouldBeAsync<TagSetDto>(HttpStatusCode.Created);
     }
 
     [Fact]
@@ -165,20 +151,20 @@ public sealed class TaxonomyTests(ApiFactory api)
         var owner = await api.RegisterPracticeAsync();
         var taxonomy = await TaxonomyAsync(owner);
 
-        var dashboard = await (await api.As(owner).GetAsync("/api/v1/dashboard/analytics")).ShouldBeAsync(HttpStatusCode.OK);
-        var tags = await (await api.As(owner).GetAsync("/api/v1/tags/analytics")).ShouldBeAsync(HttpStatusCode.OK);
+        var dashboard = await (await api.As(owner).GetAsync("/api/v1/dashboard/analytics")).ShouldBeAsync<DashboardAnalyticsDto>(HttpStatusCode.OK);
+        var tags = await (await api.As(owner).GetAsync("/api/v1/tags/analytics")).ShouldBeAsync<TagAnalyticsDto>(HttpStatusCode.OK);
 
-        var scores = dashboard["scores"]!.AsArray();
-        scores.Select(s => s!["attribute"]!.GetValue<string>()).ShouldBe(taxonomy.Scores.Select(s => s.Attribute));
+        var scores = dashboard.Scores;
+        scores.Select(s => s.Attribute).ShouldBe(taxonomy.Scores.Select(s => s.Attribute));
         foreach (var (served, distribution) in taxonomy.Scores.Zip(scores))
         {
-            distribution!["values"]!.AsArray().Select(v => v!["value"]!.GetValue<string>()).ShouldBe(served.Values.Select(v => v.Value), served.Attribute);
-            distribution["values"]!.AsArray().ShouldAllBe(v => v!["count"]!.GetValue<int>() == 0);
+            distribution.Values.Select(v => v.Value).ShouldBe(served.Values.Select(v => v.Value), served.Attribute);
+            distribution.Values.ShouldAllBe(v => v.Count == 0);
         }
-        dashboard["aiAcceptance"]!.AsArray().Select(a => a!["attribute"]!.GetValue<string>())
+        dashboard.AiAcceptance.Select(a => a.Attribute)
             .ShouldBe([.. taxonomy.Scores.Select(s => s.Attribute), "detail_tags"]);
-        tags["agreement"]!.AsArray().Select(a => a!["attribute"]!.GetValue<string>()).ShouldBe(taxonomy.Scores.Select(s => s.Attribute));
-        tags["actions"]!.AsArray().Select(a => a!["action"]!.GetValue<string>()).ShouldBe(taxonomy.Actions.Select(a => a.Action), ignoreOrder: true);
+        tags.Agreement.Select(a => a.Attribute).ShouldBe(taxonomy.Scores.Select(s => s.Attribute));
+        tags.Actions.Select(a => a.Action).ShouldBe(taxonomy.Actions.Select(a => a.Action), ignoreOrder: true);
     }
 
     [Fact]
@@ -187,20 +173,18 @@ public sealed class TaxonomyTests(ApiFactory api)
         var (owner, sessionId) = await ReadyScanAsync();
         var taxonomy = await TaxonomyAsync(owner);
         var fit = taxonomy.Scores.Single(s => s.NotApplicableAllowed);
-        await AiSuggestionData.InsertRunAsync(api, owner.PracticeId, sessionId.ToString(), DateTime.UtcNow.AddMinutes(-5),
+        await AiSuggestionData.InsertRunAsync(api, owner.PracticeId, sessionId, DateTime.UtcNow.AddMinutes(-5),
             [.. taxonomy.Scores.Select(s => (s.Attribute, s.Values[0].Value, 0.9f))]);
 
         var body = Body(taxonomy, taxonomy.Version);
         foreach (var score in taxonomy.Scores) body[PropertyName(score.Attribute)] = score.Max;
         body[PropertyName(fit.Attribute)] = null;
-        var tagged = await (await api.As(owner).PostAsync($"/api/v1/scans/sessions/{sessionId}/tags", JsonContent.Create(body))).ShouldBeAsync(HttpStatusCode.Created);
+        var tagged = await (await api.As(owner).PostAsync($"/api/v1/scans/sessions/{sessionId}/tags", JsonContent.Create(body))).ShouldBeAsync<TagSetDto>(HttpStatusCode.Created);
 
-        var outcomes = tagged["aiOutcomes"]!.AsArray().ToDictionary(o => o!["attribute"]!.GetValue<string>(), o => o!["chosen"]!.GetValue<string>());
+        var outcomes = tagged.AiOutcomes.ToDictionary(o => o.Attribute, o => o.Chosen);
         outcomes.ShouldBe(taxonomy.Scores.ToDictionary(s => s.Attribute, s => s == fit ? "not_applicable" : s.Values.Single(v => v.Value == s.Max.ToString()).Value));
-        var dashboard = await (await api.As(owner).GetAsync("/api/v1/dashboard/analytics")).ShouldBeAsync(HttpStatusCode.OK);
-        var counted = dashboard["scores"]!.AsArray().ToDictionary(
-            s => s!["attribute"]!.GetValue<string>(),
-            s => s!["values"]!.AsArray().Where(v => v!["count"]!.GetValue<int>() > 0).Select(v => v!["value"]!.GetValue<string>()).Single());
+        var dashboard = await (await api.As(owner).GetAsync("/api/v1/dashboard/analytics")).ShouldBeAsync<DashboardAnalyticsDto>(HttpStatusCode.OK);
+        var counted = dashboard.Scores.ToDictionary(s => s.Attribute, s => s.Values.Where(v => v.Count > 0).Select(v => v.Value).Single());
         counted.ShouldBe(outcomes);
     }
 }
