@@ -19,6 +19,9 @@ public sealed partial class DocsFollowTheCodeTests
         "src/OrthoScan.Dashboard/src", "tests/OrthoScan.Api.Tests", "tests", "docs",
     ];
 
+    /// <summary>Folders a build or a run creates (git ignores them): a page may name them, a fresh checkout lacks them.</summary>
+    private static readonly string[] Generated = [".local", "out", "wwwroot", "bin", "obj", "node_modules", ".next"];
+
     private static readonly string[] PathEndings =
         [".cs", ".ts", ".tsx", ".sh", ".md", ".json", ".mjs", ".props", ".sql", ".csproj", ".snap", "/"];
 
@@ -30,6 +33,7 @@ public sealed partial class DocsFollowTheCodeTests
             .Select(PathIn)
             .OfType<string>()
             .Distinct()
+            .Where(path => !path.Split('/').Any(Generated.Contains))
             .Where(path => !PathRoots.Any(root => Exists(Path.Combine(Codebase.RepoRoot, root, path))))
             .ToList();
 

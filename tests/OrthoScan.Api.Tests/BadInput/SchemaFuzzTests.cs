@@ -57,6 +57,11 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
                 ["firstName"] = "Grace", ["currentStage"] = 3, ["totalStages"] = 20, ["status"] = "active", ["preferredLanguage"] = "de",
                 ["researchConsent"] = true,
             }),
+            "UpdatePracticeSettings" => new(Path(""), Caller.Owner, () => new JsonObject
+            {
+                ["country"] = "GB", ["region"] = "England", ["timezone"] = "Europe/London", ["billingEmail"] = "billing.fuzz@example.com",
+                ["shareDeidentifiedData"] = true, ["externalAiProcessing"] = false,
+            }),
             "InviteStaff" => new(Path(""), Caller.Owner, () => new JsonObject { ["email"] = "invited.fuzz@example.com", ["name"] = "Fuzz Doctor", ["role"] = "doctor" }),
             "Register" => new(Path(""), Caller.Anonymous, () => new JsonObject
             {

@@ -17,3 +17,16 @@ public enum SubscriptionTier { Trial, Starter, Professional, Enterprise }
 public enum PracticeStatus { Active, Suspended, Closed }
 
 public enum MemberStatus { Invited, Active, Disabled }
+
+/// <summary>GET and PATCH /practice/settings.</summary>
+public sealed record PracticeSettingsDto(
+    Guid PracticeId,
+    string Name,
+    string? Country,
+    string? Region,
+    string Timezone,
+    string? BillingEmail,
+    DataChoiceDto ShareDeidentifiedData,
+    DataChoiceDto ExternalAiProcessing);
+
+public sealed record DataChoiceDto(bool Enabled, string? ChangedBy, DateTime? ChangedAt);

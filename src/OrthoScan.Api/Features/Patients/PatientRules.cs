@@ -3,15 +3,10 @@ namespace OrthoScan.Api.Features.Patients;
 /// <summary>Field rules that create and edit share, so a patient valid on creation stays editable.</summary>
 public static class PatientRules
 {
-    private static readonly HashSet<string> TimeZones = TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Append("UTC").ToHashSet();
-
     public static IRuleBuilderOptions<T, string?> PersonName<T>(this IRuleBuilder<T, string?> rule) => rule.MaximumLength(100);
 
     public static IRuleBuilderOptions<T, string?> PhoneNumber<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Matches(@"^\+[1-9][0-9]{6,14}$").WithMessage("Use the international format, e.g. +14155550123.");
-
-    public static IRuleBuilderOptions<T, string?> TimeZone<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(z => z is null || TimeZones.Contains(z)).WithMessage("Use an IANA time zone such as Europe/Paris.");
 
     public static IRuleBuilderOptions<T, DateOnly?> BirthDate<T>(this IRuleBuilder<T, DateOnly?> rule) =>
         rule.Must(d => d is null || (d.Value > new DateOnly(1900, 1, 1) && d.Value <= DateOnly.FromDateTime(DateTime.UtcNow)))

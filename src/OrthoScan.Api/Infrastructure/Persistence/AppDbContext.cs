@@ -50,7 +50,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
             e.Property(p => p.Address).HasMaxLength(500);
             e.Property(p => p.TaggingRate).HasPrecision(5, 4);
             e.Property(p => p.DiscountPercent).HasPrecision(5, 2);
-            e.OwnsOne(p => p.Settings, s => s.ToJson());
+            e.OwnsOne(p => p.Settings, s =>
+            {
+                s.ToJson();
+                s.OwnsOne(x => x.ShareDeidentifiedDataChanged);
+                s.OwnsOne(x => x.ExternalAiProcessingChanged);
+            });
             e.HasQueryFilter(p => p.Id == CurrentPracticeId);
         });
 

@@ -202,6 +202,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/practice/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the practice's settings
+         * @description Country and region, time zone, billing email, and the two data-use choices (sharing de-identified data for research, sending photos to an external AI service), both off until the owner turns them on; each says who last changed it and when.
+         *
+         *     **Access:** bearer token; roles `owner`.
+         */
+        get: operations["GetPracticeSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the practice's settings
+         * @description Partial update: a field left out or null keeps its value; an empty `region` or `billingEmail` clears it. `country` is an ISO 3166-1 alpha-2 code, `timezone` an IANA zone. Turning `shareDeidentifiedData` or `externalAiProcessing` on or off records who and when; every change is audited.
+         *
+         *     **Access:** bearer token; roles `owner`.
+         */
+        patch: operations["UpdatePracticeSettings"];
+        trace?: never;
+    };
     "/api/v1/practice/members": {
         parameters: {
             query?: never;
@@ -1053,6 +1081,23 @@ export interface components {
         };
         /** @enum {unknown} */
         PatientStatus: "invited" | "active" | "paused" | "completed" | "archived";
+        PracticeSettingsResponse: {
+            /** Format: uuid */
+            practiceId: string;
+            name: string;
+            country: null | string;
+            region: null | string;
+            timezone: string;
+            billingEmail: null | string;
+            shareDeidentifiedData: components["schemas"]["PracticeSettingsResponseDataChoice"];
+            externalAiProcessing: components["schemas"]["PracticeSettingsResponseDataChoice"];
+        };
+        PracticeSettingsResponseDataChoice: {
+            enabled: boolean;
+            changedBy: null | string;
+            /** Format: date-time */
+            changedAt: null | string;
+        };
         /** @enum {unknown} */
         PracticeStatus: "active" | "suspended" | "closed";
         /** @enum {unknown} */
@@ -1287,6 +1332,14 @@ export interface components {
             timezone: null | string;
             preferredLanguage: null | components["schemas"]["PreferredLanguage"];
             researchConsent: null | boolean;
+        };
+        UpdatePracticeSettingsChanges: {
+            country: null | string;
+            region: null | string;
+            timezone: null | string;
+            billingEmail: null | string;
+            shareDeidentifiedData: null | boolean;
+            externalAiProcessing: null | boolean;
         };
         /** @description An RFC 9457 problem about the request's content; `errors` names the fields at fault when there are some. */
         ValidationProblemDetails: {
@@ -1758,6 +1811,109 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    GetPracticeSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "practiceId": "019aa3c0-5e1b-7c41-9d2e-3f4a5b6c7d8e",
+                     *       "name": "Smile Orthodontics",
+                     *       "country": "GB",
+                     *       "region": "England",
+                     *       "timezone": "Europe/London",
+                     *       "billingEmail": "accounts@smile-ortho.example",
+                     *       "shareDeidentifiedData": {
+                     *         "enabled": false,
+                     *         "changedBy": null,
+                     *         "changedAt": null
+                     *       },
+                     *       "externalAiProcessing": {
+                     *         "enabled": true,
+                     *         "changedBy": "Dr Ada Owner",
+                     *         "changedAt": "2026-12-01T09:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PracticeSettingsResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    UpdatePracticeSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "country": "GB",
+                 *       "region": "England",
+                 *       "timezone": "Europe/London",
+                 *       "billingEmail": "accounts@smile-ortho.example",
+                 *       "shareDeidentifiedData": null,
+                 *       "externalAiProcessing": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdatePracticeSettingsChanges"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "practiceId": "019aa3c0-5e1b-7c41-9d2e-3f4a5b6c7d8e",
+                     *       "name": "Smile Orthodontics",
+                     *       "country": "GB",
+                     *       "region": "England",
+                     *       "timezone": "Europe/London",
+                     *       "billingEmail": "accounts@smile-ortho.example",
+                     *       "shareDeidentifiedData": {
+                     *         "enabled": false,
+                     *         "changedBy": null,
+                     *         "changedAt": null
+                     *       },
+                     *       "externalAiProcessing": {
+                     *         "enabled": true,
+                     *         "changedBy": "Dr Ada Owner",
+                     *         "changedAt": "2026-12-01T09:30:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PracticeSettingsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

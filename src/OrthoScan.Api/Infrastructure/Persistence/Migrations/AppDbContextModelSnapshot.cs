@@ -1160,8 +1160,16 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         {
                             b1.Property<Guid>("PracticeId");
 
+                            b1.Property<string>("BillingEmail");
+
+                            b1.Property<string>("Country");
+
                             b1.PrimitiveCollection<string>("CustomDetailTags")
                                 .IsRequired();
+
+                            b1.Property<bool>("ExternalAiProcessing");
+
+                            b1.Property<string>("Region");
 
                             b1.Property<bool>("ShareDeidentifiedData");
 
@@ -1179,6 +1187,46 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                             b1.WithOwner()
                                 .HasForeignKey("PracticeId")
                                 .HasConstraintName("fk_practices_practices_id");
+
+                            b1.OwnsOne("OrthoScan.Api.Domain.SettingChange", "ExternalAiProcessingChanged", b2 =>
+                                {
+                                    b2.Property<Guid>("PracticeSettingsPracticeId");
+
+                                    b2.Property<DateTime>("At");
+
+                                    b2.Property<Guid>("By");
+
+                                    b2.HasKey("PracticeSettingsPracticeId")
+                                        .HasName("pk_practices");
+
+                                    b2.ToTable("practices");
+
+                                    b2.WithOwner()
+                                        .HasForeignKey("PracticeSettingsPracticeId")
+                                        .HasConstraintName("fk_practices_practices_practice_settings_practice_id");
+                                });
+
+                            b1.OwnsOne("OrthoScan.Api.Domain.SettingChange", "ShareDeidentifiedDataChanged", b2 =>
+                                {
+                                    b2.Property<Guid>("PracticeSettingsPracticeId");
+
+                                    b2.Property<DateTime>("At");
+
+                                    b2.Property<Guid>("By");
+
+                                    b2.HasKey("PracticeSettingsPracticeId")
+                                        .HasName("pk_practices");
+
+                                    b2.ToTable("practices");
+
+                                    b2.WithOwner()
+                                        .HasForeignKey("PracticeSettingsPracticeId")
+                                        .HasConstraintName("fk_practices_practices_practice_settings_practice_id");
+                                });
+
+                            b1.Navigation("ExternalAiProcessingChanged");
+
+                            b1.Navigation("ShareDeidentifiedDataChanged");
                         });
 
                     b.Navigation("Settings")
