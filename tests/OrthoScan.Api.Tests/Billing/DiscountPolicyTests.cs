@@ -89,6 +89,17 @@ public sealed class DiscountPolicyTests
     }
 
     [Fact]
+    public void The_latest_settled_period_is_the_calendar_month_utc_that_ended_15_days_ago()
+    {
+        static DateTime At(int year, int month, int day, int hour = 0, int second = 0) => new(year, month, day, hour, 0, second, DateTimeKind.Utc);
+
+        BillingPeriod.LatestSettled(At(2026, 12, 16)).ShouldBe(new BillingPeriod(At(2026, 11, 1), At(2026, 12, 1)));
+        BillingPeriod.LatestSettled(At(2026, 12, 15, 23, 0)).ShouldBe(new BillingPeriod(At(2026, 10, 1), At(2026, 11, 1)));
+        BillingPeriod.LatestSettled(At(2027, 1, 16)).ShouldBe(new BillingPeriod(At(2026, 12, 1), At(2027, 1, 1)));
+        BillingPeriod.LatestSettled(At(2027, 3, 16)).ShouldBe(new BillingPeriod(At(2027, 2, 1), At(2027, 3, 1)), "February has 28 days");
+    }
+
+    [Fact]
     public void Configured_tiers_replace_the_defaults_and_an_empty_list_keeps_them()
     {
         using var configured = Host(("OrthoScan:Discounts:Tiers:0:MinRatePercent", "60"), ("OrthoScan:Discounts:Tiers:0:DiscountPercent", "8"));

@@ -47,6 +47,22 @@ public static class DiscountPolicy
     private static bool InTime(SessionTagging s) => s.TaggedAt is { } at && at - s.ReceivedAt <= TaggingWindow;
 }
 
+/// <summary>
+/// A billing period, [<see cref="Start"/>, <see cref="End"/>) in UTC. Practices have no subscription periods yet, so a
+/// period is a calendar month in UTC; once subscriptions exist, a practice's own billing period takes its place.
+/// </summary>
+public sealed record BillingPeriod(DateTime Start, DateTime End)
+{
+    public static BillingPeriod CalendarMonthUtc(DateTime instant)
+    {
+        var start = new DateTime(instant.Year, instant.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+        return new BillingPeriod(start, start.AddMonths(1));
+    }
+
+    /// <summary>The latest period whose counts are final at <paramref name="now"/>: it ended <see cref="DiscountPolicy.SettlesAfter"/> ago or more.</summary>
+    public static BillingPeriod LatestSettled(DateTime now) => CalendarMonthUtc(CalendarMonthUtc(now - DiscountPolicy.SettlesAfter).Start.AddMonths(-1));
+}
+
 /// <summary>A period whose tagging rate is at least <see cref="MinRatePercent"/> earns <see cref="DiscountPercent"/> off.</summary>
 public sealed class DiscountTier
 {
