@@ -1,5 +1,6 @@
 using OrthoScan.Api.Tests.Analytics;
 using OrthoScan.Api.Tests.Audit;
+using OrthoScan.Api.Tests.Billing;
 using OrthoScan.Api.Tests.Practices;
 using OrthoScan.Api.Tests.Scans;
 using OrthoScan.Api.Tests.Tagging;
@@ -38,6 +39,7 @@ public static class CrossTenantCoverage
         ["message_threads"] = [Test<MessageIsolationTests>(nameof(MessageIsolationTests.Another_practice_can_neither_read_nor_change_nor_add_to_a_practices_threads_and_messages))],
         ["messages"] = [Test<MessageIsolationTests>(nameof(MessageIsolationTests.Another_practice_can_neither_read_nor_change_nor_add_to_a_practices_threads_and_messages))],
         ["audit_log"] = [Test<TenantIsolationTests>(nameof(TenantIsolationTests.The_audit_log_of_one_practice_is_invisible_to_another))],
+        ["discount_proposals"] = [Test<CloseBillingPeriodTests>(nameof(CloseBillingPeriodTests.Another_practice_can_neither_read_nor_add_nor_change_a_practices_discount_proposals))],
         ["audit_seals"] = [Test<AuditSealingTests>(nameof(AuditSealingTests.A_practice_can_neither_see_nor_add_the_seals_of_another))],
     };
 

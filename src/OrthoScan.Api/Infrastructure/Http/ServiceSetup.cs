@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using OrthoScan.Api.Features.Billing;
 using OrthoScan.Api.Infrastructure.Audit;
 using OrthoScan.Api.Infrastructure.Caching;
 using OrthoScan.Api.Infrastructure.Storage;
@@ -65,6 +66,7 @@ public static class ServiceSetup
         services.AddJobs(config, runWorker: role.RunsJobs());
         services.AddAudit(config, runSealer: role.RunsJobs());
         services.AddImaging(config);
+        services.AddDiscountPolicy(config);
 
         // Requests and background jobs (Features/*: [JobKind] commands, found by AddJobs) share this one pipeline.
         services.AddScoped<AfterCommit>();

@@ -32,6 +32,8 @@ public sealed class JobsOptions
     /// <summary>A scan still processing this long after it was sent, with no queued or running job, is settled as failed.</summary>
     public TimeSpan StuckProcessingAfter { get; set; } = TimeSpan.FromMinutes(30);
     public TimeSpan StuckSessionSweepEvery { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>How often the billing period close looks for a period that became final (it writes each period's proposals once).</summary>
+    public TimeSpan BillingPeriodCloseEvery { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>The wait before the retry that follows the given failed attempt (1 for the first).</summary>
     public TimeSpan RetryDelay(int failedAttempt, double random)
@@ -45,5 +47,6 @@ public sealed class JobsOptions
         Concurrency is >= 1 and <= 64 && PollInterval > TimeSpan.Zero && Lease >= TimeSpan.FromSeconds(1)
         && MaxAttempts >= 1 && BackoffBase >= TimeSpan.Zero && BackoffCap >= BackoffBase && DeadLetterAttempts >= 0
         && SchedulerTick > TimeSpan.Zero && RawUploadMaxAge > TimeSpan.Zero && RawUploadSweepEvery >= TimeSpan.FromSeconds(1)
-        && StuckProcessingAfter > TimeSpan.Zero && StuckSessionSweepEvery >= TimeSpan.FromSeconds(1);
+        && StuckProcessingAfter > TimeSpan.Zero && StuckSessionSweepEvery >= TimeSpan.FromSeconds(1)
+        && BillingPeriodCloseEvery >= TimeSpan.FromSeconds(1);
 }

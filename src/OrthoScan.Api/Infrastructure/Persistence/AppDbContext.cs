@@ -22,6 +22,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
     public DbSet<AiSuggestion> AiSuggestions => Set<AiSuggestion>();
     public DbSet<MessageThread> MessageThreads => Set<MessageThread>();
     public DbSet<Message> Messages => Set<Message>();
+    public DbSet<DiscountProposal> DiscountProposals => Set<DiscountProposal>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<AuditSeal> AuditSeals => Set<AuditSeal>();
     /// <summary>Audit rows not sealed yet, of every practice; not tenant data (ADR 0007).</summary>
@@ -106,6 +107,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
             // Analytics windows: scans received and first reviews per practice and time.
             e.HasIndex(s => new { s.PracticeId, s.SubmittedAt });
             e.HasIndex(s => new { s.PracticeId, s.ReviewedAt });
+            // Billing periods: scans received (processed) per practice and time.
+            e.HasIndex(s => new { s.PracticeId, s.ProcessedAt });
             e.HasIndex(s => new { s.PatientId, s.CreatedAt });
             TenantOwned(e);
         });
@@ -169,6 +172,15 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
         {
             e.Property(m => m.Content).HasMaxLength(8000);
             e.HasOne<MessageThread>().WithMany().HasForeignKey(m => m.ThreadId);
+            TenantOwned(e);
+        });
+
+        model.Entity<DiscountProposal>(e =>
+        {
+            e.Property(d => d.Rate).HasPrecision(5, 4);
+            e.Property(d => d.ProposedPercent).HasPrecision(5, 2);
+            // One proposal per practice and period, however many workers close it at once.
+            e.HasIndex(d => new { d.PracticeId, d.PeriodStart }).IsUnique();
             TenantOwned(e);
         });
 

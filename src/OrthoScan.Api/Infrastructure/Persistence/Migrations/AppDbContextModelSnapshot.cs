@@ -196,6 +196,66 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.ToTable("audit_seal_queue", (string)null);
                 });
 
+            modelBuilder.Entity("OrthoScan.Api.Domain.DiscountProposal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_end");
+
+                    b.Property<DateTime>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practice_id");
+
+                    b.Property<decimal>("ProposedPercent")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("proposed_percent");
+
+                    b.Property<decimal>("Rate")
+                        .HasPrecision(5, 4)
+                        .HasColumnType("numeric(5,4)")
+                        .HasColumnName("rate");
+
+                    b.Property<int>("SessionsReceived")
+                        .HasColumnType("integer")
+                        .HasColumnName("sessions_received");
+
+                    b.Property<int>("SessionsTagged")
+                        .HasColumnType("integer")
+                        .HasColumnName("sessions_tagged");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_discount_proposals");
+
+                    b.HasIndex("PracticeId")
+                        .HasDatabaseName("ix_discount_proposals_practice_id");
+
+                    b.HasIndex("PracticeId", "PeriodStart")
+                        .IsUnique()
+                        .HasDatabaseName("ix_discount_proposals_practice_id_period_start");
+
+                    b.ToTable("discount_proposals", (string)null);
+                });
+
             modelBuilder.Entity("OrthoScan.Api.Domain.Message", b =>
                 {
                     b.Property<Guid>("Id")
@@ -832,6 +892,9 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_scan_sessions_patient_id_idempotency_key");
 
+                    b.HasIndex("PracticeId", "ProcessedAt")
+                        .HasDatabaseName("ix_scan_sessions_practice_id_processed_at");
+
                     b.HasIndex("PracticeId", "ReviewedAt")
                         .HasDatabaseName("ix_scan_sessions_practice_id_reviewed_at");
 
@@ -1103,6 +1166,16 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_ai_suggestions_scan_sessions_session_id");
+                });
+
+            modelBuilder.Entity("OrthoScan.Api.Domain.DiscountProposal", b =>
+                {
+                    b.HasOne("OrthoScan.Api.Domain.Practice", null)
+                        .WithMany()
+                        .HasForeignKey("PracticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_discount_proposals_practices_practice_id");
                 });
 
             modelBuilder.Entity("OrthoScan.Api.Domain.Message", b =>
