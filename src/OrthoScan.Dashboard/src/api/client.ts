@@ -17,6 +17,8 @@ import type {
   Patient,
   PatientChanges,
   PatientPage,
+  PracticeSettings,
+  PracticeSettingsChanges,
   PatientStatus,
   Practice,
   PracticeMember,
@@ -184,6 +186,10 @@ export const api = {
     if (!token) return;
     await send(route('/api/v1/auth/logout'), { method: 'POST', dashboardClient: true }, token).catch(() => undefined);
   },
+
+  practiceSettings: (signal?: AbortSignal) => request<PracticeSettings>(route('/api/v1/practice/settings'), { signal }),
+  updatePracticeSettings: (changes: PracticeSettingsChanges) =>
+    request<PracticeSettings>(route('/api/v1/practice/settings'), { method: 'PATCH', body: changes }),
 
   listPatients: (params: ListPatientsParams, signal?: AbortSignal) =>
     request<PatientPage>(route('/api/v1/patients'), {

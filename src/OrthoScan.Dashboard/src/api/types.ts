@@ -4,6 +4,8 @@ type Schemas = components['schemas'];
 
 // Types taken straight from the generated OpenAPI schema (src/api/schema.d.ts, `npm run gen:api`).
 export type Patient = Schemas['PatientResponse'];
+export type PracticeSettings = Schemas['PracticeSettingsResponse'];
+export type PracticeSettingsChanges = Schemas['UpdatePracticeSettingsChanges'];
 export type PatientPage = Schemas['PageOfPatientResponse'];
 export type PatientChanges = Schemas['UpdatePatientChanges'];
 export type PatientStatus = Schemas['PatientStatus'];

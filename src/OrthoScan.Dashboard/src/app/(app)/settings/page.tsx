@@ -2,6 +2,7 @@
 
 import { FailedJobs } from '@/components/settings/FailedJobs';
 import { InviteStaffForm } from '@/components/settings/InviteStaffForm';
+import { PracticeSettingsForm } from '@/components/settings/PracticeSettingsForm';
 import { Card, PageHeader } from '@/components/ui';
 import { usePageTitle } from '@/lib/usePageTitle';
 
@@ -9,8 +10,13 @@ export default function SettingsPage() {
   usePageTitle('Settings');
   return (
     <div className="max-w-4xl">
-      <PageHeader title="Settings" description="Practice owners manage the team, and see background work that failed, here." />
-      <Card title="Invite your team">
+      <PageHeader title="Settings" description="Practice owners set up the practice, manage the team, and see background work that failed, here." />
+      <Card title="Practice">
+        <div id="practice">
+          <PracticeSettingsForm />
+        </div>
+      </Card>
+      <Card title="Invite your team" className="mt-6">
         <p className="mb-4 text-sm text-slate-600">
           Invited people choose a password and set up two-factor authentication before they can see patients.
         </p>

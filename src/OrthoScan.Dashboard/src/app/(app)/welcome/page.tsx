@@ -32,10 +32,11 @@ export default function WelcomePage() {
   usePageTitle('Welcome');
   return (
     <div className="max-w-3xl">
-      <PageHeader title="Welcome to OrthoScan" description="Your practice is set up. Three steps get your team reviewing scans." />
+      <PageHeader title="Welcome to OrthoScan" description="Your practice is set up. These steps get your team reviewing scans." />
       <ol className="flex flex-col gap-3">
         <Step done icon="compliance" title="Protect your account" body="Two-factor authentication is on for your sign-in." />
         <Step icon="settings" title="Invite staff" body="Add the doctors and assistants who review scans and manage patients." href="/settings/" cta="Invite staff" />
+        <Step icon="settings" title="Review your practice settings" body="Country, time zone, billing email, and whether de-identified data may be shared or photos sent to an external AI service (both off until you turn them on)." href="/settings/#practice" cta="Review settings" />
         <Step icon="patients" title="Add your first patient" body="Create the patient record, then invite them to the app with a one-time code." href="/patients/new/" cta="Add your first patient" />
       </ol>
     </div>
