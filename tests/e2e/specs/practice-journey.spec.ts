@@ -183,3 +183,30 @@ test('a staff member invited in Settings enrols MFA and does not see owner-only 
     await staffContext.close();
   }
 });
+
+test('the owner sets the practice up in Settings; the data-use choices start off and say who turned one on', async ({}, testInfo) => {
+  await page.goto('/settings/');
+  const form = page.getByRole('form', { name: 'Practice settings' });
+  const sharing = form.getByRole('checkbox', { name: /de-identified/ });
+  const externalAi = form.getByRole('checkbox', { name: /external AI service/ });
+  await expect(sharing).not.toBeChecked();
+  await expect(externalAi).not.toBeChecked();
+  await expect(form.getByTestId('share-changed')).toHaveText('Off since the practice was created.');
+
+  await form.getByLabel('Country').fill('NZ');
+  await form.getByLabel('Region or state').fill('Wellington');
+  await form.getByLabel('Time zone').fill('Pacific/Auckland');
+  await form.getByLabel('Billing email').fill(`accounts.${uniqueTag()}@e2e.orthoscan.test`);
+  await sharing.check();
+  await form.getByRole('button', { name: 'Save settings' }).click();
+  await expect(form.getByText(/Settings saved/)).toBeVisible();
+
+  await page.reload();
+  const reloaded = page.getByRole('form', { name: 'Practice settings' });
+  await expect(reloaded.getByLabel('Country')).toHaveValue('NZ');
+  await expect(reloaded.getByLabel('Time zone')).toHaveValue('Pacific/Auckland');
+  await expect(reloaded.getByRole('checkbox', { name: /de-identified/ })).toBeChecked();
+  await expect(reloaded.getByRole('checkbox', { name: /external AI service/ })).not.toBeChecked();
+  await expect(reloaded.getByTestId('share-changed')).toContainText(`Turned on by ${owner.ownerName} on`);
+  await snap(page, testInfo, 'practice-settings');
+});
