@@ -28,7 +28,7 @@ switch (command)
         Console.WriteLine(await DemoSeed.IssuePatientCodeAsync(app.Services));
         return;
     case "create-platform-user":
-        Environment.ExitCode = await OrthoScan.Api.Features.Platform.CreatePlatformUser.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
+        Environment.ExitCode = await OrthoScan.Api.Features.Auth.CreatePlatformUser.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
         return;
 }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using OrthoScan.Api.Features.Platform;
+using CreatePlatformUser = OrthoScan.Api.Features.Auth.CreatePlatformUser;
 using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;

@@ -1,4 +1,4 @@
-namespace OrthoScan.Api.Features.Platform;
+namespace OrthoScan.Api.Features.Auth;
 
 /// <summary>
 /// <c>OrthoScan.Api create-platform-user --email E --role finance|platform_admin [--base-url URL]</c>: the only way a
@@ -71,7 +71,7 @@ public static class CreatePlatformUser
         var db = services.GetRequiredService<AppDbContext>();
         var codes = services.GetRequiredService<InvitationCodes>();
         var clock = services.GetRequiredService<TimeProvider>();
-        var email = Auth.PasswordRules.NormalizeEmail(command.Email);
+        var email = PasswordRules.NormalizeEmail(command.Email);
         var role = command.PlatformRole;
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
