@@ -1,6 +1,6 @@
 namespace OrthoScan.Api.Features.Auth;
 
-/// <summary>An invited doctor or staff member sets a password with the code, then enrols MFA.</summary>
+/// <summary>An invited doctor or staff member, or a new platform user, sets a password with the code, then enrols MFA.</summary>
 public static class AcceptInvitation
 {
     [Anonymous]
@@ -28,10 +28,14 @@ public static class AcceptInvitation
 
             var account = await db.UserAccounts.SingleAsync(u => u.Id == accountId, ct);
             account.PasswordHash = hasher.Hash(command.Password);
-            await tenant.EnterIdentityAsync(account.Id, null, ct);
-            var member = await db.PracticeMembers.IgnoreQueryFilters().SingleAsync(m => m.UserId == account.Id && m.Status == MemberStatus.Invited, ct);
-            await tenant.EnterPracticeAsync(member.PracticeId, account.Id, member.Role, ct);
-            member.Status = MemberStatus.Active;
+            // A platform user (created by create-platform-user) belongs to no practice: there is no membership to activate.
+            if (account.PlatformRole is null)
+            {
+                await tenant.EnterIdentityAsync(account.Id, null, ct);
+                var member = await db.PracticeMembers.IgnoreQueryFilters().SingleAsync(m => m.UserId == account.Id && m.Status == MemberStatus.Invited, ct);
+                await tenant.EnterPracticeAsync(member.PracticeId, account.Id, member.Role, ct);
+                member.Status = MemberStatus.Active;
+            }
             await db.SaveChangesAsync(ct);
             return new MfaChallenge(MfaStep.Enroll, tokens.CreateMfaToken(account.Id));
         }

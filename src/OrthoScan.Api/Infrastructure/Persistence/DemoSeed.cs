@@ -1,11 +1,16 @@
 namespace OrthoScan.Api.Infrastructure.Persistence;
 
-/// <summary>A demo practice for local runs: owner, doctor, staff and 20 patients. Idempotent; never run in production.</summary>
+/// <summary>
+/// A demo practice for local runs (owner, doctor, staff and 20 patients) and the platform's demo finance and admin users,
+/// who belong to no practice. Idempotent; never run in production.
+/// </summary>
 public static class DemoSeed
 {
     public const string OwnerEmail = "owner@demo.orthoscan.local";
     public const string DoctorEmail = "doctor@demo.orthoscan.local";
     public const string StaffEmail = "staff@demo.orthoscan.local";
+    public const string FinanceEmail = "finance@demo.orthoscan.local";
+    public const string AdminEmail = "admin@demo.orthoscan.local";
     public const string Password = "Demo-Password-2026";
 
     private static readonly (string First, string Last)[] Names =
@@ -16,7 +21,7 @@ public static class DemoSeed
         ("Jonas", "Sanchez"), ("Alma", "Roux"), ("Elias", "Hoffmann"), ("Ines", "Navarro"), ("Adam", "Laurent"),
     ];
 
-    public static async Task RunAsync(IServiceProvider services)
+    public static async Task RunAsync(IServiceProvider services, TextWriter? output = null)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -30,13 +35,18 @@ public static class DemoSeed
             logger.LogInformation("Seeded the demo practice");
         }
         await DemoScans.SeedAsync(services, await DemoPracticeIdAsync(db, tenant), CancellationToken.None);
+        await SeedPlatformUserAsync(db, hasher, FinanceEmail, Role.Finance);
+        await SeedPlatformUserAsync(db, hasher, AdminEmail, Role.PlatformAdmin);
 
-        Console.WriteLine($"""
+        (output ?? Console.Out).WriteLine($"""
 
             Demo practice "Bright Smiles Orthodontics" (password for all: {Password})
               owner   {OwnerEmail}
               doctor  {DoctorEmail}
               staff   {StaffEmail}
+            Platform users (no practice; counts and rates only, never a patient), same password
+              finance         {FinanceEmail}
+              platform admin  {AdminEmail}
             Each enrols an authenticator app (TOTP) at first sign-in.
             API docs: http://127.0.0.1:5080/docs
             """);
@@ -60,6 +70,14 @@ public static class DemoSeed
         var owner = await db.UserAccounts.AsNoTracking().SingleOrDefaultAsync(u => u.Email == OwnerEmail)
                     ?? throw new InvalidOperationException("Run `make seed` first: there is no demo practice.");
         return (await Features.Auth.Memberships.FindActiveAsync(db, tenant, owner.Id, CancellationToken.None))!.PracticeId;
+    }
+
+    /// <summary>What create-platform-user makes, with the demo password set instead of a set-up link.</summary>
+    private static async Task SeedPlatformUserAsync(AppDbContext db, PasswordHasher hasher, string email, Role role)
+    {
+        if (await db.UserAccounts.AnyAsync(u => u.Email == email)) return;
+        db.UserAccounts.Add(new UserAccount { Email = email, PasswordHash = hasher.Hash(Password), PlatformRole = role, CreatedAt = DateTime.UtcNow });
+        await db.SaveChangesAsync();
     }
 
     private static async Task SeedAsync(AppDbContext db, TenantScope tenant, PasswordHasher hasher)

@@ -1,0 +1,108 @@
+using Npgsql;
+using OrthoScan.Api.Infrastructure.Persistence;
+using OrthoScan.Api.Tests.Infrastructure;
+using Shouldly;
+
+namespace OrthoScan.Api.Tests.PlatformUsers;
+
+/// <summary>
+/// The platform read path (ADR 0009): the app role, with no practice set, gets per-practice aggregates from a function
+/// owned by the NOLOGIN platform role, and nothing else: no column or value that identifies a patient, no tenant row,
+/// no way to become that role, and that role itself can only read the tables it aggregates.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class PlatformReadPathTests(ApiFactory api)
+{
+    private const string Overview = $"SELECT * FROM {PlatformReadSql.PracticeOverview}()";
+
+    /// <summary>Column names that would identify a patient (or a person) in a platform read.</summary>
+    private static readonly string[] DeniedColumnParts =
+        ["patient_id", "first_name", "last_name", "email", "phone", "birth", "address", "device", "ip_address", "user_id", "note", "content", "key"];
+
+    [Fact]
+    public async Task The_practice_overview_answers_aggregates_with_no_column_or_value_that_identifies_a_patient()
+    {
+        var owner = await api.RegisterPracticeAsync("Overview Practice " + Guid.NewGuid().ToString("N")[..6]);
+        var patient = await api.AddPatientAsync(owner, "Zebediah", "Quartermaine");
+
+        await using var app = await Sql.OpenAsync(api.AppConnectionString);
+        await using var command = new NpgsqlCommand(Overview, app);
+        await using var reader = await command.ExecuteReaderAsync();
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(i => (Name: reader.GetName(i), Type: reader.GetDataTypeName(i))).ToList();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+
+        columns.Select(c => c.Name).ShouldBe([
+            "practice_id", "practice_name", "subscription_tier", "status", "created_at", "active_patients", "scans_last_7_days",
+            "scans_last_28_days", "tagged_within_14_days", "tagging_rate"]);
+        columns.Where(c => DeniedColumnParts.Any(part => c.Name.Contains(part, StringComparison.Ordinal))).ShouldBeEmpty();
+        columns.Where(c => c.Type == "uuid").Select(c => c.Name).ShouldBe(["practice_id"], "the practice's id is the only id it answers");
+        columns.Where(c => c.Type is "bytea" or "json" or "jsonb" || c.Type.EndsWith("[]", StringComparison.Ordinal)).ShouldBeEmpty();
+
+        var ours = rows.Single(r => (Guid)r[0]! == owner.PracticeId);
+        ours[1].ShouldBe(await PracticeNameAsync(owner.PracticeId));
+        var cells = rows.SelectMany(r => r).Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToList();
+        foreach (var identifying in new[] { patient.Id.ToString(), patient.FirstName, patient.LastName, "ada@example.com" })
+            cells.Where(c => c.Contains(identifying, StringComparison.OrdinalIgnoreCase)).ShouldBeEmpty($"{identifying} in the overview");
+    }
+
+    [Fact]
+    public async Task The_overview_counts_a_practices_active_patients_and_scans_while_the_app_role_still_sees_no_tenant_row()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        await api.AddPatientAsync(owner);
+        await using (var asOwner = await Sql.OpenAsync(api.AppConnectionString, owner.PracticeId))
+            await asOwner.ExecuteAsync("UPDATE patients SET status = 'active'");
+
+        await using var app = await Sql.OpenAsync(api.AppConnectionString);
+        (await app.ScalarAsync<long>($"SELECT active_patients FROM {PlatformReadSql.PracticeOverview}() WHERE practice_id = @p", ("p", owner.PracticeId))).ShouldBe(1);
+        (await app.ScalarAsync<long>($"SELECT scans_last_28_days FROM {PlatformReadSql.PracticeOverview}() WHERE practice_id = @p", ("p", owner.PracticeId))).ShouldBe(0);
+        foreach (var table in new[] { "practices", "patients", "scan_sessions", "tag_sets" })
+            (await app.ScalarAsync<long>($"SELECT count(*) FROM {table}")).ShouldBe(0, $"{table} without the tenant setting");
+    }
+
+    [Fact]
+    public async Task The_app_role_cannot_become_the_platform_role_which_cannot_log_in_and_only_reads_what_it_aggregates()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var patient = await api.AddPatientAsync(owner);
+
+        await using var app = await Sql.OpenAsync(api.AppConnectionString);
+        (await Should.ThrowAsync<PostgresException>(() => app.ExecuteAsync($"SET ROLE {PlatformReadSql.PlatformRole}"))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
+        (await app.ScalarAsync<bool>($"SELECT pg_has_role(current_user, '{PlatformReadSql.PlatformRole}', 'MEMBER')")).ShouldBeFalse();
+
+        await using var owning = await Sql.OpenAsync(api.OwnerConnectionString);
+        (await owning.ScalarAsync<bool>($"SELECT rolcanlogin OR rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = '{PlatformReadSql.PlatformRole}'")).ShouldBeFalse();
+        (await owning.ScalarAsync<string>($"SELECT pg_get_userbyid(proowner)::text || ' ' || prosecdef FROM pg_proc WHERE proname = '{PlatformReadSql.PracticeOverview}'"))
+            .ShouldBe($"{PlatformReadSql.PlatformRole} true");
+        (await owning.ScalarAsync<bool>($"SELECT has_function_privilege('public', '{PlatformReadSql.PracticeOverview}()', 'EXECUTE')")).ShouldBeFalse();
+        (await owning.ScalarAsync<long>($"SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = '{PlatformReadSql.PlatformRole}' AND privilege_type <> 'SELECT'")).ShouldBe(0);
+        (await owning.ColumnAsync($"SELECT table_name::text FROM information_schema.role_table_grants WHERE grantee = '{PlatformReadSql.PlatformRole}' ORDER BY 1"))
+            .ShouldBe(["patients", "practices", "scan_sessions", "tag_sets"]);
+        (await owning.ColumnAsync($"SELECT tablename::text || ' ' || cmd FROM pg_policies WHERE '{PlatformReadSql.PlatformRole}' = ANY (roles) ORDER BY 1"))
+            .ShouldBe(["patients SELECT", "practices SELECT", "scan_sessions SELECT", "tag_sets SELECT"]);
+
+        await owning.ExecuteAsync($"SET ROLE {PlatformReadSql.PlatformRole}");
+        foreach (var write in new[]
+                 {
+                     "UPDATE patients SET last_name = 'x' WHERE id = @id", "DELETE FROM scan_sessions WHERE patient_id = @id",
+                     "INSERT INTO practices (id, name, subscription_tier, tagging_rate, discount_percent, status, created_at, settings) VALUES (@id, 'x', 'trial', 0, 0, 'active', now(), '{}')",
+                 })
+        {
+            (await Should.ThrowAsync<PostgresException>(() => owning.ExecuteAsync(write, ("id", patient.Id)))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, write);
+        }
+        foreach (var table in new[] { "messages", "audit_log", "user_accounts", "scan_images" })
+            (await Should.ThrowAsync<PostgresException>(() => owning.ScalarAsync<long>($"SELECT count(*) FROM {table}"))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, table);
+    }
+
+    private async Task<string> PracticeNameAsync(Guid practiceId)
+    {
+        await using var asPractice = await Sql.OpenAsync(api.AppConnectionString, practiceId);
+        return await asPractice.ScalarAsync<string>("SELECT name FROM practices");
+    }
+}
