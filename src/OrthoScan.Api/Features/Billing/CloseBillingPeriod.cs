@@ -12,16 +12,13 @@ namespace OrthoScan.Api.Features.Billing;
 /// one <c>INSERT ... ON CONFLICT DO NOTHING</c> on the unique (practice, period start), so the first one stands.
 /// </summary>
 /// <remarks>
-/// Scans are tenant data and no platform read path lists practices yet, so the practices are found in the jobs table
-/// (not tenant data), like the stuck-session sweep does: a practice that received a scan in the period had its
-/// processing job (an <see cref="IPracticeJob"/>, naming the practice) created in the period or shortly before.
+/// Practices are listed through the platform read path (<c>platform_practice_overview()</c>, ADR 0009), the one way
+/// to see across practices without bypassing row-level security; each practice is then counted inside its own scope.
 /// </remarks>
 public static class CloseBillingPeriod
 {
     public const string Kind = "billing.close-period";
     public const string Schedule = "billing-period-close";
-    /// <summary>How long before the period a processing job may have been created (sent, failed, retried later by the owner).</summary>
-    public static readonly TimeSpan JobLookback = TimeSpan.FromDays(31);
 
     /// <param name="Period">The scheduler's tick (<see cref="ScheduledPayload.Period"/>): the period closed is the latest one
     /// settled at that instant, so a retried or repeated job closes the same period.</param>
@@ -39,11 +36,9 @@ public static class CloseBillingPeriod
         public async ValueTask<Unit> Handle(Command command, CancellationToken cancellationToken)
         {
             var period = BillingPeriod.LatestSettled(command.Period);
-            var practices = await db.Database.SqlQuery<Guid>($$"""
-                SELECT DISTINCT (payload->>'practiceId')::uuid AS "Value" FROM jobs
-                WHERE created_at >= {{period.Start - JobLookback}} AND created_at < {{period.End}}
-                  AND payload->>'practiceId' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-                """).ToListAsync(cancellationToken);
+            var practices = await db.Database
+                .SqlQueryRaw<Guid>($"SELECT practice_id AS \"Value\" FROM {PlatformReadSql.PracticeOverview}()")
+                .ToListAsync(cancellationToken);
             var proposed = 0;
             foreach (var practiceId in practices)
                 if (await ProposeAsync(practiceId, period, cancellationToken)) proposed++;
