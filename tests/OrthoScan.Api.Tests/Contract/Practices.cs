@@ -30,3 +30,8 @@ public sealed record PracticeSettingsDto(
     DataChoiceDto ExternalAiProcessing);
 
 public sealed record DataChoiceDto(bool Enabled, string? ChangedBy, DateTime? ChangedAt);
+
+/// <summary>GET /admin/practices (platform admin): aggregates per practice, no patient.</summary>
+public sealed record PracticeSummaryDto(
+    Guid PracticeId, string Name, SubscriptionTier SubscriptionTier, PracticeStatus Status, DateTime CreatedAt,
+    long ActivePatients, long ScansLast7Days, long ScansLast28Days, decimal? TaggingRate);

@@ -23,8 +23,11 @@ namespace OrthoScan.Api.Tests.PlatformUsers;
 [Collection(ApiCollection.Name)]
 public sealed partial class PlatformUserIsolationTests(ApiFactory api)
 {
-    /// <summary>Routes a platform user may call: ending their own sign-in.</summary>
-    private static readonly string[] OpenToPlatformUsers = ["Logout"];
+    /// <summary>
+    /// Routes a platform user may call: ending their own sign-in, and the platform read paths (aggregates only), whose
+    /// own tests pin who may read them (<see cref="PlatformConsoleTests"/>).
+    /// </summary>
+    private static readonly string[] OpenToPlatformUsers = ["Logout", "ListPractices"];
 
     private sealed record Call(string Name, string Method, string Path, string? Body);
 

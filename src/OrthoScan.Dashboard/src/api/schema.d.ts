@@ -682,6 +682,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/practices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List every practice (platform admin)
+         * @description Every practice by name with its plan, status, active patients, scans in the last 7 and 28 days and its tagging rate (the last 28 days' scans tagged within 14 days). Aggregates only, through the platform read path: no patient's identity.
+         *
+         *     **Access:** bearer token; roles `platform_admin`.
+         */
+        get: operations["ListPractices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/jobs/{id}/retry": {
         parameters: {
             query?: never;
@@ -1020,6 +1042,23 @@ export interface components {
             images: components["schemas"]["ImageResponse"][];
             outcome: null | components["schemas"]["ListPatientSessionsOutcome"];
         };
+        ListPracticesPracticeSummary: {
+            /** Format: uuid */
+            practiceId: string;
+            name: string;
+            subscriptionTier: components["schemas"]["SubscriptionTier"];
+            status: components["schemas"]["PracticeStatus"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: int64 */
+            activePatients: number;
+            /** Format: int64 */
+            scansLast7Days: number;
+            /** Format: int64 */
+            scansLast28Days: number;
+            /** Format: double */
+            taggingRate: null | number;
+        };
         LoginCommand: {
             email: string;
             password: string;
@@ -1046,6 +1085,10 @@ export interface components {
         };
         PageOfPatientResponse: {
             items: components["schemas"]["PatientResponse"][];
+            nextCursor: null | string;
+        };
+        PageOfPracticeSummary: {
+            items: components["schemas"]["ListPracticesPracticeSummary"][];
             nextCursor: null | string;
         };
         PageOfTimelineItem: {
@@ -2653,6 +2696,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PageOfDeadJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ListPractices: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfPracticeSummary"];
                 };
             };
             400: components["responses"]["BadRequest"];
