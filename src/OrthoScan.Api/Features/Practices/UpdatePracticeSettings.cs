@@ -60,6 +60,8 @@ public static class UpdatePracticeSettings
                     ? change : before.ExternalAiProcessingChanged,
             };
             await db.SaveChangesAsync(ct);
+            // Read back rather than answer from `practice`: once saved, EF clears the owned change records that moved
+            // from the old settings object into the new one, in memory only.
             return await PracticeSettingsResponse.ReadAsync(db, ct);
         }
 

@@ -39,3 +39,8 @@ export function formatDateTime(iso: string | null | undefined): string {
 export function fullName(p: { firstName: string; lastName: string }): string {
   return `${p.firstName} ${p.lastName}`.trim();
 }
+
+/** The shape of an email address, checked before sending; the API has the last word. */
+export function looksLikeEmail(value: string): boolean {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim());
+}

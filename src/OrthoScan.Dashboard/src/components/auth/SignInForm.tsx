@@ -7,13 +7,14 @@ import { asApiError, type ApiError } from '@/api/errors';
 import type { MfaChallenge } from '@/api/types';
 import { Button, ProblemAlert, TextField } from '@/components/ui';
 import { MfaStep } from './MfaStep';
+import { looksLikeEmail } from '@/lib/format';
 
 type FieldErrors = Partial<Record<'email' | 'password', string[]>>;
 
 export function validateSignIn(email: string, password: string): FieldErrors {
   const errors: FieldErrors = {};
   if (!email.trim()) errors.email = ['Enter your email address.'];
-  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) errors.email = ['Enter an email address like name@practice.com.'];
+  else if (!looksLikeEmail(email)) errors.email = ['Enter an email address like name@practice.com.'];
   if (!password) errors.password = ['Enter your password.'];
   return errors;
 }

@@ -7,6 +7,7 @@ import { asApiError, type ApiError } from '@/api/errors';
 import type { MfaChallenge, RegisterBody } from '@/api/types';
 import { Button, ProblemAlert, TextAreaField, TextField } from '@/components/ui';
 import { MfaStep } from './MfaStep';
+import { looksLikeEmail } from '@/lib/format';
 
 type Field = 'practiceName' | 'practiceAddress' | 'ownerName' | 'email' | 'password';
 type FieldErrors = Partial<Record<Field, string[]>>;
@@ -17,7 +18,7 @@ function validate(values: Record<Field, string>): FieldErrors {
   const errors: FieldErrors = {};
   if (!values.practiceName.trim()) errors.practiceName = ['Enter the practice name.'];
   if (!values.ownerName.trim()) errors.ownerName = ['Enter your name.'];
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim())) errors.email = ['Enter an email address like name@practice.com.'];
+  if (!looksLikeEmail(values.email)) errors.email = ['Enter an email address like name@practice.com.'];
   if (values.password.length < PASSWORD_MIN) errors.password = [`Use at least ${PASSWORD_MIN} characters.`];
   return errors;
 }

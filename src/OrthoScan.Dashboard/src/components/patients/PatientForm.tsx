@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { asApiError, type ApiError } from '@/api/errors';
 import {
   preferredLanguages,
@@ -16,7 +16,8 @@ import {
   type ScanFrequency,
   type TreatmentType,
 } from '@/api/types';
-import { frequencyLabels, languageLabels, treatmentLabels } from '@/lib/format';
+import { frequencyLabels, languageLabels, looksLikeEmail, treatmentLabels } from '@/lib/format';
+import { useTimeZones } from '@/lib/hooks';
 import { Button, buttonClass, CheckboxField, ProblemAlert, SelectField, TextField } from '@/components/ui';
 
 export interface PatientFormValues {
@@ -116,7 +117,7 @@ export function validatePatient(v: PatientFormValues): Errors {
   if (!v.dateOfBirth) e.dateOfBirth = ['Enter the date of birth.'];
   else if (v.dateOfBirth > new Date().toISOString().slice(0, 10)) e.dateOfBirth = ['Enter a date of birth in the past.'];
   if (!v.email.trim() && !v.phone.trim()) e.email = ['Give an email or a phone number so the patient can be invited.'];
-  if (v.email.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email.trim())) e.email = ['Enter an email address like name@example.com.'];
+  if (v.email.trim() && !looksLikeEmail(v.email)) e.email = ['Enter an email address like name@example.com.'];
   if (v.phone.trim() && !/^\+[1-9][0-9]{6,14}$/.test(v.phone.replace(/[\s()-]/g, ''))) e.phone = ['Use the international format, e.g. +14155550123.'];
   const current = intOrNull(v.currentStage);
   const total = intOrNull(v.totalStages);
@@ -142,13 +143,7 @@ export function PatientForm({ mode, initial, onSubmit, cancelHref, doctors }: Pr
   const [problem, setProblem] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
-  const timeZones = useMemo(() => {
-    try {
-      return (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
-    } catch {
-      return [];
-    }
-  }, []);
+  const timeZones = useTimeZones();
 
   const set = <K extends PatientField>(field: K, value: PatientFormValues[K]) => setValues((v) => ({ ...v, [field]: value }));
   const text = (field: PatientField) => ({

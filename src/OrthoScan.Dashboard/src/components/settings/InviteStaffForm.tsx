@@ -6,7 +6,7 @@ import { asApiError, type ApiError } from '@/api/errors';
 import type { InviteStaffResponse, StaffRole } from '@/api/types';
 import { CopyButton } from '@/components/CopyButton';
 import { Button, ProblemAlert, SelectField, TextField } from '@/components/ui';
-import { formatDateTime } from '@/lib/format';
+import { formatDateTime, looksLikeEmail } from '@/lib/format';
 
 type Field = 'name' | 'email' | 'role';
 interface Sent extends InviteStaffResponse { name: string; email: string; role: StaffRole; link: string }
@@ -31,7 +31,7 @@ export function InviteStaffForm() {
     setProblem(null);
     const local: Partial<Record<Field, string[]>> = {};
     if (!name.trim()) local.name = ['Enter their name.'];
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) local.email = ['Enter an email address like name@practice.com.'];
+    if (!looksLikeEmail(email)) local.email = ['Enter an email address like name@practice.com.'];
     setErrors(local);
     const first = Object.keys(local)[0];
     if (first) {

@@ -5,7 +5,8 @@ import { api } from '@/api/client';
 import { asApiError, type ApiError } from '@/api/errors';
 import type { PracticeSettings } from '@/api/types';
 import { Button, CheckboxField, ErrorState, Notice, ProblemAlert, Skeleton, TextField } from '@/components/ui';
-import { formatDateTime } from '@/lib/format';
+import { formatDateTime, looksLikeEmail } from '@/lib/format';
+import { useTimeZones } from '@/lib/hooks';
 import { useResource } from '@/lib/useResource';
 
 // ISO 3166-1 alpha-2: the API accepts exactly these; the browser names them in the user's language.
@@ -20,6 +21,22 @@ const countryCodes = (
 ).split(' ');
 
 type Field = 'country' | 'region' | 'timezone' | 'billingEmail';
+type DataChoiceField = 'shareDeidentifiedData' | 'externalAiProcessing';
+
+const dataChoices: { field: DataChoiceField; label: string; hint: string; testId: string }[] = [
+  {
+    field: 'shareDeidentifiedData',
+    label: "Share de-identified scans and tags for research and for training OrthoScan's models",
+    hint: 'Names, dates and photo metadata are removed first; patients who did not consent are left out.',
+    testId: 'share-changed',
+  },
+  {
+    field: 'externalAiProcessing',
+    label: 'Send photos to an external AI service for suggested tags',
+    hint: "Off: suggestions come only from OrthoScan's own models, on our servers.",
+    testId: 'ai-changed',
+  },
+];
 
 interface Values {
   country: string;
@@ -64,13 +81,7 @@ function LoadedForm({ settings, onSaved }: { settings: PracticeSettings; onSaved
     const names = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(undefined, { type: 'region' }) : null;
     return countryCodes.map((code) => ({ code, name: names?.of(code) ?? code }));
   }, []);
-  const timeZones = useMemo(() => {
-    try {
-      return (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
-    } catch {
-      return [];
-    }
-  }, []);
+  const timeZones = useTimeZones();
 
   const set = <K extends keyof Values>(field: K, value: Values[K]) => {
     setSaved(false);
@@ -84,7 +95,7 @@ function LoadedForm({ settings, onSaved }: { settings: PracticeSettings; onSaved
     const local: Partial<Record<Field, string[]>> = {};
     if (country && !countryCodes.includes(country)) local.country = ['Choose a country from the list (a two-letter code such as GB).'];
     const email = values.billingEmail.trim();
-    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) local.billingEmail = ['Enter an email address like accounts@practice.com.'];
+    if (email && !looksLikeEmail(email)) local.billingEmail = ['Enter an email address like accounts@practice.com.'];
     setErrors(local);
     const first = Object.keys(local)[0];
     if (first) {
@@ -134,20 +145,13 @@ function LoadedForm({ settings, onSaved }: { settings: PracticeSettings; onSaved
 
       <fieldset className="flex flex-col gap-4 rounded-md border border-slate-200 p-4">
         <legend className="px-1 text-sm font-semibold text-slate-900">How your practice&apos;s data may be used</legend>
-        <div>
-          <CheckboxField label="Share de-identified scans and tags for research and for training OrthoScan's models"
-            name="shareDeidentifiedData" checked={values.shareDeidentifiedData}
-            onChange={(e) => set('shareDeidentifiedData', e.target.checked)}
-            hint="Names, dates and photo metadata are removed first; patients who did not consent are left out." />
-          <p className="ml-6 mt-1 text-xs text-slate-500" data-testid="share-changed">{changedLine(settings.shareDeidentifiedData)}</p>
-        </div>
-        <div>
-          <CheckboxField label="Send photos to an external AI service for suggested tags"
-            name="externalAiProcessing" checked={values.externalAiProcessing}
-            onChange={(e) => set('externalAiProcessing', e.target.checked)}
-            hint="Off: suggestions come only from OrthoScan's own models, on our servers." />
-          <p className="ml-6 mt-1 text-xs text-slate-500" data-testid="ai-changed">{changedLine(settings.externalAiProcessing)}</p>
-        </div>
+        {dataChoices.map((choice) => (
+          <div key={choice.field}>
+            <CheckboxField label={choice.label} name={choice.field} checked={values[choice.field]}
+              onChange={(e) => set(choice.field, e.target.checked)} hint={choice.hint} />
+            <p className="ml-6 mt-1 text-xs text-slate-500" data-testid={choice.testId}>{changedLine(settings[choice.field])}</p>
+          </div>
+        ))}
       </fieldset>
 
       <div className="flex items-center gap-4">
