@@ -67,6 +67,7 @@ public static class ServiceSetup
         services.AddAudit(config, runSealer: role.RunsJobs());
         services.AddImaging(config);
         services.AddDiscountPolicy(config);
+        services.AddBillingPlans(config);
 
         // Requests and background jobs (Features/*: [JobKind] commands, found by AddJobs) share this one pipeline.
         services.AddScoped<AfterCommit>();
