@@ -27,4 +27,4 @@ public enum ReviewAction { ApproveProgression, HoldAligner, Message, ScheduleApp
 public enum SenderType { Doctor, Patient, System }
 
 /// <summary>Finance's review (approve, adjust, reject) adds its outcomes; the period close only proposes.</summary>
-public enum DiscountProposalStatus { Proposed }
+public enum DiscountProposalStatus { Proposed, Approved, Adjusted, Rejected }

@@ -179,6 +179,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
         {
             e.Property(d => d.Rate).HasPrecision(5, 4);
             e.Property(d => d.ProposedPercent).HasPrecision(5, 2);
+            e.Property(d => d.ApprovedPercent).HasPrecision(5, 2);
+            e.Property(d => d.DecisionReason).HasMaxLength(500);
+            e.Property(d => d.AppliedTo).HasMaxLength(100);
             // One proposal per practice and period, however many workers close it at once.
             e.HasIndex(d => new { d.PracticeId, d.PeriodStart }).IsUnique();
             TenantOwned(e);
