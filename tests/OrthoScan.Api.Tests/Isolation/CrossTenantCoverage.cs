@@ -47,6 +47,8 @@ public static class CrossTenantCoverage
     public static readonly IReadOnlyDictionary<string, string> Exempt = new Dictionary<string, string>
     {
         ["audit_seal_queue"] = "a work queue of audit row ids that the sealer drains across practices, no patient data (ADR 0007)",
+        ["platform_audit_log"] = "the platform users' own audit chain; practice_id names the practice an action was about, and only a " +
+                                 "session outside every practice may read or append it (ADR 0011, PlatformAuditTests)",
     };
 
     private static CrossTenantTest Test<T>(string method) => new(typeof(T), method);

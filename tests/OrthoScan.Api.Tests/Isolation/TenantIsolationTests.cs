@@ -14,10 +14,11 @@ namespace OrthoScan.Api.Tests.Isolation;
 [Collection(ApiCollection.Name)]
 public sealed class TenantIsolationTests(ApiFactory api)
 {
-    // audit_seal_queue is the one table with a practice_id outside RLS: a work queue of ids, like jobs (ADR 0007).
+    // The tables with a practice_id outside tenant RLS: audit_seal_queue, a work queue of ids like jobs (ADR 0007), and
+    // platform_audit_log, the platform's own chain, whose practice_id names what an action was about (ADR 0011).
     private const string TenantTablesSql = """
         SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'audit_seal_queue'
+        WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN ('audit_seal_queue', 'platform_audit_log')
           AND (EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'practice_id' AND NOT a.attisdropped)
                OR c.relname = 'practices')
         """;

@@ -27,7 +27,7 @@ public sealed partial class PlatformUserIsolationTests(ApiFactory api)
     /// Routes a platform user may call: ending their own sign-in, and the platform read paths (aggregates only), whose
     /// own tests pin who may read them (<see cref="PlatformConsoleTests"/>).
     /// </summary>
-    private static readonly string[] OpenToPlatformUsers = ["Logout", "ListPractices"];
+    private static readonly string[] OpenToPlatformUsers = ["Logout", "ListPractices", "ListPlatformAuditEntries", "VerifyPlatformAuditChain"];
 
     private sealed record Call(string Name, string Method, string Path, string? Body);
 

@@ -1,3 +1,5 @@
+using OrthoScan.Api.Infrastructure.Audit;
+
 namespace OrthoScan.Api.Features.Auth;
 
 /// <summary>
@@ -87,6 +89,9 @@ public static class CreatePlatformUser
             throw new ConflictException("email-taken", $"{email} already has an account; platform users need an email of their own.");
         }
         var code = await codes.IssueAsync(OneTimeCodePurpose.StaffInvitation, account.Id, ct);
+        // No signed-in user runs the command: the platform chain records it as the binary's, about the new account.
+        await services.GetRequiredService<PlatformAuditWriter>().WriteAsync(
+            new PlatformAuditRecord(null, PlatformAuditWriter.CliActorRole, MessageNames.ActionOf(typeof(Command)), "user", account.Id, null, null), ct);
         await transaction.CommitAsync(ct);
         var link = $"{command.BaseUrl.TrimEnd('/')}/accept-invitation/?code={code.Code}";
         return new Created(account.Id, email, role, link, code.ExpiresAt);

@@ -11,6 +11,7 @@ public static class AuditSetup
             .ValidateOnStart();
         services.AddSingleton<AuditGroupCommit>();
         services.AddScoped<AuditWriter>();
+        services.AddScoped<PlatformAuditWriter>();
         if (runSealer) services.AddHostedService<AuditSealer>();
         return services;
     }

@@ -23,7 +23,7 @@ public static class OpenApiContract
         ["Scans"] = "Scan sessions: the patient app declares a scan, uploads each photo to a pre-signed URL and submits it; the practice reads it.",
         ["Tagging"] = "Reviews of processed scans against the versioned tag taxonomy, and how the practice's doctors tag.",
         ["Dashboard"] = "The practice dashboard's read models: review queue, compliance and throughput analytics.",
-        ["Audit"] = "The practice's append-only, hash-chained audit trail.",
+        ["Audit"] = "Append-only, hash-chained audit trails: the practice's own, and the platform's (what platform users did; platform admin only).",
         ["Admin"] = "The practice's failed background work, to inspect and retry.",
     };
 

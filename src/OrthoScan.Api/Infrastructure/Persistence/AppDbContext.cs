@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using OrthoScan.Api.Infrastructure.Audit;
 using OrthoScan.Api.Infrastructure.Jobs;
 
 namespace OrthoScan.Api.Infrastructure.Persistence;
@@ -27,6 +28,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
     public DbSet<AuditSeal> AuditSeals => Set<AuditSeal>();
     /// <summary>Audit rows not sealed yet, of every practice; not tenant data (ADR 0007).</summary>
     public DbSet<AuditSealQueueEntry> AuditSealQueue => Set<AuditSealQueueEntry>();
+    /// <summary>The platform users' audit chain; not tenant data (ADR 0011).</summary>
+    public DbSet<PlatformAuditEntry> PlatformAuditLog => Set<PlatformAuditEntry>();
     /// <summary>Background work; not tenant data (ADR 0005).</summary>
     public DbSet<Job> Jobs => Set<Job>();
     /// <summary>Recurring work already enqueued, one row per (schedule, period); not tenant data.</summary>
@@ -218,6 +221,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
         model.ApplyConfiguration(new JobConfiguration());
         model.ApplyConfiguration(new ScheduledRunConfiguration());
         model.ApplyConfiguration(new RawUploadConfiguration());
+        model.ApplyConfiguration(new PlatformAuditEntryConfiguration());
     }
 
     private void TenantOwned<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> e) where T : class, ITenantOwned

@@ -141,10 +141,11 @@ public sealed class AfterCommit
 
 /// <summary>
 /// One audit row for every command (jobs included: a job's row names no actor) and for every query that reads patient
-/// data; none when an <see cref="IAudited{TResponse}"/> message says it touched nothing. A job of no single practice
-/// writes none itself: its rows are written practice by practice, inside each practice.
+/// data; none when an <see cref="IAudited{TResponse}"/> message says it touched nothing. A platform user (finance,
+/// platform admin) leaves a row for every message, queries included: every platform action is audited. A job of no
+/// single practice writes none itself: its rows are written practice by practice, inside each practice.
 /// </summary>
-public sealed class AuditBehavior<TMessage, TResponse>(AuditWriter audit)
+public sealed class AuditBehavior<TMessage, TResponse>(AuditWriter audit, RequestContext context)
     : IPipelineBehavior<TMessage, TResponse> where TMessage : IMessage
 {
     private static readonly bool IsCommand = typeof(IBaseCommand).IsAssignableFrom(typeof(TMessage));
@@ -154,7 +155,8 @@ public sealed class AuditBehavior<TMessage, TResponse>(AuditWriter audit)
     {
         var response = await next(message, cancellationToken);
         if (CrossPracticeJob) return response;
-        var record = message is IAudited<TResponse> audited ? audited.Audit(response) : IsCommand ? new AuditRecord(null, null) : null;
+        var everyAction = IsCommand || PlatformAuditWriter.IsPlatformCaller(context);
+        var record = message is IAudited<TResponse> audited ? audited.Audit(response) : everyAction ? new AuditRecord(null, null) : null;
         if (record is not null) await audit.WriteAsync(MessageNames.ActionOf(typeof(TMessage)), record, cancellationToken);
         return response;
     }

@@ -638,6 +638,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the platform audit chain (platform admin)
+         * @description What platform users (finance, platform admins) and the API binary's commands (`actorRole` `cli`) did, newest first: who, which action, on which resource and practice, when, and each entry's place `seq` in the platform hash chain. Every platform request is recorded, reads included. Practices' own audit trails are never listed here.
+         *
+         *     **Access:** bearer token; roles `platform_admin`.
+         */
+        get: operations["ListPlatformAuditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/verify": {
         parameters: {
             query?: never;
@@ -652,6 +674,28 @@ export interface paths {
          *     **Access:** bearer token; roles `owner`.
          */
         get: operations["VerifyAuditChain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the platform audit chain (platform admin)
+         * @description Recomputes the platform audit chain from its first entry: `valid` is false and `firstBrokenSeq` names the first position that does not hold when an entry was deleted (its position is missing) or altered after it was written, or a link does not match the one before it. `rows` is how many entries the chain holds.
+         *
+         *     **Access:** bearer token; roles `platform_admin`.
+         */
+        get: operations["VerifyPlatformAuditChain"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1042,6 +1086,21 @@ export interface components {
             images: components["schemas"]["ImageResponse"][];
             outcome: null | components["schemas"]["ListPatientSessionsOutcome"];
         };
+        ListPlatformAuditEntriesPlatformEntry: {
+            /** Format: int64 */
+            seq: number;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: uuid */
+            actorUserId: null | string;
+            actorRole: string;
+            action: string;
+            resourceType: null | string;
+            /** Format: uuid */
+            resourceId: null | string;
+            /** Format: uuid */
+            practiceId: null | string;
+        };
         ListPracticesPracticeSummary: {
             /** Format: uuid */
             practiceId: string;
@@ -1085,6 +1144,10 @@ export interface components {
         };
         PageOfPatientResponse: {
             items: components["schemas"]["PatientResponse"][];
+            nextCursor: null | string;
+        };
+        PageOfPlatformEntry: {
+            items: components["schemas"]["ListPlatformAuditEntriesPlatformEntry"][];
             nextCursor: null | string;
         };
         PageOfPracticeSummary: {
@@ -1422,6 +1485,13 @@ export interface components {
         VerifyMfaCommand: {
             mfaToken: string;
             code: string;
+        };
+        VerifyPlatformAuditChainReport: {
+            valid: boolean;
+            /** Format: int64 */
+            rows: number;
+            /** Format: int64 */
+            firstBrokenSeq: null | number;
         };
     };
     responses: {
@@ -2654,6 +2724,61 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    ListPlatformAuditEntries: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "seq": 42,
+                     *           "occurredAt": "2026-12-07T09:30:00Z",
+                     *           "actorUserId": "0193a1b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b",
+                     *           "actorRole": "platform_admin",
+                     *           "action": "Admin.ListPractices",
+                     *           "resourceType": null,
+                     *           "resourceId": null,
+                     *           "practiceId": null
+                     *         },
+                     *         {
+                     *           "seq": 41,
+                     *           "occurredAt": "2026-12-07T09:12:00Z",
+                     *           "actorUserId": null,
+                     *           "actorRole": "cli",
+                     *           "action": "Auth.CreatePlatformUser",
+                     *           "resourceType": "user",
+                     *           "resourceId": "0193a1b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b",
+                     *           "practiceId": null
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PageOfPlatformEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     VerifyAuditChain: {
         parameters: {
             query?: never;
@@ -2670,6 +2795,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VerifyAuditChainReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    VerifyPlatformAuditChain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "valid": false,
+                     *       "rows": 128,
+                     *       "firstBrokenSeq": 57
+                     *     }
+                     */
+                    "application/json": components["schemas"]["VerifyPlatformAuditChainReport"];
                 };
             };
             401: components["responses"]["Unauthorized"];
