@@ -7,6 +7,7 @@ import { api } from '@/api/client';
 import { useAuth } from '@/auth/AuthProvider';
 import { navFor, roleLabels } from '@/auth/navigation';
 import { useShortcuts } from '@/lib/hooks';
+import { PastDueBanner } from './billing/PastDueBanner';
 import { Icon } from './icons';
 import { cx } from './ui';
 
@@ -196,6 +197,7 @@ function ShortcutHelp({ onClose }: { onClose: () => void }) {
 
 /** Left navigation, top bar with practice name and user menu; the nav collapses into a drawer below 1024 px. */
 export function AppShell({ children }: { children: ReactNode }) {
+  const { claims } = useAuth();
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
   const router = useRouter();
@@ -208,7 +210,8 @@ export function AppShell({ children }: { children: ReactNode }) {
     '/': () => {
       const search = document.querySelector<HTMLInputElement>('[data-shortcut-search]');
       if (search) search.focus();
-      else router.push('/patients/?focus=search');
+      // Finance and platform admins have no patient search: their roles never see patients.
+      else if (navFor(claims?.role ?? null).some((i) => i.href === '/patients/')) router.push('/patients/?focus=search');
     },
   }, !helpOpen);
 
@@ -279,6 +282,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </div>
           <UserMenu />
         </header>
+        {claims?.role === 'owner' && <PastDueBanner />}
         <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl px-4 py-6 focus:outline-none sm:px-6 lg:px-8 lg:py-8">
           {children}
         </main>

@@ -313,12 +313,23 @@ const badgeTones: Record<string, string> = {
   paused: 'bg-amber-50 text-amber-800 ring-amber-600/20',
   completed: 'bg-slate-100 text-slate-700 ring-slate-500/20',
   archived: 'bg-slate-100 text-slate-500 ring-slate-400/20',
+  // Billing and finance states.
+  trialing: 'bg-sky-50 text-sky-800 ring-sky-600/20',
+  paid: 'bg-accent-50 text-accent-800 ring-accent-600/20',
+  approved: 'bg-accent-50 text-accent-800 ring-accent-600/20',
+  adjusted: 'bg-accent-50 text-accent-800 ring-accent-600/20',
+  open: 'bg-sky-50 text-sky-800 ring-sky-600/20',
+  proposed: 'bg-sky-50 text-sky-800 ring-sky-600/20',
+  past_due: 'bg-amber-50 text-amber-800 ring-amber-600/20',
+  incomplete: 'bg-amber-50 text-amber-800 ring-amber-600/20',
+  uncollectible: 'bg-amber-50 text-amber-800 ring-amber-600/20',
 };
 
-export function StatusBadge({ status }: { status: string }) {
+/** A state as a small pill; `label` replaces the raw value when it is not a word (`past_due`). */
+export function StatusBadge({ status, label }: { status: string; label?: string }) {
   return (
-    <span className={cx('inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium capitalize ring-1 ring-inset', badgeTones[status] ?? badgeTones.completed)}>
-      {status}
+    <span className={cx('inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset', !label && 'capitalize', badgeTones[status] ?? badgeTones.completed)}>
+      {label ?? status}
     </span>
   );
 }
