@@ -28,8 +28,8 @@ function DecisionCell({ proposal, busy, onApprove, onOpen }: {
   if (proposal.status !== 'proposed') {
     return (
       <div className="flex flex-col items-end gap-0.5 text-right">
-        {proposal.approvedPercent !== null && proposal.status !== 'rejected' && (
-          <span className="text-xs tabular-nums text-slate-700">{formatPercent(proposal.approvedPercent)} granted</span>
+        {proposal.status !== 'rejected' && (
+          <span className="text-xs tabular-nums text-slate-700">{formatPercent(proposal.approvedPercent ?? proposal.proposedPercent)} granted</span>
         )}
         {proposal.decisionReason && <span className="max-w-[16rem] text-xs text-slate-500">“{proposal.decisionReason}”</span>}
       </div>
