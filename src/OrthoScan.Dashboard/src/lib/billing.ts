@@ -18,7 +18,7 @@ export const subscriptionStatusLabels: Record<SubscriptionStatus, string> = {
 };
 
 export const proposalStatusLabels: Record<ProposalStatus, string> = {
-  proposed: 'Waiting for a decision',
+  proposed: 'Waiting',
   approved: 'Approved',
   adjusted: 'Adjusted',
   rejected: 'Rejected',

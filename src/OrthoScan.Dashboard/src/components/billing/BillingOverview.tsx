@@ -138,45 +138,47 @@ export function BillingOverview() {
   const s = subscription.data;
 
   return (
-    <div className="flex flex-col gap-6">
+    <>
       {header}
-      {mode === 'offline' && (
-        <div data-testid="billing-mode">
-          <Notice>
-            <span className="font-semibold">Billing is offline: no card is charged.</span> Plans, trials, discounts and invoices work
-            as they will with payments, and are computed here.
-          </Notice>
-        </div>
-      )}
-      {justSubscribed && <Notice tone="success">{justSubscribed}</Notice>}
-      <Card title="Your plan">
-        <CurrentPlan subscription={s} />
-      </Card>
-      <Card title="Tagging discount">
-        <div className="flex flex-col gap-5">
-          <DiscountEarned discount={s.discount} />
-          <div>
-            <h3 className="mb-2 text-sm font-semibold text-slate-900">This month so far</h3>
-            <TaggingProgressBar progress={s.taggingProgress} />
+      <div className="flex flex-col gap-6">
+        {mode === 'offline' && (
+          <div data-testid="billing-mode">
+            <Notice>
+              <span className="font-semibold">Billing is offline: no card is charged.</span> Plans, trials, discounts and invoices work
+              as they will with payments, and are computed here.
+            </Notice>
           </div>
-        </div>
-      </Card>
-      <Card title={s.status === 'none' ? 'Choose a plan' : 'Plans'}>
-        <PlanPicker
-          plans={plans.data}
-          subscription={s}
-          onSubscribed={(result) => {
-            subscription.setData(result.subscription);
-            const trial = result.subscription.status === 'trialing' && result.subscription.trialEndsAt
-              ? ` Your trial runs until ${formatDate(result.subscription.trialEndsAt)}.`
-              : '';
-            setJustSubscribed(`You are on the ${planLabels[result.subscription.plan]} plan.${trial}`);
-          }}
-        />
-      </Card>
-      <Card title="Invoices">
-        <InvoicesTable />
-      </Card>
-    </div>
+        )}
+        {justSubscribed && <Notice tone="success">{justSubscribed}</Notice>}
+        <Card title="Your plan">
+          <CurrentPlan subscription={s} />
+        </Card>
+        <Card title="Tagging discount">
+          <div className="flex flex-col gap-5">
+            <DiscountEarned discount={s.discount} />
+            <div>
+              <h3 className="mb-2 text-sm font-semibold text-slate-900">This month so far</h3>
+              <TaggingProgressBar progress={s.taggingProgress} />
+            </div>
+          </div>
+        </Card>
+        <Card title={s.status === 'none' ? 'Choose a plan' : 'Plans'}>
+          <PlanPicker
+            plans={plans.data}
+            subscription={s}
+            onSubscribed={(result) => {
+              subscription.setData(result.subscription);
+              const trial = result.subscription.status === 'trialing' && result.subscription.trialEndsAt
+                ? ` Your trial runs until ${formatDate(result.subscription.trialEndsAt)}.`
+                : '';
+              setJustSubscribed(`You are on the ${planLabels[result.subscription.plan]} plan.${trial}`);
+            }}
+          />
+        </Card>
+        <Card title="Invoices">
+          <InvoicesTable />
+        </Card>
+      </div>
+    </>
   );
 }

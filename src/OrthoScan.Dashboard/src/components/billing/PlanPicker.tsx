@@ -59,7 +59,7 @@ export function PlanPicker({ plans, subscription, onSubscribed }: {
             >
               <h3 className="text-sm font-semibold text-slate-900">
                 {label}
-                {current && <span className="ml-2 rounded-full bg-accent-50 px-2 py-0.5 text-xs font-medium text-accent-800">Current plan</span>}
+                {current && <span className="ml-2 whitespace-nowrap rounded-full bg-accent-50 px-2 py-0.5 text-xs font-medium text-accent-800">Current plan</span>}
               </h3>
               <p className="mt-2 text-2xl font-semibold tabular-nums text-slate-900">
                 {offer.monthlyPriceMinor === 0 ? 'Free' : formatMoney(offer.monthlyPriceMinor, offer.currency)}
@@ -74,7 +74,7 @@ export function PlanPicker({ plans, subscription, onSubscribed }: {
               ) : (
                 <Button
                   className="mt-3"
-                  variant={current ? 'secondary' : 'primary'}
+                  variant={current || subscribed ? 'secondary' : 'primary'}
                   disabled={Boolean(current) || (busy !== null && busy !== offer.plan)}
                   busy={busy === offer.plan}
                   onClick={() => choose(offer.plan as PaidPlan)}

@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { DecisionBody, TaggingRate } from '@/api/billing';
+import { trapTab } from '@/components/review/trapTab';
 import { Button, TextAreaField, TextField } from '@/components/ui';
 import { formatPercent, formatPeriod } from '@/lib/billing';
 
@@ -44,13 +45,22 @@ export function DecisionDialog({ proposal, action, busy, serverErrors, onSubmit,
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const first = useRef<HTMLInputElement>(null);
   const reasonRef = useRef<HTMLDivElement>(null);
+  const dialog = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
+    // Focus goes back to the button that opened the dialog when it closes.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (action === 'adjust') first.current?.focus();
     else reasonRef.current?.querySelector('textarea')?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+      else trapTab(e, dialog.current);
+    };
     document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      if (opener?.isConnected) opener.focus();
+    };
   }, [action, onClose]);
 
   function submit(e: FormEvent) {
@@ -64,7 +74,7 @@ export function DecisionDialog({ proposal, action, busy, serverErrors, onSubmit,
   const title = action === 'adjust' ? 'Adjust the discount' : 'Reject the discount';
   return (
     <div role="presentation" className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/30 p-4" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div role="dialog" aria-modal="true" aria-labelledby="decision-title" className="w-full max-w-md rounded-lg bg-white p-6 shadow-xl">
+      <div ref={dialog} role="dialog" aria-modal="true" aria-labelledby="decision-title" className="w-full max-w-md rounded-lg bg-white p-6 shadow-xl">
         <h2 id="decision-title" className="text-base font-semibold text-slate-900">{title}</h2>
         <p className="mt-1 text-sm text-slate-600">
           {proposal.practiceName}, {formatPeriod(proposal.periodStart, proposal.periodEnd)}: {proposal.sessionsTagged} of {proposal.sessionsReceived} scans

@@ -37,10 +37,10 @@ function DecisionCell({ proposal, busy, onApprove, onOpen }: {
   }
   const who = `${proposal.practiceName}, ${formatMonth(proposal.periodStart)}`;
   return (
-    <div className="flex flex-wrap justify-end gap-1">
-      <Button variant="primary" busy={busy} onClick={onApprove} aria-label={`Approve ${who}`}>Approve</Button>
-      <Button variant="secondary" disabled={busy} onClick={() => onOpen('adjust')} aria-label={`Adjust ${who}`}>Adjust</Button>
-      <Button variant="ghost" disabled={busy} onClick={() => onOpen('reject')} aria-label={`Reject ${who}`}>Reject</Button>
+    <div className="flex justify-end gap-1 whitespace-nowrap">
+      <Button size="sm" variant="primary" busy={busy} onClick={onApprove} aria-label={`Approve ${who}`}>Approve</Button>
+      <Button size="sm" variant="secondary" disabled={busy} onClick={() => onOpen('adjust')} aria-label={`Adjust ${who}`}>Adjust</Button>
+      <Button size="sm" variant="ghost" disabled={busy} onClick={() => onOpen('reject')} aria-label={`Reject ${who}`}>Reject</Button>
     </div>
   );
 }
@@ -119,16 +119,15 @@ export function ProposalsTable({ canDecide }: { canDecide: boolean }) {
             <caption className="sr-only">Tagging-rate discount proposals</caption>
             <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
               <tr>
-                <th scope="col" className="px-3 py-2 font-medium">Practice</th>
-                <th scope="col" className="px-3 py-2 font-medium">Period</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Received</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Tagged</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Rate</th>
-                <th scope="col" className="px-3 py-2 font-medium">Trend</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Proposed</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Amount</th>
-                <th scope="col" className="px-3 py-2 font-medium">Status</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium"><span className="sr-only">Decision</span></th>
+                <th scope="col" className="px-2 py-2 font-medium">Practice</th>
+                <th scope="col" className="px-2 py-2 font-medium">Period</th>
+                <th scope="col" className="px-2 py-2 text-right font-medium">Tagged / received</th>
+                <th scope="col" className="px-2 py-2 text-right font-medium">Rate</th>
+                <th scope="col" className="px-2 py-2 font-medium">Trend</th>
+                <th scope="col" className="px-2 py-2 text-right font-medium">Proposed</th>
+                <th scope="col" className="px-2 py-2 text-right font-medium">Amount</th>
+                <th scope="col" className="px-2 py-2 font-medium">Status</th>
+                <th scope="col" className="px-2 py-2 text-right font-medium"><span className="sr-only">Decision</span></th>
               </tr>
             </thead>
             <tbody>
@@ -136,19 +135,21 @@ export function ProposalsTable({ canDecide }: { canDecide: boolean }) {
                 const note = notes[p.id];
                 return (
                   <tr key={p.id} className="border-t border-slate-100 align-top" data-testid="proposal">
-                    <th scope="row" className="px-3 py-2 font-medium text-slate-900">
+                    <th scope="row" className="px-2 py-2 font-medium text-slate-900">
                       {p.practiceName}
                       <span className="block text-xs font-normal text-slate-500">{planLabels[p.plan]}</span>
                     </th>
-                    <td className="whitespace-nowrap px-3 py-2 text-slate-700">{formatMonth(p.periodStart)}</td>
-                    <td className="px-3 py-2 text-right tabular-nums text-slate-700">{p.sessionsReceived}</td>
-                    <td className="px-3 py-2 text-right tabular-nums text-slate-700">{p.sessionsTagged}</td>
-                    <td className="px-3 py-2 text-right tabular-nums text-slate-900">{formatRate(p.rate)}</td>
-                    <td className="px-3 py-2"><TrendSparkline trend={p.trend} label={`Tagging rate of ${p.practiceName}`} /></td>
-                    <td className="px-3 py-2 text-right tabular-nums text-slate-900">{formatPercent(p.proposedPercent)}</td>
-                    <td className="px-3 py-2 text-right tabular-nums text-slate-900">{formatMoney(p.amountMinor, p.currency)}</td>
-                    <td className="px-3 py-2"><StatusBadge status={p.status} label={proposalStatusLabels[p.status]} /></td>
-                    <td className="px-3 py-2">
+                    <td className="whitespace-nowrap px-2 py-2 text-slate-700">{formatMonth(p.periodStart)}</td>
+                    <td className="whitespace-nowrap px-2 py-2 text-right tabular-nums text-slate-700">
+                      {p.sessionsTagged} / {p.sessionsReceived}
+                      <span className="sr-only"> scans tagged within 14 days of those received</span>
+                    </td>
+                    <td className="px-2 py-2 text-right tabular-nums text-slate-900">{formatRate(p.rate)}</td>
+                    <td className="px-2 py-2"><TrendSparkline trend={p.trend} label={`Tagging rate of ${p.practiceName}`} /></td>
+                    <td className="px-2 py-2 text-right tabular-nums text-slate-900">{formatPercent(p.proposedPercent)}</td>
+                    <td className="px-2 py-2 text-right tabular-nums text-slate-900">{formatMoney(p.amountMinor, p.currency)}</td>
+                    <td className="px-2 py-2"><StatusBadge status={p.status} label={proposalStatusLabels[p.status]} /></td>
+                    <td className="px-2 py-2">
                       {canDecide ? (
                         <DecisionCell
                           proposal={p}

@@ -10,13 +10,15 @@ export default function FinancePage() {
   usePageTitle('Finance');
   const { claims } = useAuth();
   return (
-    <div className="flex flex-col gap-6">
+    <>
       <PageHeader
         title="Tagging discounts"
         description="Each practice's share of scans tagged within 14 days, per month, and the discount it earns. A granted discount reaches the practice's next invoice."
       />
-      <ForecastCard />
-      <ProposalsTable canDecide={claims?.role === 'finance'} />
-    </div>
+      <div className="flex flex-col gap-6">
+        <ForecastCard />
+        <ProposalsTable canDecide={claims?.role === 'finance'} />
+      </div>
+    </>
   );
 }
