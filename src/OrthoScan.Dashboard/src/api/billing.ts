@@ -69,6 +69,7 @@ export interface Subscription {
   mode: BillingMode;
   plan: Plan;
   status: SubscriptionStatus;
+  // The contract does not mark these three nullable, but a practice with status `none` has no trial or period yet.
   trialEndsAt: Time | null;
   currentPeriodStart: Time | null;
   currentPeriodEnd: Time | null;
@@ -160,18 +161,18 @@ export interface PlatformBilling {
   currency: string;
   mrrMinor: number;
   plans: { plan: Plan; practices: number; mrrMinor: number }[];
-  pastDue: { practiceId: string; practiceName: string; since: Time; graceEndsAt: Time | null }[];
+  pastDue: { practiceId: string; practiceName: string; since: Time; graceEndsAt: Time }[];
   discounts: { periodStart: Time; periodEnd: Time; proposed: number; approved: number; rejected: number; grantedAmountMinor: number }[];
 }
 
 export interface AuditEntry {
   seq: number;
   occurredAt: Time;
-  actorUserId: string | null;
-  actorRole: string | null;
+  actorUserId: string;
+  actorRole: string;
   action: string;
   resourceType: string;
-  resourceId: string | null;
+  resourceId: string;
   practiceId: string | null;
 }
 
