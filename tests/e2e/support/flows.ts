@@ -113,3 +113,22 @@ export async function signOut(page: Page): Promise<void> {
 export function mainNav(page: Page): Locator {
   return page.getByRole('navigation', { name: 'Main' });
 }
+
+/** The password `seed` gives every demo login (scripts/e2e.sh seeds the demo practice and the platform users). */
+export const DEMO_PASSWORD = 'Demo-Password-2026';
+
+export function demoAccount(email: string): Account {
+  return { email, password: DEMO_PASSWORD };
+}
+
+/**
+ * First sign-in of a seeded account (a password, no MFA yet) from the sign-in page: email and password, then the
+ * enrolment step every dashboard user meets once. Leaves the page wherever the app sends the user (`?next=`).
+ */
+export async function signInAndEnrol(page: Page, account: Account): Promise<void> {
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await enrolMfa(page, account);
+  await expect(page).not.toHaveURL(/\/signin\//);
+}

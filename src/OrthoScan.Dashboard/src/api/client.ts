@@ -19,6 +19,7 @@ import type {
   PatientPage,
   PracticeSettings,
   PracticeSettingsChanges,
+  PracticeSummaryPage,
   PatientStatus,
   Practice,
   PracticeMember,
@@ -235,6 +236,9 @@ export const api = {
   /** Owner only. */
   listDeadJobs: (cursor: string | null, signal?: AbortSignal) =>
     request<DeadJobPage>(route('/api/v1/admin/jobs/dead'), { query: { cursor, limit: 20 }, signal }),
+  /** Platform admin only: practices with aggregates (plan, status, counts, tagging rate), paged by name. */
+  listPractices: (cursor: string | null, signal?: AbortSignal) =>
+    request<PracticeSummaryPage>(route('/api/v1/admin/practices'), { query: { cursor, limit: 50 }, signal }),
   /** Owner only; 409 when it was retried already. */
   retryDeadJob: (id: string) =>
     request<RetriedJob>(withId(route('/api/v1/admin/jobs/{id}/retry'), id), { method: 'POST' }),

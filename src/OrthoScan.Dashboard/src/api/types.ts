@@ -44,6 +44,10 @@ export type DeadJob = Schemas['ListDeadJobsDeadJob'];
 export type DeadJobPage = Schemas['PageOfDeadJob'];
 export type RetriedJob = Schemas['RetryDeadJobResponse'];
 
+/** Platform admin: every practice with aggregates only (`GET /admin/practices`). */
+export type PracticeSummary = Schemas['ListPracticesPracticeSummary'];
+export type PracticeSummaryPage = Schemas['PageOfPracticeSummary'];
+
 export type DashboardAnalytics = Schemas['AnalyticsResponse'];
 export type ScoreCount = Schemas['AnalyticsValueCount'];
 /** Doctors and owners only (staff get 403). */

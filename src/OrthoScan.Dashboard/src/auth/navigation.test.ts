@@ -6,22 +6,50 @@ import { decodeClaims } from './jwt';
 import { canOpen, dashboardRoles, homeFor, navFor, navItems, safeNext } from './navigation';
 
 describe('role-aware navigation', () => {
-  it('shows Settings to the owner only; doctors and staff keep the clinical sections', () => {
+  it('shows Billing and Settings to the owner only; doctors and staff keep the clinical sections', () => {
     const labels = (role: Parameters<typeof navFor>[0]) => navFor(role).map((i) => i.label);
-    expect(labels('owner')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics', 'Settings']);
+    expect(labels('owner')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics', 'Billing', 'Settings']);
+    expect(navFor('owner').find((i) => i.label === 'Billing')?.href).toBe('/billing/');
     expect(labels('staff')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics']);
     expect(labels('doctor')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics']);
   });
 
-  it('lists only pages that exist: no placeholder sections, and no entries for roles without screens', () => {
+  it('gives finance the Finance page and platform admins Practices, Billing and Audit, each with its own start page', () => {
+    expect(navFor('finance').map((i) => [i.label, i.href])).toEqual([['Finance', '/finance/']]);
+    expect(navFor('platform_admin').map((i) => [i.label, i.href])).toEqual([
+      ['Practices', '/admin/practices/'], ['Billing', '/admin/billing/'], ['Audit', '/admin/audit/'],
+    ]);
+    expect(homeFor('finance')).toBe('/finance/');
+    expect(homeFor('platform_admin')).toBe('/admin/practices/');
+    expect(homeFor('owner')).toBe('/patients/');
+    expect(homeFor('doctor')).toBe('/patients/');
+    expect(dashboardRoles).toEqual(['owner', 'doctor', 'staff', 'finance', 'platform_admin']);
+  });
+
+  it('never opens a patient or practice page to a platform role, nor a platform page to the practice team', () => {
+    for (const role of ['finance', 'platform_admin'] as const) {
+      for (const path of ['/patients/', '/patients/view/', '/review/', '/compliance/', '/analytics/', '/settings/', '/welcome/', '/billing/']) {
+        expect(canOpen(path, role), `${role} ${path}`).toBe(false);
+      }
+    }
+    expect(canOpen('/finance/', 'platform_admin')).toBe(false);
+    expect(canOpen('/admin/practices/', 'finance')).toBe(false);
+    for (const role of ['owner', 'doctor', 'staff'] as const) {
+      for (const path of ['/finance/', '/admin/practices/', '/admin/billing/', '/admin/audit/']) {
+        expect(canOpen(path, role), `${role} ${path}`).toBe(false);
+      }
+    }
+    expect(canOpen('/billing/', 'doctor')).toBe(false);
+    expect(canOpen('/billing/', 'owner')).toBe(true);
+    expect(canOpen('/admin/audit/', 'platform_admin')).toBe(true);
+    expect(canOpen('/finance', 'finance')).toBe(true);
+  });
+
+  it('lists only pages that exist: no placeholder sections', () => {
     const hrefs = navItems.map((i) => i.href);
-    for (const gone of ['/messages/', '/billing/', '/finance/', '/platform-billing/', '/admin/', '/admin/exports/']) {
+    for (const gone of ['/messages/', '/platform-billing/', '/admin/', '/admin/exports/']) {
       expect(hrefs).not.toContain(gone);
     }
-    expect(navFor('finance')).toEqual([]);
-    expect(navFor('platform_admin')).toEqual([]);
-    expect(dashboardRoles).toEqual(['owner', 'doctor', 'staff']);
-    expect(homeFor('finance')).toBe('/patients/');
   });
 
   it('points every entry at a page of the signed-in app', () => {

@@ -1,6 +1,6 @@
 import type { Role } from './jwt';
 
-export type NavIcon = 'review' | 'patients' | 'compliance' | 'analytics' | 'settings';
+export type NavIcon = 'review' | 'patients' | 'compliance' | 'analytics' | 'settings' | 'billing' | 'finance' | 'practices' | 'audit';
 
 export interface NavItem {
   href: string;
@@ -12,16 +12,21 @@ export interface NavItem {
 const clinical: Role[] = ['owner', 'doctor', 'staff'];
 
 /**
- * What each role is shown: only pages that work (no placeholders; billing, finance, platform admin and messaging
- * add their entries with their pages). Hiding is a courtesy: the API refuses every call a role may not make
- * (e.g. staff inviting staff answers 403), whatever the screen shows.
+ * What each role is shown: only pages that work (no placeholders; messaging adds its entry with its page). Finance and
+ * platform admins belong to no practice and never see a patient page. Hiding is a courtesy: the API refuses every call
+ * a role may not make (e.g. staff inviting staff answers 403), whatever the screen shows.
  */
 export const navItems: NavItem[] = [
   { href: '/review/', label: 'Review queue', icon: 'review', roles: clinical },
   { href: '/patients/', label: 'Patients', icon: 'patients', roles: clinical },
   { href: '/compliance/', label: 'Compliance', icon: 'compliance', roles: clinical },
   { href: '/analytics/', label: 'Analytics', icon: 'analytics', roles: clinical },
+  { href: '/billing/', label: 'Billing', icon: 'billing', roles: ['owner'] },
   { href: '/settings/', label: 'Settings', icon: 'settings', roles: ['owner'] },
+  { href: '/finance/', label: 'Finance', icon: 'finance', roles: ['finance'] },
+  { href: '/admin/practices/', label: 'Practices', icon: 'practices', roles: ['platform_admin'] },
+  { href: '/admin/billing/', label: 'Billing', icon: 'billing', roles: ['platform_admin'] },
+  { href: '/admin/audit/', label: 'Audit', icon: 'audit', roles: ['platform_admin'] },
 ];
 
 /** Pages outside the nav that still need a role check, by path prefix. */
@@ -45,15 +50,14 @@ export function canOpen(pathname: string, role: Role | null): boolean {
   return rules.length === 0 || rules[0].roles.includes(role);
 }
 
-/** The roles the dashboard has screens for; the signed-in layout tells every other role where it works instead. */
-export const dashboardRoles: Role[] = clinical;
+/** The roles the dashboard has screens for; the signed-in layout tells every other role (patients) where it works instead. */
+export const dashboardRoles: Role[] = [...clinical, 'finance', 'platform_admin'];
 
-/**
- * Where a role starts after sign-in. Today every dashboard role starts on Patients, and a role without screens
- * lands there too and meets the layout's notice; the role stays a parameter for the roles whose pages come later.
- */
-export function homeFor(_role: Role | null): string {
-  return '/patients/';
+const homes: Partial<Record<Role, string>> = { finance: '/finance/', platform_admin: '/admin/practices/' };
+
+/** Where a role starts after sign-in: the practice team on Patients, finance on Finance, platform admins on Practices. */
+export function homeFor(role: Role | null): string {
+  return (role && homes[role]) ?? '/patients/';
 }
 
 export const roleLabels: Record<Role, string> = {

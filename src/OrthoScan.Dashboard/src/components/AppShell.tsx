@@ -7,6 +7,7 @@ import { api } from '@/api/client';
 import { useAuth } from '@/auth/AuthProvider';
 import { navFor, roleLabels } from '@/auth/navigation';
 import { useShortcuts } from '@/lib/hooks';
+import { PastDueBanner } from './billing/PastDueBanner';
 import { Icon } from './icons';
 import { cx } from './ui';
 
@@ -154,8 +155,10 @@ const shortcuts: [string, string][] = [
   ['N', 'New patient (on Patients)'],
   ['Esc', 'Close a menu or this list'],
 ];
+/** The keys about patients, left out for the roles that never see one. */
+const patientKeys = new Set(['/', 'N']);
 
-function ShortcutHelp({ onClose }: { onClose: () => void }) {
+function ShortcutHelp({ onClose, withPatients }: { onClose: () => void; withPatients: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     ref.current?.focus();
@@ -180,7 +183,7 @@ function ShortcutHelp({ onClose }: { onClose: () => void }) {
       >
         <h2 id="shortcuts-title" className="text-base font-semibold text-slate-900">Keyboard shortcuts</h2>
         <dl className="mt-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
-          {shortcuts.map(([key, what]) => (
+          {shortcuts.filter(([key]) => withPatients || !patientKeys.has(key)).map(([key, what]) => (
             <div key={key} className="contents">
               <dt><kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 font-sans text-xs">{key}</kbd></dt>
               <dd className="text-slate-700">{what}</dd>
@@ -196,6 +199,8 @@ function ShortcutHelp({ onClose }: { onClose: () => void }) {
 
 /** Left navigation, top bar with practice name and user menu; the nav collapses into a drawer below 1024 px. */
 export function AppShell({ children }: { children: ReactNode }) {
+  const { claims } = useAuth();
+  const seesPatients = navFor(claims?.role ?? null).some((i) => i.href === '/patients/');
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
   const router = useRouter();
@@ -208,7 +213,8 @@ export function AppShell({ children }: { children: ReactNode }) {
     '/': () => {
       const search = document.querySelector<HTMLInputElement>('[data-shortcut-search]');
       if (search) search.focus();
-      else router.push('/patients/?focus=search');
+      // Finance and platform admins have no patient search: their roles never see patients.
+      else if (seesPatients) router.push('/patients/?focus=search');
     },
   }, !helpOpen);
 
@@ -279,11 +285,12 @@ export function AppShell({ children }: { children: ReactNode }) {
           </div>
           <UserMenu />
         </header>
+        {claims?.role === 'owner' && <PastDueBanner />}
         <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl px-4 py-6 focus:outline-none sm:px-6 lg:px-8 lg:py-8">
           {children}
         </main>
       </div>
-      {helpOpen && <ShortcutHelp onClose={() => setHelpOpen(false)} />}
+      {helpOpen && <ShortcutHelp onClose={() => setHelpOpen(false)} withPatients={seesPatients} />}
     </div>
   );
 }

@@ -26,9 +26,10 @@ const variants: Record<Variant, string> = {
   danger: 'border border-red-300 bg-white text-red-700 hover:bg-red-50 disabled:text-red-300',
 };
 
-export const buttonClass = (variant: Variant = 'primary', extra?: string) =>
+export const buttonClass = (variant: Variant = 'primary', extra?: string, size: 'md' | 'sm' = 'md') =>
   cx(
-    'inline-flex h-9 items-center justify-center gap-2 rounded-md px-4 text-sm font-medium transition-colors',
+    'inline-flex items-center justify-center gap-2 rounded-md text-sm font-medium transition-colors',
+    size === 'sm' ? 'h-8 px-2.5' : 'h-9 px-4',
     'disabled:cursor-not-allowed motion-reduce:transition-none',
     variants[variant],
     extra,
@@ -39,14 +40,16 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   busy?: boolean;
   /** A single-key shortcut shown beside the label. */
   keyHint?: string;
+  /** `sm` for actions inside table rows. */
+  size?: 'md' | 'sm';
 }
 
 export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button(
-  { variant = 'primary', busy, keyHint, className, children, disabled, type = 'button', ...rest },
+  { variant = 'primary', busy, keyHint, className, children, disabled, type = 'button', size, ...rest },
   ref,
 ) {
   return (
-    <button ref={ref} type={type} className={buttonClass(variant, className)} disabled={disabled || busy} aria-busy={busy || undefined} {...rest}>
+    <button ref={ref} type={type} className={buttonClass(variant, className, size)} disabled={disabled || busy} aria-busy={busy || undefined} {...rest}>
       {busy && <Spinner />}
       {children}
       {keyHint && <KeyHint>{keyHint}</KeyHint>}
@@ -313,12 +316,23 @@ const badgeTones: Record<string, string> = {
   paused: 'bg-amber-50 text-amber-800 ring-amber-600/20',
   completed: 'bg-slate-100 text-slate-700 ring-slate-500/20',
   archived: 'bg-slate-100 text-slate-500 ring-slate-400/20',
+  // Billing and finance states.
+  trialing: 'bg-sky-50 text-sky-800 ring-sky-600/20',
+  paid: 'bg-accent-50 text-accent-800 ring-accent-600/20',
+  approved: 'bg-accent-50 text-accent-800 ring-accent-600/20',
+  adjusted: 'bg-accent-50 text-accent-800 ring-accent-600/20',
+  open: 'bg-sky-50 text-sky-800 ring-sky-600/20',
+  proposed: 'bg-sky-50 text-sky-800 ring-sky-600/20',
+  past_due: 'bg-amber-50 text-amber-800 ring-amber-600/20',
+  incomplete: 'bg-amber-50 text-amber-800 ring-amber-600/20',
+  uncollectible: 'bg-amber-50 text-amber-800 ring-amber-600/20',
 };
 
-export function StatusBadge({ status }: { status: string }) {
+/** A state as a small pill; `label` replaces the raw value when it is not a word (`past_due`). */
+export function StatusBadge({ status, label }: { status: string; label?: string }) {
   return (
-    <span className={cx('inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium capitalize ring-1 ring-inset', badgeTones[status] ?? badgeTones.completed)}>
-      {status}
+    <span className={cx('inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset', !label && 'capitalize', badgeTones[status] ?? badgeTones.completed)}>
+      {label ?? status}
     </span>
   );
 }

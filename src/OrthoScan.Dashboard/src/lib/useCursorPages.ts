@@ -18,6 +18,8 @@ export interface CursorPages<T> {
   moreError: ApiError | null;
   loadMore: () => Promise<void>;
   reload: () => void;
+  /** Swaps one shown item for its new state (a row after an action), without reloading the list. */
+  replace: (matches: (item: T) => boolean, next: T) => void;
 }
 
 /**
@@ -72,5 +74,6 @@ export function useCursorPages<T>(load: (cursor: string | null, signal?: AbortSi
   }, [nextCursor, key]);
 
   const reload = useCallback(() => setAttempt((a) => a + 1), []);
-  return { items, hasMore: nextCursor !== null, loading, error, loadingMore, moreError, loadMore, reload };
+  const replace = useCallback((matches: (item: T) => boolean, next: T) => setItems((current) => current.map((item) => (matches(item) ? next : item))), []);
+  return { items, hasMore: nextCursor !== null, loading, error, loadingMore, moreError, loadMore, reload, replace };
 }

@@ -37,7 +37,7 @@ export default function SignedInLayout({ children }: { children: ReactNode }) {
         >
           {role === 'patient'
             ? 'Your account signs in through the OrthoScan patient app instead.'
-            : `You are signed in as ${role ? roleLabels[role].toLowerCase() : 'an account without a role'}; the dashboard's screens are for practice owners, doctors and staff.`}
+            : `You are signed in as ${role ? roleLabels[role].toLowerCase() : 'an account without a role'}; the dashboard's screens are for practice teams, finance and platform admins.`}
         </EmptyState>
       </div>
     );
@@ -49,7 +49,8 @@ export default function SignedInLayout({ children }: { children: ReactNode }) {
         children
       ) : (
         <EmptyState icon="alert" title="Not available for your role" action={<ButtonLink href={homeFor(role)} variant="secondary">Go to your start page</ButtonLink>}>
-          This page is not part of what your role works on. Ask your practice owner if you think you need it.
+          This page is not part of what your role works on.
+          {role === 'finance' || role === 'platform_admin' ? ' Platform roles never see patients or a practice\'s own pages.' : ' Ask your practice owner if you think you need it.'}
         </EmptyState>
       )}
     </AppShell>
