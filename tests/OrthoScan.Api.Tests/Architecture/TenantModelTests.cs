@@ -44,6 +44,9 @@ public sealed class TenantModelTests(ApiFactory api)
               -- The platform read path's own read policies (ADR 0009): SELECT only, for the NOLOGIN role that owns the
               -- aggregate functions, never for the app role (PlatformReadPathTests).
               AND NOT (p.cmd = 'SELECT' AND p.roles = ARRAY['{PlatformReadSql.PlatformRole}']::name[])
+              -- Finance's one write (ADR 0010): deciding a discount proposal, for that role alone, through its function.
+              AND NOT (p.tablename = 'discount_proposals' AND p.policyname = 'platform_decide' AND p.cmd = 'UPDATE'
+                       AND p.roles = ARRAY['{PlatformReadSql.PlatformRole}']::name[])
             """);
 
         problems.ShouldBeEmpty("Isolate the table in its migration with TenantIsolationSql.IsolateTenantTable:\n" + string.Join('\n', problems));

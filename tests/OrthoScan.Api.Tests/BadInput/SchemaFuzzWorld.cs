@@ -2,6 +2,9 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using OrthoScan.Api.Infrastructure.Security;
+using OrthoScan.Api.Tests.Billing;
 using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using OrthoScan.Api.Tests.Platform;
@@ -15,7 +18,7 @@ namespace OrthoScan.Api.Tests.BadInput;
 /// The host runs in the api role (no background worker changes rows while a fingerprint is compared); a worker host runs
 /// only while the scan under review is processed. Every resource a route needs exists, so a body is validated rather
 /// than refused by a 404 first: a ready scan to tag, a pending scan to upload to, a patient to edit, unused invitation
-/// and activation codes, a device-bound refresh token and MFA tokens.
+/// and activation codes, a device-bound refresh token and MFA tokens, a discount proposal for finance to decide.
 /// </summary>
 [SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
 public sealed class SchemaFuzzWorld : IAsyncLifetime
@@ -35,6 +38,8 @@ public sealed class SchemaFuzzWorld : IAsyncLifetime
     public string VerifyTotpSecret { get; private set; } = "";
     public string RefreshToken { get; private set; } = "";
     public string RefreshDeviceId { get; } = "fuzz-refresh-device-0001";
+    public string ProposalId { get; private set; } = "";
+    public string FinanceToken { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -64,6 +69,9 @@ public sealed class SchemaFuzzWorld : IAsyncLifetime
         VerifyMfaToken = await AcceptAsync(await InviteStaffAsync());
         VerifyTotpSecret = (await (await Api.CreateClient().PostAsJsonAsync("/api/v1/auth/mfa/enroll", new { mfaToken = VerifyMfaToken }))
             .ShouldBeAsync<MfaEnrollmentDto>(HttpStatusCode.OK)).Secret;
+
+        ProposalId = (await Api.ProposalAsync(Owner.PracticeId, FinanceData.Month(2020, 1), received: 4, tagged: 3, percent: 10)).ToString();
+        FinanceToken = Api.Services.GetRequiredService<TokenService>().CreateAccessToken(Guid.NewGuid(), OrthoScan.Api.Domain.Role.Finance, null, Guid.NewGuid());
     }
 
     public Task DisposeAsync() => Api.DisposeAsync();

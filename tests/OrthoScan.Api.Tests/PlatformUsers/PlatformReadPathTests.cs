@@ -51,6 +51,43 @@ public sealed class PlatformReadPathTests(ApiFactory api)
             cells.Where(c => c.Contains(identifying, StringComparison.OrdinalIgnoreCase)).ShouldBeEmpty($"{identifying} in the overview");
     }
 
+    [Theory]
+    [InlineData(PlatformReadSql.DiscountProposals, "SELECT * FROM platform_discount_proposals()")]
+    [InlineData(PlatformReadSql.DecideDiscount, "SELECT * FROM platform_decide_discount(@id, 'adjusted', 7.5, 'Reason.', @by, now())")]
+    public async Task The_finance_functions_answer_no_column_or_value_that_identifies_a_patient(string function, string call)
+    {
+        var owner = await api.RegisterPracticeAsync("Finance Path Practice " + Guid.NewGuid().ToString("N")[..6]);
+        var patient = await api.AddPatientAsync(owner, "Ottilie", "Vanderbilt");
+        var proposal = Guid.CreateVersion7();
+        await using (var asOwner = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId))
+            await asOwner.ExecuteAsync("""
+                INSERT INTO discount_proposals (id, practice_id, period_start, period_end, sessions_received, sessions_tagged, rate, proposed_percent, status, created_at)
+                VALUES (@id, @p, '2000-01-01Z', '2000-02-01Z', 4, 3, 0.75, 10, 'proposed', now())
+                """, ("id", proposal), ("p", owner.PracticeId));
+
+        await using var app = await Sql.OpenAsync(api.AppConnectionString);
+        await using var command = new NpgsqlCommand(call, app);
+        command.Parameters.AddWithValue("id", proposal);
+        command.Parameters.AddWithValue("by", Guid.NewGuid());
+        await using var reader = await command.ExecuteReaderAsync();
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(i => (Name: reader.GetName(i), Type: reader.GetDataTypeName(i))).ToList();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+
+        columns.Where(c => DeniedColumnParts.Any(part => c.Name.Contains(part, StringComparison.Ordinal))).ShouldBeEmpty(function);
+        columns.Where(c => c.Type == "uuid").Select(c => c.Name).ShouldBe(["id", "practice_id"], "the proposal's and the practice's ids are the only ids it answers");
+        columns.Where(c => c.Type is "bytea" or "json" or "jsonb" || c.Type.EndsWith("[]", StringComparison.Ordinal)).ShouldBeEmpty(function);
+        rows.ShouldContain(r => (Guid)r[0]! == proposal, function);
+        var cells = rows.SelectMany(r => r).Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToList();
+        foreach (var identifying in new[] { patient.Id.ToString(), patient.FirstName, patient.LastName })
+            cells.Where(c => c.Contains(identifying, StringComparison.OrdinalIgnoreCase)).ShouldBeEmpty($"{identifying} in {function}");
+    }
+
     [Fact]
     public async Task The_overview_counts_a_practices_active_patients_and_scans_while_the_app_role_still_sees_no_tenant_row()
     {
@@ -83,9 +120,22 @@ public sealed class PlatformReadPathTests(ApiFactory api)
         (await owning.ScalarAsync<bool>($"SELECT has_function_privilege('public', '{PlatformReadSql.PracticeOverview}()', 'EXECUTE')")).ShouldBeFalse();
         (await owning.ScalarAsync<long>($"SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = '{PlatformReadSql.PlatformRole}' AND privilege_type <> 'SELECT'")).ShouldBe(0);
         (await owning.ColumnAsync($"SELECT table_name::text FROM information_schema.role_table_grants WHERE grantee = '{PlatformReadSql.PlatformRole}' ORDER BY 1"))
-            .ShouldBe(["patients", "practices", "scan_sessions", "tag_sets"]);
+            .ShouldBe(["discount_proposals", "patients", "practices", "scan_sessions", "tag_sets"]);
+        // Its one write (ADR 0010): finance's decision, on the decision's columns of discount_proposals only.
+        (await owning.ColumnAsync($"""
+            SELECT table_name::text || '.' || column_name::text FROM information_schema.column_privileges
+            WHERE grantee = '{PlatformReadSql.PlatformRole}' AND privilege_type <> 'SELECT' ORDER BY 1
+            """))
+            .ShouldBe(["discount_proposals.approved_percent", "discount_proposals.decided_at", "discount_proposals.decided_by", "discount_proposals.decision_reason", "discount_proposals.status"]);
         (await owning.ColumnAsync($"SELECT tablename::text || ' ' || cmd FROM pg_policies WHERE '{PlatformReadSql.PlatformRole}' = ANY (roles) ORDER BY 1"))
-            .ShouldBe(["patients SELECT", "practices SELECT", "scan_sessions SELECT", "tag_sets SELECT"]);
+            .ShouldBe(["discount_proposals SELECT", "discount_proposals UPDATE", "patients SELECT", "practices SELECT", "scan_sessions SELECT", "tag_sets SELECT"]);
+        foreach (var function in new[] { PlatformReadSql.PracticeOverview, PlatformReadSql.DiscountProposals, PlatformReadSql.DecideDiscount })
+        {
+            (await owning.ScalarAsync<string>($"SELECT pg_get_userbyid(proowner)::text || ' ' || prosecdef FROM pg_proc WHERE proname = '{function}'"))
+                .ShouldBe($"{PlatformReadSql.PlatformRole} true", function);
+            (await owning.ScalarAsync<bool>($"SELECT has_function_privilege('public', (SELECT oid FROM pg_proc WHERE proname = '{function}'), 'EXECUTE')")).ShouldBeFalse(function);
+            (await owning.ScalarAsync<bool>($"SELECT has_function_privilege('{TenantIsolationSql.AppRole}', (SELECT oid FROM pg_proc WHERE proname = '{function}'), 'EXECUTE')")).ShouldBeTrue(function);
+        }
 
         await owning.ExecuteAsync($"SET ROLE {PlatformReadSql.PlatformRole}");
         foreach (var write in new[]
@@ -96,6 +146,8 @@ public sealed class PlatformReadPathTests(ApiFactory api)
         {
             (await Should.ThrowAsync<PostgresException>(() => owning.ExecuteAsync(write, ("id", patient.Id)))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, write);
         }
+        foreach (var write in new[] { "UPDATE discount_proposals SET proposed_percent = 100", "UPDATE discount_proposals SET applied_at = now(), applied_to = 'x'", "DELETE FROM discount_proposals" })
+            (await Should.ThrowAsync<PostgresException>(() => owning.ExecuteAsync(write))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, write);
         foreach (var table in new[] { "messages", "audit_log", "user_accounts", "scan_images" })
             (await Should.ThrowAsync<PostgresException>(() => owning.ScalarAsync<long>($"SELECT count(*) FROM {table}"))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, table);
     }

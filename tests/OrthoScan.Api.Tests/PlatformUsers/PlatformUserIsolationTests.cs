@@ -25,9 +25,11 @@ public sealed partial class PlatformUserIsolationTests(ApiFactory api)
 {
     /// <summary>
     /// Routes a platform user may call: ending their own sign-in, and the platform read paths (aggregates only), whose
-    /// own tests pin who may read them (<see cref="PlatformConsoleTests"/>).
+    /// own tests pin who may read them (<see cref="PlatformConsoleTests"/>, <c>FinanceReviewTests</c>), and finance's decision on a
+    /// discount proposal, which touches no practice's or patient's data but the proposal.
     /// </summary>
-    private static readonly string[] OpenToPlatformUsers = ["Logout", "ListPractices", "ListPlatformAuditEntries", "VerifyPlatformAuditChain"];
+    private static readonly string[] OpenToPlatformUsers =
+        ["Logout", "ListPractices", "ListPlatformAuditEntries", "VerifyPlatformAuditChain", "ListTaggingRates", "DecideDiscount", "ForecastDiscounts"];
 
     private sealed record Call(string Name, string Method, string Path, string? Body);
 

@@ -1,3 +1,4 @@
+using OrthoScan.Api.Features.Billing;
 using OrthoScan.Api.Features.Scans;
 using OrthoScan.Api.Features.Tagging;
 using OrthoScan.Api.Infrastructure.Ai;
@@ -9,11 +10,14 @@ namespace OrthoScan.Api.Infrastructure.Persistence;
 
 /// <summary>
 /// Scan sessions for the demo practice so the review feed is not empty: synthetic photos go through the same
-/// processing job the worker runs (derivatives, quality, duplicates, through the same pipeline), only inline.
+/// processing job the worker runs (derivatives, quality, duplicates, through the same pipeline), only inline. Then a
+/// past billing period with scans in it, closed, so that finance has the practice's discount proposal to decide.
 /// </summary>
 public static class DemoScans
 {
     private const int Sessions = 8;
+    /// <summary>Scans received in the settled period; all but the last are reviewed with a complete tag set (3 of 4: 75 %).</summary>
+    private const int SettledSessions = 4;
 
     public static async Task SeedAsync(IServiceProvider services, Guid practiceId, CancellationToken ct)
     {
@@ -36,6 +40,37 @@ public static class DemoScans
             }
             await SeedScanAsync(services, practiceId, patient, now.AddHours(-30 + i * 3), patient.CurrentStage, 1000 + i * 10, i, ct);
         }
+    }
+
+    /// <summary>
+    /// Scans received in the latest settled billing period (<see cref="BillingPeriod.LatestSettled"/>), all reviewed, all but
+    /// one with a complete tag set (the last by a quick action), unless the practice has received scans in that period or
+    /// has a discount proposal already; then that period is closed as the scheduler closes it, which writes the proposal once.
+    /// </summary>
+    public static async Task SeedSettledPeriodAsync(IServiceProvider services, Guid practiceId, CancellationToken ct)
+    {
+        var now = DateTime.UtcNow;
+        var period = BillingPeriod.LatestSettled(now);
+        var patients = await WithScopeAsync(services, practiceId, async (db, _) =>
+        {
+            if (await db.DiscountProposals.AnyAsync(ct) || await db.ScanSessions.AnyAsync(s => s.ProcessedAt >= period.Start && s.ProcessedAt < period.End, ct)) return [];
+            return await db.Patients.AsNoTracking().Where(p => p.Status == PatientStatus.Active)
+                .OrderBy(p => p.LastName).Take(SettledSessions).ToListAsync(ct);
+        });
+
+        for (var i = 0; i < patients.Count; i++)
+        {
+            var patient = patients[i];
+            var at = period.Start.AddDays(3 + i * 5).AddHours(10);
+            var sessionId = await SeedScanAsync(services, practiceId, patient, at, Math.Max(1, patient.CurrentStage - 2), 3000 + i * 10, i, ct);
+            // Processing stamps the time it ran; a demo scan of that period was received then.
+            await WithScopeAsync(services, practiceId, (db, _) =>
+                db.ScanSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.ProcessedAt, at.AddMinutes(2)), ct));
+            if (i < SettledSessions - 1) await ReviewAsync(services, practiceId, sessionId, ct);
+            else await QuickActionAsync(services, practiceId, sessionId, ct);
+        }
+
+        await services.GetRequiredService<JobCatalog>().RunNowAsync(services, new CloseBillingPeriod.Command(now), ct);
     }
 
     private static async Task<Guid> SeedScanAsync(
@@ -93,6 +128,19 @@ public static class DemoScans
             session.ReviewedBy = doctor.Id;
             session.ReviewedAt = reviewedAt;
             session.PatientFeedback = PatientFeedback.For(language, ReviewAction.ApproveProgression, session.AlignerNumber + 1, null);
+            return await db.SaveChangesAsync(ct);
+        });
+
+    /// <summary>A review that moved the scan on without a tag set, which the tagging rate does not count.</summary>
+    private static Task<int> QuickActionAsync(IServiceProvider services, Guid practiceId, Guid sessionId, CancellationToken ct) =>
+        WithScopeAsync(services, practiceId, async (db, _) =>
+        {
+            var session = await db.ScanSessions.SingleAsync(s => s.Id == sessionId, ct);
+            if (session.Status != ScanSessionStatus.Ready) return 0;
+            var doctor = await db.PracticeMembers.AsNoTracking().Where(m => m.Role == Role.Doctor).OrderBy(m => m.CreatedAt).FirstAsync(ct);
+            session.Status = ScanSessionStatus.Reviewed;
+            session.ReviewedBy = doctor.Id;
+            session.ReviewedAt = session.SubmittedAt!.Value.AddHours(5);
             return await db.SaveChangesAsync(ct);
         });
 

@@ -1,8 +1,9 @@
 namespace OrthoScan.Api.Infrastructure.Persistence;
 
 /// <summary>
-/// A demo practice for local runs (owner, doctor, staff and 20 patients) and the platform's demo finance and admin users,
-/// who belong to no practice. Idempotent; never run in production.
+/// A demo practice for local runs (owner, doctor, staff and 20 patients, scans, and a closed past billing period whose
+/// discount proposal waits for finance) and the platform's demo finance and admin users, who belong to no practice.
+/// Idempotent; never run in production.
 /// </summary>
 public static class DemoSeed
 {
@@ -34,7 +35,9 @@ public static class DemoSeed
             await SeedAsync(db, tenant, hasher);
             logger.LogInformation("Seeded the demo practice");
         }
-        await DemoScans.SeedAsync(services, await DemoPracticeIdAsync(db, tenant), CancellationToken.None);
+        var demoPractice = await DemoPracticeIdAsync(db, tenant);
+        await DemoScans.SeedAsync(services, demoPractice, CancellationToken.None);
+        await DemoScans.SeedSettledPeriodAsync(services, demoPractice, CancellationToken.None);
         await SeedPlatformUserAsync(db, hasher, FinanceEmail, Role.Finance);
         await SeedPlatformUserAsync(db, hasher, AdminEmail, Role.PlatformAdmin);
 

@@ -1,6 +1,6 @@
 namespace OrthoScan.Api.Infrastructure.Persistence;
 
-/// <summary>The platform read path's database names (ADR 0009).</summary>
+/// <summary>The platform read path's database names (ADR 0009, ADR 0010).</summary>
 public static class PlatformReadSql
 {
     /// <summary>NOLOGIN owner of the platform read functions; created outside migrations, like the app role.</summary>
@@ -8,4 +8,10 @@ public static class PlatformReadSql
 
     /// <summary>Per practice: name, plan, status, active patients, scans per week and tagging rate; no patient's identity.</summary>
     public const string PracticeOverview = "platform_practice_overview";
+
+    /// <summary>Every discount proposal with its practice's name and plan: counts, rate, percents, decision; no patient's identity.</summary>
+    public const string DiscountProposals = "platform_discount_proposals";
+
+    /// <summary>Finance's decision on a proposal still proposed (ADR 0010): one conditional UPDATE, the decided row or none.</summary>
+    public const string DecideDiscount = "platform_decide_discount";
 }

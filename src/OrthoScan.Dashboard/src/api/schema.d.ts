@@ -704,6 +704,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/tagging-rates/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve, adjust or reject a discount proposal (finance)
+         * @description `approve` grants the proposed percent; `adjust` grants `percent` (0-100, at most two decimals) and needs a `reason`; `reject` grants nothing (`reason` optional). A decision is final: of concurrent decisions exactly one succeeds and the others, like any decision on a proposal already decided, answer 409 `already-decided`. Answers the proposal as the list does; every decision is audited.
+         *
+         *     **Access:** bearer token; roles `finance`.
+         */
+        post: operations["DecideDiscount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/tagging-rates/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Forecast this period's discount cost (finance, platform admin)
+         * @description The current billing period (calendar month, UTC) so far at current rates: for each practice, the discount tier its tagging rate reaches now, of its plan's monthly price. `practices` counts those that earn a discount; `amountMinor` is their sum. Aggregates only: no patient's identity.
+         *
+         *     **Access:** bearer token; roles `finance`, `platform_admin`.
+         */
+        get: operations["ForecastDiscounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/jobs/dead": {
         parameters: {
             query?: never;
@@ -740,6 +784,28 @@ export interface paths {
          *     **Access:** bearer token; roles `platform_admin`.
          */
         get: operations["ListPractices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/tagging-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tagging-rate discount proposals (finance, platform admin)
+         * @description Per practice and billing period: sessions received and tagged, the tagging rate, the proposed and granted percent, `amountMinor` (the granted percent, or the proposed one until decided, 0 when rejected, of the practice's plan's monthly price), the decision, and `trend`: the practice's rate over its proposals up to this one (at most 6, oldest first). Newest period first, then practice name; `status` filters. Aggregates only, through the platform read path: no patient's identity.
+         *
+         *     **Access:** bearer token; roles `finance`, `platform_admin`.
+         */
+        get: operations["ListTaggingRates"];
         put?: never;
         post?: never;
         delete?: never;
@@ -924,6 +990,16 @@ export interface components {
         };
         /** @enum {unknown} */
         DeadReason: "failed" | "abandoned" | "unreadable_payload" | "refused";
+        DecideDiscountDecision: {
+            action: components["schemas"]["DecideDiscountDecisionAction"];
+            /** Format: double */
+            percent: null | number;
+            reason: null | string;
+        };
+        /** @enum {unknown} */
+        DecideDiscountDecisionAction: "approve" | "adjust" | "reject";
+        /** @enum {unknown} */
+        DiscountProposalStatus: "proposed" | "approved" | "adjusted" | "rejected";
         EnrollMfaCommand: {
             mfaToken: string;
         };
@@ -931,6 +1007,17 @@ export interface components {
             secret: string;
             otpauthUri: string;
             qrCodePng: string;
+        };
+        ForecastDiscountsResponse: {
+            /** Format: date-time */
+            periodStart: string;
+            /** Format: date-time */
+            periodEnd: string;
+            /** Format: int32 */
+            practices: number;
+            /** Format: int64 */
+            amountMinor: number;
+            currency: string;
         };
         GetCurrentPracticeMember: {
             /** Format: uuid */
@@ -1118,6 +1205,44 @@ export interface components {
             /** Format: double */
             taggingRate: null | number;
         };
+        ListTaggingRatesTaggingRate: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            practiceId: string;
+            practiceName: string;
+            plan: components["schemas"]["SubscriptionTier"];
+            /** Format: date-time */
+            periodStart: string;
+            /** Format: date-time */
+            periodEnd: string;
+            /** Format: int32 */
+            sessionsReceived: number;
+            /** Format: int32 */
+            sessionsTagged: number;
+            /** Format: double */
+            rate: number;
+            /** Format: double */
+            proposedPercent: number;
+            /** Format: double */
+            approvedPercent: null | number;
+            /** Format: int64 */
+            amountMinor: number;
+            currency: string;
+            status: components["schemas"]["DiscountProposalStatus"];
+            decisionReason: null | string;
+            /** Format: date-time */
+            decidedAt: null | string;
+            /** Format: date-time */
+            appliedAt: null | string;
+            trend: components["schemas"]["ListTaggingRatesTrendPoint"][];
+        };
+        ListTaggingRatesTrendPoint: {
+            /** Format: date-time */
+            periodStart: string;
+            /** Format: double */
+            rate: number;
+        };
         LoginCommand: {
             email: string;
             password: string;
@@ -1152,6 +1277,10 @@ export interface components {
         };
         PageOfPracticeSummary: {
             items: components["schemas"]["ListPracticesPracticeSummary"][];
+            nextCursor: null | string;
+        };
+        PageOfTaggingRate: {
+            items: components["schemas"]["ListTaggingRatesTaggingRate"][];
             nextCursor: null | string;
         };
         PageOfTimelineItem: {
@@ -2832,6 +2961,110 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    DecideDiscount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "action": "adjust",
+                 *       "percent": 7.5,
+                 *       "reason": "Tagged late in the month; half the tier."
+                 *     }
+                 */
+                "application/json": components["schemas"]["DecideDiscountDecision"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0195f3a2-7b1c-7d3e-9a41-2f6c1e0b5d7a",
+                     *       "practiceId": "0195f3a2-1111-7222-8333-444455556666",
+                     *       "practiceName": "Bright Smiles Orthodontics",
+                     *       "plan": "professional",
+                     *       "periodStart": "2026-10-01T00:00:00Z",
+                     *       "periodEnd": "2026-11-01T00:00:00Z",
+                     *       "sessionsReceived": 120,
+                     *       "sessionsTagged": 93,
+                     *       "rate": 0.775,
+                     *       "proposedPercent": 10,
+                     *       "approvedPercent": 7.5,
+                     *       "amountMinor": 3743,
+                     *       "currency": "usd",
+                     *       "status": "adjusted",
+                     *       "decisionReason": "Tagged late in the month; half the tier.",
+                     *       "decidedAt": "2026-11-18T09:30:00Z",
+                     *       "appliedAt": null,
+                     *       "trend": [
+                     *         {
+                     *           "periodStart": "2026-09-01T00:00:00Z",
+                     *           "rate": 0.62
+                     *         },
+                     *         {
+                     *           "periodStart": "2026-10-01T00:00:00Z",
+                     *           "rate": 0.775
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ListTaggingRatesTaggingRate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ForecastDiscounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "periodStart": "2026-12-01T00:00:00Z",
+                     *       "periodEnd": "2027-01-01T00:00:00Z",
+                     *       "practices": 12,
+                     *       "amountMinor": 58470,
+                     *       "currency": "usd"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForecastDiscountsResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     ListDeadJobs: {
         parameters: {
             query?: {
@@ -2879,6 +3112,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PageOfPracticeSummary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ListTaggingRates: {
+        parameters: {
+            query?: {
+                status?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0195f3a2-7b1c-7d3e-9a41-2f6c1e0b5d7a",
+                     *           "practiceId": "0195f3a2-1111-7222-8333-444455556666",
+                     *           "practiceName": "Bright Smiles Orthodontics",
+                     *           "plan": "professional",
+                     *           "periodStart": "2026-10-01T00:00:00Z",
+                     *           "periodEnd": "2026-11-01T00:00:00Z",
+                     *           "sessionsReceived": 120,
+                     *           "sessionsTagged": 93,
+                     *           "rate": 0.775,
+                     *           "proposedPercent": 10,
+                     *           "approvedPercent": 7.5,
+                     *           "amountMinor": 3743,
+                     *           "currency": "usd",
+                     *           "status": "adjusted",
+                     *           "decisionReason": "Tagged late in the month; half the tier.",
+                     *           "decidedAt": "2026-11-18T09:30:00Z",
+                     *           "appliedAt": null,
+                     *           "trend": [
+                     *             {
+                     *               "periodStart": "2026-09-01T00:00:00Z",
+                     *               "rate": 0.62
+                     *             },
+                     *             {
+                     *               "periodStart": "2026-10-01T00:00:00Z",
+                     *               "rate": 0.775
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PageOfTaggingRate"];
                 };
             };
             400: components["responses"]["BadRequest"];
