@@ -133,11 +133,16 @@ public sealed class FinanceReviewTests(ApiFactory api)
         await (await api.As(finance).PostAsJsonAsync(Decision(rejected), new { action = "approve" })).ShouldFailAsync(HttpStatusCode.Conflict, "already-decided");
         (await RowAsync(owner.PracticeId, rejected)).Status.ShouldBe("rejected");
 
-        // The pipeline's audit behaviour records every decision under its action name, naming the proposal.
-        var command = new DecideDiscount.Command(approved, new DecideDiscount.Decision(DecideDiscount.DecisionAction.Approve, null, null));
-        ((IAudited<ListTaggingRates.TaggingRate>)command).Audit(null!).ShouldBe(new AuditRecord("discount_proposal", approved));
-        MessageNames.ActionOf(typeof(DecideDiscount.Command)).ShouldBe("Admin.DecideDiscount");
-        typeof(Mediator.IBaseCommand).IsAssignableFrom(typeof(DecideDiscount.Command)).ShouldBeTrue("a command: the transaction and audit behaviours wrap it");
+        // Every decision is in the platform audit chain: who, which proposal, when.
+        await using var ownerDb = await Sql.OpenAsync(api.OwnerConnectionString);
+        foreach (var id in new[] { approved, adjusted, rejected })
+            (await ownerDb.ScalarAsync<long>("""
+                SELECT count(*) FROM platform_audit_log
+                WHERE actor_user_id = @u AND actor_role = 'finance' AND action = 'Admin.DecideDiscount'
+                  AND resource_type = 'discount_proposal' AND resource_id = @id AND occurred_at > @before
+                """, ("u", financeId), ("id", id), ("before", before))).ShouldBe(1, $"one audit row for the decision on {id}");
+        (await ownerDb.ScalarAsync<long>("SELECT count(*) FROM platform_audit_log WHERE resource_id = @id AND action = 'Admin.DecideDiscount'", ("id", rejected)))
+            .ShouldBe(1, "the refused second decision changed nothing and is not recorded as a decision");
     }
 
     [Fact]
