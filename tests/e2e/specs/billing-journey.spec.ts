@@ -62,10 +62,12 @@ test('an owner subscribes offline, tags a scan, finance approves the discount an
   await expect(page.getByTestId('subscription-plan')).toHaveText('Professional');
   await expect(page.getByTestId('subscription-status')).toHaveText(/^(Trial|Active)$/);
   await expect(page.getByTestId('plan-professional').getByRole('button', { name: 'Current plan' })).toBeDisabled();
-  // The seed's scans arrived over the last 30 hours, so this month (calendar months in UTC) has them, except in the
-  // first hours of a month.
+  // The seed's scans arrived over the last 30 hours, so this month (calendar months in UTC) has them all, except in the
+  // first 30 hours of a month, when the scan tagged below may belong to last month and not move this month's counts.
+  const now = new Date();
+  const seededThisMonth = Date.now() - Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) > 31 * 3_600_000;
   const before = await progressCounts(page);
-  expect(before.received, 'the seeded scans arrived this month').toBeGreaterThan(0);
+  if (seededThisMonth) expect(before.received, 'the seeded scans arrived this month').toBeGreaterThan(0);
   await snap(page, testInfo, 'billing-subscribed');
 
   // One scan tagged in the review queue (a complete tag set and an action).
@@ -92,7 +94,7 @@ test('an owner subscribes offline, tags a scan, finance approves the discount an
   // Billing counts it toward this month's discount and says how to reach the next tier.
   await mainNav(page).getByRole('link', { name: 'Billing' }).click();
   await expect(page.getByTestId('tagging-progress')).toBeVisible();
-  await expect.poll(async () => (await progressCounts(page)).tagged).toBe(before.tagged + 1);
+  if (seededThisMonth) await expect.poll(async () => (await progressCounts(page)).tagged).toBe(before.tagged + 1);
   expect((await progressCounts(page)).received).toBe(before.received);
   await expect(page.getByRole('progressbar', { name: /Scans tagged this month/ })).toBeVisible();
   await expect(page.getByTestId('progress-advice')).toHaveText(/within 14 days|top discount tier/);
