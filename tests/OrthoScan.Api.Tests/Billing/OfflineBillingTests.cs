@@ -12,6 +12,8 @@ namespace OrthoScan.Api.Tests.Billing;
 [Collection(ApiCollection.Name)]
 public sealed class OfflineBillingTests(ApiFactory api)
 {
+    private static readonly string[] ConcurrentPlans = ["starter", "professional", "starter"];
+
     private static Task RunInvoicesAsync(IServiceProvider host, DateTime tick) => host.RunJobAsync(new WriteOfflineInvoices.Command(tick));
 
     [Fact]
@@ -60,6 +62,21 @@ public sealed class OfflineBillingTests(ApiFactory api)
         await (await api.As(owner).PostAsync("/api/v1/billing/portal", null)).ShouldFailAsync(HttpStatusCode.Conflict, "billing-offline");
         await (await api.As(owner).PostAsJsonAsync("/api/v1/billing/checkout", new { plan = "trial" })).ShouldFailAsync(HttpStatusCode.BadRequest);
         (await api.InvoicesAsync(owner)).Items.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Checkouts_of_one_practice_at_once_start_one_subscription()
+    {
+        var owner = await api.RegisterPracticeAsync();
+
+        var answers = await Task.WhenAll(ConcurrentPlans.Select(plan =>
+            api.As(owner).PostAsJsonAsync("/api/v1/billing/checkout", new { plan })));
+
+        var trials = new List<DateTime?>();
+        foreach (var answer in answers) trials.Add((await answer.ShouldBeAsync<CheckoutDto>(HttpStatusCode.OK)).Subscription.TrialEndsAt);
+        trials.Distinct().ShouldHaveSingleItem("one trial, started by the first checkout; the others switched plan");
+        await using var sql = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId);
+        (await sql.ScalarAsync<long>("SELECT count(*) FROM practice_subscriptions WHERE practice_id = @p", ("p", owner.PracticeId))).ShouldBe(1);
     }
 
     [Fact]

@@ -29,13 +29,14 @@ public static class Checkout
             var practiceId = context.RequirePractice();
             var now = clock.UtcNow();
             var practice = await db.Practices.SingleAsync(p => p.Id == practiceId, ct);
-            // Taken under a row lock, so two checkouts of one practice at once write one subscription after the other.
-            var subscription = await db.PracticeSubscriptions.FromSql($"SELECT * FROM practice_subscriptions FOR UPDATE").SingleOrDefaultAsync(ct);
-            if (subscription is null)
-            {
-                subscription = new PracticeSubscription { PracticeId = practiceId, CreatedAt = now };
-                db.PracticeSubscriptions.Add(subscription);
-            }
+            // One row per practice, taken under its lock: concurrent checkouts of a practice run one after the other (the
+            // INSERT waits for a concurrent one's row), and the one that finds no row starts it. Rolled back with a failure.
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO practice_subscriptions (id, practice_id, plan, status, provider, created_at, updated_at)
+                VALUES ({Guid.CreateVersion7()}, {practiceId}, {SnakeCase(command.Plan)}, 'incomplete', {SnakeCase(provider.Mode)}, {now}, {now})
+                ON CONFLICT (practice_id) DO NOTHING
+                """, ct);
+            var subscription = await db.PracticeSubscriptions.FromSql($"SELECT * FROM practice_subscriptions FOR UPDATE").SingleAsync(ct);
             var start = await provider.CheckoutAsync(practice, subscription, command.Plan, now, ct);
             subscription.UpdatedAt = now;
             if (provider.Mode == BillingMode.Offline) practice.SubscriptionTier = subscription.Plan;
@@ -43,6 +44,8 @@ public static class Checkout
             return new Response(provider.Mode, start.Url, await view.BuildAsync(ct));
         }
     }
+
+    private static string SnakeCase<TEnum>(TEnum value) where TEnum : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
     public sealed class Endpoint : ICarterModule
     {
