@@ -95,6 +95,30 @@ public sealed class StripeBillingTests(FakeStripe stripe) : IClassFixture<FakeSt
     }
 
     [Fact]
+    public async Task Stripe_failing_answers_503_with_retry_after_and_starts_nothing()
+    {
+        var owner = await Api.RegisterPracticeAsync("Stripe Is Down Dental");
+        var down = Guid.NewGuid();
+        stripe.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/v1/customers").UsingPost()).WithGuid(down).AtPriority(-10)
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(500).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"error":{"type":"api_error","message":"down"}}"""));
+
+        HttpResponseMessage answer;
+        try
+        {
+            answer = await Api.As(owner).PostAsJsonAsync("/api/v1/billing/checkout", new { plan = "starter" });
+        }
+        finally
+        {
+            stripe.Server.DeleteMapping(down); // Stripe is back for the next test
+        }
+
+        await answer.ShouldFailAsync(HttpStatusCode.ServiceUnavailable, "service-unavailable");
+        answer.Headers.RetryAfter.ShouldNotBeNull();
+        (await Api.SubscriptionAsync(owner)).Status.ShouldBe(SubscriptionStatus.None, "the failed checkout left nothing behind");
+    }
+
+    [Fact]
     public async Task A_bad_signature_or_a_stale_timestamp_answers_400_and_changes_nothing()
     {
         var (owner, customer, session) = await CheckedOutAsync();
