@@ -145,6 +145,12 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     AND (provider = 'stripe' OR stripe_invoice_id IS NULL)
                     AND subtotal_minor >= 0 AND discount_minor >= 0 AND total_minor >= 0 AND period_end > period_start);
                 """);
+            // An invoice can only name a discount of its own practice (as TenantScopedForeignKeys does for the other references).
+            migrationBuilder.Sql("""
+                ALTER TABLE discount_proposals ADD CONSTRAINT ak_discount_proposals_practice_id_id UNIQUE (practice_id, id);
+                ALTER TABLE invoices ADD CONSTRAINT fk_invoices_discount_proposal_id_same_practice
+                    FOREIGN KEY (practice_id, discount_proposal_id) REFERENCES discount_proposals (practice_id, id);
+                """);
             migrationBuilder.IsolateTenantTable("practice_subscriptions");
             migrationBuilder.IsolateTenantTable("invoices");
             migrationBuilder.Sql($"GRANT SELECT, INSERT, UPDATE ON practice_subscriptions, invoices TO {TenantIsolationSql.AppRole};");
@@ -157,6 +163,8 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
         {
             migrationBuilder.DropTable(
                 name: "invoices");
+
+            migrationBuilder.Sql("ALTER TABLE discount_proposals DROP CONSTRAINT ak_discount_proposals_practice_id_id;");
 
             migrationBuilder.DropTable(
                 name: "practice_subscriptions");
