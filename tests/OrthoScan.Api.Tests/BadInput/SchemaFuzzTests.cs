@@ -84,12 +84,13 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
             "ListPatientScanSessions" => new(Path(world.Patient.PatientId.ToString()), Caller.Owner),
             "SubmitScanSession" => new(Path(UnknownId.ToString()), Caller.Patient),
             "Logout" => new(Path(""), Caller.Owner),
+            "StartCheckout" => new(Path(""), Caller.Owner, () => new JsonObject { ["plan"] = "professional" }),
             _ => new(Path(UnknownId.ToString()), Caller.Owner),
         };
     }
 
     /// <summary>The OpenAPI tags whose operations have bodies: one theory row each.</summary>
-    public static readonly TheoryData<string> Tags = new() { "Auth", "Practice", "Patients", "Scans", "Tagging", "Admin" };
+    public static readonly TheoryData<string> Tags = new() { "Auth", "Practice", "Patients", "Scans", "Tagging", "Admin", "Billing" };
 
     [Theory]
     [MemberData(nameof(Tags))]

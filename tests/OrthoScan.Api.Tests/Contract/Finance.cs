@@ -12,3 +12,14 @@ public enum DiscountStatus { Proposed, Approved, Adjusted, Rejected }
 
 /// <summary>GET /admin/tagging-rates/forecast.</summary>
 public sealed record DiscountForecastDto(DateTime PeriodStart, DateTime PeriodEnd, int Practices, long AmountMinor, string Currency);
+
+/// <summary>GET /admin/billing: MRR by plan, past-due practices and the discounts of recent periods.</summary>
+public sealed record BillingOverviewDto(
+    BillingMode Mode, string Currency, long MrrMinor, IReadOnlyList<PlanRevenueDto> Plans, IReadOnlyList<PastDuePracticeDto> PastDue,
+    IReadOnlyList<PeriodDiscountsDto> Discounts);
+
+public sealed record PlanRevenueDto(SubscriptionTier Plan, int Practices, long MrrMinor);
+
+public sealed record PastDuePracticeDto(Guid PracticeId, string PracticeName, DateTime Since, DateTime GraceEndsAt);
+
+public sealed record PeriodDiscountsDto(DateTime PeriodStart, DateTime PeriodEnd, int Proposed, int Approved, int Rejected, long GrantedAmountMinor);

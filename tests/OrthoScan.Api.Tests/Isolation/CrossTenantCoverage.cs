@@ -40,6 +40,8 @@ public static class CrossTenantCoverage
         ["messages"] = [Test<MessageIsolationTests>(nameof(MessageIsolationTests.Another_practice_can_neither_read_nor_change_nor_add_to_a_practices_threads_and_messages))],
         ["audit_log"] = [Test<TenantIsolationTests>(nameof(TenantIsolationTests.The_audit_log_of_one_practice_is_invisible_to_another))],
         ["discount_proposals"] = [Test<CloseBillingPeriodTests>(nameof(CloseBillingPeriodTests.Another_practice_can_neither_read_nor_add_nor_change_a_practices_discount_proposals))],
+        ["practice_subscriptions"] = [Test<OfflineBillingTests>(nameof(OfflineBillingTests.Another_practice_can_neither_read_nor_add_nor_change_a_practices_subscription_and_invoices))],
+        ["invoices"] = [Test<OfflineBillingTests>(nameof(OfflineBillingTests.Another_practice_can_neither_read_nor_add_nor_change_a_practices_subscription_and_invoices))],
         ["audit_seals"] = [Test<AuditSealingTests>(nameof(AuditSealingTests.A_practice_can_neither_see_nor_add_the_seals_of_another))],
     };
 

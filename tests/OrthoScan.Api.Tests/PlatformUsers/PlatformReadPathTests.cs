@@ -89,6 +89,37 @@ public sealed class PlatformReadPathTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task The_subscription_overview_answers_plan_and_state_with_no_patient_no_billing_email_and_no_stripe_id()
+    {
+        var owner = await api.RegisterPracticeAsync("Subscription Path Practice " + Guid.NewGuid().ToString("N")[..6]);
+        var patient = await api.AddPatientAsync(owner, "Philippa", "Montgomery");
+        await using (var asOwner = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId))
+            await asOwner.ExecuteAsync("""
+                INSERT INTO practice_subscriptions (id, practice_id, plan, status, provider, stripe_customer_id, stripe_subscription_id, created_at, updated_at)
+                VALUES (@id, @p, 'starter', 'past_due', 'stripe', 'cus_secretcustomer', 'sub_secretsubscription', now(), now())
+                """, ("id", Guid.CreateVersion7()), ("p", owner.PracticeId));
+
+        await using var app = await Sql.OpenAsync(api.AppConnectionString);
+        await using var command = new NpgsqlCommand($"SELECT * FROM {PlatformReadSql.SubscriptionOverview}()", app);
+        await using var reader = await command.ExecuteReaderAsync();
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(i => (Name: reader.GetName(i), Type: reader.GetDataTypeName(i))).ToList();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+
+        columns.Select(c => c.Name).ShouldBe(["practice_id", "practice_name", "plan", "status", "past_due_since"]);
+        columns.Where(c => DeniedColumnParts.Any(part => c.Name.Contains(part, StringComparison.Ordinal))).ShouldBeEmpty();
+        rows.Single(r => (Guid)r[0]! == owner.PracticeId).Skip(2).Take(2).ShouldBe(["starter", "past_due"]);
+        var cells = rows.SelectMany(r => r).Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToList();
+        foreach (var secret in new[] { patient.Id.ToString(), patient.FirstName, patient.LastName, "cus_secretcustomer", "sub_secretsubscription", "@" })
+            cells.Where(c => c.Contains(secret, StringComparison.OrdinalIgnoreCase)).ShouldBeEmpty($"{secret} in the subscription overview");
+    }
+
+    [Fact]
     public async Task The_overview_counts_a_practices_active_patients_and_scans_while_the_app_role_still_sees_no_tenant_row()
     {
         var owner = await api.RegisterPracticeAsync();
@@ -120,7 +151,7 @@ public sealed class PlatformReadPathTests(ApiFactory api)
         (await owning.ScalarAsync<bool>($"SELECT has_function_privilege('public', '{PlatformReadSql.PracticeOverview}()', 'EXECUTE')")).ShouldBeFalse();
         (await owning.ScalarAsync<long>($"SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = '{PlatformReadSql.PlatformRole}' AND privilege_type <> 'SELECT'")).ShouldBe(0);
         (await owning.ColumnAsync($"SELECT table_name::text FROM information_schema.role_table_grants WHERE grantee = '{PlatformReadSql.PlatformRole}' ORDER BY 1"))
-            .ShouldBe(["discount_proposals", "patients", "practices", "scan_sessions", "tag_sets"]);
+            .ShouldBe(["discount_proposals", "patients", "practice_subscriptions", "practices", "scan_sessions", "tag_sets"]);
         // Its one write (ADR 0010): finance's decision, on the decision's columns of discount_proposals only.
         (await owning.ColumnAsync($"""
             SELECT table_name::text || '.' || column_name::text FROM information_schema.column_privileges
@@ -128,8 +159,8 @@ public sealed class PlatformReadPathTests(ApiFactory api)
             """))
             .ShouldBe(["discount_proposals.approved_percent", "discount_proposals.decided_at", "discount_proposals.decided_by", "discount_proposals.decision_reason", "discount_proposals.status"]);
         (await owning.ColumnAsync($"SELECT tablename::text || ' ' || cmd FROM pg_policies WHERE '{PlatformReadSql.PlatformRole}' = ANY (roles) ORDER BY 1"))
-            .ShouldBe(["discount_proposals SELECT", "discount_proposals UPDATE", "patients SELECT", "practices SELECT", "scan_sessions SELECT", "tag_sets SELECT"]);
-        foreach (var function in new[] { PlatformReadSql.PracticeOverview, PlatformReadSql.DiscountProposals, PlatformReadSql.DecideDiscount })
+            .ShouldBe(["discount_proposals SELECT", "discount_proposals UPDATE", "patients SELECT", "practice_subscriptions SELECT", "practices SELECT", "scan_sessions SELECT", "tag_sets SELECT"]);
+        foreach (var function in new[] { PlatformReadSql.PracticeOverview, PlatformReadSql.DiscountProposals, PlatformReadSql.DecideDiscount, PlatformReadSql.SubscriptionOverview })
         {
             (await owning.ScalarAsync<string>($"SELECT pg_get_userbyid(proowner)::text || ' ' || prosecdef FROM pg_proc WHERE proname = '{function}'"))
                 .ShouldBe($"{PlatformReadSql.PlatformRole} true", function);
@@ -146,7 +177,7 @@ public sealed class PlatformReadPathTests(ApiFactory api)
         {
             (await Should.ThrowAsync<PostgresException>(() => owning.ExecuteAsync(write, ("id", patient.Id)))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, write);
         }
-        foreach (var write in new[] { "UPDATE discount_proposals SET proposed_percent = 100", "UPDATE discount_proposals SET applied_at = now(), applied_to = 'x'", "DELETE FROM discount_proposals" })
+        foreach (var write in new[] { "UPDATE practice_subscriptions SET status = 'active'", "UPDATE discount_proposals SET proposed_percent = 100", "UPDATE discount_proposals SET applied_at = now(), applied_to = 'x'", "DELETE FROM discount_proposals" })
             (await Should.ThrowAsync<PostgresException>(() => owning.ExecuteAsync(write))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, write);
         foreach (var table in new[] { "messages", "audit_log", "user_accounts", "scan_images" })
             (await Should.ThrowAsync<PostgresException>(() => owning.ScalarAsync<long>($"SELECT count(*) FROM {table}"))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, table);

@@ -29,7 +29,7 @@ public sealed partial class PlatformUserIsolationTests(ApiFactory api)
     /// discount proposal, which touches no practice's or patient's data but the proposal.
     /// </summary>
     private static readonly string[] OpenToPlatformUsers =
-        ["Logout", "ListPractices", "ListPlatformAuditEntries", "VerifyPlatformAuditChain", "ListTaggingRates", "DecideDiscount", "ForecastDiscounts"];
+        ["Logout", "ListPractices", "ListPlatformAuditEntries", "VerifyPlatformAuditChain", "ListTaggingRates", "DecideDiscount", "ForecastDiscounts", "GetBillingOverview"];
 
     private sealed record Call(string Name, string Method, string Path, string? Body);
 

@@ -1,3 +1,5 @@
+using OrthoScan.Api.Features.Billing;
+
 namespace OrthoScan.Api.Features.Auth;
 
 /// <summary>The owner invites a doctor or staff member; the code is shown here (and later sent by email).</summary>
@@ -21,10 +23,11 @@ public static class InviteStaff
         }
     }
 
-    public sealed class Handler(AppDbContext db, RequestContext context, InvitationCodes codes, TimeProvider clock) : ICommandHandler<Command, Response>
+    public sealed class Handler(AppDbContext db, RequestContext context, InvitationCodes codes, BillingGate billing, TimeProvider clock) : ICommandHandler<Command, Response>
     {
         public async ValueTask<Response> Handle(Command command, CancellationToken ct)
         {
+            await billing.EnsureNotRestrictedAsync(ct);
             var email = PasswordRules.NormalizeEmail(command.Email);
             if (await db.UserAccounts.AnyAsync(u => u.Email == email, ct))
                 throw new ConflictException("email-taken", "This email already has an account.");
@@ -57,12 +60,13 @@ public static class InviteStaff
                 .WithDescription(
                     "Creates the member as invited and answers a one-time invitation code, with its expiry, to hand to them; they " +
                     "accept it with POST /auth/invitations/accept. Only the doctor and staff roles can be invited. 409 " +
-                    "`email-taken` when the email already has an account.")
+                    "`email-taken` when the email already has an account; 402 `subscription-restricted` when the subscription is past " +
+                    "due beyond its grace.")
                 .WithRequestExample(new Command("sam.okafor@example.com", "Dr. Sam Okafor", Role.Doctor))
                 .WithResponseExample(
                     new Response(new Guid("0195f3a2-8d40-7e21-b5c2-6a1f0e9d3c20"), "K7QWM2PX9H", new DateTime(2026, 3, 9, 14, 30, 0, DateTimeKind.Utc)),
                     StatusCodes.Status201Created)
                 .Produces<Response>(StatusCodes.Status201Created).ProducesValidationProblem()
-                .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+                .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
     }
 }

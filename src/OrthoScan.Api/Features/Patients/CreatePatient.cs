@@ -1,3 +1,5 @@
+using OrthoScan.Api.Features.Billing;
+
 namespace OrthoScan.Api.Features.Patients;
 
 public static class CreatePatient
@@ -40,10 +42,11 @@ public static class CreatePatient
         }
     }
 
-    public sealed class Handler(AppDbContext db, RequestContext context, TimeProvider clock) : ICommandHandler<Command, PatientResponse>
+    public sealed class Handler(AppDbContext db, RequestContext context, BillingGate billing, TimeProvider clock) : ICommandHandler<Command, PatientResponse>
     {
         public async ValueTask<PatientResponse> Handle(Command command, CancellationToken ct)
         {
+            await billing.EnsureRoomForPatientAsync(ct);
             await PatientRules.EnsureDoctorAsync(db, command.DoctorId, ct);
             PatientRules.EnsureStages(command.CurrentStage ?? 1, command.TotalStages ?? 1);
             var now = clock.UtcNow();
@@ -87,12 +90,14 @@ public static class CreatePatient
                 .WithDescription(
                     "Adds a patient to the caller's practice; an email or a phone number is needed to invite them to the app later. " +
                     "Left-out fields default to clear aligners, stage 1 of 1, weekly scans, UTC and English. 422 when `doctorId` is " +
-                    "not a doctor of this practice or the current stage is after the last one.")
+                    "not a doctor of this practice or the current stage is after the last one; 409 `plan-limit-reached` when the plan's " +
+                    "patients in treatment are all taken; 402 `subscription-restricted` when the subscription is past due beyond its grace.")
                 .WithRequestExample(new Command(
                     "Ada", "Lovelace", new DateOnly(1990, 4, 12), DoctorId: new Guid("0195f3a2-8d40-7e21-b5c2-6a1f0e9d3c20"), TreatmentType.ClearAligners,
                     "Invisalign", CurrentStage: 2, TotalStages: 20, ScanFrequency.Weekly, "ada.lovelace@example.com", "+447700900123", "Europe/London",
                     PreferredLanguage.En, ResearchConsent: true))
                 .Produces<PatientResponse>(StatusCodes.Status201Created).ProducesValidationProblem()
-                .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+                .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status403Forbidden)
+                .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 }

@@ -14,7 +14,7 @@ public static class DependencyFailures
 {
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
 
-    /// <returns>The dependency that failed ("database", "redis", "storage", "network"), or null for any other exception.</returns>
+    /// <returns>The dependency that failed ("database", "redis", "storage", "billing", "network"), or null for any other exception.</returns>
     public static string? Classify(Exception exception)
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
@@ -31,6 +31,8 @@ public static class DependencyFailures
                 case AmazonServiceException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError }:
                 case AmazonClientException when e.InnerException is HttpRequestException or SocketException or IOException:
                     return "storage";
+                case Stripe.StripeException { HttpStatusCode: >= System.Net.HttpStatusCode.InternalServerError or System.Net.HttpStatusCode.TooManyRequests }:
+                    return "billing";
                 case HttpRequestException or SocketException:
                     return "network";
             }

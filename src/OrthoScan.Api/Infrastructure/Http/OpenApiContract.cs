@@ -25,6 +25,7 @@ public static class OpenApiContract
         ["Dashboard"] = "The practice dashboard's read models: review queue, compliance and throughput analytics.",
         ["Audit"] = "Append-only, hash-chained audit trails: the practice's own, and the platform's (what platform users did; platform admin only).",
         ["Admin"] = "The practice's failed background work, to inspect and retry.",
+        ["Billing"] = "The practice's subscription: plans, checkout (offline or Stripe), invoices, the billing portal and Stripe's webhook.",
     };
 
     public static IServiceCollection AddOrthoScanOpenApi(this IServiceCollection services) => services.AddOpenApi(o =>
@@ -133,6 +134,7 @@ internal sealed record ProblemResponses(int Status, string Name, string Descript
     [
         new(400, "BadRequest", "The request is malformed or has invalid fields (`validation`, `malformed-request`, `invalid-cursor`); `errors` lists each field at fault.", Validation: true),
         new(401, "Unauthorized", "No valid credentials: the bearer token is missing, expired or revoked, or a sign-in step failed (see `type`)."),
+        new(402, "PaymentRequired", "The practice's subscription is past due beyond its grace period (`subscription-restricted`): adding patients and staff waits until it is paid; care is never blocked."),
         new(403, "Forbidden", "The caller's role may not do this (`forbidden`)."),
         new(404, "NotFound", "No such resource for this caller (`not-found`): an id of another practice, or another patient's, answers this too."),
         new(409, "Conflict", "The resource's current state does not allow this (see `type` and `detail`)."),

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OrthoScan.Api.Features.Billing;
 using OrthoScan.Api.Infrastructure.Audit;
+using OrthoScan.Api.Infrastructure.Billing;
 using OrthoScan.Api.Infrastructure.Caching;
 using OrthoScan.Api.Infrastructure.Storage;
 using OrthoScan.Api.Infrastructure.Imaging;
@@ -68,6 +69,8 @@ public static class ServiceSetup
         services.AddImaging(config);
         services.AddDiscountPolicy(config);
         services.AddBillingPlans(config);
+        services.AddBillingProvider(config);
+        services.AddScoped<SubscriptionView.Builder>();
 
         // Requests and background jobs (Features/*: [JobKind] commands, found by AddJobs) share this one pipeline.
         services.AddScoped<AfterCommit>();

@@ -34,6 +34,10 @@ public sealed class JobsOptions
     public TimeSpan StuckSessionSweepEvery { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>How often the billing period close looks for a period that became final (it writes each period's proposals once).</summary>
     public TimeSpan BillingPeriodCloseEvery { get; set; } = TimeSpan.FromDays(1);
+    /// <summary>How often offline subscriptions whose period ended are invoiced (each period once).</summary>
+    public TimeSpan OfflineInvoicesEvery { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>How often granted discounts of Stripe-billed practices are put on their subscriptions as coupons.</summary>
+    public TimeSpan StripeDiscountsEvery { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>The wait before the retry that follows the given failed attempt (1 for the first).</summary>
     public TimeSpan RetryDelay(int failedAttempt, double random)
@@ -48,5 +52,6 @@ public sealed class JobsOptions
         && MaxAttempts >= 1 && BackoffBase >= TimeSpan.Zero && BackoffCap >= BackoffBase && DeadLetterAttempts >= 0
         && SchedulerTick > TimeSpan.Zero && RawUploadMaxAge > TimeSpan.Zero && RawUploadSweepEvery >= TimeSpan.FromSeconds(1)
         && StuckProcessingAfter > TimeSpan.Zero && StuckSessionSweepEvery >= TimeSpan.FromSeconds(1)
-        && BillingPeriodCloseEvery >= TimeSpan.FromSeconds(1);
+        && BillingPeriodCloseEvery >= TimeSpan.FromSeconds(1) && OfflineInvoicesEvery >= TimeSpan.FromSeconds(1)
+        && StripeDiscountsEvery >= TimeSpan.FromSeconds(1);
 }

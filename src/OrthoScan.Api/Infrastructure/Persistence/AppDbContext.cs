@@ -24,6 +24,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
     public DbSet<MessageThread> MessageThreads => Set<MessageThread>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<DiscountProposal> DiscountProposals => Set<DiscountProposal>();
+    public DbSet<PracticeSubscription> PracticeSubscriptions => Set<PracticeSubscription>();
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+    /// <summary>Stripe webhook events already taken in, by id; not tenant data (ADR 0012).</summary>
+    public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<AuditSeal> AuditSeals => Set<AuditSeal>();
     /// <summary>Audit rows not sealed yet, of every practice; not tenant data (ADR 0007).</summary>
@@ -188,6 +192,39 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
             // One proposal per practice and period, however many workers close it at once.
             e.HasIndex(d => new { d.PracticeId, d.PeriodStart }).IsUnique();
             TenantOwned(e);
+        });
+
+        model.Entity<PracticeSubscription>(e =>
+        {
+            e.Property(s => s.StripeCustomerId).HasMaxLength(100);
+            e.Property(s => s.StripeSubscriptionId).HasMaxLength(100);
+            // One subscription per practice; a Stripe subscription belongs to one of them.
+            e.HasIndex(s => s.PracticeId).IsUnique();
+            e.HasIndex(s => s.StripeSubscriptionId).IsUnique();
+            e.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId);
+            e.HasQueryFilter(s => s.PracticeId == CurrentPracticeId);
+        });
+
+        model.Entity<Invoice>(e =>
+        {
+            e.Property(i => i.Number).HasMaxLength(100);
+            e.Property(i => i.StripeInvoiceId).HasMaxLength(100);
+            e.Property(i => i.Currency).HasMaxLength(3);
+            e.Property(i => i.HostedUrl).HasMaxLength(2000);
+            // The number is made of the practice and the period offline, so a period is invoiced once however many workers run.
+            e.HasIndex(i => i.Number).IsUnique();
+            e.HasIndex(i => i.StripeInvoiceId).IsUnique();
+            e.HasIndex(i => new { i.PracticeId, i.PeriodStart });
+            e.HasOne<DiscountProposal>().WithMany().HasForeignKey(i => i.DiscountProposalId);
+            TenantOwned(e);
+        });
+
+        model.Entity<StripeEvent>(e =>
+        {
+            e.ToTable("stripe_events");
+            e.HasKey(x => x.EventId);
+            e.Property(x => x.EventId).HasMaxLength(100);
+            e.Property(x => x.Type).HasMaxLength(100);
         });
 
         model.Entity<AuditEntry>(e =>

@@ -14,4 +14,7 @@ public static class PlatformReadSql
 
     /// <summary>Finance's decision on a proposal still proposed (ADR 0010): one conditional UPDATE, the decided row or none.</summary>
     public const string DecideDiscount = "platform_decide_discount";
+
+    /// <summary>Per practice with a subscription: its name, plan, status and since when it is past due; money and state, no patient.</summary>
+    public const string SubscriptionOverview = "platform_subscription_overview";
 }

@@ -291,7 +291,7 @@ export interface paths {
         put?: never;
         /**
          * Create a patient
-         * @description Adds a patient to the caller's practice; an email or a phone number is needed to invite them to the app later. Left-out fields default to clear aligners, stage 1 of 1, weekly scans, UTC and English. 422 when `doctorId` is not a doctor of this practice or the current stage is after the last one.
+         * @description Adds a patient to the caller's practice; an email or a phone number is needed to invite them to the app later. Left-out fields default to clear aligners, stage 1 of 1, weekly scans, UTC and English. 422 when `doctorId` is not a doctor of this practice or the current stage is after the last one; 409 `plan-limit-reached` when the plan's patients in treatment are all taken; 402 `subscription-restricted` when the subscription is past due beyond its grace.
          *
          *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
          */
@@ -418,6 +418,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Choose a plan (owner)
+         * @description Offline billing completes at once: a new subscription starts its trial (`checkoutUrl` null), an existing one switches plan. With Stripe it creates the Stripe customer (the practice's name and billing email, nothing else) and a Checkout Session in subscription mode with the trial, and answers its `checkoutUrl`; the subscription becomes active through Stripe's webhooks. 409 `already-subscribed` when a Stripe subscription exists (change plan in the portal), `plan-not-offered` when the plan has no Stripe price.
+         *
+         *     **Access:** bearer token; roles `owner`.
+         */
+        post: operations["StartCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the subscription plans (owner)
+         * @description The four plans (trial, starter, professional, enterprise) with their monthly price in minor units, currency and limit of patients in treatment (null: no limit), the trial's length in days, and the billing mode: `offline` when no Stripe key is configured (checkout completes here), else `stripe`.
+         *
+         *     **Access:** bearer token; roles `owner`.
+         */
+        get: operations["ListBillingPlans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the practice's subscription (owner)
+         * @description Plan, status (`none` before checkout), trial and current period, past-due time, the end of its grace period and whether the practice is restricted (no new patients or staff; care goes on), patients in treatment against the plan's limit, the next invoice with the granted discount not applied yet, the latest granted discount, and this calendar month's tagging so far with what the next discount tier needs.
+         *
+         *     **Access:** bearer token; roles `owner`.
+         */
+        get: operations["GetSubscription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the practice's invoices (owner)
+         * @description Newest period first: number, period, subtotal, discount and total in minor units, status and, for Stripe, the hosted invoice page. Offline invoices are written at each period's end.
+         *
+         *     **Access:** bearer token; roles `owner`.
+         */
+        get: operations["ListInvoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open the billing portal (owner)
+         * @description Answers a short-lived link to Stripe's customer portal, where the owner changes plan or payment method. 409 `billing-offline` in offline mode, `no-subscription` before checkout.
+         *
+         *     **Access:** bearer token; roles `owner`.
+         */
+        post: operations["OpenBillingPortal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a Stripe event (Stripe only)
+         * @description Stripe's webhook, checked by its `Stripe-Signature` header (300 s tolerance): 400 `invalid-signature` otherwise, and nothing changes. Each event id has one effect however often it is delivered. Handles checkout.session.completed, customer.subscription.created/updated/deleted, invoice.paid and invoice.payment_failed by fetching the current subscription or invoice from Stripe; other events are acknowledged and ignored.
+         *
+         *     **Access:** anonymous (no token).
+         */
+        post: operations["ReceiveStripeWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/invitations/accept": {
         parameters: {
             query?: never;
@@ -495,7 +627,7 @@ export interface paths {
         put?: never;
         /**
          * Invite a doctor or staff member
-         * @description Creates the member as invited and answers a one-time invitation code, with its expiry, to hand to them; they accept it with POST /auth/invitations/accept. Only the doctor and staff roles can be invited. 409 `email-taken` when the email already has an account.
+         * @description Creates the member as invited and answers a one-time invitation code, with its expiry, to hand to them; they accept it with POST /auth/invitations/accept. Only the doctor and staff roles can be invited. 409 `email-taken` when the email already has an account; 402 `subscription-restricted` when the subscription is past due beyond its grace.
          *
          *     **Access:** bearer token; roles `owner`.
          */
@@ -748,6 +880,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Billing overview (platform admin, finance)
+         * @description Monthly recurring revenue in total and per plan (active and past-due subscriptions at the plan's configured price; `practices` also counts trials), the practices whose payment failed with the end of their grace period, and the tagging-rate discounts of the last 12 periods (proposed, approved or adjusted, rejected, and the granted amount). Aggregates only, through the platform read path: no patient's identity.
+         *
+         *     **Access:** bearer token; roles `platform_admin`, `finance`.
+         */
+        get: operations["GetBillingOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/jobs/dead": {
         parameters: {
             query?: never;
@@ -922,6 +1076,16 @@ export interface components {
             /** Format: int32 */
             reviewed: number;
         };
+        /** @enum {unknown} */
+        BillingMode: "offline" | "stripe";
+        CheckoutCommand: {
+            plan: components["schemas"]["SubscriptionTier"];
+        };
+        CheckoutResponse: {
+            mode: components["schemas"]["BillingMode"];
+            checkoutUrl: null | string;
+            subscription: components["schemas"]["SubscriptionResponse"];
+        };
         ComplianceItem: {
             /** Format: uuid */
             patientId: string;
@@ -1000,6 +1164,12 @@ export interface components {
         DecideDiscountDecisionAction: "approve" | "adjust" | "reject";
         /** @enum {unknown} */
         DiscountProposalStatus: "proposed" | "approved" | "adjusted" | "rejected";
+        DiscountTier: {
+            /** Format: double */
+            minRatePercent?: number;
+            /** Format: double */
+            discountPercent?: number;
+        };
         EnrollMfaCommand: {
             mfaToken: string;
         };
@@ -1019,6 +1189,45 @@ export interface components {
             amountMinor: number;
             currency: string;
         };
+        GetBillingOverviewPastDuePractice: {
+            /** Format: uuid */
+            practiceId: string;
+            practiceName: string;
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            graceEndsAt: string;
+        };
+        GetBillingOverviewPeriodDiscounts: {
+            /** Format: date-time */
+            periodStart: string;
+            /** Format: date-time */
+            periodEnd: string;
+            /** Format: int32 */
+            proposed: number;
+            /** Format: int32 */
+            approved: number;
+            /** Format: int32 */
+            rejected: number;
+            /** Format: int64 */
+            grantedAmountMinor: number;
+        };
+        GetBillingOverviewPlanRevenue: {
+            plan: components["schemas"]["SubscriptionTier"];
+            /** Format: int32 */
+            practices: number;
+            /** Format: int64 */
+            mrrMinor: number;
+        };
+        GetBillingOverviewResponse: {
+            mode: components["schemas"]["BillingMode"];
+            currency: string;
+            /** Format: int64 */
+            mrrMinor: number;
+            plans: components["schemas"]["GetBillingOverviewPlanRevenue"][];
+            pastDue: components["schemas"]["GetBillingOverviewPastDuePractice"][];
+            discounts: components["schemas"]["GetBillingOverviewPeriodDiscounts"][];
+        };
         GetCurrentPracticeMember: {
             /** Format: uuid */
             id: string;
@@ -1037,6 +1246,20 @@ export interface components {
             status: components["schemas"]["PracticeStatus"];
             me: components["schemas"]["GetCurrentPracticeMember"];
         };
+        GetPlansPlanItem: {
+            plan: components["schemas"]["SubscriptionTier"];
+            /** Format: int64 */
+            monthlyPriceMinor: number;
+            currency: string;
+            /** Format: int32 */
+            activePatientLimit: null | number;
+        };
+        GetPlansResponse: {
+            mode: components["schemas"]["BillingMode"];
+            /** Format: int32 */
+            trialDays: number;
+            items: components["schemas"]["GetPlansPlanItem"][];
+        };
         GetTaxonomyResponse: {
             version: string;
             scores: components["schemas"]["TaxonomyScore"][];
@@ -1046,6 +1269,22 @@ export interface components {
             toothNumbering: string;
             actions: components["schemas"]["TaxonomyActionTerm"][];
             holdDays: components["schemas"]["TaxonomyDayRange"];
+        };
+        GrantedDiscount: {
+            /** Format: uuid */
+            proposalId: string;
+            /** Format: date-time */
+            periodStart: string;
+            /** Format: date-time */
+            periodEnd: string;
+            /** Format: double */
+            rate: number;
+            /** Format: double */
+            percent: number;
+            status: components["schemas"]["DiscountProposalStatus"];
+            /** Format: date-time */
+            appliedAt: null | string;
+            appliedTo: null | string;
         };
         ImageResponse: {
             /** Format: uuid */
@@ -1255,6 +1494,22 @@ export interface components {
         };
         /** @enum {unknown} */
         MfaStep: "enroll" | "verify";
+        NextInvoice: {
+            /** Format: date-time */
+            periodStart: string;
+            /** Format: date-time */
+            periodEnd: string;
+            /** Format: int64 */
+            subtotalMinor: number;
+            /** Format: int64 */
+            discountMinor: number;
+            /** Format: int64 */
+            totalMinor: number;
+            currency: string;
+        };
+        OpenPortalResponse: {
+            url: string;
+        };
         PageOfDeadJob: {
             items: components["schemas"]["ListDeadJobsDeadJob"][];
             nextCursor: null | string;
@@ -1450,8 +1705,33 @@ export interface components {
             previous?: null | components["schemas"]["PreviousSession"];
             aiSuggestions?: components["schemas"]["AiSuggestionsSuggestion"][];
         };
+        SubscriptionResponse: {
+            mode: components["schemas"]["BillingMode"];
+            plan: components["schemas"]["SubscriptionTier"];
+            status: components["schemas"]["SubscriptionViewStatus"];
+            /** Format: date-time */
+            trialEndsAt: null | string;
+            /** Format: date-time */
+            currentPeriodStart: null | string;
+            /** Format: date-time */
+            currentPeriodEnd: null | string;
+            /** Format: date-time */
+            pastDueSince: null | string;
+            /** Format: date-time */
+            graceEndsAt: null | string;
+            restricted: boolean;
+            /** Format: int32 */
+            activePatients: number;
+            /** Format: int32 */
+            activePatientLimit: null | number;
+            nextInvoice: null | components["schemas"]["NextInvoice"];
+            discount: null | components["schemas"]["GrantedDiscount"];
+            taggingProgress: components["schemas"]["TaggingProgress"];
+        };
         /** @enum {unknown} */
         SubscriptionTier: "trial" | "starter" | "professional" | "enterprise";
+        /** @enum {unknown} */
+        SubscriptionViewStatus: "none" | "trialing" | "active" | "past_due" | "canceled" | "incomplete";
         TagAnalyticsActionCount: {
             action: components["schemas"]["ReviewAction"];
             /** Format: int32 */
@@ -1483,6 +1763,23 @@ export interface components {
             agreement: components["schemas"]["TagAnalyticsAgreement"][];
             /** Format: date-time */
             generatedAt: string;
+        };
+        TaggingProgress: {
+            /** Format: date-time */
+            periodStart: string;
+            /** Format: date-time */
+            periodEnd: string;
+            /** Format: int32 */
+            received: number;
+            /** Format: int32 */
+            tagged: number;
+            /** Format: double */
+            rate: null | number;
+            /** Format: double */
+            currentPercent: number;
+            nextTier: null | components["schemas"]["DiscountTier"];
+            /** Format: int32 */
+            sessionsToNextTier: null | number;
         };
         TagSessionBody: {
             taxonomyVersion: null | string;
@@ -1635,6 +1932,15 @@ export interface components {
         };
         /** @description No valid credentials: the bearer token is missing, expired or revoked, or a sign-in step failed (see `type`). */
         Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The practice's subscription is past due beyond its grace period (`subscription-restricted`): adding patients and staff waits until it is paid; care is never blocked. */
+        PaymentRequired: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2281,7 +2587,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
@@ -2477,6 +2785,160 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    StartCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "plan": "professional"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CheckoutCommand"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ListBillingPlans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPlansResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    GetSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ListInvoices: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    OpenBillingPortal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenPortalResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ReceiveStripeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     AcceptInvitation: {
         parameters: {
             query?: never;
@@ -2623,6 +3085,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
@@ -3058,6 +3521,29 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ForecastDiscountsResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    GetBillingOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBillingOverviewResponse"];
                 };
             };
             401: components["responses"]["Unauthorized"];

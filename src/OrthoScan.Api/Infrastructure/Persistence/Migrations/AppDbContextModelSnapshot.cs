@@ -283,6 +283,106 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.ToTable("discount_proposals", (string)null);
                 });
 
+            modelBuilder.Entity("OrthoScan.Api.Domain.Invoice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("DiscountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("discount_minor");
+
+                    b.Property<Guid?>("DiscountProposalId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("discount_proposal_id");
+
+                    b.Property<string>("HostedUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("hosted_url");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("number");
+
+                    b.Property<DateTime?>("PaidAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_at");
+
+                    b.Property<DateTime>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_end");
+
+                    b.Property<DateTime>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practice_id");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StripeInvoiceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("stripe_invoice_id");
+
+                    b.Property<long>("SubtotalMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("subtotal_minor");
+
+                    b.Property<long>("TotalMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_minor");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invoices");
+
+                    b.HasIndex("DiscountProposalId")
+                        .HasDatabaseName("ix_invoices_discount_proposal_id");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_number");
+
+                    b.HasIndex("PracticeId")
+                        .HasDatabaseName("ix_invoices_practice_id");
+
+                    b.HasIndex("StripeInvoiceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_stripe_invoice_id");
+
+                    b.HasIndex("PracticeId", "PeriodStart")
+                        .HasDatabaseName("ix_invoices_practice_id_period_start");
+
+                    b.ToTable("invoices", (string)null);
+                });
+
             modelBuilder.Entity("OrthoScan.Api.Domain.Message", b =>
                 {
                     b.Property<Guid>("Id")
@@ -643,6 +743,83 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.ToTable("practice_members", (string)null);
                 });
 
+            modelBuilder.Entity("OrthoScan.Api.Domain.PracticeSubscription", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("CurrentPeriodEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("current_period_end");
+
+                    b.Property<DateTime?>("CurrentPeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("current_period_start");
+
+                    b.Property<DateTime?>("PastDueSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("past_due_since");
+
+                    b.Property<string>("Plan")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("plan");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practice_id");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StripeCustomerId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<string>("StripeSubscriptionId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("stripe_subscription_id");
+
+                    b.Property<DateTime?>("TrialEndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("trial_ends_at");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_practice_subscriptions");
+
+                    b.HasIndex("PracticeId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_practice_subscriptions_practice_id");
+
+                    b.HasIndex("StripeSubscriptionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_practice_subscriptions_stripe_subscription_id");
+
+                    b.ToTable("practice_subscriptions", (string)null);
+                });
+
             modelBuilder.Entity("OrthoScan.Api.Domain.RawUpload", b =>
                 {
                     b.Property<string>("Key")
@@ -932,6 +1109,33 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_scan_sessions_practice_id_status_submitted_at");
 
                     b.ToTable("scan_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("OrthoScan.Api.Domain.StripeEvent", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("event_id");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("type");
+
+                    b.HasKey("EventId")
+                        .HasName("pk_stripe_events");
+
+                    b.ToTable("stripe_events", (string)null);
                 });
 
             modelBuilder.Entity("OrthoScan.Api.Domain.TagSet", b =>
@@ -1268,6 +1472,21 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_discount_proposals_practices_practice_id");
                 });
 
+            modelBuilder.Entity("OrthoScan.Api.Domain.Invoice", b =>
+                {
+                    b.HasOne("OrthoScan.Api.Domain.DiscountProposal", null)
+                        .WithMany()
+                        .HasForeignKey("DiscountProposalId")
+                        .HasConstraintName("fk_invoices_discount_proposals_discount_proposal_id");
+
+                    b.HasOne("OrthoScan.Api.Domain.Practice", null)
+                        .WithMany()
+                        .HasForeignKey("PracticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoices_practices_practice_id");
+                });
+
             modelBuilder.Entity("OrthoScan.Api.Domain.Message", b =>
                 {
                     b.HasOne("OrthoScan.Api.Domain.Practice", null)
@@ -1411,6 +1630,16 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_practice_members_user_accounts_user_id");
+                });
+
+            modelBuilder.Entity("OrthoScan.Api.Domain.PracticeSubscription", b =>
+                {
+                    b.HasOne("OrthoScan.Api.Domain.Practice", null)
+                        .WithMany()
+                        .HasForeignKey("PracticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_practice_subscriptions_practices_practice_id");
                 });
 
             modelBuilder.Entity("OrthoScan.Api.Domain.ScanImage", b =>
