@@ -66,8 +66,8 @@ public sealed record BillingPeriod(DateTime Start, DateTime End)
 /// <summary>A period whose tagging rate is at least <see cref="MinRatePercent"/> earns <see cref="DiscountPercent"/> off.</summary>
 public sealed class DiscountTier
 {
-    public decimal MinRatePercent { get; set; }
-    public decimal DiscountPercent { get; set; }
+    public required decimal MinRatePercent { get; set; }
+    public required decimal DiscountPercent { get; set; }
 }
 
 /// <summary><c>OrthoScan:Discounts</c>: the tiers, lowest first. None configured means the defaults 50 % -> 5 %, 75 % -> 10 %, 90 % -> 15 %.</summary>

@@ -30,10 +30,7 @@ public static class OpenApiContract
 
     public static IServiceCollection AddOrthoScanOpenApi(this IServiceCollection services) => services.AddOpenApi(o =>
     {
-        // Slices nest their Command/Query/Response records: prefix the slice so schema names stay unique.
-        o.CreateSchemaReferenceId = type => OpenApiOptions.CreateDefaultSchemaReferenceId(type) is { } id && type.Type.DeclaringType is { } slice
-            ? slice.Name + id
-            : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+        o.CreateSchemaReferenceId = type => SchemaId(type.Type, OpenApiOptions.CreateDefaultSchemaReferenceId(type));
         o.AddOperationTransformer(OpenApiOperations.TransformAsync);
         o.AddDocumentTransformer((document, _, _) =>
         {
@@ -41,6 +38,19 @@ public static class OpenApiContract
             return Task.CompletedTask;
         });
     });
+
+    /// <summary>
+    /// Slices nest their Command/Query/Response records: the slice prefixes the name so schema names stay unique, also
+    /// inside a generic (two slices' <c>Page&lt;Item&gt;</c> were one <c>PageOfItem</c>, and one slice's items took the other's shape).
+    /// </summary>
+    private static string? SchemaId(Type type, string? id) => id switch
+    {
+        null => null,
+        _ when type.DeclaringType is { } slice => slice.Name + id,
+        _ when type.IsGenericType && type.GetGenericArguments() is [{ DeclaringType: { } slice } argument] && id.EndsWith("Of" + argument.Name, StringComparison.Ordinal)
+            => id[..^argument.Name.Length] + slice.Name + argument.Name,
+        _ => id,
+    };
 
     private static void Describe(OpenApiDocument document)
     {

@@ -8,7 +8,7 @@ type Schemas = components['schemas'];
 
 // The review screen's calls and types, apart from client.ts so the review queue stays one self-contained slice.
 export type FeedItem = Schemas['ReviewFeedItem'];
-export type FeedPage = Schemas['PageOfItem'];
+export type FeedPage = Schemas['PageOfReviewFeedItem'];
 export type ScanSession = Schemas['SessionResponse'];
 export type ScanImage = Schemas['ImageResponse'];
 export type ImageType = Schemas['ImageType'];

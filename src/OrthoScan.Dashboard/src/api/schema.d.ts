@@ -1166,9 +1166,9 @@ export interface components {
         DiscountProposalStatus: "proposed" | "approved" | "adjusted" | "rejected";
         DiscountTier: {
             /** Format: double */
-            minRatePercent?: number;
+            minRatePercent: number;
             /** Format: double */
-            discountPercent?: number;
+            discountPercent: number;
         };
         EnrollMfaCommand: {
             mfaToken: string;
@@ -1332,6 +1332,8 @@ export interface components {
             expiresAt: string;
         };
         /** @enum {unknown} */
+        InvoiceStatus: "open" | "paid" | "void" | "uncollectible";
+        /** @enum {unknown} */
         JobStatus: "queued" | "running" | "succeeded" | "dead";
         JobSubject: {
             type: string;
@@ -1365,6 +1367,26 @@ export interface components {
             error: string;
             /** Format: date-time */
             deadSince: string;
+        };
+        ListInvoicesItem: {
+            /** Format: uuid */
+            id: string;
+            number: string;
+            /** Format: date-time */
+            periodStart: string;
+            /** Format: date-time */
+            periodEnd: string;
+            /** Format: int64 */
+            subtotalMinor: number;
+            /** Format: int64 */
+            discountMinor: number;
+            /** Format: int64 */
+            totalMinor: number;
+            currency: string;
+            status: components["schemas"]["InvoiceStatus"];
+            hostedUrl: null | string;
+            /** Format: date-time */
+            createdAt: string;
         };
         ListMembersMember: {
             /** Format: uuid */
@@ -1510,36 +1532,40 @@ export interface components {
         OpenPortalResponse: {
             url: string;
         };
-        PageOfDeadJob: {
-            items: components["schemas"]["ListDeadJobsDeadJob"][];
-            nextCursor: null | string;
-        };
-        PageOfEntry: {
+        PageOfListAuditEntriesEntry: {
             items: components["schemas"]["ListAuditEntriesEntry"][];
             nextCursor: null | string;
         };
-        PageOfItem: {
-            items: components["schemas"]["ReviewFeedItem"][];
+        PageOfListDeadJobsDeadJob: {
+            items: components["schemas"]["ListDeadJobsDeadJob"][];
+            nextCursor: null | string;
+        };
+        PageOfListInvoicesItem: {
+            items: components["schemas"]["ListInvoicesItem"][];
+            nextCursor: null | string;
+        };
+        PageOfListPatientSessionsTimelineItem: {
+            items: components["schemas"]["ListPatientSessionsTimelineItem"][];
+            nextCursor: null | string;
+        };
+        PageOfListPlatformAuditEntriesPlatformEntry: {
+            items: components["schemas"]["ListPlatformAuditEntriesPlatformEntry"][];
+            nextCursor: null | string;
+        };
+        PageOfListPracticesPracticeSummary: {
+            items: components["schemas"]["ListPracticesPracticeSummary"][];
+            nextCursor: null | string;
+        };
+        PageOfListTaggingRatesTaggingRate: {
+            items: components["schemas"]["ListTaggingRatesTaggingRate"][];
             nextCursor: null | string;
         };
         PageOfPatientResponse: {
             items: components["schemas"]["PatientResponse"][];
             nextCursor: null | string;
         };
-        PageOfPlatformEntry: {
-            items: components["schemas"]["ListPlatformAuditEntriesPlatformEntry"][];
-            nextCursor: null | string;
-        };
-        PageOfPracticeSummary: {
-            items: components["schemas"]["ListPracticesPracticeSummary"][];
-            nextCursor: null | string;
-        };
-        PageOfTaggingRate: {
-            items: components["schemas"]["ListTaggingRatesTaggingRate"][];
-            nextCursor: null | string;
-        };
-        PageOfTimelineItem: {
-            items: components["schemas"]["ListPatientSessionsTimelineItem"][];
+        PageOfReviewFeedItem: {
+            items: components["schemas"]["ReviewFeedItem"][];
             nextCursor: null | string;
         };
         PatientResponse: {
@@ -2300,7 +2326,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOfTimelineItem"];
+                    "application/json": components["schemas"]["PageOfListPatientSessionsTimelineItem"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2775,7 +2801,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOfItem"];
+                    "application/json": components["schemas"]["PageOfReviewFeedItem"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2885,7 +2911,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOfItem"];
+                    "application/json": components["schemas"]["PageOfListInvoicesItem"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3306,7 +3332,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOfEntry"];
+                    "application/json": components["schemas"]["PageOfListAuditEntriesEntry"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3361,7 +3387,7 @@ export interface operations {
                      *       "nextCursor": null
                      *     }
                      */
-                    "application/json": components["schemas"]["PageOfPlatformEntry"];
+                    "application/json": components["schemas"]["PageOfListPlatformAuditEntriesPlatformEntry"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3569,7 +3595,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOfDeadJob"];
+                    "application/json": components["schemas"]["PageOfListDeadJobsDeadJob"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3597,7 +3623,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOfPracticeSummary"];
+                    "application/json": components["schemas"]["PageOfListPracticesPracticeSummary"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3662,7 +3688,7 @@ export interface operations {
                      *       "nextCursor": null
                      *     }
                      */
-                    "application/json": components["schemas"]["PageOfTaggingRate"];
+                    "application/json": components["schemas"]["PageOfListTaggingRatesTaggingRate"];
                 };
             };
             400: components["responses"]["BadRequest"];

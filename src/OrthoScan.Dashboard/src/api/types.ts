@@ -31,7 +31,7 @@ export type Practice = Schemas['GetCurrentPracticeResponse'];
 export type PracticeMember = Schemas['ListMembersMember'];
 export type ComplianceResponse = Schemas['ComplianceResponse'];
 export type ComplianceItem = Schemas['ComplianceItem'];
-export type TimelinePage = Schemas['PageOfTimelineItem'];
+export type TimelinePage = Schemas['PageOfListPatientSessionsTimelineItem'];
 export type TimelineItem = Schemas['ListPatientSessionsTimelineItem'];
 export type SessionOutcome = Schemas['ListPatientSessionsOutcome'];
 export type ReviewAction = Schemas['ReviewAction'];
@@ -41,12 +41,12 @@ export type ScanImage = Schemas['ImageResponse'];
 
 /** Owner only: the practice's background work that failed for good (`GET /admin/jobs/dead`). */
 export type DeadJob = Schemas['ListDeadJobsDeadJob'];
-export type DeadJobPage = Schemas['PageOfDeadJob'];
+export type DeadJobPage = Schemas['PageOfListDeadJobsDeadJob'];
 export type RetriedJob = Schemas['RetryDeadJobResponse'];
 
 /** Platform admin: every practice with aggregates only (`GET /admin/practices`). */
 export type PracticeSummary = Schemas['ListPracticesPracticeSummary'];
-export type PracticeSummaryPage = Schemas['PageOfPracticeSummary'];
+export type PracticeSummaryPage = Schemas['PageOfListPracticesPracticeSummary'];
 
 export type DashboardAnalytics = Schemas['AnalyticsResponse'];
 export type ScoreCount = Schemas['AnalyticsValueCount'];
