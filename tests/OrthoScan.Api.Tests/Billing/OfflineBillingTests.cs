@@ -137,6 +137,28 @@ public sealed class OfflineBillingTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Twenty_parallel_adds_for_the_last_place_on_the_plan_admit_exactly_one()
+    {
+        await using var host = api.WithWebHostBuilder(b => b
+            .UseSetting("role", "api")
+            .UseSetting("OrthoScan:Billing:Plans:Starter:MonthlyPriceMinor", "19900")
+            .UseSetting("OrthoScan:Billing:Plans:Starter:ActivePatientLimit", "2"));
+        var owner = await api.RegisterPracticeAsync();
+        var client = host.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", owner.AccessToken);
+        await (await client.PostAsJsonAsync("/api/v1/billing/checkout", new { plan = "starter" })).ShouldBeAsync<CheckoutDto>(HttpStatusCode.OK);
+        await (await client.PostAsJsonAsync("/api/v1/patients", TestApi.NewPatient("Ada", "First"))).ShouldBeAsync<PatientDto>(HttpStatusCode.Created);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => client.PostAsJsonAsync("/api/v1/patients", TestApi.NewPatient("Ada", $"Racer{i}"))));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.Created).ShouldBe(1);
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+            await refused.ShouldFailAsync(HttpStatusCode.Conflict, "plan-limit-reached");
+        await using var sql = await Sql.OpenAsync(api.AppConnectionString, owner.PracticeId);
+        (await sql.ScalarAsync<long>("SELECT count(*) FROM patients")).ShouldBe(2, "the plan's two places, no more");
+    }
+
+    [Fact]
     public async Task Another_practice_can_neither_read_nor_add_nor_change_a_practices_subscription_and_invoices()
     {
         var owner = await api.RegisterPracticeAsync();

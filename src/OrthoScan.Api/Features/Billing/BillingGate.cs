@@ -33,6 +33,9 @@ public sealed class BillingGate(AppDbContext db, IOptions<BillingOptions> plans,
         EnsureNotRestricted(subscription);
         var plan = subscription.Plan;
         if (plans.Value.PlanFor(plan).ActivePatientLimit is not { } limit) return;
+        // Adds at the limit take turns on the subscription's row until their transaction ends, so each counts the ones before
+        // it: parallel requests cannot all see one place left and all take it.
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM practice_subscriptions WHERE id = {subscription.Id} FOR UPDATE", ct);
         if (await CountHoldingAsync(db, ct) >= limit)
             throw new ConflictException("plan-limit-reached", "The plan's patient limit is reached.",
                 $"The {plan.ToString().ToLowerInvariant()} plan allows {limit} patients in treatment: choose a larger plan, or complete or archive a patient.");
