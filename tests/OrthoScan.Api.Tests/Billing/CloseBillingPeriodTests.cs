@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OrthoScan.Api.Features.Billing;
+using OrthoScan.Api.Infrastructure.Billing;
 using OrthoScan.Api.Infrastructure.Jobs;
 using OrthoScan.Api.Infrastructure.Persistence;
 using OrthoScan.Api.Infrastructure.Tenancy;

@@ -3,8 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrthoScan.Api.Features.Billing;
+using OrthoScan.Api.Infrastructure.Billing;
 using Shouldly;
-using static OrthoScan.Api.Features.Billing.DiscountPolicy;
+using static OrthoScan.Api.Infrastructure.Billing.DiscountPolicy;
 
 namespace OrthoScan.Api.Tests.Billing;
 

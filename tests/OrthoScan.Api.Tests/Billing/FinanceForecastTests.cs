@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using OrthoScan.Api.Features.Billing;
+using OrthoScan.Api.Infrastructure.Billing;
 using OrthoScan.Api.Tests.Analytics;
 using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;

@@ -1,4 +1,5 @@
 using OrthoScan.Api.Features.Billing;
+using OrthoScan.Api.Infrastructure.Billing;
 using Shouldly;
 
 namespace OrthoScan.Api.Tests.Billing;

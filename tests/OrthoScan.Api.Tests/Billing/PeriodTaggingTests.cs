@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OrthoScan.Api.Features.Billing;
+using OrthoScan.Api.Infrastructure.Billing;
 using OrthoScan.Api.Infrastructure.Persistence;
 using OrthoScan.Api.Infrastructure.Tenancy;
 using OrthoScan.Api.Tests.Analytics;

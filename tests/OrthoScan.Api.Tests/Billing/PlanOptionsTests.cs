@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrthoScan.Api.Domain;
 using OrthoScan.Api.Features.Billing;
+using OrthoScan.Api.Infrastructure.Billing;
 using Shouldly;
 
 namespace OrthoScan.Api.Tests.Billing;

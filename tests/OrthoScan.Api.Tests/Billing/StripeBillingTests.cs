@@ -132,6 +132,9 @@ public sealed class StripeBillingTests(FakeStripe stripe) : IClassFixture<FakeSt
         await (await DeliverAsync(payload, FakeStripe.Sign(payload, DateTime.UtcNow.AddSeconds(-StripeWebhook.ToleranceSeconds - 5)))).ShouldFailAsync(HttpStatusCode.BadRequest, "invalid-signature");
         await (await DeliverAsync(payload + " ", FakeStripe.Sign(payload, DateTime.UtcNow))).ShouldFailAsync(HttpStatusCode.BadRequest, "invalid-signature");
         await (await DeliverAsync(payload, null)).ShouldFailAsync(HttpStatusCode.BadRequest, "invalid-signature");
+        await (await DeliverAsync("", FakeStripe.Sign("", DateTime.UtcNow))).ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
+        var huge = payload.Insert(payload.Length - 1, $",\"padding\":\"{new string('x', StripeWebhook.Validator.MaxPayloadChars)}\"");
+        (await DeliverAsync(huge, FakeStripe.Sign(huge, DateTime.UtcNow))).StatusCode.ShouldBeOneOf(HttpStatusCode.BadRequest, HttpStatusCode.RequestEntityTooLarge);
 
         (await Api.SubscriptionAsync(owner)).Status.ShouldBe(SubscriptionStatus.Incomplete);
         stripe.Requests("GET", $"/v1/subscriptions/{subscription}").ShouldBeEmpty("nothing is fetched for an unverified event");

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OrthoScan.Api.Domain;
 using OrthoScan.Api.Features.Auth;
-using OrthoScan.Api.Features.Billing;
+using OrthoScan.Api.Infrastructure.Billing;
 using OrthoScan.Api.Infrastructure.Persistence;
 using OrthoScan.Api.Infrastructure.Tenancy;
 using OrthoScan.Api.Tests.Infrastructure;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
-using OrthoScan.Api.Features.Billing;
+using OrthoScan.Api.Infrastructure.Billing;
 using TaggingRate = OrthoScan.Api.Features.Admin.ListTaggingRates.TaggingRate;
 
 namespace OrthoScan.Api.Features.Admin;

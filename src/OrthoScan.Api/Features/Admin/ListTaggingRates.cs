@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using OrthoScan.Api.Features.Billing;
+using OrthoScan.Api.Infrastructure.Billing;
 
 namespace OrthoScan.Api.Features.Admin;
 

@@ -1,3 +1,5 @@
+using OrthoScan.Api.Infrastructure.Billing;
+
 namespace OrthoScan.Api.Features.Billing;
 
 /// <summary>

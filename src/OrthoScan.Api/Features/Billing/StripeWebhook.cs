@@ -20,6 +20,15 @@ public static class StripeWebhook
         public AuditRecord? Audit(Response response) => response.SubscriptionId is { } id ? new("practice_subscription", id) : null;
     }
 
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        /// <summary>Stripe's events are a few kilobytes; a body far larger is not one of them and is not worth verifying.</summary>
+        public const int MaxPayloadChars = 256 * 1024;
+
+        // The signature is not checked here: a missing or wrong one is the handler's invalid-signature, like any forgery.
+        public Validator() => RuleFor(c => c.Payload).NotEmpty().MaximumLength(MaxPayloadChars).WithMessage("A Stripe event: a JSON body of at most 256 KiB.");
+    }
+
     /// <param name="SubscriptionId">Our subscription the event changed; null when it was a repeat, not ours or not handled.</param>
     public sealed record Response(Guid? SubscriptionId);
 

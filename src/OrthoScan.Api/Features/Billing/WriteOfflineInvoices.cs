@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OrthoScan.Api.Infrastructure.Audit;
+using OrthoScan.Api.Infrastructure.Billing;
 using OrthoScan.Api.Infrastructure.Jobs;
 
 namespace OrthoScan.Api.Features.Billing;

@@ -1,4 +1,5 @@
-using OrthoScan.Api.Features.Billing;
+using OrthoScan.Api.Infrastructure.Billing;
+
 
 namespace OrthoScan.Api.Features.Patients;
 

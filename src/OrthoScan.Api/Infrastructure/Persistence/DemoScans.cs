@@ -2,6 +2,7 @@ using OrthoScan.Api.Features.Billing;
 using OrthoScan.Api.Features.Scans;
 using OrthoScan.Api.Features.Tagging;
 using OrthoScan.Api.Infrastructure.Ai;
+using OrthoScan.Api.Infrastructure.Billing;
 using OrthoScan.Api.Infrastructure.Imaging;
 using OrthoScan.Api.Infrastructure.Jobs;
 using OrthoScan.Api.Infrastructure.Storage;

@@ -1,4 +1,4 @@
-namespace OrthoScan.Api.Features.Billing;
+namespace OrthoScan.Api.Infrastructure.Billing;
 
 /// <summary>One subscription plan as configured: what it costs a month and how many active patients it allows.</summary>
 public sealed class PlanOptions

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
-using OrthoScan.Api.Infrastructure.Billing;
 
-namespace OrthoScan.Api.Features.Billing;
+namespace OrthoScan.Api.Infrastructure.Billing;
 
 /// <summary>
 /// The one billing check of the slices that grow a practice (adding a patient, inviting staff). Nothing that serves a

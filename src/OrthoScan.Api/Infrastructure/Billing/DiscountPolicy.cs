@@ -1,4 +1,4 @@
-namespace OrthoScan.Api.Features.Billing;
+namespace OrthoScan.Api.Infrastructure.Billing;
 
 /// <summary>
 /// The tagging-rate discount of one billing period, as a pure function of what the practice received and tagged.

@@ -1,4 +1,4 @@
-namespace OrthoScan.Api.Features.Billing;
+namespace OrthoScan.Api.Infrastructure.Billing;
 
 /// <summary>
 /// What one practice received in a billing period and when each of those sessions was tagged, for
