@@ -284,6 +284,22 @@ export function ErrorState({ error, onRetry }: { error: Pick<ApiError, 'title' |
   );
 }
 
+/** The foot of a paged list: "Load more" while there is more, and the error of the last page with a retry. */
+export function LoadMore({ hasMore, error, busy, onLoadMore }: {
+  hasMore: boolean;
+  error: Pick<ApiError, 'title'> | null;
+  busy: boolean;
+  onLoadMore: () => void;
+}) {
+  if (!hasMore && !error) return null;
+  return (
+    <div className="flex flex-col items-center gap-2">
+      {error && <p role="alert" className="text-sm text-red-700">{error.title}</p>}
+      <Button variant="secondary" busy={busy} onClick={onLoadMore}>{error ? 'Retry loading more' : 'Load more'}</Button>
+    </div>
+  );
+}
+
 export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
   return (
     <div className="mb-6 flex flex-wrap items-start justify-between gap-4">

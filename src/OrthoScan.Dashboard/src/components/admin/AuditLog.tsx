@@ -5,7 +5,7 @@ import { billingApi, type AuditEntry, type AuditVerification } from '@/api/billi
 import { asApiError, type ApiError } from '@/api/errors';
 import { roleLabels } from '@/auth/navigation';
 import type { Role } from '@/auth/jwt';
-import { Button, Card, EmptyState, ErrorState, Notice, ProblemAlert, Skeleton } from '@/components/ui';
+import { Button, Card, EmptyState, ErrorState, Notice, ProblemAlert, Skeleton, LoadMore } from '@/components/ui';
 import { formatDateTime } from '@/lib/format';
 import { useCursorPages } from '@/lib/useCursorPages';
 
@@ -99,12 +99,7 @@ export function AuditLog() {
           </table>
         </div>
       )}
-      {(hasMore || moreError) && (
-        <div className="flex flex-col items-center gap-2">
-          {moreError && <p role="alert" className="text-sm text-red-700">{moreError.title}</p>}
-          <Button variant="secondary" busy={loadingMore} onClick={loadMore}>{moreError ? 'Retry loading more' : 'Load more'}</Button>
-        </div>
-      )}
+      <LoadMore hasMore={hasMore} error={moreError} busy={loadingMore} onLoadMore={loadMore} />
     </div>
   );
 }

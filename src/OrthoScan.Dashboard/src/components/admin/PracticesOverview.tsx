@@ -3,7 +3,7 @@
 import { api } from '@/api/client';
 import type { PracticeSummary } from '@/api/types';
 import { RankedBars } from '@/components/analytics/Charts';
-import { Button, Card, EmptyState, ErrorState, Skeleton, StatusBadge } from '@/components/ui';
+import { Card, EmptyState, ErrorState, Skeleton, StatusBadge, LoadMore } from '@/components/ui';
 import { formatCount, formatRate } from '@/lib/analytics';
 import { planLabels } from '@/lib/billing';
 import { formatDate } from '@/lib/format';
@@ -69,12 +69,7 @@ export function PracticesOverview() {
           </tbody>
         </table>
       </div>
-      {(hasMore || moreError) && (
-        <div className="flex flex-col items-center gap-2">
-          {moreError && <p role="alert" className="text-sm text-red-700">{moreError.title}</p>}
-          <Button variant="secondary" busy={loadingMore} onClick={loadMore}>{moreError ? 'Retry loading more' : 'Load more'}</Button>
-        </div>
-      )}
+      <LoadMore hasMore={hasMore} error={moreError} busy={loadingMore} onLoadMore={loadMore} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 'use client';
 
 import { billingApi, type Invoice } from '@/api/billing';
-import { Button, Skeleton, StatusBadge } from '@/components/ui';
+import { Button, Skeleton, StatusBadge, LoadMore } from '@/components/ui';
 import { formatMoney, formatPeriod } from '@/lib/billing';
 import { formatDate } from '@/lib/format';
 import { useCursorPages } from '@/lib/useCursorPages';
@@ -74,12 +74,7 @@ export function InvoicesTable() {
           </tbody>
         </table>
       </div>
-      {(hasMore || moreError) && (
-        <div className="flex flex-col items-center gap-2">
-          {moreError && <p role="alert" className="text-sm text-red-700">{moreError.title}</p>}
-          <Button variant="secondary" busy={loadingMore} onClick={loadMore}>{moreError ? 'Retry loading more' : 'Load more'}</Button>
-        </div>
-      )}
+      <LoadMore hasMore={hasMore} error={moreError} busy={loadingMore} onLoadMore={loadMore} />
     </div>
   );
 }

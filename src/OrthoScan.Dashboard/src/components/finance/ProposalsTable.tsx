@@ -3,7 +3,7 @@
 import { useCallback, useState } from 'react';
 import { billingApi, type DecisionBody, type ProposalStatus, type TaggingRate } from '@/api/billing';
 import { asApiError } from '@/api/errors';
-import { Button, EmptyState, ErrorState, SelectField, Skeleton, StatusBadge } from '@/components/ui';
+import { Button, EmptyState, ErrorState, SelectField, Skeleton, StatusBadge, LoadMore } from '@/components/ui';
 import { formatRate } from '@/lib/analytics';
 import { formatMoney, formatMonth, formatPercent, planLabels, proposalStatusLabels } from '@/lib/billing';
 import { useCursorPages } from '@/lib/useCursorPages';
@@ -171,12 +171,7 @@ export function ProposalsTable({ canDecide }: { canDecide: boolean }) {
           </table>
         </div>
       )}
-      {(pages.hasMore || pages.moreError) && (
-        <div className="flex flex-col items-center gap-2">
-          {pages.moreError && <p role="alert" className="text-sm text-red-700">{pages.moreError.title}</p>}
-          <Button variant="secondary" busy={pages.loadingMore} onClick={pages.loadMore}>{pages.moreError ? 'Retry loading more' : 'Load more'}</Button>
-        </div>
-      )}
+      <LoadMore hasMore={pages.hasMore} error={pages.moreError} busy={pages.loadingMore} onLoadMore={pages.loadMore} />
       {dialog && (
         <DecisionDialog
           proposal={dialog.proposal}

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { api } from '@/api/client';
 import { asApiError, type ApiError } from '@/api/errors';
 import type { DeadJob } from '@/api/types';
-import { Button, Skeleton } from '@/components/ui';
+import { Button, Skeleton, LoadMore } from '@/components/ui';
 import { formatDateTime } from '@/lib/format';
 import { useCursorPages } from '@/lib/useCursorPages';
 
@@ -103,12 +103,7 @@ export function FailedJobs() {
           ))}
         </tbody>
       </table>
-      {(hasMore || moreError) && (
-        <div className="flex flex-col items-center gap-2">
-          {moreError && <p role="alert" className="text-sm text-red-700">{moreError.title}</p>}
-          <Button variant="secondary" busy={loadingMore} onClick={loadMore}>{moreError ? 'Retry loading more' : 'Load more'}</Button>
-        </div>
-      )}
+      <LoadMore hasMore={hasMore} error={moreError} busy={loadingMore} onLoadMore={loadMore} />
     </div>
   );
 }
