@@ -26,16 +26,7 @@ public sealed class PlatformReadPathTests(ApiFactory api)
         var patient = await api.AddPatientAsync(owner, "Zebediah", "Quartermaine");
 
         await using var app = await Sql.OpenAsync(api.AppConnectionString);
-        await using var command = new NpgsqlCommand(Overview, app);
-        await using var reader = await command.ExecuteReaderAsync();
-        var columns = Enumerable.Range(0, reader.FieldCount).Select(i => (Name: reader.GetName(i), Type: reader.GetDataTypeName(i))).ToList();
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            rows.Add(row);
-        }
+        var (columns, rows) = await ReadAllAsync(app, Overview);
 
         columns.Select(c => c.Name).ShouldBe([
             "practice_id", "practice_name", "subscription_tier", "status", "created_at", "active_patients", "scans_last_7_days",
@@ -66,18 +57,7 @@ public sealed class PlatformReadPathTests(ApiFactory api)
                 """, ("id", proposal), ("p", owner.PracticeId));
 
         await using var app = await Sql.OpenAsync(api.AppConnectionString);
-        await using var command = new NpgsqlCommand(call, app);
-        command.Parameters.AddWithValue("id", proposal);
-        command.Parameters.AddWithValue("by", Guid.NewGuid());
-        await using var reader = await command.ExecuteReaderAsync();
-        var columns = Enumerable.Range(0, reader.FieldCount).Select(i => (Name: reader.GetName(i), Type: reader.GetDataTypeName(i))).ToList();
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            rows.Add(row);
-        }
+        var (columns, rows) = await ReadAllAsync(app, call, ("id", proposal), ("by", Guid.NewGuid()));
 
         columns.Where(c => DeniedColumnParts.Any(part => c.Name.Contains(part, StringComparison.Ordinal))).ShouldBeEmpty(function);
         columns.Where(c => c.Type == "uuid").Select(c => c.Name).ShouldBe(["id", "practice_id"], "the proposal's and the practice's ids are the only ids it answers");
@@ -100,16 +80,7 @@ public sealed class PlatformReadPathTests(ApiFactory api)
                 """, ("id", Guid.CreateVersion7()), ("p", owner.PracticeId));
 
         await using var app = await Sql.OpenAsync(api.AppConnectionString);
-        await using var command = new NpgsqlCommand($"SELECT * FROM {PlatformReadSql.SubscriptionOverview}()", app);
-        await using var reader = await command.ExecuteReaderAsync();
-        var columns = Enumerable.Range(0, reader.FieldCount).Select(i => (Name: reader.GetName(i), Type: reader.GetDataTypeName(i))).ToList();
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            rows.Add(row);
-        }
+        var (columns, rows) = await ReadAllAsync(app, $"SELECT * FROM {PlatformReadSql.SubscriptionOverview}()");
 
         columns.Select(c => c.Name).ShouldBe(["practice_id", "practice_name", "plan", "status", "past_due_since"]);
         columns.Where(c => DeniedColumnParts.Any(part => c.Name.Contains(part, StringComparison.Ordinal))).ShouldBeEmpty();
@@ -181,6 +152,24 @@ public sealed class PlatformReadPathTests(ApiFactory api)
             (await Should.ThrowAsync<PostgresException>(() => owning.ExecuteAsync(write))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, write);
         foreach (var table in new[] { "messages", "audit_log", "user_accounts", "scan_images" })
             (await Should.ThrowAsync<PostgresException>(() => owning.ScalarAsync<long>($"SELECT count(*) FROM {table}"))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, table);
+    }
+
+    /// <summary>What a platform function answers: its columns (name and type) and every row.</summary>
+    private static async Task<(List<(string Name, string Type)> Columns, List<object?[]> Rows)> ReadAllAsync(
+        NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        await using var reader = await command.ExecuteReaderAsync();
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(i => (reader.GetName(i), reader.GetDataTypeName(i))).ToList();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return (columns, rows);
     }
 
     private async Task<string> PracticeNameAsync(Guid practiceId)

@@ -6,6 +6,20 @@ public static class PlatformReadSql
     /// <summary>NOLOGIN owner of the platform read functions; created outside migrations, like the app role.</summary>
     public const string PlatformRole = "orthoscan_platform";
 
+    /// <summary>
+    /// Stops a migration of the platform read path when the role is missing or not granted to the migrating owner, rather than
+    /// leave its functions owned by the owner role (ADR 0009).
+    /// </summary>
+    public const string RequireRole = $"""
+        DO $$ BEGIN
+          IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{PlatformRole}') THEN
+            RAISE EXCEPTION 'role {PlatformRole} is missing: run make services (scripts/services.sh) once';
+          ELSIF NOT pg_has_role(current_user, '{PlatformRole}', 'MEMBER') THEN
+            RAISE EXCEPTION 'role {PlatformRole} is not granted to %: run make services (scripts/services.sh) once', current_user;
+          END IF;
+        END $$;
+        """;
+
     /// <summary>Per practice: name, plan, status, active patients, scans per week and tagging rate; no patient's identity.</summary>
     public const string PracticeOverview = "platform_practice_overview";
 

@@ -16,13 +16,7 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql($"""
-                DO $$ BEGIN
-                  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{PlatformReadSql.PlatformRole}') THEN
-                    RAISE EXCEPTION 'role {PlatformReadSql.PlatformRole} is missing: run make services (scripts/services.sh) once';
-                  ELSIF NOT pg_has_role(current_user, '{PlatformReadSql.PlatformRole}', 'MEMBER') THEN
-                    RAISE EXCEPTION 'role {PlatformReadSql.PlatformRole} is not granted to %: run make services (scripts/services.sh) once', current_user;
-                  END IF;
-                END $$;
+                {PlatformReadSql.RequireRole}
 
                 GRANT SELECT ON discount_proposals TO {PlatformReadSql.PlatformRole};
                 GRANT UPDATE (status, approved_percent, decision_reason, decided_by, decided_at) ON discount_proposals TO {PlatformReadSql.PlatformRole};
