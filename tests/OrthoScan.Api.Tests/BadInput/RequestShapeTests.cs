@@ -169,7 +169,7 @@ public sealed class RequestShapeTests(ApiFactory api)
         var created = await (await api.As(owner).PostAsync("/api/v1/patients",
             Json(new JsonObject { ["firstName"] = "Ada", ["lastName"] = "Lovelace", ["dateOfBirth"] = "1990-04-12", ["email"] = "ada@example.com" })))
             .ShouldBeAsync<PatientDto>(HttpStatusCode.Created);
-        created.ResearchConsent.ShouldBeFalse();
+        created.ResearchConsent.Given.ShouldBeFalse();
     }
 
     private static StringContent Json(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");

@@ -55,7 +55,7 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
             "UpdatePatient" => new(Path(world.EditedPatientId), Caller.Owner, () => new JsonObject
             {
                 ["firstName"] = "Grace", ["currentStage"] = 3, ["totalStages"] = 20, ["status"] = "active", ["preferredLanguage"] = "de",
-                ["researchConsent"] = true,
+                ["researchConsent"] = true, ["treatmentStartDate"] = "2024-01-15",
             }),
             "UpdatePracticeSettings" => new(Path(""), Caller.Owner, () => new JsonObject
             {

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -81,7 +82,12 @@ public static class ContractJson
         private sealed class Exact<TEnum> : JsonConverter<TEnum> where TEnum : struct, Enum
         {
             public static readonly FrozenDictionary<TEnum, string> Names =
-                Enum.GetValues<TEnum>().ToFrozenDictionary(v => v, v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()));
+                Enum.GetValues<TEnum>().ToFrozenDictionary(v => v, WireName);
+
+            // An explicit [JsonStringEnumMemberName] wins over snake_case, as in the framework's converter (e.g. age band `12_17`).
+            private static string WireName(TEnum value) =>
+                typeof(TEnum).GetField(value.ToString())!.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name
+                ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
             private static readonly FrozenDictionary<string, TEnum> Values = Names.ToFrozenDictionary(n => n.Value, n => n.Key, StringComparer.Ordinal);
 

@@ -24,7 +24,7 @@ public static class ArchivePatient
             patient.UpdatedAt = now;
             await sessions.RevokeAsync(t => t.PatientId == patient.Id, ct);
             await db.SaveChangesAsync(ct);
-            return PatientResponse.From(patient);
+            return PatientResponse.From(patient, clock.UtcToday());
         }
     }
 

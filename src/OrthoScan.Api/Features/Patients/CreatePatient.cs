@@ -69,12 +69,13 @@ public static class CreatePatient
                 PreferredLanguage = command.PreferredLanguage ?? PreferredLanguage.En,
                 ResearchConsent = command.ResearchConsent,
                 ResearchConsentAt = command.ResearchConsent ? now : null,
+                ResearchConsentRecordedBy = command.ResearchConsent ? context.UserId : null,
                 CreatedAt = now,
                 UpdatedAt = now,
             };
             db.Patients.Add(patient);
             await db.SaveChangesAsync(ct);
-            return PatientResponse.From(patient);
+            return PatientResponse.From(patient, clock.UtcToday());
         }
     }
 

@@ -8,12 +8,12 @@ public static class GetPatient
         public AuditRecord Audit(PatientResponse response) => new("patient", Id);
     }
 
-    public sealed class Handler(AppDbContext db) : IQueryHandler<Query, PatientResponse>
+    public sealed class Handler(AppDbContext db, TimeProvider clock) : IQueryHandler<Query, PatientResponse>
     {
         public async ValueTask<PatientResponse> Handle(Query query, CancellationToken ct)
         {
             var patient = await db.Patients.AsNoTracking().SingleOrDefaultAsync(p => p.Id == query.Id, ct) ?? throw new NotFoundException("patient");
-            return PatientResponse.From(patient);
+            return PatientResponse.From(patient, clock.UtcToday());
         }
     }
 

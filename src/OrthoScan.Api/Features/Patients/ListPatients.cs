@@ -16,11 +16,12 @@ public static class ListPatients
         public Validator() => RuleFor(q => q.Search).MaximumLength(100);
     }
 
-    public sealed class Handler(AppDbContext db) : IQueryHandler<Query, Page<PatientResponse>>
+    public sealed class Handler(AppDbContext db, TimeProvider clock) : IQueryHandler<Query, Page<PatientResponse>>
     {
         public async ValueTask<Page<PatientResponse>> Handle(Query query, CancellationToken ct)
         {
             var limit = Paging.Limit(query.Limit);
+            var today = clock.UtcToday();
             var patients = db.Patients.AsNoTracking();
             patients = query.Status is { } status
                 ? patients.Where(p => p.Status == status)
@@ -38,7 +39,7 @@ public static class ListPatients
                     || (p.LastName == after.LastName && p.FirstName == after.FirstName && p.Id.CompareTo(after.Id) > 0));
             }
             var rows = await patients.OrderBy(p => p.LastName).ThenBy(p => p.FirstName).ThenBy(p => p.Id).Take(limit + 1).ToListAsync(ct);
-            return Paging.ToPage(rows, limit, PatientResponse.From, p => new Cursor(p.LastName, p.FirstName, p.Id));
+            return Paging.ToPage(rows, limit, p => PatientResponse.From(p, today), p => new Cursor(p.LastName, p.FirstName, p.Id));
         }
 
         private static string EscapeLike(string value) =>

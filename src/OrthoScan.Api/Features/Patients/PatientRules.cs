@@ -20,6 +20,11 @@ public static class PatientRules
         if (!isDoctor) throw RuleViolationException.ForField("doctorId", "Choose a doctor of this practice.");
     }
 
+    public static void EnsureTreatmentStart(DateOnly dateOfBirth, DateOnly? treatmentStart, string field)
+    {
+        if (treatmentStart < dateOfBirth) throw RuleViolationException.ForField(field, "The treatment cannot start before the date of birth.");
+    }
+
     public static void EnsureStages(int current, int total)
     {
         if (current > total) throw RuleViolationException.ForField("currentStage", "The current stage cannot be after the last stage.");

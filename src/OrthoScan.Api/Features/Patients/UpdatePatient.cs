@@ -18,7 +18,8 @@ public static class UpdatePatient
         string? Phone,
         string? Timezone,
         PreferredLanguage? PreferredLanguage,
-        bool? ResearchConsent);
+        bool? ResearchConsent,
+        DateOnly? TreatmentStartDate);
 
     [RequiresRole(Role.Owner, Role.Doctor, Role.Staff)]
     public sealed record Command(Guid Id, Changes Changes) : ICommand<PatientResponse>, IAudited<PatientResponse>
@@ -28,7 +29,7 @@ public static class UpdatePatient
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator()
+        public Validator(TimeProvider clock)
         {
             RuleFor(c => c.Changes).NotNull();
             When(c => c.Changes is not null, () =>
@@ -42,13 +43,15 @@ public static class UpdatePatient
                 RuleFor(c => c.Changes.Email).EmailAddress().MaximumLength(320).OverridePropertyName("email");
                 RuleFor(c => c.Changes.Phone).PhoneNumber().OverridePropertyName("phone");
                 RuleFor(c => c.Changes.Timezone).TimeZone().OverridePropertyName("timezone");
+                RuleFor(c => c.Changes.TreatmentStartDate).Must(d => d is null || d.Value <= clock.UtcToday())
+                    .WithMessage("The treatment start date cannot be in the future.").OverridePropertyName("treatmentStartDate");
                 RuleFor(c => c.Changes.Status).Must(s => s is not PatientStatus.Archived)
                     .WithMessage("Use the archive action to archive a patient.").OverridePropertyName("status");
             });
         }
     }
 
-    public sealed class Handler(AppDbContext db, TimeProvider clock) : ICommandHandler<Command, PatientResponse>
+    public sealed class Handler(AppDbContext db, RequestContext context, TimeProvider clock) : ICommandHandler<Command, PatientResponse>
     {
         public async ValueTask<PatientResponse> Handle(Command command, CancellationToken ct)
         {
@@ -73,15 +76,19 @@ public static class UpdatePatient
             patient.Phone = c.Phone ?? patient.Phone;
             patient.Timezone = c.Timezone ?? patient.Timezone;
             patient.PreferredLanguage = c.PreferredLanguage ?? patient.PreferredLanguage;
+            patient.TreatmentStartDate = c.TreatmentStartDate ?? patient.TreatmentStartDate;
+            // Only a change is stamped: re-sending the same answer keeps who recorded it and when.
             if (c.ResearchConsent is { } consent && consent != patient.ResearchConsent)
             {
                 patient.ResearchConsent = consent;
-                patient.ResearchConsentAt = consent ? now : null;
+                patient.ResearchConsentAt = now;
+                patient.ResearchConsentRecordedBy = context.UserId;
             }
             PatientRules.EnsureStages(patient.CurrentStage, patient.TotalStages);
+            PatientRules.EnsureTreatmentStart(patient.DateOfBirth, patient.TreatmentStartDate, c.TreatmentStartDate is null ? "dateOfBirth" : "treatmentStartDate");
             patient.UpdatedAt = now;
             await db.SaveChangesAsync(ct);
-            return PatientResponse.From(patient);
+            return PatientResponse.From(patient, clock.UtcToday());
         }
     }
 
@@ -95,9 +102,12 @@ public static class UpdatePatient
                 .WithDescription(
                     "Partial update: a field left out or null keeps its value. Archiving has its own action (POST " +
                     "/patients/{id}/archive). 409 `patient-archived`: an archived record is read-only; 422 when `doctorId` is not a " +
-                    "doctor of this practice or the current stage would be after the last one.")
+                    "doctor of this practice, the current stage would be after the last one, or `treatmentStartDate` would be before the " +
+                    "date of birth (400 when it is in the future). Giving or withdrawing `researchConsent` records who and when " +
+                    "(`researchConsent.changedBy`, `changedAt`); sending the unchanged value keeps the earlier record.")
                 .WithRequestExample(new Changes(
-                    null, null, null, null, null, null, CurrentStage: 3, null, ScanFrequency.Biweekly, null, null, Phone: "+447700900456", null, null, null))
+                    null, null, null, null, null, null, CurrentStage: 3, null, ScanFrequency.Biweekly, null, null, Phone: "+447700900456", null, null,
+                    ResearchConsent: true, TreatmentStartDate: new DateOnly(2026, 3, 2)))
                 .Produces<PatientResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
                 .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }

@@ -103,7 +103,7 @@ public static class DemoSeed
 
         Member(OwnerEmail, "Dr. Aoife Byrne", Role.Owner);
         var doctor = Member(DoctorEmail, "Dr. Samuel Okafor", Role.Doctor);
-        Member(StaffEmail, "Nora Kelly", Role.Staff);
+        var staff = Member(StaffEmail, "Nora Kelly", Role.Staff);
 
         var random = new Random(2026);
         var languages = Enum.GetValues<PreferredLanguage>();
@@ -128,6 +128,8 @@ public static class DemoSeed
                 Timezone = "Europe/Dublin",
                 ResearchConsent = i % 2 == 0,
                 ResearchConsentAt = i % 2 == 0 ? now : null,
+                ResearchConsentRecordedBy = i % 2 == 0 ? staff.UserId : null,
+                TreatmentStartDate = DateOnly.FromDateTime(now).AddDays(-30 - 9 * i),
                 CreatedAt = now,
                 UpdatedAt = now,
             });

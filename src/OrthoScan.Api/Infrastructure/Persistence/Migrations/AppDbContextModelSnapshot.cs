@@ -591,6 +591,10 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("research_consent_at");
 
+                    b.Property<Guid?>("ResearchConsentRecordedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("research_consent_recorded_by");
+
                     b.Property<string>("ScanFrequency")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -612,6 +616,10 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.Property<int>("TotalStages")
                         .HasColumnType("integer")
                         .HasColumnName("total_stages");
+
+                    b.Property<DateOnly?>("TreatmentStartDate")
+                        .HasColumnType("date")
+                        .HasColumnName("treatment_start_date");
 
                     b.Property<string>("TreatmentType")
                         .IsRequired()
