@@ -323,7 +323,7 @@ export interface paths {
         head?: never;
         /**
          * Update a patient
-         * @description Partial update: a field left out or null keeps its value. Archiving has its own action (POST /patients/{id}/archive). 409 `patient-archived`: an archived record is read-only; 422 when `doctorId` is not a doctor of this practice or the current stage would be after the last one.
+         * @description Partial update: a field left out or null keeps its value. Archiving has its own action (POST /patients/{id}/archive). 409 `patient-archived`: an archived record is read-only; 422 when `doctorId` is not a doctor of this practice, the current stage would be after the last one, or `treatmentStartDate` would be before the date of birth (400 when it is in the future). Giving or withdrawing `researchConsent` records who and when (`researchConsent.changedBy`, `changedAt`); sending the unchanged value keeps the earlier record.
          *
          *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
          */
@@ -1016,6 +1016,8 @@ export interface components {
             /** Format: int32 */
             expiresIn: number;
         };
+        /** @enum {unknown} */
+        AgeBand: "under_12" | "12_17" | "18_29" | "30_44" | "45_plus";
         AiOutcome: {
             attribute: string;
             suggested: string;
@@ -1575,10 +1577,13 @@ export interface components {
             lastName: string;
             /** Format: date */
             dateOfBirth: string;
+            ageBand: components["schemas"]["AgeBand"];
             /** Format: uuid */
             doctorId: null | string;
             treatmentType: components["schemas"]["TreatmentType"];
             alignerBrand: null | string;
+            /** Format: date */
+            treatmentStartDate: null | string;
             /** Format: int32 */
             currentStage: number;
             /** Format: int32 */
@@ -1589,11 +1594,18 @@ export interface components {
             phone: null | string;
             timezone: string;
             preferredLanguage: components["schemas"]["PreferredLanguage"];
-            researchConsent: boolean;
+            researchConsent: components["schemas"]["PatientResponseConsent"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        PatientResponseConsent: {
+            given: boolean;
+            /** Format: date-time */
+            changedAt: null | string;
+            /** Format: uuid */
+            changedBy: null | string;
         };
         /** @enum {unknown} */
         PatientStatus: "invited" | "active" | "paused" | "completed" | "archived";
@@ -1890,6 +1902,8 @@ export interface components {
             timezone: null | string;
             preferredLanguage: null | components["schemas"]["PreferredLanguage"];
             researchConsent: null | boolean;
+            /** Format: date */
+            treatmentStartDate: null | string;
         };
         UpdatePracticeSettingsChanges: {
             country: null | string;
@@ -2675,7 +2689,8 @@ export interface operations {
                  *       "phone": "+447700900456",
                  *       "timezone": null,
                  *       "preferredLanguage": null,
-                 *       "researchConsent": null
+                 *       "researchConsent": true,
+                 *       "treatmentStartDate": "2026-03-02"
                  *     }
                  */
                 "application/json": components["schemas"]["UpdatePatientChanges"];

@@ -12,6 +12,7 @@ export type PatientStatus = Schemas['PatientStatus'];
 export type TreatmentType = Schemas['TreatmentType'];
 export type ScanFrequency = Schemas['ScanFrequency'];
 export type PreferredLanguage = Schemas['PreferredLanguage'];
+export type AgeBand = Schemas['AgeBand'];
 export type MfaStep = Schemas['MfaStep'];
 export type MfaChallenge = Schemas['MfaChallenge'];
 export type CreatePatientBody = Schemas['CreatePatientCommand'];

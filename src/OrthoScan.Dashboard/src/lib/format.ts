@@ -1,4 +1,4 @@
-import type { PreferredLanguage, ScanFrequency, TreatmentType } from '@/api/types';
+import type { AgeBand, PreferredLanguage, ScanFrequency, TreatmentType } from '@/api/types';
 
 export const treatmentLabels: Record<TreatmentType, string> = {
   clear_aligners: 'Clear aligners',
@@ -17,6 +17,14 @@ export const languageLabels: Record<PreferredLanguage, string> = {
   es: 'Spanish (Español)',
   fr: 'French (Français)',
   de: 'German (Deutsch)',
+};
+
+export const ageBandLabels: Record<AgeBand, string> = {
+  under_12: 'Under 12',
+  '12_17': '12–17',
+  '18_29': '18–29',
+  '30_44': '30–44',
+  '45_plus': '45 and over',
 };
 
 /** A calendar date (`1990-04-12`) shown without moving it through a time zone. */

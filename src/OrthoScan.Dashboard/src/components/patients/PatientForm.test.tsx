@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@/api/errors';
 import type { Patient } from '@/api/types';
-import { emptyPatientValues, PatientForm, toChanges, toCreateBody, valuesFromPatient, type PatientFormValues } from './PatientForm';
+import { emptyPatientValues, PatientForm, toChanges, toCreateBody, validatePatient, valuesFromPatient, type PatientFormValues } from './PatientForm';
 
 const filled: PatientFormValues = {
   ...emptyPatientValues(),
@@ -104,13 +104,34 @@ describe('PatientForm', () => {
 describe('edit mapping', () => {
   it('round-trips a patient into PATCH changes and never sends archived as a status', () => {
     const patient: Patient = {
-      id: 'p1', firstName: 'Ana', lastName: 'García', dateOfBirth: '2008-03-14', doctorId: null, treatmentType: 'retainers',
-      alignerBrand: 'Spark', currentStage: 5, totalStages: 20, scanFrequency: 'monthly', status: 'paused', email: null,
-      phone: '+34612345678', timezone: 'Europe/Madrid', preferredLanguage: 'es', researchConsent: false,
+      id: 'p1', firstName: 'Ana', lastName: 'García', dateOfBirth: '2008-03-14', ageBand: '18_29', doctorId: null, treatmentType: 'retainers',
+      alignerBrand: 'Spark', treatmentStartDate: '2025-02-03', currentStage: 5, totalStages: 20, scanFrequency: 'monthly', status: 'paused', email: null,
+      phone: '+34612345678', timezone: 'Europe/Madrid', preferredLanguage: 'es',
+      researchConsent: { given: true, changedAt: '2025-01-02T00:00:00Z', changedBy: 'u1' },
       createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-02T00:00:00Z',
     };
     const changes = toChanges(valuesFromPatient(patient));
-    expect(changes).toMatchObject({ treatmentType: 'retainers', alignerBrand: 'Spark', currentStage: 5, totalStages: 20, status: 'paused', email: null });
+    expect(changes).toMatchObject({
+      treatmentType: 'retainers', alignerBrand: 'Spark', treatmentStartDate: '2025-02-03', currentStage: 5, totalStages: 20, status: 'paused',
+      email: null, researchConsent: true,
+    });
     expect(toChanges({ ...valuesFromPatient(patient), status: 'archived' }).status).toBeNull();
+  });
+});
+
+describe('treatment start date', () => {
+  it('is refused in the future or before the date of birth, and an empty one is no error', () => {
+    expect(validatePatient({ ...filled, treatmentStartDate: '2999-01-01' }).treatmentStartDate).toEqual(['The treatment start date cannot be in the future.']);
+    expect(validatePatient({ ...filled, treatmentStartDate: '2008-03-13' }).treatmentStartDate).toEqual(['The treatment cannot start before the date of birth.']);
+    expect(validatePatient({ ...filled, treatmentStartDate: '2020-09-01' }).treatmentStartDate).toBeUndefined();
+    expect(validatePatient(filled).treatmentStartDate).toBeUndefined();
+  });
+
+  it('is offered when editing a patient, not when adding one', () => {
+    const { unmount } = render(<PatientForm mode="create" initial={filled} onSubmit={vi.fn()} cancelHref="/patients/" />);
+    expect(screen.queryByLabelText(/Treatment start date/)).toBeNull();
+    unmount();
+    render(<PatientForm mode="edit" initial={{ ...filled, treatmentStartDate: '2020-09-01' }} onSubmit={vi.fn()} cancelHref="/patients/" />);
+    expect(screen.getByLabelText(/Treatment start date/)).toHaveValue('2020-09-01');
   });
 });

@@ -29,6 +29,7 @@ export interface PatientFormValues {
   alignerBrand: string;
   currentStage: string;
   totalStages: string;
+  treatmentStartDate: string;
   scanFrequency: ScanFrequency;
   status: PatientStatus | '';
   email: string;
@@ -42,7 +43,7 @@ export type PatientField = keyof PatientFormValues;
 
 const fieldOrder: PatientField[] = [
   'firstName', 'lastName', 'dateOfBirth', 'treatmentType', 'alignerBrand', 'doctorId', 'currentStage', 'totalStages',
-  'scanFrequency', 'status', 'email', 'phone', 'timezone', 'preferredLanguage', 'researchConsent',
+  'treatmentStartDate', 'scanFrequency', 'status', 'email', 'phone', 'timezone', 'preferredLanguage', 'researchConsent',
 ];
 
 const fieldLabels: Record<PatientField, string> = {
@@ -54,6 +55,7 @@ const fieldLabels: Record<PatientField, string> = {
   alignerBrand: 'Aligner brand',
   currentStage: 'Current stage',
   totalStages: 'Total stages',
+  treatmentStartDate: 'Treatment start date',
   scanFrequency: 'Scan frequency',
   status: 'Status',
   email: 'Email',
@@ -74,7 +76,7 @@ function browserTimeZone(): string {
 export function emptyPatientValues(): PatientFormValues {
   return {
     firstName: '', lastName: '', dateOfBirth: '', doctorId: '', treatmentType: 'clear_aligners', alignerBrand: '',
-    currentStage: '1', totalStages: '', scanFrequency: 'weekly', status: '', email: '', phone: '',
+    currentStage: '1', totalStages: '', treatmentStartDate: '', scanFrequency: 'weekly', status: '', email: '', phone: '',
     timezone: browserTimeZone(), preferredLanguage: 'en', researchConsent: false,
   };
 }
@@ -83,8 +85,8 @@ export function valuesFromPatient(p: Patient): PatientFormValues {
   return {
     firstName: p.firstName, lastName: p.lastName, dateOfBirth: p.dateOfBirth, doctorId: p.doctorId ?? '',
     treatmentType: p.treatmentType, alignerBrand: p.alignerBrand ?? '', currentStage: String(p.currentStage),
-    totalStages: String(p.totalStages), scanFrequency: p.scanFrequency, status: p.status, email: p.email ?? '',
-    phone: p.phone ?? '', timezone: p.timezone, preferredLanguage: p.preferredLanguage, researchConsent: p.researchConsent,
+    totalStages: String(p.totalStages), treatmentStartDate: p.treatmentStartDate ?? '', scanFrequency: p.scanFrequency, status: p.status, email: p.email ?? '',
+    phone: p.phone ?? '', timezone: p.timezone, preferredLanguage: p.preferredLanguage, researchConsent: p.researchConsent.given,
   };
 }
 
@@ -105,7 +107,9 @@ export function toCreateBody(v: PatientFormValues): CreatePatientBody {
 /** PATCH: a null field keeps its stored value, so an emptied optional field is left as it was (see README). */
 export function toChanges(v: PatientFormValues): PatientChanges {
   const { researchConsent, ...rest } = toCreateBody(v);
-  return { ...rest, status: v.status === '' || v.status === 'archived' ? null : v.status, researchConsent };
+  return {
+    ...rest, status: v.status === '' || v.status === 'archived' ? null : v.status, researchConsent, treatmentStartDate: orNull(v.treatmentStartDate),
+  };
 }
 
 type Errors = Partial<Record<PatientField, string[]>>;
@@ -117,6 +121,8 @@ export function validatePatient(v: PatientFormValues): Errors {
   if (!v.dateOfBirth) e.dateOfBirth = ['Enter the date of birth.'];
   else if (v.dateOfBirth > new Date().toISOString().slice(0, 10)) e.dateOfBirth = ['Enter a date of birth in the past.'];
   if (!v.email.trim() && !v.phone.trim()) e.email = ['Give an email or a phone number so the patient can be invited.'];
+  if (v.treatmentStartDate > new Date().toISOString().slice(0, 10)) e.treatmentStartDate = ['The treatment start date cannot be in the future.'];
+  else if (v.treatmentStartDate && v.dateOfBirth && v.treatmentStartDate < v.dateOfBirth) e.treatmentStartDate = ['The treatment cannot start before the date of birth.'];
   if (v.email.trim() && !looksLikeEmail(v.email)) e.email = ['Enter an email address like name@example.com.'];
   if (v.phone.trim() && !/^\+[1-9][0-9]{6,14}$/.test(v.phone.replace(/[\s()-]/g, ''))) e.phone = ['Use the international format, e.g. +14155550123.'];
   const current = intOrNull(v.currentStage);
@@ -233,6 +239,9 @@ export function PatientForm({ mode, initial, onSubmit, cancelHref, doctors }: Pr
           </SelectField>
           <TextField label={fieldLabels.currentStage} type="number" inputMode="numeric" min={1} max={200} {...text('currentStage')} />
           <TextField label={fieldLabels.totalStages} type="number" inputMode="numeric" min={1} max={200} optional={mode === 'create'} hint="Aligners in the treatment plan." {...text('totalStages')} />
+          {mode === 'edit' && (
+            <TextField label={fieldLabels.treatmentStartDate} type="date" optional max={new Date().toISOString().slice(0, 10)} hint="The day the first aligner was worn." {...text('treatmentStartDate')} />
+          )}
           {mode === 'edit' && values.status !== 'archived' && (
             <SelectField label={fieldLabels.status} {...text('status')} hint="To archive a patient, use Archive on the patient page.">
               {(['invited', 'active', 'paused', 'completed'] as PatientStatus[]).map((s) => (

@@ -9,7 +9,7 @@ import type { InvitePatientResponse, Patient } from '@/api/types';
 import { CopyButton } from '@/components/CopyButton';
 import { ScanTimeline } from '@/components/patients/ScanTimeline';
 import { Button, ButtonLink, Card, EmptyState, ErrorState, Notice, PageHeader, ProblemAlert, Skeleton, StatusBadge } from '@/components/ui';
-import { formatDate, formatDateTime, frequencyLabels, fullName, languageLabels, treatmentLabels } from '@/lib/format';
+import { ageBandLabels, formatDate, formatDateTime, frequencyLabels, fullName, languageLabels, treatmentLabels } from '@/lib/format';
 import { usePageTitle } from '@/lib/usePageTitle';
 import { useResource } from '@/lib/useResource';
 
@@ -173,7 +173,14 @@ function ViewPatient() {
                   </Detail>
                   <Detail label="Scan frequency">{frequencyLabels[p.scanFrequency]}</Detail>
                   <Detail label="Status"><StatusBadge status={p.status} /></Detail>
-                  <Detail label="Research consent">{p.researchConsent ? 'Given' : 'Not given'}</Detail>
+                  <Detail label="Treatment start">{formatDate(p.treatmentStartDate)}</Detail>
+                  <Detail label="Age band">{ageBandLabels[p.ageBand]}</Detail>
+                  <Detail label="Research consent">
+                    {p.researchConsent.given ? 'Given' : p.researchConsent.changedAt ? 'Withdrawn' : 'Not given'}
+                    {p.researchConsent.changedAt && (
+                      <span className="block text-xs text-slate-500">Recorded {formatDateTime(p.researchConsent.changedAt)}</span>
+                    )}
+                  </Detail>
                 </dl>
               </Card>
               <Card title="Contact">
