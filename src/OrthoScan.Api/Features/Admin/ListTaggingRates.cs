@@ -84,7 +84,7 @@ public static class ListTaggingRates
         status == DiscountProposalStatus.Rejected ? 0 : (long)Math.Round(percent * plan.MonthlyPriceMinor / 100m, MidpointRounding.AwayFromZero);
 
     /// <summary>How a status is stored (and answered): its snake_case word.</summary>
-    public static string StatusText(DiscountProposalStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+    public static string StatusText(DiscountProposalStatus status) => SnakeCaseEnumConverter<DiscountProposalStatus>.Text(status);
 
     internal static readonly TaggingRate Example = new(
         new Guid("0195f3a2-7b1c-7d3e-9a41-2f6c1e0b5d7a"), new Guid("0195f3a2-1111-7222-8333-444455556666"), "Bright Smiles Orthodontics",

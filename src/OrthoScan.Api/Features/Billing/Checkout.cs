@@ -33,7 +33,7 @@ public static class Checkout
             // INSERT waits for a concurrent one's row), and the one that finds no row starts it. Rolled back with a failure.
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO practice_subscriptions (id, practice_id, plan, status, provider, created_at, updated_at)
-                VALUES ({Guid.CreateVersion7()}, {practiceId}, {SnakeCase(command.Plan)}, 'incomplete', {SnakeCase(provider.Mode)}, {now}, {now})
+                VALUES ({Guid.CreateVersion7()}, {practiceId}, {SnakeCaseEnumConverter<SubscriptionTier>.Text(command.Plan)}, 'incomplete', {SnakeCaseEnumConverter<BillingMode>.Text(provider.Mode)}, {now}, {now})
                 ON CONFLICT (practice_id) DO NOTHING
                 """, ct);
             var subscription = await db.PracticeSubscriptions.FromSql($"SELECT * FROM practice_subscriptions FOR UPDATE").SingleAsync(ct);
@@ -44,8 +44,6 @@ public static class Checkout
             return new Response(provider.Mode, start.Url, await view.BuildAsync(ct));
         }
     }
-
-    private static string SnakeCase<TEnum>(TEnum value) where TEnum : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
     public sealed class Endpoint : ICarterModule
     {

@@ -279,6 +279,9 @@ public sealed class SnakeCaseEnumConverter<TEnum>() : ValueConverter<TEnum, stri
     private static readonly Dictionary<string, TEnum> ByName =
         Enum.GetValues<TEnum>().ToDictionary(e => JsonNamingPolicy.SnakeCaseLower.ConvertName(e.ToString()));
 
+    /// <summary>The stored (and spoken) word of a value, for raw SQL that writes or compares it.</summary>
+    public static string Text(TEnum value) => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
     private static TEnum Parse(string value) => ByName[value];
 }
 
