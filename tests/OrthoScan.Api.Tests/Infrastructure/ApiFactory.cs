@@ -1,6 +1,11 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using OrthoScan.Api.Infrastructure.Http;
 using OrthoScan.Api.Infrastructure.Persistence;
 
 namespace OrthoScan.Api.Tests.Infrastructure;
@@ -58,15 +63,43 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:App", AppConnectionString);
-        builder.UseSetting("ConnectionStrings:Owner", OwnerConnectionString);
-        builder.UseSetting("OrthoScan:Redis:KeyPrefix", RedisPrefix);
-        builder.UseSetting("OrthoScan:Auth:SigningKeyPath", SigningKeyPath);
-        builder.UseSetting("OrthoScan:Storage:LocalRoot", BlobRoot);
-        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
-        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        builder.UseEnvironment(TestEnvironment);
+        foreach (var (key, value) in HostSettings) builder.UseSetting(key, value);
     }
+
+    /// <summary>
+    /// The host Program builds (<c>AddOrthoScan</c>, <c>UseOrthoScan</c>) in <paramref name="role"/>, with this factory's
+    /// settings, not started: for a test of a host that must not start, which starts it itself and awaits the failure.
+    /// A factory's host cannot show that reliably: Program's own <c>app.Run()</c> starts it on another thread and, when
+    /// the start fails, disposes it, while the factory may not yet have read its services to wait for the start
+    /// (it then throws ObjectDisposedException instead of the start's error).
+    /// </summary>
+    public WebApplication BuildHost(string role, Action<IServiceCollection> configure)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = TestEnvironment, ApplicationName = typeof(Program).Assembly.GetName().Name });
+        builder.Configuration.AddInMemoryCollection(HostSettings);
+        builder.Configuration[HostRoles.Key] = role;
+        builder.WebHost.UseTestServer();
+        var hostRole = HostRoles.From(builder.Configuration);
+        builder.AddOrthoScan(hostRole);
+        configure(builder.Services);
+        var app = builder.Build();
+        app.UseOrthoScan(hostRole);
+        return app;
+    }
+
+    private const string TestEnvironment = "Testing";
+
+    private IEnumerable<KeyValuePair<string, string?>> HostSettings =>
+    [
+        new("ConnectionStrings:App", AppConnectionString),
+        new("ConnectionStrings:Owner", OwnerConnectionString),
+        new("OrthoScan:Redis:KeyPrefix", RedisPrefix),
+        new("OrthoScan:Auth:SigningKeyPath", SigningKeyPath),
+        new("OrthoScan:Storage:LocalRoot", BlobRoot),
+        new("Serilog:MinimumLevel:Default", "Warning"),
+        .. Settings,
+    ];
 
     public new async Task DisposeAsync()
     {

@@ -8,6 +8,7 @@ using OrthoScan.Api.Features.Patients;
 using OrthoScan.Api.Infrastructure.Errors;
 using OrthoScan.Api.Infrastructure.Jobs;
 using OrthoScan.Api.Infrastructure.Pipeline;
+using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 using StackExchange.Redis;
 
@@ -43,15 +44,17 @@ public sealed class JobRegistrationTests(JobsFixture jobs)
         }
     }
 
+    /// <summary>The host is built as Program builds it and started here (see <see cref="ApiFactory.BuildHost"/> for why not through the factory).</summary>
     [Theory]
     [InlineData("api")]
     [InlineData("worker")]
+    [InlineData("all")]
     public async Task A_job_without_a_handler_stops_the_host_from_starting_in_every_role(string role)
     {
-        await using var host = jobs.Host(role, new JobRecorder(),
+        await using var host = jobs.Api.BuildHost(role,
             services => services.AddSingleton(JobDefinition.For(typeof(UnhandledJob), typeof(Unit), UnhandledJob.Kind)));
 
-        var failure = Should.Throw<InvalidOperationException>(() => host.Services);
+        var failure = await Should.ThrowAsync<InvalidOperationException>(() => host.StartAsync());
 
         failure.Message.ShouldContain($"'{UnhandledJob.Kind}'");
         failure.Message.ShouldContain("without a handler");
