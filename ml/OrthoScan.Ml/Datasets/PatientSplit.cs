@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 
 namespace OrthoScan.Ml.Datasets;
@@ -21,7 +22,8 @@ internal sealed class PatientSplit
                 "The train fraction must be in (0, 1], the validation fraction at least 0, and together at most 1.");
         }
 
-        key = BitConverter.GetBytes(seed);
+        key = new byte[sizeof(int)];
+        BinaryPrimitives.WriteInt32BigEndian(key, seed);
         train = trainFraction;
         validation = validationFraction;
     }
@@ -30,7 +32,7 @@ internal sealed class PatientSplit
     {
         Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(key, patientId.ToByteArray(), hash);
-        var position = (BitConverter.ToUInt64(hash) >> 11) * (1.0 / (1UL << 53));
+        var position = (BinaryPrimitives.ReadUInt64BigEndian(hash) >> 11) * (1.0 / (1UL << 53));
         return position < train ? DatasetLayout.Train
             : position < train + validation ? DatasetLayout.Validation
             : DatasetLayout.Test;
