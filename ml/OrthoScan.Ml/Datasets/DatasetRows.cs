@@ -2,7 +2,7 @@ namespace OrthoScan.Ml.Datasets;
 
 /// <summary>
 /// The quasi-identifiers of a patient, the only patient attributes a dataset carries; k-anonymity is checked over their
-/// combinations. Age band as Domain/AgeBand words ("18-24"), treatment type and aligner brand as stored ("unknown" when
+/// combinations. Age band as Domain/AgeBand words ("18_29"), treatment type and aligner brand as stored ("unknown" when
 /// not recorded), region as "{country}-{region}" of the practice ("unknown" when not set).
 /// </summary>
 public sealed record QuasiIdentifiers(string AgeBand, string TreatmentType, string AlignerBrand, string PracticeRegion);
