@@ -30,6 +30,7 @@ public static class Cli
             Commands.Evaluate(console, error),
             Commands.Inspect(console, error),
             Commands.Bench(console, error),
+            Commands.Synthetic(console, error),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -142,6 +142,22 @@ internal static class Commands
         return command;
     }
 
+    public static Command Synthetic(IAnsiConsole console, TextWriter error)
+    {
+        var output = new Option<DirectoryInfo>("--out") { Description = "The folder to write the made-up dataset into.", Required = true };
+        var sessions = new Option<int>("--sessions") { Description = "How many sessions.", DefaultValueFactory = _ => 500 };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
+        var command = new Command("synthetic", "Write a made-up dataset with a planted signal, in the export's layout, to try the other commands on.") { output, sessions, seed };
+        command.SetAction(parsed => Cli.Guard(error, () =>
+        {
+            var root = parsed.GetRequiredValue(output).FullName;
+            SyntheticDataset.Write(root, parsed.GetValue(sessions), parsed.GetValue(seed));
+            console.WriteLine($"Wrote {parsed.GetValue(sessions)} made-up sessions into {root}");
+            return Cli.Ok;
+        }));
+        return command;
+    }
+
     private static FeaturedSessions Featurize(IAnsiConsole console, TrainingDataset data, Features.FeatureLayout layout)
     {
         FeaturedSessions? featured = null;

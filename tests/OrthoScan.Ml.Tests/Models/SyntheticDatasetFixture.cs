@@ -9,7 +9,7 @@ namespace OrthoScan.Ml.Tests.Models;
 /// </summary>
 public sealed class SyntheticDatasetFixture : IDisposable
 {
-    public const int Sessions = 500;
+    public const int Sessions = 400;
 
     public SyntheticDatasetFixture()
     {
@@ -26,4 +26,11 @@ public sealed class SyntheticDatasetFixture : IDisposable
     public ModelBundle Bundle { get; }
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
+}
+
+/// <summary>The classes that read the shared synthetic dataset and model.</summary>
+[CollectionDefinition(Name)]
+public sealed class SyntheticModelCollection : ICollectionFixture<SyntheticDatasetFixture>
+{
+    public const string Name = "synthetic model";
 }
