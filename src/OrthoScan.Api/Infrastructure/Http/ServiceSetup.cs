@@ -71,6 +71,7 @@ public static class ServiceSetup
         services.AddBillingPlans(config);
         services.AddBillingProvider(config);
         services.AddScoped<SubscriptionView.Builder>();
+        services.AddScoped<OrthoScan.Api.Features.Exports.TagDataset>();
 
         // Requests and background jobs (Features/*: [JobKind] commands, found by AddJobs) share this one pipeline.
         services.AddScoped<AfterCommit>();
