@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using OrthoScan.Api.Infrastructure.Jobs;
 using OrthoScan.Api.Infrastructure.Storage;
 using OrthoScan.Ml.Datasets;
@@ -8,14 +9,13 @@ namespace OrthoScan.Api.Features.Exports;
 /// <summary>
 /// The <c>tags.export</c> job: counts the eligible tag sets, plans k-anonymity, streams the rows through the dataset writer
 /// into a ZIP in a temporary file, then puts it into the blob store under <c>exports/</c>. Progress lands in tag_exports
-/// every <see cref="RowsPerProgress"/> rows. A job of no single practice (it reads through the platform read path), so it
+/// every <see cref="ExportOptions.ProgressEveryRows"/> rows. A job of no single practice (it reads through the platform read path), so it
 /// runs without a transaction of its own. Run again after a crash or a lost lease, it starts the file over; once the export
 /// is completed or failed it does nothing. When it dies for good the export is marked failed with a reason the admin can read.
 /// </summary>
 public static class RunTagExport
 {
     public const string Kind = "tags.export";
-    public const int RowsPerProgress = 1000;
     public const string BlobPrefix = "exports";
 
     [JobKind(Kind)]
@@ -26,7 +26,9 @@ public static class RunTagExport
         public Validator() => RuleFor(c => c.ExportId).NotEmpty();
     }
 
-    public sealed class Handler(AppDbContext db, TagDataset dataset, IBlobStore store, IServiceScopeFactory scopes, TimeProvider clock, ILogger<Handler> logger)
+    public sealed class Handler(
+        AppDbContext db, TagDataset dataset, IBlobStore store, IServiceScopeFactory scopes, IOptions<ExportOptions> exportOptions, TimeProvider clock,
+        ILogger<Handler> logger)
         : ICommandHandler<Command>
     {
         public async ValueTask<Unit> Handle(Command command, CancellationToken ct)
@@ -49,7 +51,7 @@ public static class RunTagExport
             {
                 await using var zip = new FileStream(file, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
                 var report = await dataset.WriteAsync(zip, options, plan, total, progress,
-                    token => SaveProgressAsync(export.Id, progress.Latest, token), RowsPerProgress, ct);
+                    token => SaveProgressAsync(export.Id, progress.Latest, token), exportOptions.Value.ProgressEveryRows, ct);
                 var size = zip.Length;
                 zip.Position = 0;
                 var key = $"{BlobPrefix}/{export.Id:N}.zip";
