@@ -211,5 +211,5 @@ public sealed class ExportWorld
     /// <summary>Every way a day might be written in a file.</summary>
     public static IEnumerable<string> Renderings(DateOnly day) => DateFormats.Select(format => day.ToString(format, CultureInfo.InvariantCulture));
 
-    private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy/MM/dd", "yyyy:MM:dd", "yyyyMMdd", "dd.MM.yyyy", "MM/dd/yyyy", "dd/MM/yyyy", "d MMM yyyy", "MMMM d, yyyy"];
+    private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy/MM/dd", "yyyy':'MM':'dd", "yyyyMMdd", "dd.MM.yyyy", "MM/dd/yyyy", "dd/MM/yyyy", "d MMM yyyy", "MMMM d, yyyy"];
 }

@@ -163,7 +163,7 @@ public sealed class PlatformReadPathTests(ApiFactory api)
     public async Task The_export_functions_answer_quasi_identifiers_relative_days_and_scores_of_eligible_patients_only_with_no_identity()
     {
         var owner = await api.RegisterPracticeAsync("Export Path Practice " + Guid.NewGuid().ToString("N")[..6]);
-        (await api.As(owner).PatchAsJsonAsync("/api/v1/practice/settings", new { country = "de", region = "BY", shareDeidentifiedData = true })).EnsureSuccessStatusCode();
+        (await api.As(owner).PatchAsJsonAsync("/api/v1/practice/settings", new { country = "DE", region = "BY", shareDeidentifiedData = true })).EnsureSuccessStatusCode();
         var consenting = await api.AddPatientAsync(owner, "Wilhelmina", "Exportable");
         var declining = await api.AddPatientAsync(owner, "Bartholomew", "Declining");
         (await api.As(owner).PatchAsJsonAsync($"/api/v1/patients/{consenting.Id}", new { researchConsent = true, treatmentStartDate = "2026-02-01", phone = "+4915199887766" })).EnsureSuccessStatusCode();

@@ -5,6 +5,7 @@ using OrthoScan.Ml.Datasets;
 
 namespace OrthoScan.Api.Features.Exports;
 
+/// <param name="TagSetsWritten">While running, the tag sets read and handed to the writer; once completed, those written (without the suppressed).</param>
 /// <param name="TagSetsTotal">Eligible tag sets counted before writing (0 until counted); suppression may leave some unwritten.</param>
 /// <param name="Percent">0-100; 100 only once completed.</param>
 public sealed record ExportProgress(long TagSetsWritten, long TagSetsTotal, long ImagesWritten, int Percent);

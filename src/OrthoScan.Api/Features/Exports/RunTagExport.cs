@@ -51,7 +51,7 @@ public static class RunTagExport
             {
                 await using var zip = new FileStream(file, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
                 var report = await dataset.WriteAsync(zip, options, plan, total, progress,
-                    token => SaveProgressAsync(export.Id, progress.Latest, token), exportOptions.Value.ProgressEveryRows, ct);
+                    (rowsRead, token) => SaveProgressAsync(export.Id, rowsRead, progress.Latest?.ImagesWritten ?? 0, token), exportOptions.Value.ProgressEveryRows, ct);
                 var size = zip.Length;
                 zip.Position = 0;
                 var key = $"{BlobPrefix}/{export.Id:N}.zip";
@@ -74,17 +74,19 @@ public static class RunTagExport
             return Unit.Value;
         }
 
-        /// <summary>On a connection of its own: the export's reader holds the other one.</summary>
-        private async Task SaveProgressAsync(Guid exportId, DatasetProgress? latest, CancellationToken ct)
+        /// <summary>
+        /// While running, the rows handed to the writer (suppressed ones included, so the bar reaches the count); once completed,
+        /// the tag sets written. On a connection of its own: the export's reader holds the other one.
+        /// </summary>
+        private async Task SaveProgressAsync(Guid exportId, long rowsRead, long imagesWritten, CancellationToken ct)
         {
-            if (latest is null) return;
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<AppDbContext>().TagExports.Where(e => e.Id == exportId && e.Status == TagExportStatus.Running)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.TagSetsWritten, latest.TagSetsWritten).SetProperty(e => e.ImagesWritten, latest.ImagesWritten), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.TagSetsWritten, rowsRead).SetProperty(e => e.ImagesWritten, imagesWritten), ct);
         }
     }
 
-    /// <summary>The writer reports synchronously; the rows' reader saves the latest report between rows.</summary>
+    /// <summary>The writer reports its images synchronously; the rows' reader saves the latest count between rows.</summary>
     private sealed class LatestProgress : IProgress<DatasetProgress>
     {
         private DatasetProgress? _latest;

@@ -38,10 +38,12 @@ public sealed class TagDataset(IServiceScopeFactory scopes, IBlobStore store)
         return (counts.Sum(c => c.TagSets), plan);
     }
 
-    /// <param name="afterRows">Called every <paramref name="rowsPerCallback"/> rows read (and at the end), between rows: progress goes there.</param>
+    /// <param name="afterRows">
+    /// Called with the rows read so far every <paramref name="rowsPerCallback"/> rows (and at the end), between rows: progress goes there.
+    /// </param>
     public async Task<DatasetReport> WriteAsync(
         Stream zip, DatasetOptions options, KAnonymityPlan plan, long tagSetsTotal, IProgress<DatasetProgress>? progress,
-        Func<CancellationToken, Task>? afterRows, int rowsPerCallback, CancellationToken ct)
+        Func<long, CancellationToken, Task>? afterRows, int rowsPerCallback, CancellationToken ct)
     {
         var images = new ImageSource(scopes, store, options.IncludeFrontal);
         await using var sink = new ZipDatasetSink(zip, leaveOpen: true);
@@ -49,7 +51,7 @@ public sealed class TagDataset(IServiceScopeFactory scopes, IBlobStore store)
             options.IncludeImages ? images : null, sink, options, progress, tagSetsTotal, null, ct);
     }
 
-    private async IAsyncEnumerable<TagSetRow> RowsAsync(ImageSource images, Func<CancellationToken, Task>? afterRows, int rowsPerCallback,
+    private async IAsyncEnumerable<TagSetRow> RowsAsync(ImageSource images, Func<long, CancellationToken, Task>? afterRows, int rowsPerCallback,
         [EnumeratorCancellation] CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -68,9 +70,9 @@ public sealed class TagDataset(IServiceScopeFactory scopes, IBlobStore store)
             var row = ReadRow(reader);
             images.Remember(row.PatientId, row.SessionId, row.PracticeId);
             yield return row;
-            if (afterRows is not null && ++read % rowsPerCallback == 0) await afterRows(ct);
+            if (afterRows is not null && ++read % rowsPerCallback == 0) await afterRows(read, ct);
         }
-        if (afterRows is not null) await afterRows(ct);
+        if (afterRows is not null) await afterRows(read, ct);
     }
 
     /// <summary>One row of <see cref="PlatformReadSql.ExportTagSets"/>, read column by column in order (sequential access).</summary>
