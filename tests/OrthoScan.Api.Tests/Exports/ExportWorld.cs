@@ -77,7 +77,7 @@ public sealed class ExportWorld
         var ids = new List<Guid>();
         var notes = new List<string>();
         var dates = new List<DateOnly>();
-        var secrets = new List<string> { "LeakyCamMaker", "LeakPhone 9", "RareBrand" + token, "NoConsentBrand" + token, "FR-IDF", "IDF", "ada@example.com" };
+        var secrets = new List<string> { "LeakyCamMaker", "LeakPhone 9", "RareBrand" + token, "NoConsentBrand" + token, "FR-IDF", "ada@example.com" };
         var patients = new List<SeededPatient>();
 
         var sharing = await api.RegisterPracticeAsync("Sharing Practice " + token);
