@@ -3,7 +3,7 @@
 # API binary's `export-tags` (the tags.export job's code path: platform function -> DatasetWriter -> ZIP, CSV + JSONL, no
 # images) side by side with `psql \copy` of the same function's columns to CSV. Prints rows/s and peak RSS of each.
 #   tests/load/run-export-bench.sh            (uses ConnectionStrings__Owner / __App from the environment)
-#   KEEP_DB=1 / REUSE_DB=1 / ROWS=1000000 / REPEATS=3 / CONFIG=Release
+#   KEEP_DB=1 / REUSE_DB=1 / ROWS=1000000 / REPEATS=3 / CONFIG=Release / SKIP_BUILD=1 (use the last build of CONFIG)
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 cd "$REPO"
@@ -24,8 +24,8 @@ psql_as() { # $1 = connection string, rest = psql args
   PGPASSWORD=$(field Password "$cs") psql -X -q -v ON_ERROR_STOP=1 -h "$HOST" -p "$PORT" -U "$(field Username "$cs")" "$@"
 }
 
-dotnet build src/OrthoScan.Api -c "$CONFIG" -nologo -v q >/dev/null
-API=(dotnet "src/OrthoScan.Api/bin/$CONFIG/net10.0/OrthoScan.Api.dll")
+[ "${SKIP_BUILD:-0}" = 1 ] || dotnet build src/OrthoScan.Api -c "$CONFIG" -nologo -v q >/dev/null
+API=(dotnet "${API_DLL:-src/OrthoScan.Api/bin/$CONFIG/net10.0/linux-x64/OrthoScan.Api.dll}")
 
 if [ "${REUSE_DB:-0}" != 1 ]; then
   psql_as "$OWNER_CS" -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB OWNER orthoscan_owner"
@@ -45,8 +45,8 @@ BEGIN
     VALUES (p, 'Bench practice ' || i, 'professional', 0, 0, 'active', now(),
             jsonb_build_object('Timezone', 'UTC', 'Country', (ARRAY['DE','FR','NL','AT','BE'])[1 + i % 5], 'Region', 'R' || (i % 3),
                                'ShareDeidentifiedData', true, 'ExternalAiProcessing', false, 'CustomDetailTags', '[]'::jsonb));
-    INSERT INTO user_accounts (id, email, password_hash, created_at)
-    VALUES (u, 'bench' || i || '@bench.example', 'x', now());
+    INSERT INTO user_accounts (id, email, password_hash, mfa_enabled, last_totp_step, created_at)
+    VALUES (u, 'bench' || i || '@bench.example', 'x', false, 0, now());
     INSERT INTO practice_members (id, practice_id, user_id, role, name, status, created_at)
     VALUES (m, p, u, 'doctor', 'Dr Bench ' || i, 'active', now());
     CREATE TEMP TABLE pts ON COMMIT DROP AS
@@ -73,26 +73,28 @@ BEGIN
     DROP TABLE ses; DROP TABLE pts;
   END LOOP;
 END \$\$;
-VACUUM ANALYZE;
+VACUUM ANALYZE practices, patients, scan_sessions, tag_sets;
 SQL
   echo "generated in $(( $(date +%s) - started )) s: $(psql_as "$(with_db "$OWNER_CS")" -d "$DB" -Atc "SELECT count(*) FROM tag_sets") tag sets"
 fi
 
-# /usr/bin/time's %M is the peak resident set in KiB; %e the wall seconds.
-timed() { /usr/bin/time -f "%e %M" -o "$OUT/time" "$@" >"$OUT/out" 2>"$OUT/err" || { cat "$OUT/err" >&2; exit 1; }; cat "$OUT/time"; }
-echo "run  tool        seconds  rows/s   peak RSS MiB  output MiB"
+# /usr/bin/time: %e wall seconds, %U + %S the client's CPU seconds, %M its peak resident set in KiB. The machine is shared,
+# so the server's own CPU (the function, the sort) is in both tools' wall time and in neither's CPU column.
+timed() { /usr/bin/time -f "%e %U %S %M" -o "$OUT/time" "$@" >"$OUT/out" 2>"$OUT/err" || { cat "$OUT/err" >&2; exit 1; }; cat "$OUT/time"; }
+echo "run  tool        seconds  rows/s   client CPU s  peak RSS MiB  output MiB"
 for r in $(seq 1 "$REPEATS"); do
   for tool in export copy; do
     if [ "$tool" = export ]; then
-      read -r secs kib < <(ConnectionStrings__App=$(with_db "$APP_CS") ConnectionStrings__Owner=$(with_db "$OWNER_CS") \
+      read -r secs user sys kib < <(ConnectionStrings__App=$(with_db "$APP_CS") ConnectionStrings__Owner=$(with_db "$OWNER_CS") \
         timed "${API[@]}" export-tags --out "$OUT/tags.zip" --seed 1 --k 5)
       size=$(stat -c %s "$OUT/tags.zip")
     else
-      read -r secs kib < <(PGPASSWORD=$(field Password "$APP_CS") timed psql -X -q -h "$HOST" -p "$PORT" -U "$(field Username "$APP_CS")" -d "$DB" \
+      read -r secs user sys kib < <(PGPASSWORD=$(field Password "$APP_CS") timed psql -X -q -h "$HOST" -p "$PORT" -U "$(field Username "$APP_CS")" -d "$DB" \
         -c "\\copy (SELECT * FROM platform_export_tag_sets()) TO '$OUT/tags.csv' WITH (FORMAT csv, HEADER)")
       size=$(stat -c %s "$OUT/tags.csv")
     fi
-    printf '%-4s %-10s %8s %8.0f %13.0f %11.1f\n' "$r" "$tool" "$secs" "$(echo "$ROWS / $secs" | bc -l)" "$(echo "$kib / 1024" | bc -l)" "$(echo "$size / 1048576" | bc -l)"
+    printf '%-4s %-10s %8s %8.0f %13.1f %13.0f %11.1f\n' "$r" "$tool" "$secs" "$(echo "$ROWS / $secs" | bc -l)" "$(echo "$user + $sys" | bc -l)" \
+      "$(echo "$kib / 1024" | bc -l)" "$(echo "$size / 1048576" | bc -l)"
   done
 done
 [ "${KEEP_DB:-0}" = 1 ] || psql_as "$OWNER_CS" -d postgres -c "DROP DATABASE $DB"
