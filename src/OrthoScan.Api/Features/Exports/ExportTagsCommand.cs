@@ -24,7 +24,7 @@ public static class ExportTagsCommand
             var ok = args[i] switch
             {
                 "--out" when i + 1 < args.Count => (path = args[++i]) is not null,
-                "--seed" when i + 1 < args.Count => int.TryParse(args[++i], out seed) && seed >= 0,
+                "--seed" when i + 1 < args.Count => int.TryParse(args[++i], out seed) && seed is >= 0 and <= StartTagExport.MaxSeed,
                 "--k" when i + 1 < args.Count => int.TryParse(args[++i], out k) && k is >= KAnonymity.MinimumK and <= StartTagExport.MaxK,
                 "--images" => images = true,
                 "--frontal" => frontal = true,

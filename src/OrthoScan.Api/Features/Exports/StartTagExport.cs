@@ -15,6 +15,7 @@ public static class StartTagExport
 {
     public const int DefaultK = 5;
     public const int MaxK = 50;
+    public const int MaxSeed = 999_999_999;
 
     [RequiresRole(Role.PlatformAdmin)]
     public sealed record Command(string? IdempotencyKey, bool? IncludeImages, bool? IncludeFrontal, int? Seed, int? K)
@@ -25,7 +26,7 @@ public static class StartTagExport
 
     /// <param name="IncludeImages">Default true.</param>
     /// <param name="IncludeFrontal">Default false: frontal views show the face.</param>
-    /// <param name="Seed">Fixes the train/validation/test split; random when left out, and answered either way.</param>
+    /// <param name="Seed">0 to 999,999,999; fixes the train/validation/test split; random when left out, and answered either way.</param>
     /// <param name="K">The k-anonymity threshold, 5 (default) to 50.</param>
     public sealed record Body(bool? IncludeImages, bool? IncludeFrontal, int? Seed, int? K);
 
@@ -35,7 +36,7 @@ public static class StartTagExport
         {
             RuleFor(c => c.IdempotencyKey).MaximumLength(100);
             RuleFor(c => c.K).InclusiveBetween(OrthoScan.Ml.Datasets.KAnonymity.MinimumK, MaxK);
-            RuleFor(c => c.Seed).GreaterThanOrEqualTo(0);
+            RuleFor(c => c.Seed).InclusiveBetween(0, MaxSeed);
             RuleFor(c => c.IncludeFrontal).Must((c, frontal) => frontal != true || c.IncludeImages != false)
                 .WithMessage("Frontal views are images: include images to include them.");
         }
@@ -68,7 +69,7 @@ public static class StartTagExport
                 RequestHash = requestHash,
                 IncludeImages = command.IncludeImages ?? true,
                 IncludeFrontal = command.IncludeFrontal ?? false,
-                Seed = command.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue),
+                Seed = command.Seed ?? RandomNumberGenerator.GetInt32(MaxSeed + 1),
                 K = command.K ?? DefaultK,
                 CreatedAt = clock.UtcNow(),
             };
