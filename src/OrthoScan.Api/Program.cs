@@ -2,7 +2,7 @@ using OrthoScan.Api.Infrastructure.Http;
 using OrthoScan.Api.Infrastructure.Imaging;
 using OrthoScan.Api.Infrastructure.Persistence;
 
-var command = args.FirstOrDefault() is "migrate" or "seed" or "demo-patient-code" or "process-image" or "create-platform-user" ? args[0] : null;
+var command = args.FirstOrDefault() is "migrate" or "seed" or "demo-patient-code" or "process-image" or "create-platform-user" or "export-tags" ? args[0] : null;
 if (command == "process-image")
 {
     // The worker's image code alone, on files: no database, no host. Its arguments are file paths, not settings.
@@ -11,7 +11,7 @@ if (command == "process-image")
 }
 
 // create-platform-user's arguments are its own (its --role is not the host's).
-var builder = WebApplication.CreateBuilder(command is null ? args : command == "create-platform-user" ? [] : args[1..]);
+var builder = WebApplication.CreateBuilder(command is null ? args : command is "create-platform-user" or "export-tags" ? [] : args[1..]);
 var role = HostRoles.From(builder.Configuration); // --role api|worker|all, default all
 builder.AddOrthoScan(role);
 var app = builder.Build();
@@ -29,6 +29,9 @@ switch (command)
         return;
     case "create-platform-user":
         Environment.ExitCode = await OrthoScan.Api.Features.Auth.CreatePlatformUser.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
+        return;
+    case "export-tags":
+        Environment.ExitCode = await OrthoScan.Api.Features.Exports.ExportTagsCommand.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
         return;
 }
 

@@ -23,7 +23,7 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
 
     private sealed record Target(string Path, Caller Caller, Func<JsonObject>? ValidBody = null);
 
-    private enum Caller { Anonymous, Owner, Doctor, Patient, Finance }
+    private enum Caller { Anonymous, Owner, Doctor, Patient, Finance, PlatformAdmin }
 
     /// <summary>For each operation: who calls it, with which real ids, and a body it accepts.</summary>
     private Target TargetFor(string operationId, string pathTemplate)
@@ -77,6 +77,10 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
             "AcceptInvitation" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["code"] = world.StaffInvitationCode, ["password"] = TestApi.Password }),
             "ActivatePatient" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["code"] = world.PatientActivationCode, ["deviceId"] = "fuzz-activated-device-0001" }),
             "RefreshSession" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["refreshToken"] = world.RefreshToken, ["deviceId"] = world.RefreshDeviceId }),
+            "StartTagExport" => new(Path(""), Caller.PlatformAdmin, () => new JsonObject
+            {
+                ["includeImages"] = false, ["includeFrontal"] = false, ["seed"] = 1, ["k"] = 5,
+            }),
             "DecideDiscount" => new(Path(world.ProposalId), Caller.Finance, () => new JsonObject
             {
                 ["action"] = "adjust", ["percent"] = 7.5m, ["reason"] = "Tagged late in the month.",
@@ -90,7 +94,7 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
     }
 
     /// <summary>The OpenAPI tags whose operations have bodies: one theory row each.</summary>
-    public static readonly TheoryData<string> Tags = new() { "Auth", "Practice", "Patients", "Scans", "Tagging", "Admin", "Billing" };
+    public static readonly TheoryData<string> Tags = new() { "Auth", "Practice", "Patients", "Scans", "Tagging", "Admin", "Billing", "Exports" };
 
     [Theory]
     [MemberData(nameof(Tags))]
@@ -291,6 +295,7 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
             Caller.Doctor => world.Api.As(world.Doctor),
             Caller.Patient => world.Api.As(world.Patient.AccessToken),
             Caller.Finance => world.Api.As(world.FinanceToken),
+            Caller.PlatformAdmin => world.Api.As(world.PlatformAdminToken),
             _ => world.Api.CreateClient(),
         };
     }

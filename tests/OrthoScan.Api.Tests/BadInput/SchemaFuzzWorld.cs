@@ -40,6 +40,7 @@ public sealed class SchemaFuzzWorld : IAsyncLifetime
     public string RefreshDeviceId { get; } = "fuzz-refresh-device-0001";
     public string ProposalId { get; private set; } = "";
     public string FinanceToken { get; private set; } = "";
+    public string PlatformAdminToken { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -72,6 +73,7 @@ public sealed class SchemaFuzzWorld : IAsyncLifetime
 
         ProposalId = (await Api.ProposalAsync(Owner.PracticeId, FinanceData.Month(2020, 1), received: 4, tagged: 3, percent: 10)).ToString();
         FinanceToken = Api.Services.GetRequiredService<TokenService>().CreateAccessToken(Guid.NewGuid(), OrthoScan.Api.Domain.Role.Finance, null, Guid.NewGuid());
+        PlatformAdminToken = Api.Services.GetRequiredService<TokenService>().CreateAccessToken(Guid.NewGuid(), OrthoScan.Api.Domain.Role.PlatformAdmin, null, Guid.NewGuid());
     }
 
     public Task DisposeAsync() => Api.DisposeAsync();

@@ -22,6 +22,7 @@ public sealed partial class ContractCoverageTests
         ["Storage/KmsKeyProviderTests.cs"] = "reads the requests the AWS SDK sent to the KMS fake (AWS's wire format, not ours)",
         ["Billing/FakeStripe.cs"] = "writes Stripe's objects and events (Stripe's wire format, not ours) for the Stripe fake",
         ["Imaging/WorkerMemoryTests.cs"] = "reads the process-image command's output lines, not an HTTP response",
+        ["Exports/"] = "reads the files of a downloaded dataset (manifest.json, tagsets.jsonl), not an HTTP response",
     };
 
     /// <summary>A value taken out of a JsonNode or a JsonDocument by key, a body dumped whole, or a lenient typed read.</summary>

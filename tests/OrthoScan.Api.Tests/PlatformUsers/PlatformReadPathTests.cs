@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Npgsql;
 using OrthoScan.Api.Infrastructure.Persistence;
 using OrthoScan.Api.Tests.Infrastructure;
@@ -131,7 +132,11 @@ public sealed class PlatformReadPathTests(ApiFactory api)
             .ShouldBe(["discount_proposals.approved_percent", "discount_proposals.decided_at", "discount_proposals.decided_by", "discount_proposals.decision_reason", "discount_proposals.status"]);
         (await owning.ColumnAsync($"SELECT tablename::text || ' ' || cmd FROM pg_policies WHERE '{PlatformReadSql.PlatformRole}' = ANY (roles) ORDER BY 1"))
             .ShouldBe(["discount_proposals SELECT", "discount_proposals UPDATE", "patients SELECT", "practice_subscriptions SELECT", "practices SELECT", "scan_sessions SELECT", "tag_sets SELECT"]);
-        foreach (var function in new[] { PlatformReadSql.PracticeOverview, PlatformReadSql.DiscountProposals, PlatformReadSql.DecideDiscount, PlatformReadSql.SubscriptionOverview })
+        foreach (var function in new[]
+                 {
+                     PlatformReadSql.PracticeOverview, PlatformReadSql.DiscountProposals, PlatformReadSql.DecideDiscount, PlatformReadSql.SubscriptionOverview,
+                     PlatformReadSql.ExportQuasiIdentifiers, PlatformReadSql.ExportTagSets,
+                 })
         {
             (await owning.ScalarAsync<string>($"SELECT pg_get_userbyid(proowner)::text || ' ' || prosecdef FROM pg_proc WHERE proname = '{function}'"))
                 .ShouldBe($"{PlatformReadSql.PlatformRole} true", function);
@@ -152,6 +157,47 @@ public sealed class PlatformReadPathTests(ApiFactory api)
             (await Should.ThrowAsync<PostgresException>(() => owning.ExecuteAsync(write))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, write);
         foreach (var table in new[] { "messages", "audit_log", "user_accounts", "scan_images" })
             (await Should.ThrowAsync<PostgresException>(() => owning.ScalarAsync<long>($"SELECT count(*) FROM {table}"))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege, table);
+    }
+
+    [Fact]
+    public async Task The_export_functions_answer_quasi_identifiers_relative_days_and_scores_of_eligible_patients_only_with_no_identity()
+    {
+        var owner = await api.RegisterPracticeAsync("Export Path Practice " + Guid.NewGuid().ToString("N")[..6]);
+        (await api.As(owner).PatchAsJsonAsync("/api/v1/practice/settings", new { country = "DE", region = "BY", shareDeidentifiedData = true })).EnsureSuccessStatusCode();
+        var consenting = await api.AddPatientAsync(owner, "Wilhelmina", "Exportable");
+        var declining = await api.AddPatientAsync(owner, "Bartholomew", "Declining");
+        (await api.As(owner).PatchAsJsonAsync($"/api/v1/patients/{consenting.Id}", new { researchConsent = true, treatmentStartDate = "2026-02-01", phone = "+4915199887766" })).EnsureSuccessStatusCode();
+        var member = await Analytics.AnalyticsData.MemberIdAsync(api, owner);
+        foreach (var patient in new[] { consenting.Id, declining.Id })
+        {
+            var first = await Analytics.AnalyticsData.SessionAsync(api, owner, patient, "reviewed", new DateTime(2026, 3, 1, 9, 0, 0, DateTimeKind.Utc));
+            var second = await Analytics.AnalyticsData.SessionAsync(api, owner, patient, "reviewed", new DateTime(2026, 3, 11, 9, 0, 0, DateTimeKind.Utc));
+            await Analytics.AnalyticsData.TagSetAsync(api, owner, first, member, new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc), 30, 3, null, 2);
+            await Analytics.AnalyticsData.TagSetAsync(api, owner, second, member, new DateTime(2026, 3, 11, 12, 0, 0, DateTimeKind.Utc), 30, 1, 2, 1);
+        }
+        await using (var asOwner = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId))
+            await asOwner.ExecuteAsync("UPDATE tag_sets SET notes = 'Secret clinical note' WHERE practice_id = @p", ("p", owner.PracticeId));
+
+        await using var app = await Sql.OpenAsync(api.AppConnectionString);
+        var (countColumns, counts) = await ReadAllAsync(app, $"SELECT * FROM {PlatformReadSql.ExportQuasiIdentifiers}()");
+        var (columns, rows) = await ReadAllAsync(app, $"SELECT * FROM {PlatformReadSql.ExportTagSets}()");
+
+        countColumns.Select(c => c.Name).ShouldBe(["age_band", "treatment_type", "aligner_brand", "practice_region", "patients", "tag_sets"]);
+        countColumns.Where(c => c.Type is "uuid" or "date" || c.Type.StartsWith("timestamp", StringComparison.Ordinal)).ShouldBeEmpty();
+        counts.ShouldContain(r => (string)r[3]! == "DE-BY" && (long)r[4]! == 1 && (long)r[5]! == 2);
+        // The original ids leave only for the worker to group rows by (the dataset writer replaces them); nothing else identifies.
+        columns.Where(c => c.Type == "uuid").Select(c => c.Name).ShouldBe(["patient_id", "practice_id", "session_id"]);
+        columns.Where(c => c.Type is "date" or "bytea" or "json" or "jsonb" || c.Type.StartsWith("timestamp", StringComparison.Ordinal)).ShouldBeEmpty("no calendar date, no document");
+        columns.Where(c => DeniedColumnParts.Except(["patient_id", "key"]).Any(part => c.Name.Contains(part, StringComparison.Ordinal))).ShouldBeEmpty();
+        var ours = rows.Where(r => (Guid)r[1]! == owner.PracticeId).ToList();
+        ours.Select(r => (Guid)r[0]!).Distinct().ShouldBe([consenting.Id], customMessage: "the patient without research consent is not eligible");
+        ours.Select(r => ((int)r[7]!, (int?)r[8], (string)r[13]!, (string)r[14]!, (string?)r[18]))
+            .ShouldBe([(28, null, "3", "not_applicable", null), (38, 10, "1", "2", "3")], customMessage: "days since the treatment start and since the scan before, scores, previous scores");
+        var cells = rows.SelectMany(r => r).Select(v => v is Array a ? string.Join(",", a.Cast<object>()) : Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToList();
+        foreach (var identifying in new[] { "Wilhelmina", "Exportable", "Bartholomew", "ada@example.com", "15199887766", "1990-04-12", "2026-03-01", "Secret clinical note", declining.Id.ToString() })
+            cells.Where(c => c.Contains(identifying, StringComparison.OrdinalIgnoreCase)).ShouldBeEmpty($"{identifying} in the export rows");
+        // The helper that picks the eligible patients (it reads the treatment start date) is the functions' own.
+        (await Should.ThrowAsync<PostgresException>(() => app.ExecuteAsync("SELECT * FROM platform_export_patients()"))).SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
     }
 
     /// <summary>What a platform function answers: its columns (name and type) and every row.</summary>

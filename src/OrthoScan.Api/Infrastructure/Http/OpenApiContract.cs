@@ -25,6 +25,7 @@ public static class OpenApiContract
         ["Dashboard"] = "The practice dashboard's read models: review queue, compliance and throughput analytics.",
         ["Audit"] = "Append-only, hash-chained audit trails: the practice's own, and the platform's (what platform users did; platform admin only).",
         ["Admin"] = "The practice's failed background work, to inspect and retry.",
+        ["Exports"] = "De-identified training-data exports of the platform (platform admins): start, progress, download link.",
         ["Billing"] = "The practice's subscription: plans, checkout (offline or Stripe), invoices, the billing portal and Stripe's webhook.",
     };
 

@@ -71,6 +71,9 @@ public static class ServiceSetup
         services.AddBillingPlans(config);
         services.AddBillingProvider(config);
         services.AddScoped<SubscriptionView.Builder>();
+        services.AddScoped<OrthoScan.Api.Features.Exports.TagDataset>();
+        services.AddOptions<OrthoScan.Api.Features.Exports.ExportOptions>().Bind(config.GetSection(OrthoScan.Api.Features.Exports.ExportOptions.Section))
+            .Validate(o => o.ProgressEveryRows >= 1, "OrthoScan:Exports:ProgressEveryRows must be at least 1.").ValidateOnStart();
 
         // Requests and background jobs (Features/*: [JobKind] commands, found by AddJobs) share this one pipeline.
         services.AddScoped<AfterCommit>();

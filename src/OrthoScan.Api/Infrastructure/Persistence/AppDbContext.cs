@@ -40,6 +40,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
     public DbSet<ScheduledRun> ScheduledRuns => Set<ScheduledRun>();
     /// <summary>Raw uploads the sweeper deletes when they are old enough; not tenant data (ADR 0006).</summary>
     public DbSet<RawUpload> RawUploads => Set<RawUpload>();
+    /// <summary>Training-data exports of the platform; not tenant data (Features/Exports).</summary>
+    public DbSet<TagExport> TagExports => Set<TagExport>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -259,6 +261,18 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
         model.ApplyConfiguration(new ScheduledRunConfiguration());
         model.ApplyConfiguration(new RawUploadConfiguration());
         model.ApplyConfiguration(new PlatformAuditEntryConfiguration());
+
+        model.Entity<TagExport>(e =>
+        {
+            e.ToTable("tag_exports", t => t.HasCheckConstraint("ck_tag_exports_k", "k BETWEEN 5 AND 50"));
+            e.Property(x => x.IdempotencyKey).HasMaxLength(100);
+            e.Property(x => x.Report).HasColumnType("jsonb");
+            e.Property(x => x.BlobKey).HasMaxLength(400);
+            e.Property(x => x.Error).HasMaxLength(500);
+            // A retried start with the same key finds the first export; two concurrent ones cannot both insert.
+            e.HasIndex(x => new { x.RequestedBy, x.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
+            e.HasIndex(x => new { x.CreatedAt, x.Id });
+        });
     }
 
     private void TenantOwned<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> e) where T : class, ITenantOwned

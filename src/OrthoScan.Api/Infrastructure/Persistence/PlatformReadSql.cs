@@ -31,4 +31,18 @@ public static class PlatformReadSql
 
     /// <summary>Per practice with a subscription: its name, plan, status and since when it is past due; money and state, no patient.</summary>
     public const string SubscriptionOverview = "platform_subscription_overview";
+
+    /// <summary>
+    /// Training-data export (issue 13): per combination of quasi-identifiers (age band, treatment type, aligner brand,
+    /// practice region), how many eligible patients share it and their tag sets. Eligible: the practice shares de-identified
+    /// data, the patient gave research consent and is not archived, and has a submitted, reviewed scan.
+    /// </summary>
+    public const string ExportQuasiIdentifiers = "platform_export_quasi_identifiers";
+
+    /// <summary>
+    /// Training-data export: every eligible tag set, ordered by patient, scan and review, with relative days, stage, scores,
+    /// detail tag codes, action, the previous scan's scores and the AI suggestions the reviewer saw. Original ids only for
+    /// grouping; no name, contact, date of birth, note or calendar date.
+    /// </summary>
+    public const string ExportTagSets = "platform_export_tag_sets";
 }

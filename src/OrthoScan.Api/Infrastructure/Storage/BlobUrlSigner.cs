@@ -6,14 +6,18 @@ using Microsoft.Extensions.Options;
 
 namespace OrthoScan.Api.Infrastructure.Storage;
 
-/// <summary>What a local store URL allows: one method on one key until an expiry; an upload also fixes type and exact length.</summary>
+/// <summary>
+/// What a local store URL allows: one method on one key until an expiry; an upload also fixes type and exact length.
+/// <see cref="Subject"/>, when set, names the user the link was minted for (a dataset download audits who it was).
+/// </summary>
 public sealed record BlobUrlClaims(
     [property: JsonPropertyName("m")] string Method,
     [property: JsonPropertyName("k")] string Key,
     [property: JsonPropertyName("ct")] string? ContentType,
     [property: JsonPropertyName("len")] long? ContentLength,
     [property: JsonPropertyName("exp")] long ExpiresAt,
-    [property: JsonPropertyName("n")] string Nonce);
+    [property: JsonPropertyName("n")] string Nonce,
+    [property: JsonPropertyName("sub"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? Subject = null);
 
 /// <summary>
 /// Tokens of the local store's /api/v1/blobs/{token} URLs:

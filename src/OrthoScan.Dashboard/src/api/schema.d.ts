@@ -352,6 +352,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tags/export/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An export's progress and download link (platform admin)
+         * @description Status (`queued`, `running`, `completed`, `failed`), progress (tag sets written of those counted, images), and once completed the de-identification report (patients generalised and suppressed for k-anonymity, patients per split) and `downloadUrl`: a signed link to the ZIP that expires at `downloadExpiresAt` (five minutes); each read mints a fresh one. Every download is audited. A failed export says why in `error`.
+         *
+         *     **Access:** bearer token; roles `platform_admin`.
+         */
+        get: operations["GetTagExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tags/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List training-data exports (platform admin)
+         * @description Every export, newest first, with its progress and report; completed ones carry a fresh five-minute download link.
+         *
+         *     **Access:** bearer token; roles `platform_admin`.
+         */
+        get: operations["ListTagExports"];
+        put?: never;
+        /**
+         * Start a de-identified training-data export (platform admin)
+         * @description Queues an export of the tag sets of practices that share de-identified data and of patients who gave research consent, as one ZIP (tagsets.csv, tagsets.jsonl, manifest.json, DATASET.md, label-studio.json and, unless `includeImages` is false, EXIF-free images per split). No names, contact details, dates of birth, notes or calendar dates; random export ids; combinations of age band, treatment type, aligner brand and practice region shared by fewer than `k` patients are generalised or suppressed. Frontal views (faces) only with `includeFrontal`. The same `seed` gives the same split. Poll GET /tags/export/{id} for progress and the download link. An `Idempotency-Key` header makes a retry answer the first export; the same key with another body answers 422 `idempotency-key-reused`.
+         *
+         *     **Access:** bearer token; roles `platform_admin`.
+         */
+        post: operations["StartTagExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard/analytics": {
         parameters: {
             query?: never;
@@ -1180,6 +1230,61 @@ export interface components {
             otpauthUri: string;
             qrCodePng: string;
         };
+        ExportProgress: {
+            /** Format: int64 */
+            tagSetsWritten: number;
+            /** Format: int64 */
+            tagSetsTotal: number;
+            /** Format: int64 */
+            imagesWritten: number;
+            /** Format: int32 */
+            percent: number;
+        };
+        ExportReport: {
+            /** Format: int32 */
+            k: number;
+            /** Format: int32 */
+            patients: number;
+            /** Format: int32 */
+            sessions: number;
+            /** Format: int64 */
+            tagSets: number;
+            /** Format: int64 */
+            images: number;
+            /** Format: int32 */
+            generalisedPatients: number;
+            /** Format: int32 */
+            suppressedPatients: number;
+            /** Format: int64 */
+            suppressedTagSets: number;
+            frontalIncluded: boolean;
+            patientsPerSplit: components["schemas"]["PatientsPerSplit"];
+        };
+        ExportView: {
+            /** Format: uuid */
+            id: string;
+            status: components["schemas"]["TagExportStatus"];
+            includeImages: boolean;
+            includeFrontal: boolean;
+            /** Format: int32 */
+            seed: number;
+            /** Format: int32 */
+            k: number;
+            progress: components["schemas"]["ExportProgress"];
+            report: null | components["schemas"]["ExportReport"];
+            downloadUrl: null | string;
+            /** Format: date-time */
+            downloadExpiresAt: null | string;
+            /** Format: int64 */
+            sizeBytes: null | number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            startedAt: null | string;
+            /** Format: date-time */
+            completedAt: null | string;
+            error: null | string;
+        };
         ForecastDiscountsResponse: {
             /** Format: date-time */
             periodStart: string;
@@ -1534,6 +1639,10 @@ export interface components {
         OpenPortalResponse: {
             url: string;
         };
+        PageOfExportView: {
+            items: components["schemas"]["ExportView"][];
+            nextCursor: null | string;
+        };
         PageOfListAuditEntriesEntry: {
             items: components["schemas"]["ListAuditEntriesEntry"][];
             nextCursor: null | string;
@@ -1606,6 +1715,14 @@ export interface components {
             changedAt: null | string;
             /** Format: uuid */
             changedBy: null | string;
+        };
+        PatientsPerSplit: {
+            /** Format: int32 */
+            train: number;
+            /** Format: int32 */
+            validation: number;
+            /** Format: int32 */
+            test: number;
         };
         /** @enum {unknown} */
         PatientStatus: "invited" | "active" | "paused" | "completed" | "archived";
@@ -1743,6 +1860,14 @@ export interface components {
             previous?: null | components["schemas"]["PreviousSession"];
             aiSuggestions?: components["schemas"]["AiSuggestionsSuggestion"][];
         };
+        StartTagExportBody: {
+            includeImages: null | boolean;
+            includeFrontal: null | boolean;
+            /** Format: int32 */
+            seed: null | number;
+            /** Format: int32 */
+            k: null | number;
+        };
         SubscriptionResponse: {
             mode: components["schemas"]["BillingMode"];
             plan: components["schemas"]["SubscriptionTier"];
@@ -1802,6 +1927,8 @@ export interface components {
             /** Format: date-time */
             generatedAt: string;
         };
+        /** @enum {unknown} */
+        TagExportStatus: "queued" | "running" | "completed" | "failed";
         TaggingProgress: {
             /** Format: date-time */
             periodStart: string;
@@ -2742,6 +2869,209 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    GetTagExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "019a0000-0000-7000-8000-00000000e001",
+                     *       "status": "completed",
+                     *       "includeImages": true,
+                     *       "includeFrontal": false,
+                     *       "seed": 1234,
+                     *       "k": 5,
+                     *       "progress": {
+                     *         "tagSetsWritten": 18240,
+                     *         "tagSetsTotal": 18300,
+                     *         "imagesWritten": 45600,
+                     *         "percent": 100
+                     *       },
+                     *       "report": {
+                     *         "k": 5,
+                     *         "patients": 2410,
+                     *         "sessions": 9120,
+                     *         "tagSets": 18240,
+                     *         "images": 45600,
+                     *         "generalisedPatients": 130,
+                     *         "suppressedPatients": 12,
+                     *         "suppressedTagSets": 60,
+                     *         "frontalIncluded": false,
+                     *         "patientsPerSplit": {
+                     *           "train": 1928,
+                     *           "validation": 241,
+                     *           "test": 241
+                     *         }
+                     *       },
+                     *       "downloadUrl": "/api/v1/tags/export/download/eyJtIjoiR0VULUVYUE9SVCJ9.c2lnbmF0dXJl",
+                     *       "downloadExpiresAt": "2026-12-07T10:05:00Z",
+                     *       "sizeBytes": 734003200,
+                     *       "createdAt": "2026-12-07T09:40:00Z",
+                     *       "startedAt": "2026-12-07T09:40:01Z",
+                     *       "completedAt": "2026-12-07T09:58:00Z",
+                     *       "error": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExportView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ListTagExports: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "019a0000-0000-7000-8000-00000000e001",
+                     *           "status": "completed",
+                     *           "includeImages": true,
+                     *           "includeFrontal": false,
+                     *           "seed": 1234,
+                     *           "k": 5,
+                     *           "progress": {
+                     *             "tagSetsWritten": 18240,
+                     *             "tagSetsTotal": 18300,
+                     *             "imagesWritten": 45600,
+                     *             "percent": 100
+                     *           },
+                     *           "report": {
+                     *             "k": 5,
+                     *             "patients": 2410,
+                     *             "sessions": 9120,
+                     *             "tagSets": 18240,
+                     *             "images": 45600,
+                     *             "generalisedPatients": 130,
+                     *             "suppressedPatients": 12,
+                     *             "suppressedTagSets": 60,
+                     *             "frontalIncluded": false,
+                     *             "patientsPerSplit": {
+                     *               "train": 1928,
+                     *               "validation": 241,
+                     *               "test": 241
+                     *             }
+                     *           },
+                     *           "downloadUrl": "/api/v1/tags/export/download/eyJtIjoiR0VULUVYUE9SVCJ9.c2lnbmF0dXJl",
+                     *           "downloadExpiresAt": "2026-12-07T10:05:00Z",
+                     *           "sizeBytes": 734003200,
+                     *           "createdAt": "2026-12-07T09:40:00Z",
+                     *           "startedAt": "2026-12-07T09:40:01Z",
+                     *           "completedAt": "2026-12-07T09:58:00Z",
+                     *           "error": null
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PageOfExportView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    StartTagExport: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "includeImages": true,
+                 *       "includeFrontal": false,
+                 *       "seed": 1234,
+                 *       "k": 5
+                 *     }
+                 */
+                "application/json": components["schemas"]["StartTagExportBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "019a0000-0000-7000-8000-00000000e001",
+                     *       "status": "queued",
+                     *       "includeImages": true,
+                     *       "includeFrontal": false,
+                     *       "seed": 1234,
+                     *       "k": 5,
+                     *       "progress": {
+                     *         "tagSetsWritten": 0,
+                     *         "tagSetsTotal": 0,
+                     *         "imagesWritten": 0,
+                     *         "percent": 0
+                     *       },
+                     *       "report": null,
+                     *       "downloadUrl": null,
+                     *       "downloadExpiresAt": null,
+                     *       "sizeBytes": null,
+                     *       "createdAt": "2026-12-07T09:40:00Z",
+                     *       "startedAt": null,
+                     *       "completedAt": null,
+                     *       "error": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExportView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -14,10 +14,10 @@ describe('role-aware navigation', () => {
     expect(labels('doctor')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics']);
   });
 
-  it('gives finance the Finance page and platform admins Practices, Billing and Audit, each with its own start page', () => {
+  it('gives finance the Finance page and platform admins Practices, Billing, Exports and Audit, each with its own start page', () => {
     expect(navFor('finance').map((i) => [i.label, i.href])).toEqual([['Finance', '/finance/']]);
     expect(navFor('platform_admin').map((i) => [i.label, i.href])).toEqual([
-      ['Practices', '/admin/practices/'], ['Billing', '/admin/billing/'], ['Audit', '/admin/audit/'],
+      ['Practices', '/admin/practices/'], ['Billing', '/admin/billing/'], ['Exports', '/admin/exports/'], ['Audit', '/admin/audit/'],
     ]);
     expect(homeFor('finance')).toBe('/finance/');
     expect(homeFor('platform_admin')).toBe('/admin/practices/');
@@ -47,7 +47,7 @@ describe('role-aware navigation', () => {
 
   it('lists only pages that exist: no placeholder sections', () => {
     const hrefs = navItems.map((i) => i.href);
-    for (const gone of ['/messages/', '/platform-billing/', '/admin/', '/admin/exports/']) {
+    for (const gone of ['/messages/', '/platform-billing/', '/admin/']) {
       expect(hrefs).not.toContain(gone);
     }
   });

@@ -1,6 +1,6 @@
 import type { Role } from './jwt';
 
-export type NavIcon = 'review' | 'patients' | 'compliance' | 'analytics' | 'settings' | 'billing' | 'finance' | 'practices' | 'audit';
+export type NavIcon = 'review' | 'patients' | 'compliance' | 'analytics' | 'settings' | 'billing' | 'finance' | 'practices' | 'audit' | 'exports';
 
 export interface NavItem {
   href: string;
@@ -26,6 +26,7 @@ export const navItems: NavItem[] = [
   { href: '/finance/', label: 'Finance', icon: 'finance', roles: ['finance'] },
   { href: '/admin/practices/', label: 'Practices', icon: 'practices', roles: ['platform_admin'] },
   { href: '/admin/billing/', label: 'Billing', icon: 'billing', roles: ['platform_admin'] },
+  { href: '/admin/exports/', label: 'Exports', icon: 'exports', roles: ['platform_admin'] },
   { href: '/admin/audit/', label: 'Audit', icon: 'audit', roles: ['platform_admin'] },
 ];
 

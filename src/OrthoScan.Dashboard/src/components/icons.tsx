@@ -32,6 +32,7 @@ const paths: Record<NavIcon | 'menu' | 'close' | 'search' | 'plus' | 'check' | '
   finance: <><path d="M4 19h16" /><path d="M6 15l4-4 3 3 5-6" /><path d="M15 8h3v3" /></>,
   practices: <><path d="M4 20V9l8-5 8 5v11" /><path d="M9.5 20v-5h5v5M12 8v3M10.5 9.5h3" /></>,
   audit: <><path d="M7 3.5h7l4 4V20.5H7z" /><path d="M14 3.5v4h4M9.5 12h6M9.5 15.5h6" /></>,
+  exports: <><path d="M12 4v10M8 10l4 4 4-4" /><path d="M5 15v4h14v-4" /></>,
   settings: <><circle cx="12" cy="12" r="3" /><path d="M12 3.5v2.2M12 18.3v2.2M3.5 12h2.2M18.3 12h2.2M6 6l1.6 1.6M16.4 16.4 18 18M6 18l1.6-1.6M16.4 7.6 18 6" /></>,
   menu: <path d="M4 7h16M4 12h16M4 17h16" />,
   close: <path d="M6 6l12 12M18 6 6 18" />,

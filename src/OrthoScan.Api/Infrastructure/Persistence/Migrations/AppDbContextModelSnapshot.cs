@@ -1146,6 +1146,107 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.ToTable("stripe_events", (string)null);
                 });
 
+            modelBuilder.Entity("OrthoScan.Api.Domain.TagExport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BlobKey")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("blob_key");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<long>("ImagesWritten")
+                        .HasColumnType("bigint")
+                        .HasColumnName("images_written");
+
+                    b.Property<bool>("IncludeFrontal")
+                        .HasColumnType("boolean")
+                        .HasColumnName("include_frontal");
+
+                    b.Property<bool>("IncludeImages")
+                        .HasColumnType("boolean")
+                        .HasColumnName("include_images");
+
+                    b.Property<int>("K")
+                        .HasColumnType("integer")
+                        .HasColumnName("k");
+
+                    b.Property<string>("Report")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("report");
+
+                    b.Property<byte[]>("RequestHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("request_hash");
+
+                    b.Property<Guid>("RequestedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("requested_by");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("integer")
+                        .HasColumnName("seed");
+
+                    b.Property<long?>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<long?>("TagSetsTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tag_sets_total");
+
+                    b.Property<long>("TagSetsWritten")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tag_sets_written");
+
+                    b.HasKey("Id")
+                        .HasName("pk_tag_exports");
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("ix_tag_exports_created_at_id");
+
+                    b.HasIndex("RequestedBy", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tag_exports_requested_by_idempotency_key")
+                        .HasFilter("idempotency_key IS NOT NULL");
+
+                    b.ToTable("tag_exports", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_tag_exports_k", "k BETWEEN 5 AND 50");
+                        });
+                });
+
             modelBuilder.Entity("OrthoScan.Api.Domain.TagSet", b =>
                 {
                     b.Property<Guid>("Id")
