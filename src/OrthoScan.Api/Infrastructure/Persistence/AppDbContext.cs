@@ -40,6 +40,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
     public DbSet<ScheduledRun> ScheduledRuns => Set<ScheduledRun>();
     /// <summary>Raw uploads the sweeper deletes when they are old enough; not tenant data (ADR 0006).</summary>
     public DbSet<RawUpload> RawUploads => Set<RawUpload>();
+    /// <summary>Per-patient data keys, wrapped under the master key (ADR 0013).</summary>
+    public DbSet<PatientDataKey> PatientDataKeys => Set<PatientDataKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -259,6 +261,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
         model.ApplyConfiguration(new ScheduledRunConfiguration());
         model.ApplyConfiguration(new RawUploadConfiguration());
         model.ApplyConfiguration(new PlatformAuditEntryConfiguration());
+
+        model.Entity<PatientDataKey>(e =>
+        {
+            e.HasKey(k => k.PatientId);
+            e.HasOne<Patient>().WithMany().HasForeignKey(k => k.PatientId);
+            TenantOwned(e);
+        });
     }
 
     private void TenantOwned<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> e) where T : class, ITenantOwned
