@@ -332,6 +332,7 @@ const badgeTones: Record<string, string> = {
   paused: 'bg-amber-50 text-amber-800 ring-amber-600/20',
   completed: 'bg-slate-100 text-slate-700 ring-slate-500/20',
   archived: 'bg-slate-100 text-slate-500 ring-slate-400/20',
+  erased: 'bg-slate-100 text-slate-500 ring-slate-400/20',
   // Billing and finance states.
   trialing: 'bg-sky-50 text-sky-800 ring-sky-600/20',
   paid: 'bg-accent-50 text-accent-800 ring-accent-600/20',
