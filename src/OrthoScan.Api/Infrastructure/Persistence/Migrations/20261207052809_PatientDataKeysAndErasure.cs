@@ -70,6 +70,11 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                 CREATE TRIGGER patient_data_keys_stay_destroyed BEFORE UPDATE ON patient_data_keys
                     FOR EACH ROW EXECUTE FUNCTION patient_data_keys_stay_destroyed();
                 """);
+            // The key may only belong to a patient of its own practice (foreign keys are checked without RLS).
+            migrationBuilder.Sql("""
+                ALTER TABLE patient_data_keys ADD CONSTRAINT fk_patient_data_keys_patient_id_same_practice
+                    FOREIGN KEY (practice_id, patient_id) REFERENCES patients (practice_id, id) ON DELETE CASCADE;
+                """);
             migrationBuilder.IsolateTenantTable("patient_data_keys");
             // No DELETE: a tombstone must not be removed (a new key would then be made for the erased patient).
             migrationBuilder.Sql($"GRANT SELECT, INSERT, UPDATE ON patient_data_keys TO {TenantIsolationSql.AppRole};");
