@@ -8,7 +8,7 @@ public enum PracticeStatus { Active, Suspended, Closed }
 
 public enum MemberStatus { Invited, Active, Disabled }
 
-public enum PatientStatus { Invited, Active, Paused, Completed, Archived }
+public enum PatientStatus { Invited, Active, Paused, Completed, Archived, Erased }
 
 public enum TreatmentType { ClearAligners, Retainers, Other }
 

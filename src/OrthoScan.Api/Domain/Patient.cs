@@ -12,7 +12,8 @@ public sealed class Patient : ITenantOwned
     public Guid? DoctorId { get; set; }
     public required string FirstName { get; set; }
     public required string LastName { get; set; }
-    public DateOnly DateOfBirth { get; set; }
+    /// <summary>Null only once the patient was erased.</summary>
+    public DateOnly? DateOfBirth { get; set; }
     public TreatmentType TreatmentType { get; set; } = TreatmentType.ClearAligners;
     public string? AlignerBrand { get; set; }
     public int CurrentStage { get; set; } = 1;
@@ -32,6 +33,22 @@ public sealed class Patient : ITenantOwned
     /// <summary>The user id of the member who last recorded the consent (an id, never a name, so erasure leaves it be).</summary>
     public Guid? ResearchConsentRecordedBy { get; set; }
     public Guid? AppUserId { get; set; }
+    /// <summary>When the patient was erased (identity removed, data key destroyed); null while not erased.</summary>
+    public DateTime? ErasedAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// A patient's data key, wrapped under the master key / KMS; every object of the patient is encrypted under a key wrapped
+/// by it (ADR 0013). Erasure overwrites <see cref="WrappedKey"/> with null and keeps the row as a tombstone, so the
+/// patient's objects stay unreadable and no new key is ever made for them.
+/// </summary>
+public sealed class PatientDataKey : ITenantOwned
+{
+    public Guid PatientId { get; set; }
+    public Guid PracticeId { get; set; }
+    public byte[]? WrappedKey { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? DestroyedAt { get; set; }
 }

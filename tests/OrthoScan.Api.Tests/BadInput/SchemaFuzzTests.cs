@@ -52,6 +52,7 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
                 ["email"] = "ada@example.com", ["phone"] = "+14155550123", ["timezone"] = "Europe/Paris", ["preferredLanguage"] = "fr",
                 ["researchConsent"] = true,
             }),
+            "ErasePatient" => new(Path(world.ErasedPatientId), Caller.Owner, () => new JsonObject { ["confirmation"] = "ERASE" }),
             "UpdatePatient" => new(Path(world.EditedPatientId), Caller.Owner, () => new JsonObject
             {
                 ["firstName"] = "Grace", ["currentStage"] = 3, ["totalStages"] = 20, ["status"] = "active", ["preferredLanguage"] = "de",

@@ -31,6 +31,8 @@ public sealed class SchemaFuzzWorld : IAsyncLifetime
     public string ReadySessionId { get; private set; } = "";
     public string PendingSessionId { get; private set; } = "";
     public string EditedPatientId { get; private set; } = "";
+    /// <summary>Erased by the erasure route's valid body (each fuzz run sends it once).</summary>
+    public string ErasedPatientId { get; private set; } = "";
     public string StaffInvitationCode { get; private set; } = "";
     public string PatientActivationCode { get; private set; } = "";
     public string EnrolMfaToken { get; private set; } = "";
@@ -60,6 +62,7 @@ public sealed class SchemaFuzzWorld : IAsyncLifetime
         }
         PendingSessionId = (await (await Api.CreateSessionAsync(Patient, Guid.NewGuid().ToString())).ShouldBeAsync<ScanSessionDto>(HttpStatusCode.Created)).Id.ToString();
         EditedPatientId = (await Api.AddPatientAsync(Owner, "Grace", "Hopper")).Id.ToString();
+        ErasedPatientId = (await Api.AddPatientAsync(Owner, "Erin", "Erasable")).Id.ToString();
 
         PatientActivationCode = await InvitePatientAsync("Activated");
         var refreshed = await ActivateAsync(await InvitePatientAsync("Refreshed"), RefreshDeviceId);

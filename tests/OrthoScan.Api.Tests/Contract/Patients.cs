@@ -7,8 +7,8 @@ public sealed record PatientDto(
     Guid Id,
     string FirstName,
     string LastName,
-    DateOnly DateOfBirth,
-    AgeBand AgeBand,
+    DateOnly? DateOfBirth,
+    AgeBand? AgeBand,
     Guid? DoctorId,
     TreatmentType TreatmentType,
     string? AlignerBrand,
@@ -31,7 +31,7 @@ public sealed record ResearchConsentDto(bool Given, DateTime? ChangedAt, Guid? C
 /// <summary>POST /patients/{id}/invite: the code the patient activates the app with.</summary>
 public sealed record PatientInvitationDto(Guid PatientId, string Code, DateTime ExpiresAt);
 
-public enum PatientStatus { Invited, Active, Paused, Completed, Archived }
+public enum PatientStatus { Invited, Active, Paused, Completed, Archived, Erased }
 
 public enum TreatmentType { ClearAligners, Retainers, Other }
 
@@ -47,3 +47,37 @@ public enum AgeBand
 }
 
 public enum PreferredLanguage { En, Es, Fr, De }
+
+/// <summary>POST /patients/{id}/erasure.</summary>
+public sealed record ErasureDto(Guid PatientId, DateTime ErasedAt, int ImagesShredded);
+
+/// <summary>record.json inside GET /patients/{id}/record.</summary>
+public sealed record PatientRecordDto(
+    string Format,
+    DateTime GeneratedAt,
+    PatientDto Patient,
+    IReadOnlyList<RecordSessionDto> Sessions,
+    IReadOnlyList<RecordTagSetDto> TagSets,
+    IReadOnlyList<RecordActionDto> Actions,
+    IReadOnlyList<RecordMessageDto> Messages,
+    IReadOnlyList<RecordAccessDto> Access);
+
+public sealed record RecordSessionDto(
+    Guid Id, int AlignerNumber, ScanSessionStatus Status, DateTime CreatedAt, DateTime? SubmittedAt, DateTime? ProcessedAt,
+    DateTime? ReviewedAt, Guid? ReviewedBy, string? PatientFeedback, IReadOnlyList<RecordImageDto> Images);
+
+public sealed record RecordImageDto(
+    Guid Id, ImageType ImageType, ScanImageStatus Status, int? QualityScore, IReadOnlyList<string> QualityIssues,
+    IReadOnlyList<string> RetakeReasons, int? Width, int? Height, DateTime? CapturedAt, string? File);
+
+public sealed record RecordTagSetDto(
+    Guid Id, Guid SessionId, Guid TaggedBy, DateTime TaggedAt, string TaxonomyVersion, short OverallTracking, short? AlignerFit,
+    short OralHygiene, IReadOnlyList<RecordTagDto> DetailTags, string? Notes, bool AiSuggested, bool AiOverridden);
+
+public sealed record RecordTagDto(string Code, string? Location);
+
+public sealed record RecordActionDto(Guid TagSetId, Guid SessionId, string Action, int? HoldDays, int? StageAfter, Guid By, DateTime At);
+
+public sealed record RecordMessageDto(Guid ThreadId, string? Subject, Guid Id, string SenderType, Guid? SenderId, string Content, DateTime CreatedAt, DateTime? ReadAt);
+
+public sealed record RecordAccessDto(Guid? UserId, string? ActorRole, string Action, int Count, DateTime First, DateTime Last);

@@ -1,6 +1,7 @@
 using OrthoScan.Api.Tests.Analytics;
 using OrthoScan.Api.Tests.Audit;
 using OrthoScan.Api.Tests.Billing;
+using OrthoScan.Api.Tests.DataRights;
 using OrthoScan.Api.Tests.Practices;
 using OrthoScan.Api.Tests.Scans;
 using OrthoScan.Api.Tests.Tagging;
@@ -43,6 +44,7 @@ public static class CrossTenantCoverage
         ["practice_subscriptions"] = [Test<OfflineBillingTests>(nameof(OfflineBillingTests.Another_practice_can_neither_read_nor_add_nor_change_a_practices_subscription_and_invoices))],
         ["invoices"] = [Test<OfflineBillingTests>(nameof(OfflineBillingTests.Another_practice_can_neither_read_nor_add_nor_change_a_practices_subscription_and_invoices))],
         ["audit_seals"] = [Test<AuditSealingTests>(nameof(AuditSealingTests.A_practice_can_neither_see_nor_add_the_seals_of_another))],
+        ["patient_data_keys"] = [Test<PatientDataKeyIsolationTests>(nameof(PatientDataKeyIsolationTests.Another_practice_can_neither_read_nor_change_nor_add_a_practices_patient_data_keys))],
     };
 
     /// <summary>Tables with a practice_id that are deliberately not tenant-isolated, and why.</summary>

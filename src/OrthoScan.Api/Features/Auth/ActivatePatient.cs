@@ -36,7 +36,7 @@ public static class ActivatePatient
 
             await tenant.EnterIdentityAsync(null, patientId, ct);
             var patient = await db.Patients.IgnoreQueryFilters().SingleAsync(p => p.Id == patientId, ct);
-            if (patient.Status == PatientStatus.Archived)
+            if (patient.Status is PatientStatus.Archived or PatientStatus.Erased)
                 throw new RuleViolationException("patient-archived", "This patient record is archived.", "Ask your practice for help.");
             await tenant.EnterPatientAsync(patient.PracticeId, patient.Id, ct);
             if (patient.Status == PatientStatus.Invited) patient.Status = PatientStatus.Active;

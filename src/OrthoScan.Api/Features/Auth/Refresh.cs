@@ -51,7 +51,7 @@ public static class Refresh
 
             await tenant.EnterIdentityAsync(null, token.PatientId, ct);
             var patient = await db.Patients.AsNoTracking().IgnoreQueryFilters().SingleOrDefaultAsync(p => p.Id == token.PatientId, ct);
-            if (patient is null || patient.Status == PatientStatus.Archived) return new Result(null, "This patient account is no longer active.");
+            if (patient is null || patient.Status is PatientStatus.Archived or PatientStatus.Erased) return new Result(null, "This patient account is no longer active.");
             await tenant.EnterPatientAsync(patient.PracticeId, patient.Id, ct);
             return new Result(await sessions.RotateAsync(token, Role.Patient, patient.PracticeId, ct), null);
         }

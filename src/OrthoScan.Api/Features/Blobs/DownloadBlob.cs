@@ -4,7 +4,8 @@ using OrthoScan.Api.Infrastructure.Storage;
 namespace OrthoScan.Api.Features.Blobs;
 
 /// <summary>
-/// GET /api/v1/blobs/{token}: the local store's pre-signed download. Anonymous: the signed token is the only authority.
+/// GET /api/v1/blobs/{token}: the pre-signed download of the local store's objects and of S3's client-side encrypted
+/// patient objects. An object of an erased patient answers 410 <c>patient-erased</c>. Anonymous: the signed token is the only authority.
 /// Answers the decrypted bytes with the stored content type, privately cacheable for a minute, never sniffed, inline.
 /// </summary>
 public static class DownloadBlob
@@ -19,15 +20,16 @@ public static class DownloadBlob
 
     public static async Task Handle(string token, HttpContext http, [FromServices] IBlobStore store, [FromServices] BlobUrlSigner signer, CancellationToken ct)
     {
-        if (store is not EncryptedFileBlobStore local) throw new NotFoundException("download link");
+        if (store is not IProxiedBlobStore proxied) throw new NotFoundException("download link");
         var claims = signer.Verify(token, BlobUrlSigner.Get);
-        await using var blob = await local.OpenAsync(claims.Key, ct) ?? throw new NotFoundException("object");
+        var blob = await proxied.OpenDownloadAsync(claims.Key, ct) ?? throw new NotFoundException("object");
+        await using var content = blob.Content;
         var response = http.Response;
         response.ContentType = blob.ContentType;
         response.ContentLength = blob.ContentLength;
         response.Headers.CacheControl = CacheControl;
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers.ContentDisposition = "inline";
-        await blob.CopyToAsync(response.Body, ct);
+        await content.CopyToAsync(response.Body, ct);
     }
 }

@@ -19,6 +19,7 @@ public static class ArchivePatient
         public async ValueTask<PatientResponse> Handle(Command command, CancellationToken ct)
         {
             var patient = await db.Patients.SingleOrDefaultAsync(p => p.Id == command.Id, ct) ?? throw new NotFoundException("patient");
+            PatientRules.EnsureNotErased(patient);
             var now = clock.UtcNow();
             patient.Status = PatientStatus.Archived;
             patient.UpdatedAt = now;

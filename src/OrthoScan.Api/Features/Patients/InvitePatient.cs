@@ -21,6 +21,7 @@ public static class InvitePatient
         public async ValueTask<Response> Handle(Command command, CancellationToken ct)
         {
             var patient = await db.Patients.AsNoTracking().SingleOrDefaultAsync(p => p.Id == command.Id, ct) ?? throw new NotFoundException("patient");
+            PatientRules.EnsureNotErased(patient);
             if (patient.Status == PatientStatus.Archived)
                 throw new ConflictException("patient-archived", "This patient is archived.", "Archived patients cannot be invited to the app.");
             var code = await codes.IssueAsync(OneTimeCodePurpose.PatientInvitation, patient.Id, ct);

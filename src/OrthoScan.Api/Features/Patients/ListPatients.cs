@@ -1,6 +1,6 @@
 namespace OrthoScan.Api.Features.Patients;
 
-/// <summary>Patients by last name, first name; search matches any part of the name. Archived ones only when asked.</summary>
+/// <summary>Patients by last name, first name; search matches any part of the name. Archived and erased ones only when asked.</summary>
 public static class ListPatients
 {
     [RequiresRole(Role.Owner, Role.Doctor, Role.Staff)]
@@ -25,7 +25,7 @@ public static class ListPatients
             var patients = db.Patients.AsNoTracking();
             patients = query.Status is { } status
                 ? patients.Where(p => p.Status == status)
-                : patients.Where(p => p.Status != PatientStatus.Archived);
+                : patients.Where(p => p.Status != PatientStatus.Archived && p.Status != PatientStatus.Erased);
             if (!string.IsNullOrWhiteSpace(query.Search))
             {
                 var pattern = "%" + EscapeLike(query.Search.Trim()) + "%";

@@ -20,7 +20,14 @@ public static class PatientRules
         if (!isDoctor) throw RuleViolationException.ForField("doctorId", "Choose a doctor of this practice.");
     }
 
-    public static void EnsureTreatmentStart(DateOnly dateOfBirth, DateOnly? treatmentStart, string field)
+    /// <summary>An erased patient keeps only placeholders: nothing may write an identity (or anything else) back.</summary>
+    public static void EnsureNotErased(Patient patient)
+    {
+        if (patient.ErasedAt is not null || patient.Status == PatientStatus.Erased)
+            throw new ConflictException("patient-erased", "This patient was erased.", "An erased patient's record cannot be changed.");
+    }
+
+    public static void EnsureTreatmentStart(DateOnly? dateOfBirth, DateOnly? treatmentStart, string field)
     {
         if (treatmentStart < dateOfBirth) throw RuleViolationException.ForField(field, "The treatment cannot start before the date of birth.");
     }

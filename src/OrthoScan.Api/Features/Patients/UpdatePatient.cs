@@ -56,6 +56,7 @@ public static class UpdatePatient
         public async ValueTask<PatientResponse> Handle(Command command, CancellationToken ct)
         {
             var patient = await db.Patients.SingleOrDefaultAsync(p => p.Id == command.Id, ct) ?? throw new NotFoundException("patient");
+            PatientRules.EnsureNotErased(patient);
             if (patient.Status == PatientStatus.Archived)
                 throw new ConflictException("patient-archived", "This patient is archived.", "Archived records are kept read-only.");
 

@@ -149,6 +149,7 @@ internal sealed record ProblemResponses(int Status, string Name, string Descript
         new(403, "Forbidden", "The caller's role may not do this (`forbidden`)."),
         new(404, "NotFound", "No such resource for this caller (`not-found`): an id of another practice, or another patient's, answers this too."),
         new(409, "Conflict", "The resource's current state does not allow this (see `type` and `detail`)."),
+        new(410, "Gone", "The patient was erased (`patient-erased`): their identity and photos can never be read again."),
         new(413, "PayloadTooLarge", "The request body is larger than 1 MB (`payload-too-large`)."),
         new(415, "UnsupportedMediaType", "The body is not sent as `application/json` (`malformed-request`)."),
         new(422, "UnprocessableEntity", "Well-formed, but breaks a rule (see `type` and `detail`); `errors` names the fields at fault when there are some.", Validation: true),

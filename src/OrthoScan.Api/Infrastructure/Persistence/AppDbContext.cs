@@ -42,6 +42,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
     public DbSet<RawUpload> RawUploads => Set<RawUpload>();
     /// <summary>Training-data exports of the platform; not tenant data (Features/Exports).</summary>
     public DbSet<TagExport> TagExports => Set<TagExport>();
+    /// <summary>Per-patient data keys, wrapped under the master key (ADR 0013).</summary>
+    public DbSet<PatientDataKey> PatientDataKeys => Set<PatientDataKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -272,6 +274,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
             // A retried start with the same key finds the first export; two concurrent ones cannot both insert.
             e.HasIndex(x => new { x.RequestedBy, x.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
             e.HasIndex(x => new { x.CreatedAt, x.Id });
+        });
+
+        model.Entity<PatientDataKey>(e =>
+        {
+            e.HasKey(k => k.PatientId);
+            e.HasOne<Patient>().WithMany().HasForeignKey(k => k.PatientId);
+            TenantOwned(e);
         });
     }
 

@@ -5,9 +5,9 @@ using System.Text;
 namespace OrthoScan.Api.Infrastructure.Storage;
 
 /// <summary>
-/// The encrypted file layout (version 1), all integers big-endian:
+/// The encrypted file layout, all integers big-endian:
 /// <code>
-/// header: "OSBF" | version(1)=1 | chunk size(u32) | nonce prefix(7) | wrapped key length(u16) | content type length(u8)
+/// header: "OSBF" | version(1) | chunk size(u32) | nonce prefix(7) | wrapped key length(u16) | content type length(u8)
 ///         | wrapped data key | content type (ASCII)
 /// body:   chunk records, each AES-256-GCM(ciphertext | tag(16)) of chunk-size plaintext bytes; the last one 0..chunk size
 /// </code>
@@ -15,10 +15,13 @@ namespace OrthoScan.Api.Infrastructure.Storage;
 /// else 0), and associated data = the whole header followed by the object key. So a flipped bit anywhere, chunks
 /// reordered, dropped or appended, a truncation at any point, a header edit or a file moved to another key all fail
 /// authentication; reading streams one chunk at a time and never releases a chunk that did not authenticate.
+/// The version says what wraps the data key: 1 = the master key (<see cref="IKeyProvider"/>), 2 = the key of the patient
+/// the object belongs to (<see cref="PatientKeyWrap"/>), so destroying that patient key makes the object unreadable.
 /// </summary>
 internal static class BlobFileFormat
 {
-    public const int Version = 1;
+    public const byte MasterWrapped = 1;
+    public const byte PatientWrapped = 2;
     public const int DefaultChunkSize = 64 * 1024;
     public const int TagSize = 16;
     public const int NoncePrefixSize = 7;
@@ -28,14 +31,14 @@ internal static class BlobFileFormat
     private const int MaxWrappedKeySize = 4096;
     private static ReadOnlySpan<byte> Magic => "OSBF"u8;
 
-    public static byte[] BuildHeader(int chunkSize, ReadOnlySpan<byte> noncePrefix, byte[] wrappedKey, string contentType)
+    public static byte[] BuildHeader(byte version, int chunkSize, ReadOnlySpan<byte> noncePrefix, byte[] wrappedKey, string contentType)
     {
         var type = Encoding.ASCII.GetBytes(contentType);
         if (wrappedKey.Length is 0 or > MaxWrappedKeySize || type.Length is 0 or > 255) throw new ArgumentException("Header field out of range.");
         var header = new byte[FixedHeaderSize + wrappedKey.Length + type.Length];
         var span = header.AsSpan();
         Magic.CopyTo(span);
-        span[4] = Version;
+        span[4] = version is MasterWrapped or PatientWrapped ? version : throw new ArgumentOutOfRangeException(nameof(version));
         BinaryPrimitives.WriteUInt32BigEndian(span[5..], (uint)chunkSize);
         noncePrefix.CopyTo(span.Slice(9, NoncePrefixSize));
         BinaryPrimitives.WriteUInt16BigEndian(span[16..], (ushort)wrappedKey.Length);
@@ -45,7 +48,7 @@ internal static class BlobFileFormat
         return header;
     }
 
-    public sealed record Header(byte[] Bytes, int ChunkSize, byte[] NoncePrefix, byte[] WrappedKey, string ContentType);
+    public sealed record Header(byte[] Bytes, byte Version, int ChunkSize, byte[] NoncePrefix, byte[] WrappedKey, string ContentType);
 
     /// <summary>Reads and checks the header's shape (its integrity is checked by every chunk's tag).</summary>
     public static async Task<Header> ReadHeaderAsync(Stream file, string key, CancellationToken ct)
@@ -53,7 +56,7 @@ internal static class BlobFileFormat
         var fixedPart = new byte[FixedHeaderSize];
         if (await file.ReadAtLeastAsync(fixedPart, FixedHeaderSize, throwOnEndOfStream: false, ct) != FixedHeaderSize || !fixedPart.AsSpan(0, 4).SequenceEqual(Magic))
             throw new BlobCorruptedException(key, "not an encrypted blob");
-        if (fixedPart[4] != Version) throw new BlobCorruptedException(key, $"unknown format version {fixedPart[4]}");
+        if (fixedPart[4] is not (MasterWrapped or PatientWrapped)) throw new BlobCorruptedException(key, $"unknown format version {fixedPart[4]}");
         var chunkSize = BinaryPrimitives.ReadUInt32BigEndian(fixedPart.AsSpan(5));
         var wrappedLength = BinaryPrimitives.ReadUInt16BigEndian(fixedPart.AsSpan(16));
         var typeLength = fixedPart[18];
@@ -65,7 +68,7 @@ internal static class BlobFileFormat
         if (await file.ReadAtLeastAsync(bytes.AsMemory(FixedHeaderSize), wrappedLength + typeLength, throwOnEndOfStream: false, ct) != wrappedLength + typeLength)
             throw new BlobCorruptedException(key, "truncated header");
         var contentType = Encoding.ASCII.GetString(bytes, FixedHeaderSize + wrappedLength, typeLength);
-        return new Header(bytes, (int)chunkSize, bytes[9..16], bytes[FixedHeaderSize..(FixedHeaderSize + wrappedLength)], contentType);
+        return new Header(bytes, fixedPart[4], (int)chunkSize, bytes[9..16], bytes[FixedHeaderSize..(FixedHeaderSize + wrappedLength)], contentType);
     }
 
     /// <summary>The authenticated data of every chunk: the header, then the object key.</summary>
@@ -119,7 +122,7 @@ public sealed class BlobCorruptedException(string key, string reason, Exception?
 /// </summary>
 public sealed class BlobReadStream : Stream
 {
-    private readonly FileStream _file;
+    private readonly Stream _file;
     private readonly AesGcm _aes;
     private readonly BlobFileFormat.Header _header;
     private readonly byte[] _aad;
@@ -133,7 +136,9 @@ public sealed class BlobReadStream : Stream
     private int _plainOffset;
     private int _plainLength;
 
-    internal BlobReadStream(FileStream file, BlobFileFormat.Header header, byte[] dataKey, string key)
+    /// <param name="file">Positioned after the header.</param>
+    /// <param name="totalLength">The stored object's length, header included.</param>
+    internal BlobReadStream(Stream file, long totalLength, BlobFileFormat.Header header, byte[] dataKey, string key)
     {
         _file = file;
         _header = header;
@@ -144,7 +149,7 @@ public sealed class BlobReadStream : Stream
         // The chunk count follows from the file's length; the last chunk is the one sealed as final, so a file cut or
         // extended anywhere fails on the chunk that no longer sits where it was sealed.
         long recordSize = header.ChunkSize + BlobFileFormat.TagSize;
-        var body = file.Length - header.Bytes.Length;
+        var body = totalLength - header.Bytes.Length;
         if (body < BlobFileFormat.TagSize) throw new BlobCorruptedException(key, "no chunk");
         _chunkCount = (body + recordSize - 1) / recordSize;
         _lastRecordLength = (int)(body - (_chunkCount - 1) * recordSize);

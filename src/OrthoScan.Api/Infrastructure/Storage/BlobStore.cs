@@ -40,3 +40,16 @@ public interface IKeyProvider
 
 /// <summary>A 256-bit data key in the clear (use, then zero it) and the same key wrapped for storage beside the data.</summary>
 public sealed record DataKey(byte[] Plaintext, byte[] Wrapped);
+
+/// <summary>An object's bytes as a download answers them.</summary>
+public sealed record BlobDownload(Stream Content, string ContentType, long ContentLength);
+
+/// <summary>
+/// A store whose download links point at this API's /api/v1/blobs/{token} route (the local store always; S3 for patient
+/// objects, which are encrypted client-side and so cannot be handed out as pre-signed S3 links).
+/// </summary>
+public interface IProxiedBlobStore
+{
+    /// <summary>The object decrypted, or null when it does not exist.</summary>
+    Task<BlobDownload?> OpenDownloadAsync(string key, CancellationToken ct);
+}

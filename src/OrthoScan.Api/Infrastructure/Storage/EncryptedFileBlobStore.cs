@@ -4,25 +4,26 @@ namespace OrthoScan.Api.Infrastructure.Storage;
 
 /// <summary>
 /// The embedded store: one file per object under a root folder, encrypted with AES-256-GCM under a fresh data key per
-/// object (see <see cref="BlobFileFormat"/>), the data key wrapped by an <see cref="IKeyProvider"/>. Writes go to a temp
+/// object (see <see cref="BlobFileFormat"/>), the data key wrapped under its patient's key when the object belongs to a
+/// patient and a keyring is given (crypto-shredding, ADR 0013), else by the <see cref="IKeyProvider"/>. Writes go to a temp
 /// file in the same folder, are flushed to disk, then renamed over the target, so a reader sees the old object or the
 /// new one, never half of one. Its upload and download URLs point at this API's /api/v1/blobs/{token} endpoints.
 /// </summary>
-public sealed class EncryptedFileBlobStore : IBlobStore
+public sealed class EncryptedFileBlobStore : IBlobStore, IProxiedBlobStore
 {
     public const string RoutePrefix = Routes.V1 + "/blobs";
     private const string Suffix = ".blob";
-    private readonly IKeyProvider _keys;
+    private readonly ObjectDataKeys _keys;
     private readonly BlobUrlSigner _signer;
     private readonly TimeProvider _clock;
     private readonly string _publicBaseUrl;
     private readonly int _chunkSize;
 
     public EncryptedFileBlobStore(string root, IKeyProvider keys, BlobUrlSigner signer, TimeProvider clock, string? publicBaseUrl = null,
-        int chunkSize = BlobFileFormat.DefaultChunkSize)
+        int chunkSize = BlobFileFormat.DefaultChunkSize, IPatientKeyring? patientKeys = null)
     {
         Root = Path.GetFullPath(root);
-        _keys = keys;
+        _keys = new ObjectDataKeys(keys, patientKeys);
         _signer = signer;
         _clock = clock;
         _publicBaseUrl = (publicBaseUrl ?? "").TrimEnd('/');
@@ -57,12 +58,12 @@ public sealed class EncryptedFileBlobStore : IBlobStore
         var folder = Path.GetDirectoryName(path)!;
         CreateFolder(folder);
 
-        var dataKey = await _keys.GenerateDataKeyAsync(ct);
+        var dataKey = await _keys.NewAsync(key, ct);
         var temp = Path.Combine(folder, "." + Path.GetFileName(path) + "." + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)) + ".tmp");
         try
         {
             var noncePrefix = RandomNumberGenerator.GetBytes(BlobFileFormat.NoncePrefixSize);
-            var header = BlobFileFormat.BuildHeader(_chunkSize, noncePrefix, dataKey.Wrapped, type);
+            var header = BlobFileFormat.BuildHeader(dataKey.Version, _chunkSize, noncePrefix, dataKey.Wrapped, type);
             await using (var file = new FileStream(temp, WriteOptions()))
             using (var aes = new AesGcm(dataKey.Plaintext, BlobFileFormat.TagSize))
             {
@@ -86,6 +87,9 @@ public sealed class EncryptedFileBlobStore : IBlobStore
 
     public async Task<Stream?> OpenReadAsync(string key, CancellationToken ct) => await OpenAsync(key, ct);
 
+    public async Task<BlobDownload?> OpenDownloadAsync(string key, CancellationToken ct) =>
+        await OpenAsync(key, ct) is { } blob ? new BlobDownload(blob, blob.ContentType, blob.ContentLength) : null;
+
     /// <summary>The object as a decrypting stream with its content type and length, or null when it does not exist.</summary>
     public async Task<BlobReadStream?> OpenAsync(string key, CancellationToken ct)
     {
@@ -104,18 +108,10 @@ public sealed class EncryptedFileBlobStore : IBlobStore
         try
         {
             var header = await BlobFileFormat.ReadHeaderAsync(file, key, ct);
-            byte[] dataKey;
+            var dataKey = await _keys.UnwrapAsync(key, header.Version, header.WrappedKey, ct);
             try
             {
-                dataKey = await _keys.DecryptDataKeyAsync(header.WrappedKey, ct);
-            }
-            catch (CryptographicException e)
-            {
-                throw new BlobCorruptedException(key, "the data key did not unwrap", e);
-            }
-            try
-            {
-                stream = new BlobReadStream(file, header, dataKey, key);
+                stream = new BlobReadStream(file, file.Length, header, dataKey, key);
             }
             finally
             {

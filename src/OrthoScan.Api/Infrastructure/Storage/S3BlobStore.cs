@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -15,10 +16,23 @@ namespace OrthoScan.Api.Infrastructure.Storage;
 /// only show that the URL signs those headers. Treat it as one layer: whoever reads an uploaded object must still
 /// bound what it reads (the processing worker reads at most <see cref="BlobLimits.MaxUploadBytes"/>).
 /// </para>
+/// <para>
+/// Crypto-shredding (ADR 0013): with a patient keyring, every object of a patient that this API writes (the derivatives)
+/// gets a client-side layer too, the local store's format under a data key wrapped by the patient's key, marked by the
+/// <see cref="FormatMetadata"/> metadata. Such objects are ciphertext to S3, so their download links point at this API
+/// (/api/v1/blobs/{token}), which decrypts. Raw uploads go from the phone straight to S3 and only have SSE-KMS: they live
+/// until processed or swept, and erasure deletes them.
+/// </para>
 /// </summary>
-public sealed class S3BlobStore : IBlobStore, IDisposable
+public sealed class S3BlobStore : IBlobStore, IProxiedBlobStore, IDisposable
 {
     public const string DownloadCacheControl = "private, max-age=60";
+    /// <summary>User metadata on objects that carry the client-side layer (value <see cref="EnvelopeFormat"/>).</summary>
+    public const string FormatMetadata = "x-amz-meta-orthoscan-format";
+    public const string EnvelopeFormat = "osbf";
+    private readonly ObjectDataKeys? _envelope;
+    private readonly BlobUrlSigner? _signer;
+    private readonly string _publicBaseUrl;
     private readonly IAmazonS3 _s3;
     private readonly string _bucket;
     private readonly string _kmsKeyId;
@@ -26,8 +40,15 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     private readonly bool _ownsClient;
     private readonly Protocol _protocol;
 
-    public S3BlobStore(IAmazonS3 s3, string bucket, string kmsKeyId, TimeProvider clock, bool ownsClient = false)
+    /// <param name="envelope">Data keys of the client-side layer; null: SSE-KMS only, as before per-patient keys.</param>
+    /// <param name="signer">Signs the API download links of enveloped objects; required with <paramref name="envelope"/>.</param>
+    public S3BlobStore(IAmazonS3 s3, string bucket, string kmsKeyId, TimeProvider clock, bool ownsClient = false,
+        ObjectDataKeys? envelope = null, BlobUrlSigner? signer = null, string? publicBaseUrl = null)
     {
+        if (envelope is not null && signer is null) throw new ArgumentNullException(nameof(signer), "Enveloped objects need signed API download links.");
+        _envelope = envelope;
+        _signer = signer;
+        _publicBaseUrl = (publicBaseUrl ?? "").TrimEnd('/');
         _s3 = s3;
         _bucket = bucket;
         _kmsKeyId = kmsKeyId;
@@ -67,6 +88,13 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     public Uri CreateDownloadUrl(string key, TimeSpan lifetime)
     {
         BlobKeys.Validate(key);
+        if (_envelope is not null && _envelope.IsPatientObject(key))
+        {
+            var token = _signer!.CreateToken(BlobUrlSigner.Get, key, null, null, _clock.GetUtcNow() + BlobLimits.CapDownload(lifetime));
+            return _publicBaseUrl.Length == 0
+                ? new Uri($"{EncryptedFileBlobStore.RoutePrefix}/{token}", UriKind.Relative)
+                : new Uri($"{_publicBaseUrl}{EncryptedFileBlobStore.RoutePrefix}/{token}", UriKind.Absolute);
+        }
         var request = new GetPreSignedUrlRequest
         {
             BucketName = _bucket,
@@ -84,6 +112,11 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     {
         BlobKeys.Validate(key);
         var type = BlobKeys.NormalizeContentType(contentType);
+        if (_envelope is not null && _envelope.IsPatientObject(key))
+        {
+            await PutEnvelopedAsync(key, content, type, ct);
+            return;
+        }
         // Unchunked SigV4 over http hashes the payload first, which needs a seekable body: buffer in memory (never on disk).
         await using var buffered = content.CanSeek ? null : new MemoryStream();
         if (buffered is not null)
@@ -105,18 +138,80 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }, ct);
     }
 
-    public async Task<Stream?> OpenReadAsync(string key, CancellationToken ct)
+    public async Task<Stream?> OpenReadAsync(string key, CancellationToken ct) => (await OpenDownloadAsync(key, ct))?.Content;
+
+    public async Task<BlobDownload?> OpenDownloadAsync(string key, CancellationToken ct)
     {
         BlobKeys.Validate(key);
+        GetObjectResponse response;
         try
         {
-            var response = await _s3.GetObjectAsync(_bucket, key, ct);
-            return response.ResponseStream;
+            response = await _s3.GetObjectAsync(_bucket, key, ct);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
         }
+        try
+        {
+            if (response.Metadata[FormatMetadata] == EnvelopeFormat)
+            {
+                if (_envelope is null) throw new BlobCorruptedException(key, "an enveloped object and no keys to open it");
+                var header = await BlobFileFormat.ReadHeaderAsync(response.ResponseStream, key, ct);
+                var dataKey = await _envelope.UnwrapAsync(key, header.Version, header.WrappedKey, ct);
+                BlobReadStream stream;
+                try
+                {
+                    stream = new BlobReadStream(response.ResponseStream, response.ContentLength, header, dataKey, key);
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(dataKey);
+                }
+                await stream.PrimeAsync(ct);
+                return new BlobDownload(stream, stream.ContentType, stream.ContentLength);
+            }
+            if (_envelope is not null) await _envelope.EnsureNotShreddedAsync(key, ct);
+            return new BlobDownload(response.ResponseStream, response.Headers.ContentType ?? "application/octet-stream", response.ContentLength);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Encrypts in memory (a photo derivative is at most a few MB) and stores the result as one object.</summary>
+    private async Task PutEnvelopedAsync(string key, Stream content, string type, CancellationToken ct)
+    {
+        var dataKey = await _envelope!.NewAsync(key, ct);
+        await using var sealedObject = new MemoryStream();
+        try
+        {
+            var noncePrefix = RandomNumberGenerator.GetBytes(BlobFileFormat.NoncePrefixSize);
+            var header = BlobFileFormat.BuildHeader(dataKey.Version, BlobFileFormat.DefaultChunkSize, noncePrefix, dataKey.Wrapped, type);
+            await sealedObject.WriteAsync(header, ct);
+            using (var aes = new AesGcm(dataKey.Plaintext, BlobFileFormat.TagSize))
+                await BlobFileFormat.WriteBodyAsync(content, sealedObject, aes, noncePrefix, BlobFileFormat.AssociatedData(header, key), BlobFileFormat.DefaultChunkSize, ct);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey.Plaintext);
+        }
+        sealedObject.Position = 0;
+        var request = new PutObjectRequest
+        {
+            BucketName = _bucket,
+            Key = key,
+            InputStream = sealedObject,
+            AutoCloseStream = false,
+            ContentType = "application/octet-stream",
+            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
+            ServerSideEncryptionKeyManagementServiceKeyId = _kmsKeyId,
+            UseChunkEncoding = false,
+        };
+        request.Metadata.Add(FormatMetadata, EnvelopeFormat);
+        await _s3.PutObjectAsync(request, ct);
     }
 
     public async Task<bool> ExistsAsync(string key, CancellationToken ct)

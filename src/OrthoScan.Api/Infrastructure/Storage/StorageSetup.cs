@@ -11,7 +11,8 @@ public static class StorageSetup
     /// <summary>
     /// Registers <see cref="IBlobStore"/> from OrthoScan:Storage: "local" (the default) registers
     /// <see cref="EncryptedFileBlobStore"/> with its <see cref="IKeyProvider"/>; "s3" registers <see cref="S3BlobStore"/>.
-    /// AWS credentials come from the SDK's default chain (the task role on ECS).
+    /// AWS credentials come from the SDK's default chain (the task role on ECS). Both get the per-patient keyring
+    /// (<see cref="PatientKeyring"/>, keys wrapped by the <see cref="IKeyProvider"/>: KMS under KmsKeyId with S3).
     /// </summary>
     public static IServiceCollection AddBlobStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,13 +27,19 @@ public static class StorageSetup
         {
             case "local":
                 services.AddSingleton<IKeyProvider>(sp => CreateKeyProvider(options, sp));
+                services.AddSingleton<IPatientKeyring, PatientKeyring>();
                 services.AddSingleton(sp => new EncryptedFileBlobStore(options.LocalRoot, sp.GetRequiredService<IKeyProvider>(),
-                    sp.GetRequiredService<BlobUrlSigner>(), sp.GetRequiredService<TimeProvider>(), options.PublicBaseUrl));
+                    sp.GetRequiredService<BlobUrlSigner>(), sp.GetRequiredService<TimeProvider>(), options.PublicBaseUrl,
+                    patientKeys: sp.GetRequiredService<IPatientKeyring>()));
                 services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<EncryptedFileBlobStore>());
                 break;
             case "s3":
+                services.AddSingleton<IKeyProvider>(_ => new KmsKeyProvider(CreateKmsClient(options), Require(options.KmsKeyId, "KmsKeyId"), ownsClient: true));
+                services.AddSingleton<IPatientKeyring, PatientKeyring>();
                 services.AddSingleton<IBlobStore>(sp => new S3BlobStore(CreateS3Client(options), Require(options.Bucket, "Bucket"),
-                    Require(options.KmsKeyId, "KmsKeyId"), sp.GetRequiredService<TimeProvider>(), ownsClient: true));
+                    Require(options.KmsKeyId, "KmsKeyId"), sp.GetRequiredService<TimeProvider>(), ownsClient: true,
+                    new ObjectDataKeys(sp.GetRequiredService<IKeyProvider>(), sp.GetRequiredService<IPatientKeyring>()),
+                    sp.GetRequiredService<BlobUrlSigner>(), options.PublicBaseUrl));
                 break;
             default:
                 throw new InvalidOperationException($"{StorageOptions.Section}:Provider must be \"local\" or \"s3\", not \"{options.Provider}\".");

@@ -10,6 +10,7 @@ import type {
   CreatePatientBody,
   EnrollMfaResponse,
   InvitePatientResponse,
+  PatientErasure,
   InviteStaffBody,
   InviteStaffResponse,
   LoginBody,
@@ -153,6 +154,20 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   return readBody<T>(response);
 }
 
+/** A binary answer (a ZIP): the same sign-in and error handling as {@link request}, the body as a Blob. */
+export async function requestBlob(path: string, options: RequestOptions = {}): Promise<Blob> {
+  let response = await send(path, options, tokenStore.get());
+  if (response.status === 401) {
+    if (await refreshSession()) response = await send(path, options, tokenStore.get());
+    if (response.status === 401) {
+      tokenStore.clear();
+      sessionExpiredHandler?.();
+    }
+  }
+  if (!response.ok) throw await toApiError(response);
+  return response.blob();
+}
+
 export interface ListPatientsParams {
   search?: string;
   status?: PatientStatus | '';
@@ -209,6 +224,11 @@ export const api = {
     request<Patient>(withId(route('/api/v1/patients/{id}'), id), { method: 'PATCH', body: changes }),
   archivePatient: (id: string) =>
     request<Patient>(withId(route('/api/v1/patients/{id}/archive'), id), { method: 'POST' }),
+  /** The patient's full record as a ZIP (owner only). */
+  downloadPatientRecord: (id: string) =>
+    requestBlob(withId(route('/api/v1/patients/{id}/record'), id)),
+  erasePatient: (id: string, confirmation: string) =>
+    request<PatientErasure>(withId(route('/api/v1/patients/{id}/erasure'), id), { method: 'POST', body: { confirmation } }),
   invitePatient: (id: string) =>
     request<InvitePatientResponse>(withId(route('/api/v1/patients/{id}/invite'), id), { method: 'POST' }),
 

@@ -302,6 +302,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/patients/{id}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a patient (GDPR)
+         * @description Irreversible. In one transaction: names become placeholders; email, phone, date of birth and the app account are cleared; invitation codes and app sessions end; research consent is withdrawn; the patient's data key is destroyed, so every photo of the patient is unreadable (any link to one answers 410 `patient-erased`). Scans, tag sets and messages stay without a name; datasets exported before hold no link back. Audited by id. 422 `erasure-not-confirmed` unless `confirmation` is exactly `ERASE`; 409 `patient-erased` when already erased.
+         *
+         *     **Access:** bearer token; roles `owner`.
+         */
+        post: operations["ErasePatient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patients/{id}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a patient's full record (GDPR)
+         * @description A ZIP streamed as it is made: `record.json` (format `orthoscan-patient-record/1`: profile and consent record, sessions with their photos' metadata, tag sets, actions, messages, and who accessed the record, as user ids and roles from the audit trail) and the EXIF-free full-size photos under `images/{sessionId}/{view}.jpg`. Audited. 410 `patient-erased` for an erased patient.
+         *
+         *     **Access:** bearer token; roles `owner`.
+         */
+        get: operations["ExportPatientRecord"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/patients/{id}": {
         parameters: {
             query?: never;
@@ -1067,7 +1111,7 @@ export interface components {
             expiresIn: number;
         };
         /** @enum {unknown} */
-        AgeBand: "under_12" | "12_17" | "18_29" | "30_44" | "45_plus";
+        AgeBand: "under_12" | "12_17" | "18_29" | "30_44" | "45_plus" | null;
         AiOutcome: {
             attribute: string;
             suggested: string;
@@ -1229,6 +1273,17 @@ export interface components {
             secret: string;
             otpauthUri: string;
             qrCodePng: string;
+        };
+        ErasePatientBody: {
+            confirmation: null | string;
+        };
+        ErasePatientResponse: {
+            /** Format: uuid */
+            patientId: string;
+            /** Format: date-time */
+            erasedAt: string;
+            /** Format: int32 */
+            imagesShredded: number;
         };
         ExportProgress: {
             /** Format: int64 */
@@ -1685,8 +1740,8 @@ export interface components {
             firstName: string;
             lastName: string;
             /** Format: date */
-            dateOfBirth: string;
-            ageBand: components["schemas"]["AgeBand"];
+            dateOfBirth: null | string;
+            ageBand: null | components["schemas"]["AgeBand"];
             /** Format: uuid */
             doctorId: null | string;
             treatmentType: components["schemas"]["TreatmentType"];
@@ -1725,7 +1780,7 @@ export interface components {
             test: number;
         };
         /** @enum {unknown} */
-        PatientStatus: "invited" | "active" | "paused" | "completed" | "archived";
+        PatientStatus: "invited" | "active" | "paused" | "completed" | "archived" | "erased";
         PracticeSettingsResponse: {
             /** Format: uuid */
             practiceId: string;
@@ -2135,6 +2190,15 @@ export interface components {
         };
         /** @description The resource's current state does not allow this (see `type` and `detail`). */
         Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The patient was erased (`patient-erased`): their identity and photos can never be read again. */
+        Gone: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2760,6 +2824,78 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ErasePatient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "confirmation": "ERASE"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErasePatientBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "patientId": "0195f3b0-2d4e-7a1b-8c9d-0e1f2a3b4c50",
+                     *       "erasedAt": "2026-03-02T09:05:00Z",
+                     *       "imagesShredded": 15
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErasePatientResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ExportPatientRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -12,7 +12,7 @@ export type PatientStatus = Schemas['PatientStatus'];
 export type TreatmentType = Schemas['TreatmentType'];
 export type ScanFrequency = Schemas['ScanFrequency'];
 export type PreferredLanguage = Schemas['PreferredLanguage'];
-export type AgeBand = Schemas['AgeBand'];
+export type AgeBand = NonNullable<Schemas['AgeBand']>;
 export type MfaStep = Schemas['MfaStep'];
 export type MfaChallenge = Schemas['MfaChallenge'];
 export type CreatePatientBody = Schemas['CreatePatientCommand'];
@@ -28,6 +28,7 @@ export type StaffRole = 'doctor' | 'staff';
 export type InviteStaffBody = Omit<Schemas['InviteStaffCommand'], 'role'> & { role: StaffRole };
 export type InviteStaffResponse = Schemas['InviteStaffResponse'];
 export type InvitePatientResponse = Schemas['InvitePatientResponse'];
+export type PatientErasure = Schemas['ErasePatientResponse'];
 export type Practice = Schemas['GetCurrentPracticeResponse'];
 export type PracticeMember = Schemas['ListMembersMember'];
 export type ComplianceResponse = Schemas['ComplianceResponse'];
@@ -54,7 +55,7 @@ export type ScoreCount = Schemas['AnalyticsValueCount'];
 /** Doctors and owners only (staff get 403). */
 export type TagAnalytics = Schemas['TagAnalyticsResponse'];
 
-export const patientStatuses: PatientStatus[] = ['active', 'invited', 'paused', 'completed', 'archived'];
+export const patientStatuses: PatientStatus[] = ['active', 'invited', 'paused', 'completed', 'archived', 'erased'];
 export const treatmentTypes: TreatmentType[] = ['clear_aligners', 'retainers', 'other'];
 export const scanFrequencies: ScanFrequency[] = ['weekly', 'biweekly', 'monthly'];
 export const preferredLanguages: PreferredLanguage[] = ['en', 'es', 'fr', 'de'];

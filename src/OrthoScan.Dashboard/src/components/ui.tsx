@@ -336,6 +336,7 @@ const badgeTones: Record<string, string> = {
   queued: 'bg-sky-50 text-sky-800 ring-sky-600/20',
   running: 'bg-sky-50 text-sky-800 ring-sky-600/20',
   failed: 'bg-amber-50 text-amber-800 ring-amber-600/20',
+  erased: 'bg-slate-100 text-slate-500 ring-slate-400/20',
   // Billing and finance states.
   trialing: 'bg-sky-50 text-sky-800 ring-sky-600/20',
   paid: 'bg-accent-50 text-accent-800 ring-accent-600/20',

@@ -543,7 +543,7 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("current_stage");
 
-                    b.Property<DateOnly>("DateOfBirth")
+                    b.Property<DateOnly?>("DateOfBirth")
                         .HasColumnType("date")
                         .HasColumnName("date_of_birth");
 
@@ -555,6 +555,10 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)")
                         .HasColumnName("email");
+
+                    b.Property<DateTime?>("ErasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("erased_at");
 
                     b.Property<string>("FirstName")
                         .IsRequired()
@@ -644,6 +648,37 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_patients_practice_id_last_name_first_name");
 
                     b.ToTable("patients", (string)null);
+                });
+
+            modelBuilder.Entity("OrthoScan.Api.Domain.PatientDataKey", b =>
+                {
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("DestroyedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("destroyed_at");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practice_id");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .HasColumnType("bytea")
+                        .HasColumnName("wrapped_key");
+
+                    b.HasKey("PatientId")
+                        .HasName("pk_patient_data_keys");
+
+                    b.HasIndex("PracticeId")
+                        .HasDatabaseName("ix_patient_data_keys_practice_id");
+
+                    b.ToTable("patient_data_keys", (string)null);
                 });
 
             modelBuilder.Entity("OrthoScan.Api.Domain.Practice", b =>
@@ -1643,6 +1678,23 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_patients_practices_practice_id");
+                });
+
+            modelBuilder.Entity("OrthoScan.Api.Domain.PatientDataKey", b =>
+                {
+                    b.HasOne("OrthoScan.Api.Domain.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_patient_data_keys_patients_patient_id");
+
+                    b.HasOne("OrthoScan.Api.Domain.Practice", null)
+                        .WithMany()
+                        .HasForeignKey("PracticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_patient_data_keys_practices_practice_id");
                 });
 
             modelBuilder.Entity("OrthoScan.Api.Domain.Practice", b =>

@@ -83,7 +83,7 @@ export function emptyPatientValues(): PatientFormValues {
 
 export function valuesFromPatient(p: Patient): PatientFormValues {
   return {
-    firstName: p.firstName, lastName: p.lastName, dateOfBirth: p.dateOfBirth, doctorId: p.doctorId ?? '',
+    firstName: p.firstName, lastName: p.lastName, dateOfBirth: p.dateOfBirth ?? '', doctorId: p.doctorId ?? '',
     treatmentType: p.treatmentType, alignerBrand: p.alignerBrand ?? '', currentStage: String(p.currentStage),
     totalStages: String(p.totalStages), treatmentStartDate: p.treatmentStartDate ?? '', scanFrequency: p.scanFrequency, status: p.status, email: p.email ?? '',
     phone: p.phone ?? '', timezone: p.timezone, preferredLanguage: p.preferredLanguage, researchConsent: p.researchConsent.given,

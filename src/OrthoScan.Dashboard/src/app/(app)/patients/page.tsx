@@ -85,7 +85,7 @@ export default function PatientsPage() {
             value={status}
             onChange={(e) => setStatus(e.target.value as PatientStatus | '')}
           >
-            <option value="">All but archived</option>
+            <option value="">All but archived and erased</option>
             {patientStatuses.map((s) => <option key={s} value={s}>{s[0].toUpperCase() + s.slice(1)}</option>)}
           </select>
         </div>

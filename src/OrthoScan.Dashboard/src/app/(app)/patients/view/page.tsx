@@ -6,7 +6,9 @@ import { Suspense, useState, type ReactNode } from 'react';
 import { api } from '@/api/client';
 import { asApiError, type ApiError } from '@/api/errors';
 import type { InvitePatientResponse, Patient } from '@/api/types';
+import { useAuth } from '@/auth/AuthProvider';
 import { CopyButton } from '@/components/CopyButton';
+import { DataRightsCard } from '@/components/patients/DataRightsCard';
 import { ScanTimeline } from '@/components/patients/ScanTimeline';
 import { Button, ButtonLink, Card, EmptyState, ErrorState, Notice, PageHeader, ProblemAlert, Skeleton, StatusBadge } from '@/components/ui';
 import { ageBandLabels, formatDate, formatDateTime, frequencyLabels, fullName, languageLabels, treatmentLabels } from '@/lib/format';
@@ -40,7 +42,7 @@ function InviteCard({ patient }: { patient: Patient }) {
   const [invitation, setInvitation] = useState<InvitePatientResponse | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const archived = patient.status === 'archived';
+  const archived = patient.status === 'archived' || patient.status === 'erased';
 
   async function invite() {
     setBusy(true);
@@ -57,7 +59,7 @@ function InviteCard({ patient }: { patient: Patient }) {
   return (
     <Card title="Patient app">
       {archived ? (
-        <p className="text-sm text-slate-600">Archived patients cannot be invited to the app.</p>
+        <p className="text-sm text-slate-600">{patient.status === 'erased' ? 'Erased patients cannot be invited to the app.' : 'Archived patients cannot be invited to the app.'}</p>
       ) : invitation ? (
         <div className="flex flex-col gap-3">
           <p className="text-sm text-slate-700">Give this one-time code to {patient.firstName}. They enter it when they first open the OrthoScan app.</p>
@@ -89,7 +91,7 @@ function ArchiveAction({ patient, onArchived }: { patient: Patient; onArchived: 
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  if (patient.status === 'archived') return null;
+  if (patient.status === 'archived' || patient.status === 'erased') return null;
   return (
     <Card title="Archive">
       {!confirming ? (
@@ -128,11 +130,23 @@ function ArchiveAction({ patient, onArchived }: { patient: Patient; onArchived: 
   );
 }
 
+/** Saves the record ZIP through a temporary link: the request needs the bearer token, so a plain href cannot do it. */
+async function downloadRecord(id: string) {
+  const blob = await api.downloadPatientRecord(id);
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `patient-record-${id}.zip`;
+  link.click();
+  URL.revokeObjectURL(url);
+}
+
 function ViewPatient() {
   const params = useSearchParams();
   const id = params.get('id');
   const patient = useResource(id ? (signal) => api.getPatient(id, signal) : null, id ?? '');
   const [archivedNow, setArchivedNow] = useState(false);
+  const { claims } = useAuth();
   usePageTitle(patient.data ? fullName(patient.data) : 'Patient');
 
   if (!id) {
@@ -155,8 +169,8 @@ function ViewPatient() {
         <>
           <PageHeader
             title={fullName(p)}
-            description={<span className="flex items-center gap-2">Born {formatDate(p.dateOfBirth)} <StatusBadge status={p.status} /></span>}
-            actions={p.status !== 'archived' && <ButtonLink variant="secondary" href={`/patients/edit/?id=${encodeURIComponent(p.id)}`}>Edit</ButtonLink>}
+            description={<span className="flex items-center gap-2">{p.dateOfBirth ? `Born ${formatDate(p.dateOfBirth)}` : 'Erased'} <StatusBadge status={p.status} /></span>}
+            actions={p.status !== 'archived' && p.status !== 'erased' && <ButtonLink variant="secondary" href={`/patients/edit/?id=${encodeURIComponent(p.id)}`}>Edit</ButtonLink>}
           />
           {notice && <div className="mb-4"><Notice tone="success">{notice}</Notice></div>}
           <div className="grid gap-6 lg:grid-cols-3">
@@ -174,7 +188,7 @@ function ViewPatient() {
                   <Detail label="Scan frequency">{frequencyLabels[p.scanFrequency]}</Detail>
                   <Detail label="Status"><StatusBadge status={p.status} /></Detail>
                   <Detail label="Treatment start">{formatDate(p.treatmentStartDate)}</Detail>
-                  <Detail label="Age band">{ageBandLabels[p.ageBand]}</Detail>
+                  <Detail label="Age band">{p.ageBand ? ageBandLabels[p.ageBand] : '—'}</Detail>
                   <Detail label="Research consent">
                     {p.researchConsent.given ? 'Given' : p.researchConsent.changedAt ? 'Withdrawn' : 'Not given'}
                     {p.researchConsent.changedAt && (
@@ -196,6 +210,18 @@ function ViewPatient() {
             <div className="flex flex-col gap-6">
               <InviteCard patient={p} />
               <ArchiveAction patient={p} onArchived={(updated) => { patient.setData(updated); setArchivedNow(true); }} />
+              {claims?.role === 'owner' && (
+                <DataRightsCard
+                  patientName={fullName(p)}
+                  erased={p.status === 'erased'}
+                  onDownload={() => downloadRecord(p.id)}
+                  onErase={async (confirmation) => {
+                    const result = await api.erasePatient(p.id, confirmation);
+                    patient.setData(await api.getPatient(p.id));
+                    return result;
+                  }}
+                />
+              )}
               <p className="text-xs text-slate-500">Added {formatDateTime(p.createdAt)} · updated {formatDateTime(p.updatedAt)}</p>
             </div>
           </div>
