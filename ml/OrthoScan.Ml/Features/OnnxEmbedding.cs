@@ -60,6 +60,8 @@ public sealed class OnnxImageEmbedder : IDisposable
         if (!File.Exists(path)) throw new OnnxEmbeddingException($"The ONNX embedding model '{path}' does not exist.");
         var model = File.ReadAllBytes(path);
         var (input, output, declaredSize) = Describe(model, path, inputName, outputName);
+        if (size is not null && declaredSize is not null && size != declaredSize)
+            throw new OnnxEmbeddingException($"The ONNX input '{input}' takes [1, 3, {declaredSize}, {declaredSize}]; --onnx-size {size} does not fit it.");
         var side = size ?? declaredSize ?? OnnxEmbeddingSpec.DefaultSize;
         if (side is < 8 or > 1024) throw new OnnxEmbeddingException($"--onnx-size must be between 8 and 1024, not {side}.");
         var probe = Create(model, new OnnxEmbeddingSpec(input, output, side, Length: 0), path);
@@ -137,8 +139,9 @@ public sealed class OnnxImageEmbedder : IDisposable
     {
         // OnnxTransformer binds ML.NET columns to graph nodes by name, so the columns carry the graph's names.
         var input = SchemaDefinition.Create(typeof(PixelInput));
-        input[nameof(PixelInput.Pixels)].ColumnName = spec.InputName;
-        input[nameof(PixelInput.Pixels)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3 * spec.Size * spec.Size);
+        var pixels = input[nameof(PixelInput.Pixels)];
+        pixels.ColumnType = new VectorDataViewType(NumberDataViewType.Single, 3 * spec.Size * spec.Size);
+        pixels.ColumnName = spec.InputName;
         var output = SchemaDefinition.Create(typeof(EmbeddingOutput));
         output[nameof(EmbeddingOutput.Embedding)].ColumnName = spec.OutputName;
         var context = new MLContext();
