@@ -6,7 +6,7 @@ namespace OrthoScan.Ml.Tests.Features;
 /// <summary>A small synthetic dataset, the tiny ONNX model on disk beside it, and a bundle trained with that embedding.</summary>
 public sealed class OnnxEmbeddingFixture : IDisposable
 {
-    public const int Sessions = 200;
+    public const int Sessions = 120;
     public const int Size = 32;
 
     public OnnxEmbeddingFixture()
@@ -18,13 +18,15 @@ public sealed class OnnxEmbeddingFixture : IDisposable
         File.WriteAllBytes(ModelPath, TinyOnnx.ChannelMeans(Size));
         Dataset = TrainingDataset.Load(DatasetRoot);
         Embedder = OnnxImageEmbedder.Open(ModelPath);
-        Bundle = ModelTrainer.Train(Dataset, new TrainingOptions(Seed: 3, Iterations: 40), embedder: Embedder);
+        Featured = Dataset.Featurize(FeatureLayout.For(Dataset.Attributes, Embedder.Spec), embedder: Embedder);
+        Bundle = ModelTrainer.Train(Featured, Dataset.Attributes, Dataset.TaxonomyVersion, new TrainingOptions(Seed: 3, Iterations: 40));
     }
 
     public string Root { get; }
     public string DatasetRoot { get; }
     public string ModelPath { get; }
     public TrainingDataset Dataset { get; }
+    public FeaturedSessions Featured { get; }
     public OnnxImageEmbedder Embedder { get; }
     public ModelBundle Bundle { get; }
 

@@ -24,14 +24,28 @@ public sealed class OnnxEmbeddingTests(OnnxEmbeddingFixture fixture) : IClassFix
     public void Pixels_are_fed_as_rgb_planes_from_0_to_1()
     {
         // A solid colour's channel means are the colour itself, in R, G, B order: the tensor is NCHW, scaled to 0..1.
-        using var black = Image.Black(50, 30, bands: 3);
-        using var solid = (black + new double[] { 200, 100, 50 }).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
-        var embedding = fixture.Embedder.Embed(solid.PngsaveBuffer());
+        var embedding = fixture.Embedder.Embed(Solid(200, 100, 50));
 
         embedding.Length.ShouldBe(3);
         embedding[0].ShouldBe(200 / 255f, 0.002f);
         embedding[1].ShouldBe(100 / 255f, 0.002f);
         embedding[2].ShouldBe(50 / 255f, 0.002f);
+    }
+
+    [Fact]
+    public async Task Parallel_callers_each_get_the_embedding_of_their_own_photo()
+    {
+        var colours = Enumerable.Range(0, 16).Select(i => (Red: 10 + 15 * i, Green: 240 - 12 * i, Blue: 7 * i)).ToArray();
+        var photos = colours.Select(c => Solid(c.Red, c.Green, c.Blue)).ToArray();
+
+        var embeddings = await Task.WhenAll(photos.Select(p => Task.Run(() => fixture.Embedder.Embed(p))));
+
+        for (var i = 0; i < colours.Length; i++)
+        {
+            embeddings[i][0].ShouldBe(colours[i].Red / 255f, 0.002f);
+            embeddings[i][1].ShouldBe(colours[i].Green / 255f, 0.002f);
+            embeddings[i][2].ShouldBe(colours[i].Blue / 255f, 0.002f);
+        }
     }
 
     [Fact]
@@ -95,6 +109,51 @@ public sealed class OnnxEmbeddingTests(OnnxEmbeddingFixture fixture) : IClassFix
             actual.ShouldNotBeNull().Values.Select(v => v.Attribute).ShouldBe(["overall_tracking", "aligner_fit", "oral_hygiene"]);
             actual.Values.ShouldBe(expected.ShouldNotBeNull().Values);
         }
+    }
+
+    [Fact]
+    public async Task The_loaded_suggester_feeds_the_models_the_embedding_training_computed_for_the_same_photos()
+    {
+        // The channel means duplicate the photo statistics, so trees trained on both may never split on the embedding;
+        // here they see the embedding alone (statistics zeroed), so a suggester that dropped it would answer otherwise.
+        var names = fixture.Bundle.Layout.Names.ToList();
+        var statistics = names.Select((n, i) => (n, i)).Where(x => ImageFeatures.Names.Any(f => x.n.EndsWith("." + f, StringComparison.Ordinal))).Select(x => x.i).ToArray();
+        var embeddingOnly = fixture.Featured with
+        {
+            Sessions = [.. fixture.Featured.Sessions.Select(s => s with { Features = Zeroed(s.Features, statistics) })],
+        };
+        var path = Path.Combine(_work, "model.zip");
+        ModelTrainer.Train(embeddingOnly, fixture.Dataset.Attributes, fixture.Dataset.TaxonomyVersion, new TrainingOptions(Seed: 3, Iterations: 40)).Save(path);
+        var loaded = ModelBundle.Load(path);
+        using var embedder = loaded.Embedder;
+        var suggester = new MlNetSuggester(loaded, SyntheticDataset.Taxonomy);
+        var engines = loaded.Models.ToDictionary(m => m.Key, m => loaded.Context.Model.CreatePredictionEngine<ScoreInput, ScoreOutput>(
+            m.Value, inputSchemaDefinition: ScoreInput.Schema(loaded.Layout)));
+        var embeddingAt = names.Select((n, i) => (n, i)).Where(x => x.n.Contains(".embedding_", StringComparison.Ordinal)).Select(x => x.i).ToArray();
+        var embeddingMatters = false;
+
+        foreach (var session in fixture.Dataset.Sessions.Where(s => s.ImagePaths.Count > 0).Take(40))
+        {
+            var training = (fixture.Dataset with { Sessions = [session] }).Featurize(loaded.Layout, embedder: embedder).Sessions.Single().Features;
+            var request = new SuggestionRequest(
+                session.ImagePaths.Select(p => new SuggestionImage(TrainingDataset.ViewOf(p, session.ExportSessionId),
+                    File.ReadAllBytes(Path.Combine(fixture.DatasetRoot, p)), "image/jpeg")).ToArray(),
+                new SuggestionContext(session.Context.StageFraction, session.Context.DaysSinceLastScan, session.Context.PreviousScores));
+
+            var suggested = (await suggester.SuggestAsync(request, CancellationToken.None)).ShouldNotBeNull().Values;
+
+            var withoutEmbedding = Zeroed(training, embeddingAt);
+            foreach (var (attribute, engine) in engines)
+            {
+                var expected = engine.Predict(new ScoreInput { Features = training });
+                var value = suggested.Single(v => v.Attribute == attribute);
+                value.Value.ShouldBe(expected.PredictedLabel);
+                value.Confidence.ShouldBe(expected.Score.Max(), 1e-5f);
+                embeddingMatters |= Math.Abs(engine.Predict(new ScoreInput { Features = withoutEmbedding }).Score.Max() - expected.Score.Max()) > 1e-4;
+            }
+        }
+        // Otherwise the comparison above would pass for a suggester that drops the embedding.
+        embeddingMatters.ShouldBeTrue();
     }
 
     [Fact]
@@ -187,6 +246,20 @@ public sealed class OnnxEmbeddingTests(OnnxEmbeddingFixture fixture) : IClassFix
 
         exitCode.ShouldBe(2);
         error.ShouldContain("only go with --onnx-embedding");
+    }
+
+    private static float[] Zeroed(float[] features, int[] at)
+    {
+        var copy = (float[])features.Clone();
+        foreach (var i in at) copy[i] = 0;
+        return copy;
+    }
+
+    private static byte[] Solid(int red, int green, int blue)
+    {
+        using var black = Image.Black(50, 30, bands: 3);
+        using var solid = (black + new double[] { red, green, blue }).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        return solid.PngsaveBuffer();
     }
 
     private static SuggestionRequest Request(IReadOnlyDictionary<string, string> labels, Random random) => new(
