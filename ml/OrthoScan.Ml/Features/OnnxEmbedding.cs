@@ -64,10 +64,19 @@ public sealed class OnnxImageEmbedder : IDisposable
             throw new OnnxEmbeddingException($"The ONNX input '{input}' takes [1, 3, {declaredSize}, {declaredSize}]; --onnx-size {size} does not fit it.");
         var side = size ?? declaredSize ?? OnnxEmbeddingSpec.DefaultSize;
         if (side is < 8 or > 1024) throw new OnnxEmbeddingException($"--onnx-size must be between 8 and 1024, not {side}.");
-        var probe = Create(model, new OnnxEmbeddingSpec(input, output, side, Length: 0), path);
-        var length = probe.Run(new float[3 * side * side]).Length;
+        int length;
+        using (var probe = Create(model, new OnnxEmbeddingSpec(input, output, side, Length: 0), path))
+        {
+            try
+            {
+                length = probe.Run(new float[3 * side * side]).Length;
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or OnnxRuntimeException)
+            {
+                throw new OnnxEmbeddingException($"The ONNX model '{path}' fails on a blank [1, 3, {side}, {side}] photo: {FirstLine(e)}", e);
+            }
+        }
         if (length == 0) throw new OnnxEmbeddingException($"The ONNX model '{path}' answers an empty '{output}'.");
-        probe.Dispose();
         return Create(model, new OnnxEmbeddingSpec(input, output, side, length), path);
     }
 
