@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OrthoScan.Ml.Features;
 using OrthoScan.Ml.Models;
 using Spectre.Console;
 
@@ -49,7 +50,7 @@ public static class Cli
         {
             return work();
         }
-        catch (Exception e) when (e is DatasetFormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is DatasetFormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or OnnxEmbeddingException)
         {
             error.WriteLine(e.Message);
             return BadInput;

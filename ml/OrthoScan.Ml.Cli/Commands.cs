@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using OrthoScan.Ml.Datasets;
+using OrthoScan.Ml.Features;
 using OrthoScan.Ml.Models;
 using OrthoScan.Ml.Suggestions;
 using Spectre.Console;
@@ -24,13 +25,31 @@ internal static class Commands
         var seed = new Option<int>("--seed") { Description = "Random seed of the trainers.", DefaultValueFactory = _ => 1 };
         var trainer = new Option<string>("--trainer") { Description = "lightgbm or fasttree.", DefaultValueFactory = _ => "lightgbm" };
         trainer.AcceptOnlyFromAmong("lightgbm", "fasttree");
-        var command = new Command("train", "Train one model per score on the train split and evaluate it on the test split.") { dataset, output, seed, trainer };
+        var onnx = new Option<FileInfo?>("--onnx-embedding")
+        {
+            Description = "An ONNX image-embedding model: each photo, squashed to --onnx-size square, RGB 0..1 as a [1, 3, size, size] tensor, "
+                + "adds the model's output vector to its view's features. model.zip stores the model.",
+        };
+        var onnxInput = new Option<string?>("--onnx-input") { Description = "The graph input to feed (default: its only input)." };
+        var onnxOutput = new Option<string?>("--onnx-output") { Description = "The graph output to use as the embedding (default: its only output)." };
+        var onnxSize = new Option<int?>("--onnx-size") { Description = "The square side photos are resized to (default: the model's fixed input size, else 224)." };
+        var command = new Command("train", "Train one model per score on the train split and evaluate it on the test split.")
+        {
+            dataset, output, seed, trainer, onnx, onnxInput, onnxOutput, onnxSize,
+        };
         command.SetAction(parsed => Cli.Guard(error, () =>
         {
             var options = new TrainingOptions(Seed: parsed.GetValue(seed), Trainer: parsed.GetValue(trainer) == "fasttree" ? TrainerKind.FastTree : TrainerKind.LightGbm);
             var data = TrainingDataset.Load(parsed.GetRequiredValue(dataset).FullName);
+            if (parsed.GetValue(onnx) is null && (parsed.GetValue(onnxInput) ?? parsed.GetValue(onnxOutput) ?? (object?)parsed.GetValue(onnxSize)) is not null)
+                throw new OnnxEmbeddingException("--onnx-input, --onnx-output and --onnx-size only go with --onnx-embedding.");
+            using var embedder = parsed.GetValue(onnx) is { } model
+                ? OnnxImageEmbedder.Open(model.FullName, parsed.GetValue(onnxInput), parsed.GetValue(onnxOutput), parsed.GetValue(onnxSize))
+                : null;
+            if (embedder is not null)
+                console.WriteLine($"ONNX embedding: '{embedder.Spec.InputName}' [1, 3, {embedder.Spec.Size}, {embedder.Spec.Size}] -> '{embedder.Spec.OutputName}', {embedder.Spec.Length} numbers per view");
             ModelBundle? bundle = null;
-            var featured = Featurize(console, data, Features.FeatureLayout.For(data.Attributes));
+            var featured = Featurize(console, data, FeatureLayout.For(data.Attributes, embedder?.Spec), embedder);
             console.Progress().Start(progress =>
             {
                 var task = progress.AddTask("Training", maxValue: data.Attributes.Count);
@@ -57,7 +76,8 @@ internal static class Commands
         {
             var bundle = ModelBundle.Load(parsed.GetRequiredValue(model).FullName);
             var data = TrainingDataset.Load(parsed.GetRequiredValue(dataset).FullName);
-            var evaluation = ModelTrainer.Evaluate(bundle, Featurize(console, data, bundle.Layout).Sessions);
+            using var embedder = bundle.Embedder;
+            var evaluation = ModelTrainer.Evaluate(bundle, Featurize(console, data, bundle.Layout, bundle.Embedder).Sessions);
             var markdown = Markdown(bundle.Card, evaluation);
             if (parsed.GetValue(output) is { } file)
             {
@@ -158,13 +178,13 @@ internal static class Commands
         return command;
     }
 
-    private static FeaturedSessions Featurize(IAnsiConsole console, TrainingDataset data, Features.FeatureLayout layout)
+    private static FeaturedSessions Featurize(IAnsiConsole console, TrainingDataset data, FeatureLayout layout, OnnxImageEmbedder? embedder = null)
     {
         FeaturedSessions? featured = null;
         console.Progress().Start(progress =>
         {
             var task = progress.AddTask("Image features", maxValue: Math.Max(1, data.Sessions.Count));
-            featured = data.Featurize(layout, new Progress<int>(done => task.Value = Math.Max(task.Value, done)));
+            featured = data.Featurize(layout, new Progress<int>(done => task.Value = Math.Max(task.Value, done)), embedder: embedder);
             task.Value = task.MaxValue;
         });
         if (featured!.UnreadableImages > 0) console.WriteLine($"{featured.UnreadableImages} image(s) missing or unreadable: counted as missing views.");

@@ -5,20 +5,29 @@ namespace OrthoScan.Ml.Features;
 /// <summary>
 /// The order of the numbers in a session's feature vector. Training writes it into model.zip and prediction reads it
 /// back, so a model is always fed the layout it was trained on. Per view: <see cref="ImageFeatures.Count"/> image
-/// statistics and a present flag (missing views are zeros with the flag off); then the image statistics averaged over
+/// statistics, the ONNX embedding when one is plugged in (version 2), and a present flag (missing views are zeros with the
+/// flag off); then the image statistics averaged over
 /// the present views and the number of views; then context: stage fraction, days since last scan (log scale), each with
 /// a known flag, and per score its previous value as a number with a known flag.
 /// </summary>
-public sealed record FeatureLayout(int Version, IReadOnlyList<string> Views, IReadOnlyList<string> PreviousScores)
+public sealed record FeatureLayout(int Version, IReadOnlyList<string> Views, IReadOnlyList<string> PreviousScores, OnnxEmbeddingSpec? Embedding = null)
 {
     public const int CurrentVersion = 1;
+
+    /// <summary>Version 1 with each view's ONNX embedding after its statistics; without an embedding a layout stays version 1.</summary>
+    public const int EmbeddingVersion = 2;
+
+    public static bool Supports(int version) => version is CurrentVersion or EmbeddingVersion;
 
     /// <summary>Views as the Api names them (snake_case of its ImageType).</summary>
     public static readonly IReadOnlyList<string> StandardViews = ["frontal", "buccal_l", "buccal_r", "occlusal_u", "occlusal_l"];
 
-    public static FeatureLayout For(IEnumerable<string> scoreAttributes) => new(CurrentVersion, StandardViews, scoreAttributes.ToArray());
+    public static FeatureLayout For(IEnumerable<string> scoreAttributes, OnnxEmbeddingSpec? embedding = null) =>
+        new(embedding is null ? CurrentVersion : EmbeddingVersion, StandardViews, scoreAttributes.ToArray(), embedding);
 
-    private const int PerView = ImageFeatures.Count + 1;
+    private int EmbeddingLength => Embedding?.Length ?? 0;
+
+    private int PerView => ImageFeatures.Count + EmbeddingLength + 1;
     private const int ContextFixed = 4;
 
     [JsonIgnore]
@@ -27,7 +36,8 @@ public sealed record FeatureLayout(int Version, IReadOnlyList<string> Views, IRe
     [JsonIgnore]
     public IReadOnlyList<string> Names =>
     [
-        .. Views.SelectMany(v => ImageFeatures.Names.Select(n => $"{v}.{n}").Append($"{v}.present")),
+        .. Views.SelectMany(v => ImageFeatures.Names.Select(n => $"{v}.{n}")
+            .Concat(Enumerable.Range(0, EmbeddingLength).Select(i => $"{v}.embedding_{i}")).Append($"{v}.present")),
         .. ImageFeatures.Names.Select(n => $"mean.{n}"), "views_present",
         "stage_fraction", "stage_fraction_known", "days_since_last_scan_log", "days_since_last_scan_known",
         .. PreviousScores.SelectMany(a => new[] { $"prev_{a}", $"prev_{a}_known" }),
@@ -35,9 +45,10 @@ public sealed record FeatureLayout(int Version, IReadOnlyList<string> Views, IRe
 
     /// <summary>
     /// The feature vector of one session. Images are keyed by view; views this layout does not know are ignored, and an
-    /// image that could not be read counts as missing.
+    /// image that could not be read counts as missing. With an embedding in the layout, a view's embedding comes from
+    /// <paramref name="embeddings"/> (zeros where it has none).
     /// </summary>
-    public float[] Vector(IReadOnlyDictionary<string, ImageFeatures> images, SessionContextFeatures context)
+    public float[] Vector(IReadOnlyDictionary<string, ImageFeatures> images, SessionContextFeatures context, IReadOnlyDictionary<string, float[]>? embeddings = null)
     {
         var vector = new float[Length];
         var mean = new double[ImageFeatures.Count];
@@ -52,7 +63,9 @@ public sealed record FeatureLayout(int Version, IReadOnlyList<string> Views, IRe
                     vector[at + i] = features.Values[i];
                     mean[i] += features.Values[i];
                 }
-                vector[at + ImageFeatures.Count] = 1;
+                if (EmbeddingLength > 0 && embeddings?.GetValueOrDefault(view) is { } embedding)
+                    embedding.AsSpan(0, Math.Min(embedding.Length, EmbeddingLength)).CopyTo(vector.AsSpan(at + ImageFeatures.Count));
+                vector[at + ImageFeatures.Count + EmbeddingLength] = 1;
                 present++;
             }
             at += PerView;

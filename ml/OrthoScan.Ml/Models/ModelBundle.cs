@@ -7,17 +7,22 @@ namespace OrthoScan.Ml.Models;
 
 /// <summary>
 /// A trained model.zip: card.json (the <see cref="ModelCard"/>, camelCase), features.json (the
-/// <see cref="FeatureLayout"/> the models were trained on) and one ML.NET model per score, "{attribute}.zip".
+/// <see cref="FeatureLayout"/> the models were trained on), one ML.NET model per score, "{attribute}.zip", and, when the
+/// layout has an ONNX image embedding, that model as embedding.onnx.
 /// </summary>
 public sealed class ModelBundle
 {
     public const string CardEntry = "card.json";
     public const string FeaturesEntry = "features.json";
+    public const string EmbeddingEntry = "embedding.onnx";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    internal ModelBundle(ModelCard card, FeatureLayout layout, IReadOnlyDictionary<string, ITransformer> models, MLContext context)
+    internal ModelBundle(ModelCard card, FeatureLayout layout, IReadOnlyDictionary<string, ITransformer> models, MLContext context, OnnxImageEmbedder? embedder = null)
     {
+        if ((layout.Embedding is null) != (embedder is null))
+            throw new ArgumentException("A layout with an ONNX embedding needs its embedding model, and only then.", nameof(embedder));
+        Embedder = embedder;
         Card = card;
         Layout = layout;
         Models = models;
@@ -32,6 +37,9 @@ public sealed class ModelBundle
 
     internal MLContext Context { get; }
 
+    /// <summary>The ONNX image-embedding model the layout's features need, when it has one.</summary>
+    public OnnxImageEmbedder? Embedder { get; }
+
     public static ModelBundle Load(string path)
     {
         using var file = File.OpenRead(path);
@@ -44,8 +52,9 @@ public sealed class ModelBundle
         using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
         var card = Read<ModelCard>(zip, CardEntry);
         var layout = Read<FeatureLayout>(zip, FeaturesEntry);
-        if (layout.Version != FeatureLayout.CurrentVersion)
-            throw new InvalidDataException($"The model uses feature layout {layout.Version}; this build computes layout {FeatureLayout.CurrentVersion}.");
+        if (!FeatureLayout.Supports(layout.Version) || (layout.Version == FeatureLayout.EmbeddingVersion) != (layout.Embedding is not null))
+            throw new InvalidDataException($"The model uses feature layout {layout.Version}; this build computes layouts {FeatureLayout.CurrentVersion} and {FeatureLayout.EmbeddingVersion}.");
+        var embedder = layout.Embedding is { } spec ? OnnxImageEmbedder.Load(ReadBytes(zip, EmbeddingEntry), spec) : null;
         var context = new MLContext();
         var models = new Dictionary<string, ITransformer>();
         foreach (var entry in zip.Entries.Where(e => e.FullName is not (CardEntry or FeaturesEntry) && e.FullName.EndsWith(".zip", StringComparison.Ordinal)))
@@ -57,7 +66,7 @@ public sealed class ModelBundle
             models[Path.GetFileNameWithoutExtension(entry.FullName)] = context.Model.Load(buffer, out _);
         }
         if (models.Count == 0) throw new InvalidDataException("The model file holds no score model.");
-        return new ModelBundle(card, layout, models, context);
+        return new ModelBundle(card, layout, models, context, embedder);
     }
 
     public void Save(string path)
@@ -71,6 +80,11 @@ public sealed class ModelBundle
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         Write(zip, CardEntry, Card);
         Write(zip, FeaturesEntry, Layout);
+        if (Embedder is not null)
+        {
+            using var entry = zip.CreateEntry(EmbeddingEntry, CompressionLevel.Optimal).Open();
+            entry.Write(Embedder.ModelBytes);
+        }
         var schema = Context.Data.LoadFromEnumerable(Array.Empty<ScoreInput>(), ScoreInput.Schema(Layout)).Schema;
         foreach (var (attribute, model) in Models)
         {
@@ -94,6 +108,15 @@ public sealed class ModelBundle
         {
             throw new InvalidDataException($"{name} is not valid: {e.Message}", e);
         }
+    }
+
+    private static byte[] ReadBytes(ZipArchive zip, string name)
+    {
+        var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"The model's layout has an ONNX embedding but the file has no {name}.");
+        using var stream = entry.Open();
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
     }
 
     private static void Write<T>(ZipArchive zip, string name, T value)

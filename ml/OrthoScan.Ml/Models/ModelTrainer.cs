@@ -25,9 +25,12 @@ public static class ModelTrainer
 {
     public const string ModelName = "orthoscan-mlnet";
 
-    /// <summary>Featurizes an unpacked dataset's sessions and trains on them: what `orthoscan-ml train` and the Api's demo model do.</summary>
-    public static ModelBundle Train(TrainingDataset dataset, TrainingOptions options, IProgress<TrainingStep>? progress = null) =>
-        Train(dataset.Featurize(FeatureLayout.For(dataset.Attributes)), dataset.Attributes, dataset.TaxonomyVersion, options, progress);
+    /// <summary>
+    /// Featurizes an unpacked dataset's sessions and trains on them: what `orthoscan-ml train` and the Api's demo model do.
+    /// With an <paramref name="embedder"/>, each view's features end with its ONNX embedding and model.zip carries the model.
+    /// </summary>
+    public static ModelBundle Train(TrainingDataset dataset, TrainingOptions options, IProgress<TrainingStep>? progress = null, OnnxImageEmbedder? embedder = null) =>
+        Train(dataset.Featurize(FeatureLayout.For(dataset.Attributes, embedder?.Spec), embedder: embedder), dataset.Attributes, dataset.TaxonomyVersion, options, progress);
 
     public static ModelBundle Train(
         FeaturedSessions data, IReadOnlyList<string> attributes, string taxonomyVersion, TrainingOptions options,
@@ -58,7 +61,7 @@ public static class ModelTrainer
         var trainedAt = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
         var card = new ModelCard(ModelName, trainedAt.ToString("yyyy.MM.dd-HHmmss", System.Globalization.CultureInfo.InvariantCulture),
             trainedAt, taxonomyVersion, train.Length, evaluations);
-        return new ModelBundle(card, data.Layout, models, context);
+        return new ModelBundle(card, data.Layout, models, context, data.Embedder);
     }
 
     /// <summary>

@@ -59,10 +59,13 @@ public sealed record TrainingDataset(string Root, string TaxonomyVersion, IReadO
 
     /// <summary>
     /// Every session's feature vector, computed in parallel from the images on disk. An image that is missing or
-    /// unreadable counts as a missing view (and is counted in <see cref="FeaturedSessions.UnreadableImages"/>).
+    /// unreadable counts as a missing view (and is counted in <see cref="FeaturedSessions.UnreadableImages"/>). A layout
+    /// with an ONNX embedding needs its <paramref name="embedder"/>, which the result carries on into the trained bundle.
     /// </summary>
-    public FeaturedSessions Featurize(FeatureLayout layout, IProgress<int>? sessionsDone = null, CancellationToken ct = default)
+    public FeaturedSessions Featurize(FeatureLayout layout, IProgress<int>? sessionsDone = null, OnnxImageEmbedder? embedder = null, CancellationToken ct = default)
     {
+        if ((layout.Embedding is null) != (embedder is null) || (embedder is not null && embedder.Spec != layout.Embedding))
+            throw new ArgumentException("A layout with an ONNX embedding is featurized with that embedding model, and one without it without.", nameof(embedder));
         var featured = new FeaturedSession[Sessions.Count];
         var unreadable = 0;
         var done = 0;
@@ -70,21 +73,26 @@ public sealed record TrainingDataset(string Root, string TaxonomyVersion, IReadO
         {
             var session = Sessions[i];
             var images = new Dictionary<string, ImageFeatures>();
+            var embeddings = new Dictionary<string, float[]>();
             foreach (var path in session.ImagePaths)
             {
                 try
                 {
-                    images[ViewOf(path, session.ExportSessionId)] = ImageFeatures.From(File.ReadAllBytes(Path.Combine(Root, path)));
+                    var view = ViewOf(path, session.ExportSessionId);
+                    var bytes = File.ReadAllBytes(Path.Combine(Root, path));
+                    var statistics = ImageFeatures.From(bytes);
+                    if (embedder is not null) embeddings[view] = embedder.Embed(bytes);
+                    images[view] = statistics;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or ImageFeatureException)
                 {
                     Interlocked.Increment(ref unreadable);
                 }
             }
-            featured[i] = new FeaturedSession(session.Split, layout.Vector(images, session.Context), session.Labels);
+            featured[i] = new FeaturedSession(session.Split, layout.Vector(images, session.Context, embeddings), session.Labels);
             sessionsDone?.Report(Interlocked.Increment(ref done));
         });
-        return new FeaturedSessions(layout, featured, unreadable);
+        return new FeaturedSessions(layout, featured, unreadable, embedder);
     }
 
     private static double? Number(CsvReader csv, string column) =>
@@ -116,7 +124,8 @@ public sealed record LabelledSession(
 /// <summary>A session as a model sees it: its split, feature vector and labels.</summary>
 public sealed record FeaturedSession(string Split, float[] Features, IReadOnlyDictionary<string, string> Labels);
 
-public sealed record FeaturedSessions(FeatureLayout Layout, IReadOnlyList<FeaturedSession> Sessions, int UnreadableImages);
+/// <summary>Featurized sessions, and the ONNX embedding model that computed part of their features (if the layout has one).</summary>
+public sealed record FeaturedSessions(FeatureLayout Layout, IReadOnlyList<FeaturedSession> Sessions, int UnreadableImages, OnnxImageEmbedder? Embedder = null);
 
 /// <summary>A dataset that cannot be trained on: the CLI answers exit code 2 with the message.</summary>
 public sealed class DatasetFormatException(string message) : Exception(message);

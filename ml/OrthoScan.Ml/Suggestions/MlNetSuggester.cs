@@ -35,11 +35,14 @@ public sealed class MlNetSuggester : ITagSuggester
     {
         ct.ThrowIfCancellationRequested();
         var images = new Dictionary<string, ImageFeatures>();
+        var embeddings = new Dictionary<string, float[]>();
         foreach (var image in request.Images)
         {
             try
             {
-                images[image.View] = ImageFeatures.From(image.Bytes);
+                var statistics = ImageFeatures.From(image.Bytes);
+                if (_bundle.Embedder is { } embedder && _bundle.Layout.Views.Contains(image.View)) embeddings[image.View] = embedder.Embed(image.Bytes);
+                images[image.View] = statistics;
             }
             catch (ImageFeatureException e)
             {
@@ -47,7 +50,7 @@ public sealed class MlNetSuggester : ITagSuggester
             }
         }
         var context = new SessionContextFeatures(request.Context.StageFraction, request.Context.DaysSinceLastScan, request.Context.PreviousScores);
-        var input = new ScoreInput { Features = _bundle.Layout.Vector(images, context) };
+        var input = new ScoreInput { Features = _bundle.Layout.Vector(images, context, embeddings) };
 
         var values = new List<SuggestedValue>();
         foreach (var attribute in _taxonomy.Scores.Select(s => s.Attribute).Where(_pools.ContainsKey))
