@@ -25,6 +25,7 @@ public static class OpenApiContract
         ["Dashboard"] = "The practice dashboard's read models: review queue, compliance and throughput analytics.",
         ["Audit"] = "Append-only, hash-chained audit trails: the practice's own, and the platform's (what platform users did; platform admin only).",
         ["Admin"] = "The practice's failed background work, to inspect and retry.",
+        ["AI"] = "Suggested tags: the model that proposes them on ready scans. Suggestions are non-diagnostic aids; a doctor confirms every tag.",
         ["Billing"] = "The practice's subscription: plans, checkout (offline or Stripe), invoices, the billing portal and Stripe's webhook.",
     };
 

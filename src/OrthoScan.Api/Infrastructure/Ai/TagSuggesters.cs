@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Options;
+using OrthoScan.Ml.Models;
+using OrthoScan.Ml.Suggestions;
+
+namespace OrthoScan.Api.Infrastructure.Ai;
+
+/// <summary>
+/// The suggesters this process has, built once: the local ML.NET model (loaded from <see cref="AiOptions.ModelPath"/> on
+/// first use and kept: its prediction engines are pooled inside) and, when configured, GPT-4o on Azure OpenAI. Which one a
+/// practice gets is decided here and nowhere else: GPT-4o only for a practice that turned external AI processing on.
+/// </summary>
+public sealed class TagSuggesters : IDisposable
+{
+    private readonly AiOptions _options;
+    private readonly ILogger<TagSuggesters> _logger;
+    private readonly Lazy<LocalModel?> _local;
+    private readonly Lazy<ITagSuggester?> _external;
+
+    public TagSuggesters(IOptions<AiOptions> options, ILoggerFactory loggers)
+    {
+        _options = options.Value;
+        _logger = loggers.CreateLogger<TagSuggesters>();
+        _local = new(() => _options.Suggester == AiOptions.NoneName ? null : LoadLocal(loggers), LazyThreadSafetyMode.ExecutionAndPublication);
+        _external = new(() => _options.Suggester == AiOptions.OpenAiName ? CreateExternal(loggers) : null, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The suggester for a practice, or null when it gets none (no model file, or suggestions turned off).</summary>
+    public ITagSuggester? For(bool externalAiProcessing) =>
+        externalAiProcessing && _external.Value is { } external ? external : _local.Value?.Suggester;
+
+    /// <summary>"openai", "mlnet" or "none": what <see cref="For"/> gives a practice.</summary>
+    public string NameFor(bool externalAiProcessing) => For(externalAiProcessing)?.Name ?? AiOptions.NoneName;
+
+    /// <summary>The card of the loaded ML.NET model, or null when there is none.</summary>
+    public ModelCard? Card => _local.Value?.Card;
+
+    private LocalModel? LoadLocal(ILoggerFactory loggers)
+    {
+        var path = Path.GetFullPath(_options.ModelPath);
+        if (!File.Exists(path))
+        {
+            _logger.LogWarning("No model at {ModelPath}: the ML.NET suggester suggests nothing until one is trained (make run trains a demo model)", path);
+            return null;
+        }
+        return null; // MERGE-TRAIN ModelBundle.Load + MlNetSuggester
+    }
+
+    private ITagSuggester? CreateExternal(ILoggerFactory loggers)
+    {
+        return _options.OpenAi.IsComplete() && loggers is null ? null : null; // MERGE-TRAIN OpenAiSuggester
+    }
+
+    public void Dispose()
+    {
+        if (_local is { IsValueCreated: true, Value.Suggester: IDisposable local }) local.Dispose();
+        if (_external is { IsValueCreated: true, Value: IDisposable external }) external.Dispose();
+    }
+
+    private sealed record LocalModel(ModelCard Card, ITagSuggester Suggester);
+}
+
+public static class AiSetup
+{
+    public static IServiceCollection AddAiSuggestions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AiOptions>()
+            .Bind(configuration.GetSection(AiOptions.Section))
+            .Validate(o => o.IsValid(), $"{AiOptions.Section} is invalid: {AiOptions.Rules}")
+            .ValidateOnStart();
+        services.AddSingleton<TagSuggesters>();
+        return services;
+    }
+}
