@@ -42,12 +42,16 @@ public sealed class TagSuggesters : IDisposable
             _logger.LogWarning("No model at {ModelPath}: the ML.NET suggester suggests nothing until one is trained (make run trains a demo model)", path);
             return null;
         }
-        return null; // MERGE-TRAIN ModelBundle.Load + MlNetSuggester
+        var bundle = ModelBundle.Load(path);
+        _logger.LogInformation("Loaded model {ModelName} {ModelVersion} from {ModelPath}", bundle.Card.Name, bundle.Card.Version, path);
+        return new LocalModel(bundle.Card, new MlNetSuggester(bundle, AiTaxonomy.Current, loggers.CreateLogger<MlNetSuggester>()));
     }
 
-    private ITagSuggester? CreateExternal(ILoggerFactory loggers)
+    private OpenAiSuggester CreateExternal(ILoggerFactory loggers)
     {
-        return _options.OpenAi.IsComplete() && loggers is null ? null : null; // MERGE-TRAIN OpenAiSuggester
+        var openAi = _options.OpenAi;
+        return new OpenAiSuggester(new OpenAiSuggesterOptions(new Uri(openAi.Endpoint!), openAi.ApiKey!, openAi.Deployment!), AiTaxonomy.Current,
+            loggers.CreateLogger<OpenAiSuggester>());
     }
 
     public void Dispose()
