@@ -25,6 +25,10 @@ public static class ModelTrainer
 {
     public const string ModelName = "orthoscan-mlnet";
 
+    /// <summary>Featurizes an unpacked dataset's sessions and trains on them: what `orthoscan-ml train` and the Api's demo model do.</summary>
+    public static ModelBundle Train(TrainingDataset dataset, TrainingOptions options, IProgress<TrainingStep>? progress = null) =>
+        Train(dataset.Featurize(FeatureLayout.For(dataset.Attributes)), dataset.Attributes, dataset.TaxonomyVersion, options, progress);
+
     public static ModelBundle Train(
         FeaturedSessions data, IReadOnlyList<string> attributes, string taxonomyVersion, TrainingOptions options,
         IProgress<TrainingStep>? progress = null, TimeProvider? clock = null)
