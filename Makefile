@@ -53,6 +53,8 @@ seed: migrate ## Seed demo data (prints demo logins)
 run: services tools dashboard build ## Migrate, seed and run the API + dashboard on 127.0.0.1:5080 (foreground)
 	$(ENV) && $(RUN_API) migrate
 	$(ENV) && $(RUN_API) seed
+	@# A small ML.NET model from the demo practice's tagged scans (once), so its ready scans get suggestions.
+	$(ENV) && $(RUN_API) train-demo-model
 	@# The pid file lets `make stop` end a run started in another terminal.
 	$(ENV) && export ASPNETCORE_ENVIRONMENT=Development && echo $$$$ > .local/api.pid && \
 	  exec $(RUN_API) --urls $(API_URL)

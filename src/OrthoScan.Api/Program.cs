@@ -2,7 +2,7 @@ using OrthoScan.Api.Infrastructure.Http;
 using OrthoScan.Api.Infrastructure.Imaging;
 using OrthoScan.Api.Infrastructure.Persistence;
 
-var command = args.FirstOrDefault() is "migrate" or "seed" or "demo-patient-code" or "process-image" or "create-platform-user" or "export-tags" ? args[0] : null;
+var command = args.FirstOrDefault() is "migrate" or "seed" or "demo-patient-code" or "process-image" or "create-platform-user" or "export-tags" or "train-demo-model" ? args[0] : null;
 if (command == "process-image")
 {
     // The worker's image code alone, on files: no database, no host. Its arguments are file paths, not settings.
@@ -10,7 +10,7 @@ if (command == "process-image")
     return;
 }
 
-// create-platform-user's arguments are its own (its --role is not the host's).
+// create-platform-user's and export-tags' arguments are their own (create-platform-user's --role is not the host's).
 var builder = WebApplication.CreateBuilder(command is null ? args : command is "create-platform-user" or "export-tags" ? [] : args[1..]);
 var role = HostRoles.From(builder.Configuration); // --role api|worker|all, default all
 builder.AddOrthoScan(role);
@@ -23,6 +23,9 @@ switch (command)
         return;
     case "seed":
         await DemoSeed.RunAsync(app.Services);
+        return;
+    case "train-demo-model":
+        Environment.ExitCode = await OrthoScan.Api.Infrastructure.Ai.DemoModel.RunAsync(app.Services, Console.Out, CancellationToken.None);
         return;
     case "demo-patient-code":
         Console.WriteLine(await DemoSeed.IssuePatientCodeAsync(app.Services));

@@ -21,6 +21,7 @@ public sealed partial class ContractCoverageTests
         ["Platform/OpenApi"] = "reads the OpenAPI document or compares it with its snapshot",
         ["Storage/KmsKeyProviderTests.cs"] = "reads the requests the AWS SDK sent to the KMS fake (AWS's wire format, not ours)",
         ["Billing/FakeStripe.cs"] = "writes Stripe's objects and events (Stripe's wire format, not ours) for the Stripe fake",
+        ["Ai/FakeAzureOpenAi.cs"] = "writes Azure OpenAI's chat completions (OpenAI's wire format, not ours) for the GPT-4o fake",
         ["Imaging/WorkerMemoryTests.cs"] = "reads the process-image command's output lines, not an HTTP response",
         ["Exports/"] = "reads the files of a downloaded dataset (manifest.json, tagsets.jsonl), not an HTTP response",
     };

@@ -2,7 +2,7 @@ namespace OrthoScan.Api.Tests.Contract;
 
 /// <summary>
 /// A scan session as create, submit and read answer it. <c>previous</c> (null for a first scan) and <c>aiSuggestions</c>
-/// (empty for the patient) are always written.
+/// (empty for the patient) are always written; <c>aiNotice</c> says what suggestions are whenever there are some (else null).
 /// </summary>
 public sealed record ScanSessionDto(
     Guid Id,
@@ -15,7 +15,8 @@ public sealed record ScanSessionDto(
     string? PatientFeedback,
     IReadOnlyList<ScanImageDto> Images,
     PreviousScanDto? Previous,
-    IReadOnlyList<AiSuggestionDto> AiSuggestions);
+    IReadOnlyList<AiSuggestionDto> AiSuggestions,
+    string? AiNotice);
 
 public sealed record ScanImageDto(
     Guid Id,

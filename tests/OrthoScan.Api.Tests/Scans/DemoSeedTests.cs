@@ -41,7 +41,7 @@ public sealed class DemoSeedTests : IAsyncLifetime
         statuses.ToDictionary(s => s.Status, s => s.Count).ShouldBe(new Dictionary<ScanSessionStatus, int>
         {
             [ScanSessionStatus.Ready] = 8,
-            [ScanSessionStatus.Reviewed] = 3 + 4,
+            [ScanSessionStatus.Reviewed] = 8 + 4,
         }, ignoreOrder: true);
         (await db.ScanImages.CountAsync(i => i.RetakeReasons.Count > 0)).ShouldBe(0);
 
@@ -52,7 +52,7 @@ public sealed class DemoSeedTests : IAsyncLifetime
             .ShouldBe((settled.Start, settled.End, 4, 3, 0.75m, 10m, DiscountProposalStatus.Proposed));
 
         await DemoSeed.RunAsync(_api.Services, TextWriter.Null); // idempotent: nothing more
-        (await db.ScanSessions.CountAsync()).ShouldBe(8 + 3 + 4);
+        (await db.ScanSessions.CountAsync()).ShouldBe(8 + 8 + 4);
         (await db.DiscountProposals.CountAsync()).ShouldBe(1);
     }
 }

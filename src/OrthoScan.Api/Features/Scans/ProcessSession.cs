@@ -1,3 +1,4 @@
+using OrthoScan.Api.Infrastructure.Ai;
 using OrthoScan.Api.Infrastructure.Audit;
 using OrthoScan.Api.Infrastructure.Imaging;
 using OrthoScan.Api.Infrastructure.Jobs;
@@ -8,7 +9,7 @@ namespace OrthoScan.Api.Features.Scans;
 /// <summary>
 /// Worker side of a submitted scan (a job, enqueued by <see cref="SubmitSession"/> in the submit's transaction): each new
 /// upload is checked, de-EXIFed into three sizes and scored; the raw upload is deleted; the session becomes ready, or
-/// needs_retake naming the views and why. Runs inside the scan's practice, in one transaction with its audit row. Safe to
+/// needs_retake naming the views and why; a ready session gets its AI suggestion job in the same transaction. Runs inside the scan's practice, in one transaction with its audit row. Safe to
 /// run again: derivative keys are fixed per image and a session that is no longer processing is left alone.
 /// </summary>
 public static class ProcessSession
@@ -38,7 +39,7 @@ public static class ProcessSession
     }
 
     public sealed class Handler(
-        AppDbContext db, IBlobStore store, ImageProcessor images, AfterCommit afterCommit, TimeProvider clock, ILogger<Handler> logger)
+        AppDbContext db, IBlobStore store, ImageProcessor images, IJobQueue jobs, AfterCommit afterCommit, TimeProvider clock, ILogger<Handler> logger)
         : ICommandHandler<Command, Outcome>
     {
         public async ValueTask<Outcome> Handle(Command command, CancellationToken ct)
@@ -57,6 +58,7 @@ public static class ProcessSession
 
             session.Status = sessionImages.Any(i => i.RetakeReasons.Count > 0) ? ScanSessionStatus.NeedsRetake : ScanSessionStatus.Ready;
             session.ProcessedAt = clock.UtcNow();
+            if (session.Status == ScanSessionStatus.Ready) await jobs.EnqueueSuggestTagsAsync(session.PracticeId, session.Id, ct);
             await db.SaveChangesAsync(ct);
 
             // Only once the derivatives are committed: a crash before that leaves the upload for the retry.

@@ -18,6 +18,9 @@ public sealed record SessionResponse(
 {
     /// <summary>The latest model run's suggestions, for the practice's review screen; always empty for the patient.</summary>
     public IReadOnlyList<AiSuggestions.Suggestion> AiSuggestions { get; init; } = [];
+
+    /// <summary>With suggestions, says what they are: non-diagnostic aids that a doctor confirms or changes; null without.</summary>
+    public string? AiNotice => AiSuggestions.Count > 0 ? AiTaxonomy.Notice : null;
 }
 
 /// <summary>The patient's scan before this one, for side-by-side comparison of each view.</summary>

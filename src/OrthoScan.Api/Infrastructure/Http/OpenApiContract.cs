@@ -26,6 +26,7 @@ public static class OpenApiContract
         ["Audit"] = "Append-only, hash-chained audit trails: the practice's own, and the platform's (what platform users did; platform admin only).",
         ["Admin"] = "The practice's failed background work, to inspect and retry.",
         ["Exports"] = "De-identified training-data exports of the platform (platform admins): start, progress, download link.",
+        ["AI"] = "Suggested tags: the model that proposes them on ready scans. Suggestions are non-diagnostic aids; a doctor confirms every tag.",
         ["Billing"] = "The practice's subscription: plans, checkout (offline or Stripe), invoices, the billing portal and Stripe's webhook.",
     };
 

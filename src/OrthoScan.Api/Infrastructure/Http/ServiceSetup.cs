@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OrthoScan.Api.Features.Billing;
+using OrthoScan.Api.Infrastructure.Ai;
 using OrthoScan.Api.Infrastructure.Audit;
 using OrthoScan.Api.Infrastructure.Billing;
 using OrthoScan.Api.Infrastructure.Caching;
@@ -67,6 +68,7 @@ public static class ServiceSetup
         services.AddJobs(config, runWorker: role.RunsJobs());
         services.AddAudit(config, runSealer: role.RunsJobs());
         services.AddImaging(config);
+        services.AddAiSuggestions(config);
         services.AddDiscountPolicy(config);
         services.AddBillingPlans(config);
         services.AddBillingProvider(config);

@@ -1,7 +1,6 @@
 using OrthoScan.Api.Features.Billing;
 using OrthoScan.Api.Features.Scans;
 using OrthoScan.Api.Features.Tagging;
-using OrthoScan.Api.Infrastructure.Ai;
 using OrthoScan.Api.Infrastructure.Billing;
 using OrthoScan.Api.Infrastructure.Imaging;
 using OrthoScan.Api.Infrastructure.Jobs;
@@ -33,13 +32,11 @@ public static class DemoScans
         for (var i = 0; i < patients.Count; i++)
         {
             var patient = patients[i];
-            // Every third patient also has an earlier, reviewed scan, spread through the queue.
-            if (i % 3 == 0)
-            {
-                var earlier = await SeedScanAsync(services, practiceId, patient, now.AddDays(-7).AddHours(i), Math.Max(1, patient.CurrentStage - 1), 2000 + i * 10, i, ct);
-                await ReviewAsync(services, practiceId, earlier, ct);
-            }
-            await SeedScanAsync(services, practiceId, patient, now.AddHours(-30 + i * 3), patient.CurrentStage, 1000 + i * 10, i, ct);
+            // Every patient also has an earlier, reviewed scan: the comparison on the review screen, and the tagged history
+            // `train-demo-model` learns the demo model from.
+            var earlier = await SeedScanAsync(services, practiceId, patient, now.AddDays(-7).AddHours(i), Math.Max(1, patient.CurrentStage - 1), 2000 + i * 10, ct);
+            await ReviewAsync(services, practiceId, earlier, i, ct);
+            await SeedScanAsync(services, practiceId, patient, now.AddHours(-30 + i * 3), patient.CurrentStage, 1000 + i * 10, ct);
         }
     }
 
@@ -63,11 +60,11 @@ public static class DemoScans
         {
             var patient = patients[i];
             var at = period.Start.AddDays(3 + i * 5).AddHours(10);
-            var sessionId = await SeedScanAsync(services, practiceId, patient, at, Math.Max(1, patient.CurrentStage - 2), 3000 + i * 10, i, ct);
+            var sessionId = await SeedScanAsync(services, practiceId, patient, at, Math.Max(1, patient.CurrentStage - 2), 3000 + i * 10, ct);
             // Processing stamps the time it ran; a demo scan of that period was received then.
             await WithScopeAsync(services, practiceId, (db, _) =>
                 db.ScanSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.ProcessedAt, at.AddMinutes(2)), ct));
-            if (i < SettledSessions - 1) await ReviewAsync(services, practiceId, sessionId, ct);
+            if (i < SettledSessions - 1) await ReviewAsync(services, practiceId, sessionId, Sessions + i, ct);
             else await QuickActionAsync(services, practiceId, sessionId, ct);
         }
 
@@ -75,7 +72,7 @@ public static class DemoScans
     }
 
     private static async Task<Guid> SeedScanAsync(
-        IServiceProvider services, Guid practiceId, Patient patient, DateTime at, int aligner, int photoSeed, int i, CancellationToken ct)
+        IServiceProvider services, Guid practiceId, Patient patient, DateTime at, int aligner, int photoSeed, CancellationToken ct)
     {
         var sessionId = await WithScopeAsync(services, practiceId, async (db, scope) =>
         {
@@ -100,7 +97,6 @@ public static class DemoScans
                 db.ScanImages.Add(image);
                 db.RawUploads.Add(new RawUpload { Key = key, ImageId = image.Id, CreatedAt = session.CreatedAt });
             }
-            db.AiSuggestions.AddRange(DemoSuggestions(practiceId, session.Id, i, session.CreatedAt));
             await db.SaveChangesAsync(ct);
             return session.Id;
         });
@@ -109,8 +105,11 @@ public static class DemoScans
         return sessionId;
     }
 
-    /// <summary>The demo doctor's earlier review, so the queue can compare with a previous scan and the timeline shows an outcome.</summary>
-    private static Task<int> ReviewAsync(IServiceProvider services, Guid practiceId, Guid sessionId, CancellationToken ct) =>
+    /// <summary>
+    /// The demo doctor's earlier review, so the queue can compare with a previous scan and the timeline shows an outcome.
+    /// Review <paramref name="i"/> scores differently from its neighbours, so the demo model has every value of a score to learn.
+    /// </summary>
+    private static Task<int> ReviewAsync(IServiceProvider services, Guid practiceId, Guid sessionId, int i, CancellationToken ct) =>
         WithScopeAsync(services, practiceId, async (db, _) =>
         {
             var session = await db.ScanSessions.SingleAsync(s => s.Id == sessionId, ct);
@@ -122,7 +121,8 @@ public static class DemoScans
             {
                 PracticeId = practiceId, SessionId = session.Id, TaggedBy = doctor.Id, TaxonomyVersion = Taxonomy.Version,
                 ReviewOpenedAt = reviewedAt.AddSeconds(-18), TaggedAt = reviewedAt,
-                OverallTracking = (short)Taxonomy.OverallTracking.Min, AlignerFit = (short)Taxonomy.AlignerFit.Min, OralHygiene = (short)Taxonomy.OralHygiene.Min,
+                OverallTracking = (short)(Taxonomy.OverallTracking.Min + i % 3), AlignerFit = i % 4 == 3 ? null : (short)(Taxonomy.AlignerFit.Min + i % 2),
+                OralHygiene = (short)(Taxonomy.OralHygiene.Min + (i + 1) % 3),
                 ActionTaken = ReviewAction.ApproveProgression, StageAfter = session.AlignerNumber + 1,
             });
             session.Status = ScanSessionStatus.Reviewed;
@@ -144,26 +144,6 @@ public static class DemoScans
             session.ReviewedAt = session.SubmittedAt!.Value.AddHours(5);
             return await db.SaveChangesAsync(ct);
         });
-
-    /// <summary>
-    /// What a model might have said about demo scan <paramref name="i"/>, so the review screen shows pre-filled values: mostly
-    /// the best value of each score, now and then the next one (a tracking, fit or hygiene concern the doctor may override),
-    /// and sometimes a detail tag.
-    /// </summary>
-    private static IEnumerable<AiSuggestion> DemoSuggestions(Guid practiceId, Guid sessionId, int i, DateTime at)
-    {
-        AiSuggestion Suggest(string attribute, string value, float confidence) => new()
-        {
-            PracticeId = practiceId, SessionId = sessionId, ModelName = "demo-baseline", ModelVersion = "2026.11",
-            Attribute = attribute, Value = value, Confidence = confidence, CreatedAt = at,
-        };
-        AiSuggestion Score(Taxonomy.Score score, bool concern, float confidence) => Suggest(score.Attribute, score.Values[concern ? 1 : 0].Value, confidence);
-        yield return Score(Taxonomy.OverallTracking, i % 4 == 3, 0.72f + i % 3 * 0.08f);
-        yield return Score(Taxonomy.AlignerFit, i % 5 == 4, 0.68f + i % 2 * 0.1f);
-        yield return Score(Taxonomy.OralHygiene, i % 3 == 2, 0.61f + i % 4 * 0.07f);
-        // With the hygiene concern, plaque: looked up so that the seed fails, rather than suggests an unknown tag, if the taxonomy drops it.
-        if (i % 3 == 2) yield return Suggest(AiSuggestions.DetailTag, Taxonomy.CoreDetailTags.Single(t => t.Code == "plaque").Code, 0.58f);
-    }
 
     private static async Task<T> WithScopeAsync<T>(IServiceProvider services, Guid practiceId, Func<AppDbContext, IServiceProvider, Task<T>> work)
     {

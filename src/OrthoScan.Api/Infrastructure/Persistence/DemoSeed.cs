@@ -68,7 +68,7 @@ public static class DemoSeed
         return code.Code;
     }
 
-    private static async Task<Guid> DemoPracticeIdAsync(AppDbContext db, TenantScope tenant)
+    internal static async Task<Guid> DemoPracticeIdAsync(AppDbContext db, TenantScope tenant)
     {
         var owner = await db.UserAccounts.AsNoTracking().SingleOrDefaultAsync(u => u.Email == OwnerEmail)
                     ?? throw new InvalidOperationException("Run `make seed` first: there is no demo practice.");
@@ -101,7 +101,10 @@ public static class DemoSeed
             return member;
         }
 
-        Member(OwnerEmail, "Dr. Aoife Byrne", Role.Owner);
+        var owner = Member(OwnerEmail, "Dr. Aoife Byrne", Role.Owner);
+        // The owner shares de-identified data, so the demo practice's tagged scans train the demo model (`train-demo-model`).
+        practice.Settings.ShareDeidentifiedData = true;
+        practice.Settings.ShareDeidentifiedDataChanged = new SettingChange { By = owner.UserId, At = now };
         var doctor = Member(DoctorEmail, "Dr. Samuel Okafor", Role.Doctor);
         var staff = Member(StaffEmail, "Nora Kelly", Role.Staff);
 
@@ -126,9 +129,10 @@ public static class DemoSeed
                 Email = $"{first.ToLowerInvariant()}.{i}@patients.example",
                 PreferredLanguage = languages[i % languages.Length],
                 Timezone = "Europe/Dublin",
-                ResearchConsent = i % 2 == 0,
-                ResearchConsentAt = i % 2 == 0 ? now : null,
-                ResearchConsentRecordedBy = i % 2 == 0 ? staff.UserId : null,
+                // The active patients consent to research use, so `train-demo-model` has their tagged scans to learn from.
+                ResearchConsent = i < 15,
+                ResearchConsentAt = i < 15 ? now : null,
+                ResearchConsentRecordedBy = i < 15 ? staff.UserId : null,
                 TreatmentStartDate = DateOnly.FromDateTime(now).AddDays(-30 - 9 * i),
                 CreatedAt = now,
                 UpdatedAt = now,

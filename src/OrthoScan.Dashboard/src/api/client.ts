@@ -4,6 +4,8 @@ import type { paths } from './schema';
 import type {
   AcceptInvitationBody,
   AccessGrant,
+  AiAcceptance,
+  AiModel,
   ComplianceResponse,
   DashboardAnalytics,
   DeadJobPage,
@@ -245,6 +247,10 @@ export const api = {
   /** Doctors and owners only: staff get 403, so the analytics page does not ask for them. */
   tagAnalytics: (weeks: number, signal?: AbortSignal) =>
     request<TagAnalytics>(route('/api/v1/tags/analytics'), { query: { weeks }, signal }),
+  aiModel: (signal?: AbortSignal) => request<AiModel>(route('/api/v1/ai/model'), { signal }),
+  /** Doctors and owners only: staff and platform admins get 403, so the model page does not ask for them. */
+  aiAcceptance: (weeks: number, signal?: AbortSignal) =>
+    request<AiAcceptance>(route('/api/v1/dashboard/ai-acceptance'), { query: { weeks }, signal }),
 
   inviteStaff: (body: InviteStaffBody) =>
     request<InviteStaffResponse>(route('/api/v1/practice/invitations'), { method: 'POST', body }),

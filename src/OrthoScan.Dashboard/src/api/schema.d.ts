@@ -930,6 +930,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/ai-acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * AI suggestion acceptance
+         * @description How often the practice's doctors kept the AI's suggestions over the last `weeks` whole UTC weeks (default 12, 1 to 52): per attribute, per model version and attribute, per doctor, and per score the confusion between suggested (rows) and final (columns) values. Aggregates only.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`.
+         */
+        get: operations["AiAcceptance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The suggestion model
+         * @description The suggester that proposes tags on the caller's practice's ready scans (`mlnet`, `openai` only for a practice with external AI processing on, or `none`), the non-diagnostic notice that goes with every suggestion, and the card of the loaded ML.NET model (null when none is loaded): version, training date and its evaluation beside a majority-class baseline.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`, `platform_admin`.
+         */
+        get: operations["GetAiModel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/tagging-rates/{id}/decision": {
         parameters: {
             query?: never;
@@ -1172,6 +1216,21 @@ export interface components {
             /** Format: int32 */
             reviewed: number;
         };
+        AttributeEvaluation: {
+            attribute: string;
+            /** Format: int32 */
+            testRows: number;
+            /** Format: double */
+            accuracy: number;
+            /** Format: double */
+            macroF1: number;
+            /** Format: double */
+            baselineAccuracy: number;
+            /** Format: double */
+            baselineMacroF1: number;
+            labels: string[];
+            confusion: number[][];
+        };
         /** @enum {unknown} */
         BillingMode: "offline" | "stripe";
         CheckoutCommand: {
@@ -1351,6 +1410,55 @@ export interface components {
             amountMinor: number;
             currency: string;
         };
+        GetAiAcceptanceAttributeAcceptance: {
+            attribute: string;
+            /** Format: int32 */
+            suggested: number;
+            /** Format: int32 */
+            accepted: number;
+            /** Format: double */
+            rate: null | number;
+        };
+        GetAiAcceptanceConfusion: {
+            attribute: string;
+            values: string[];
+            counts: number[][];
+        };
+        GetAiAcceptanceDoctorAcceptance: {
+            /** Format: uuid */
+            doctorId: string;
+            doctorName: string;
+            /** Format: int32 */
+            suggested: number;
+            /** Format: int32 */
+            accepted: number;
+            /** Format: double */
+            rate: null | number;
+        };
+        GetAiAcceptanceModelAcceptance: {
+            model: string;
+            attribute: string;
+            /** Format: int32 */
+            suggested: number;
+            /** Format: int32 */
+            accepted: number;
+            /** Format: double */
+            rate: null | number;
+        };
+        GetAiAcceptanceResponse: {
+            /** Format: int32 */
+            weeks: number;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            byAttribute: components["schemas"]["GetAiAcceptanceAttributeAcceptance"][];
+            byModel: components["schemas"]["GetAiAcceptanceModelAcceptance"][];
+            byDoctor: components["schemas"]["GetAiAcceptanceDoctorAcceptance"][];
+            confusion: components["schemas"]["GetAiAcceptanceConfusion"][];
+            /** Format: date-time */
+            generatedAt: string;
+        };
         GetBillingOverviewPastDuePractice: {
             /** Format: uuid */
             practiceId: string;
@@ -1407,6 +1515,11 @@ export interface components {
             subscriptionTier: components["schemas"]["SubscriptionTier"];
             status: components["schemas"]["PracticeStatus"];
             me: components["schemas"]["GetCurrentPracticeMember"];
+        };
+        GetModelResponse: {
+            suggester: string;
+            notice: string;
+            card: null | components["schemas"]["ModelCard"];
         };
         GetPlansPlanItem: {
             plan: components["schemas"]["SubscriptionTier"];
@@ -1678,6 +1791,16 @@ export interface components {
         };
         /** @enum {unknown} */
         MfaStep: "enroll" | "verify";
+        ModelCard: {
+            name: string;
+            version: string;
+            /** Format: date-time */
+            trainedAt: string;
+            taxonomyVersion: string;
+            /** Format: int32 */
+            trainingTagSets: number;
+            evaluation: components["schemas"]["AttributeEvaluation"][];
+        };
         NextInvoice: {
             /** Format: date-time */
             periodStart: string;
@@ -1914,6 +2037,7 @@ export interface components {
             images: components["schemas"]["ImageResponse"][];
             previous?: null | components["schemas"]["PreviousSession"];
             aiSuggestions?: components["schemas"]["AiSuggestionsSuggestion"][];
+            aiNotice?: null | string;
         };
         StartTagExportBody: {
             includeImages: null | boolean;
@@ -3924,6 +4048,161 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["VerifyPlatformAuditChainReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    AiAcceptance: {
+        parameters: {
+            query?: {
+                weeks?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "weeks": 12,
+                     *       "from": "2026-09-14",
+                     *       "to": "2026-12-06",
+                     *       "byAttribute": [
+                     *         {
+                     *           "attribute": "overall_tracking",
+                     *           "suggested": 40,
+                     *           "accepted": 34,
+                     *           "rate": 0.85
+                     *         }
+                     *       ],
+                     *       "byModel": [
+                     *         {
+                     *           "model": "orthoscan-mlnet@2026.12.01",
+                     *           "attribute": "overall_tracking",
+                     *           "suggested": 40,
+                     *           "accepted": 34,
+                     *           "rate": 0.85
+                     *         }
+                     *       ],
+                     *       "byDoctor": [
+                     *         {
+                     *           "doctorId": "0193a6f2-7c1e-7b3a-9f00-2b9c7e1d4a10",
+                     *           "doctorName": "Dr. Samuel Okafor",
+                     *           "suggested": 40,
+                     *           "accepted": 34,
+                     *           "rate": 0.85
+                     *         }
+                     *       ],
+                     *       "confusion": [
+                     *         {
+                     *           "attribute": "overall_tracking",
+                     *           "values": [
+                     *             "1",
+                     *             "2",
+                     *             "3"
+                     *           ],
+                     *           "counts": [
+                     *             [
+                     *               30,
+                     *               3,
+                     *               0
+                     *             ],
+                     *             [
+                     *               2,
+                     *               4,
+                     *               1
+                     *             ],
+                     *             [
+                     *               0,
+                     *               0,
+                     *               0
+                     *             ]
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "generatedAt": "2026-12-07T09:30:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GetAiAcceptanceResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    GetAiModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "suggester": "mlnet",
+                     *       "notice": "Suggestions are non-diagnostic aids; a doctor confirms every tag.",
+                     *       "card": {
+                     *         "name": "orthoscan-mlnet",
+                     *         "version": "2026.12.07-1",
+                     *         "trainedAt": "2026-12-07T05:00:00Z",
+                     *         "taxonomyVersion": "2026.1",
+                     *         "trainingTagSets": 1200,
+                     *         "evaluation": [
+                     *           {
+                     *             "attribute": "overall_tracking",
+                     *             "testRows": 150,
+                     *             "accuracy": 0.81,
+                     *             "macroF1": 0.74,
+                     *             "baselineAccuracy": 0.62,
+                     *             "baselineMacroF1": 0.26,
+                     *             "labels": [
+                     *               "1",
+                     *               "2",
+                     *               "3"
+                     *             ],
+                     *             "confusion": [
+                     *               [
+                     *                 80,
+                     *                 10,
+                     *                 3
+                     *               ],
+                     *               [
+                     *                 8,
+                     *                 30,
+                     *                 4
+                     *               ],
+                     *               [
+                     *                 1,
+                     *                 3,
+                     *                 11
+                     *               ]
+                     *             ]
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GetModelResponse"];
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -54,6 +54,11 @@ export type DashboardAnalytics = Schemas['AnalyticsResponse'];
 export type ScoreCount = Schemas['AnalyticsValueCount'];
 /** Doctors and owners only (staff get 403). */
 export type TagAnalytics = Schemas['TagAnalyticsResponse'];
+/** The suggester the practice gets and the loaded model's card (`GET /ai/model`). */
+export type AiModel = Schemas['GetModelResponse'];
+export type ModelCard = Schemas['ModelCard'];
+/** Doctors and owners only: where the doctors keep or change the AI's suggestions (`GET /dashboard/ai-acceptance`). */
+export type AiAcceptance = Schemas['GetAiAcceptanceResponse'];
 
 export const patientStatuses: PatientStatus[] = ['active', 'invited', 'paused', 'completed', 'archived', 'erased'];
 export const treatmentTypes: TreatmentType[] = ['clear_aligners', 'retainers', 'other'];

@@ -8,17 +8,18 @@ import { canOpen, dashboardRoles, homeFor, navFor, navItems, safeNext } from './
 describe('role-aware navigation', () => {
   it('shows Billing and Settings to the owner only; doctors and staff keep the clinical sections', () => {
     const labels = (role: Parameters<typeof navFor>[0]) => navFor(role).map((i) => i.label);
-    expect(labels('owner')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics', 'Billing', 'Settings']);
+    expect(labels('owner')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics', 'Billing', 'Settings', 'AI model']);
     expect(navFor('owner').find((i) => i.label === 'Billing')?.href).toBe('/billing/');
-    expect(labels('staff')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics']);
-    expect(labels('doctor')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics']);
+    expect(labels('staff')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics', 'AI model']);
+    expect(labels('doctor')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics', 'AI model']);
   });
 
   it('gives finance the Finance page and platform admins Practices, Billing, Exports and Audit, each with its own start page', () => {
     expect(navFor('finance').map((i) => [i.label, i.href])).toEqual([['Finance', '/finance/']]);
     expect(navFor('platform_admin').map((i) => [i.label, i.href])).toEqual([
-      ['Practices', '/admin/practices/'], ['Billing', '/admin/billing/'], ['Exports', '/admin/exports/'], ['Audit', '/admin/audit/'],
+      ['Practices', '/admin/practices/'], ['Billing', '/admin/billing/'], ['Exports', '/admin/exports/'], ['Audit', '/admin/audit/'], ['AI model', '/ai/model/'],
     ]);
+    expect(canOpen('/ai/model/', 'finance')).toBe(false);
     expect(homeFor('finance')).toBe('/finance/');
     expect(homeFor('platform_admin')).toBe('/admin/practices/');
     expect(homeFor('owner')).toBe('/patients/');

@@ -28,6 +28,7 @@ export const navItems: NavItem[] = [
   { href: '/admin/billing/', label: 'Billing', icon: 'billing', roles: ['platform_admin'] },
   { href: '/admin/exports/', label: 'Exports', icon: 'exports', roles: ['platform_admin'] },
   { href: '/admin/audit/', label: 'Audit', icon: 'audit', roles: ['platform_admin'] },
+  { href: '/ai/model/', label: 'AI model', icon: 'analytics', roles: [...clinical, 'platform_admin'] },
 ];
 
 /** Pages outside the nav that still need a role check, by path prefix. */

@@ -29,6 +29,7 @@ function session(n: number, ai: AiSuggestion[] = []): ScanSession {
     })),
     previous: null,
     aiSuggestions: ai,
+    aiNotice: ai.length > 0 ? 'Suggestions are non-diagnostic aids; a doctor confirms every tag.' : null,
   };
 }
 

@@ -6,17 +6,20 @@ import { ApiError } from '@/api/errors';
 import type { ScanSession, Taxonomy } from '@/api/review';
 import { otherTaxonomy, taxonomy } from '@/test/taxonomy';
 import { TagPanel } from './TagPanel';
-import { checkForm, initialForm, scoreForKey, toBody, type TagFormState } from './tagForm';
+import { checkForm, initialForm, scoreForKey, toBody, type AiHints, type TagFormState } from './tagForm';
 
 const session = (aiSuggestions: ScanSession['aiSuggestions'] = []): ScanSession => ({
   id: 's1', patientId: 'p1', alignerNumber: 4, status: 'ready', createdAt: '2026-11-25T08:00:00Z', submittedAt: '2026-11-25T08:00:00Z',
   processedAt: '2026-11-25T08:01:00Z', patientFeedback: null, images: [], previous: null, aiSuggestions,
+  aiNotice: aiSuggestions.length > 0 ? 'Suggestions are non-diagnostic aids; a doctor confirms every tag.' : null,
 });
 
-function Panel({ served, start, serverError = null }: { served: Taxonomy; start?: TagFormState; serverError?: ApiError | null }) {
+function Panel({ served, start, serverError = null, hints = { scores: {}, details: {} } }: {
+  served: Taxonomy; start?: TagFormState; serverError?: ApiError | null; hints?: AiHints;
+}) {
   const [form, setForm] = useState<TagFormState>(start ?? initialForm(session(), served).form);
   return (
-    <TagPanel taxonomy={served} form={form} hints={{ scores: {}, details: {} }} problems={{}} serverError={serverError} canTag
+    <TagPanel taxonomy={served} form={form} hints={hints} problems={{}} serverError={serverError} canTag
       onChange={setForm} onSubmit={vi.fn()} onSkip={vi.fn()} onLeaveField={vi.fn()} />
   );
 }
@@ -98,5 +101,13 @@ describe('the tag form follows the taxonomy', () => {
     expect(toBody({ ...form, scores: { ...form.scores, oral_hygiene: 1 }, action: 'message' }, taxonomy.version, 'now')).toMatchObject({
       taxonomyVersion: '2026.1', overallTracking: 2, alignerFit: null, oralHygiene: 1,
     });
+  });
+
+  it('says beside pre-filled suggestions that they are not a diagnosis, and says nothing without any', () => {
+    const { unmount } = render(<Panel served={taxonomy} hints={{ scores: { overall_tracking: { value: '2', confidence: 0.8, model: 'm@1' } }, details: {} }} />);
+    expect(screen.getByTestId('ai-notice')).toHaveTextContent('AI suggestion, not a diagnosis: confirm or change.');
+    unmount();
+    render(<Panel served={taxonomy} />);
+    expect(screen.queryByTestId('ai-notice')).not.toBeInTheDocument();
   });
 });

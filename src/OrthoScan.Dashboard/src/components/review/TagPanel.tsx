@@ -254,6 +254,11 @@ export function TagPanel({ taxonomy, form, hints, problems, serverError, canTag,
       }}
     >
       <ProblemAlert error={serverError && Object.keys(fieldErrors).length === 0 ? serverError : serverError ? { title: serverError.title, detail: null } : null} />
+      {(Object.keys(hints.scores).length > 0 || Object.keys(hints.details).length > 0) && (
+        <p className="rounded-md bg-sky-50 px-2.5 py-1.5 text-xs text-sky-900 ring-1 ring-inset ring-sky-600/20" data-testid="ai-notice">
+          AI suggestion, not a diagnosis: confirm or change.
+        </p>
+      )}
       {taxonomy.scores.map((score) => (
         <ScoreGroup
           key={score.attribute}

@@ -30,7 +30,7 @@ function session(n: number, suggestions: AiSuggestion[] = []): ScanSession {
   return {
     id: `s${n}`, patientId: `p${n}`, alignerNumber: 4, status: 'ready', createdAt: '2026-11-25T08:00:00Z',
     submittedAt: '2026-11-25T08:00:00Z', processedAt: '2026-11-25T08:01:00Z', patientFeedback: null,
-    images: [], previous: null, aiSuggestions: suggestions,
+    images: [], previous: null, aiSuggestions: suggestions, aiNotice: suggestions.length > 0 ? 'Suggestions are non-diagnostic aids; a doctor confirms every tag.' : null,
   };
 }
 
