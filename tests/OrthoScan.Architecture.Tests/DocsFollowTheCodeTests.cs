@@ -16,7 +16,7 @@ public sealed partial class DocsFollowTheCodeTests
     private static readonly string[] PathRoots =
     [
         "", "src/OrthoScan.Api", "src/OrthoScan.Api/Features", "src/OrthoScan.Api/Infrastructure", "src/OrthoScan.Dashboard",
-        "src/OrthoScan.Dashboard/src", "tests/OrthoScan.Api.Tests", "tests", "docs",
+        "src/OrthoScan.Dashboard/src", "tests/OrthoScan.Api.Tests", "tests", "docs", "ml/OrthoScan.Ml", "tests/OrthoScan.Ml.Tests",
     ];
 
     /// <summary>Folders a build or a run creates (git ignores them): a page may name them, a fresh checkout lacks them.</summary>
@@ -99,7 +99,7 @@ public sealed partial class DocsFollowTheCodeTests
     private static readonly Lazy<HashSet<string>> SourceNames = new(() =>
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        string[] folders = ["src/OrthoScan.Api", "src/OrthoScan.Dashboard/src", "tests/OrthoScan.Api.Tests", "tests/OrthoScan.Architecture.Tests"];
+        string[] folders = ["src/OrthoScan.Api", "src/OrthoScan.Dashboard/src", "tests/OrthoScan.Api.Tests", "tests/OrthoScan.Architecture.Tests", "ml", "tests/OrthoScan.Ml.Tests"];
         foreach (var folder in folders)
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(Codebase.RepoRoot, folder), "*.*", SearchOption.AllDirectories))
