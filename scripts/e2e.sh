@@ -3,7 +3,7 @@
 # driven by Playwright in Debian's Chromium. Expects services up, .local/env sourced, the solution built and
 # the dashboard copied into the API's wwwroot (scripts/test.sh does all of that first).
 # The demo practice is seeded (its doctor clears the review queue in review-queue.spec.ts; other specs register
-# their own practices); every third seeded patient has an earlier reviewed scan to compare with.
+# their own practices); every seeded patient has an earlier reviewed scan to compare with.
 # Writes $RESULTS/e2e.counts ("PASSED FAILED") and exits non-zero when a test failed.
 set -uo pipefail
 

@@ -26,10 +26,13 @@ public sealed partial class PlatformUserIsolationTests(ApiFactory api)
     /// <summary>
     /// Routes a platform user may call: ending their own sign-in, and the platform read paths (aggregates only), whose
     /// own tests pin who may read them (<see cref="PlatformConsoleTests"/>, <c>FinanceReviewTests</c>), and finance's decision on a
-    /// discount proposal, which touches no practice's or patient's data but the proposal.
+    /// discount proposal, which touches no practice's or patient's data but the proposal; and the platform admin's
+    /// de-identified dataset exports and model card, which hold no practice's or patient's identity (their own tests,
+    /// <c>ExportAccessTests</c> and <c>AiAcceptanceReportTests</c>, pin who reaches them).
     /// </summary>
     private static readonly string[] OpenToPlatformUsers =
-        ["Logout", "ListPractices", "ListPlatformAuditEntries", "VerifyPlatformAuditChain", "ListTaggingRates", "DecideDiscount", "ForecastDiscounts", "GetBillingOverview"];
+        ["Logout", "ListPractices", "ListPlatformAuditEntries", "VerifyPlatformAuditChain", "ListTaggingRates", "DecideDiscount", "ForecastDiscounts", "GetBillingOverview",
+         "ListTagExports", "StartTagExport", "GetTagExport", "GetAiModel"];
 
     private sealed record Call(string Name, string Method, string Path, string? Body);
 
