@@ -37,17 +37,17 @@ public static class ExportTagsCommand
         await using var scope = services.CreateAsyncScope();
         var dataset = scope.ServiceProvider.GetRequiredService<TagDataset>();
         var started = Stopwatch.GetTimestamp();
-        var (total, plan) = await dataset.PlanAsync(k, CancellationToken.None);
+        await using var planned = await dataset.PlanAsync(k, CancellationToken.None);
         var options = new DatasetOptions(seed, images, images && frontal, k, TagDataset.GeneratorVersion);
         DatasetReport report;
         await using (var zip = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
-            report = await dataset.WriteAsync(zip, options, plan, total, null, null, int.MaxValue, CancellationToken.None);
+            report = await dataset.WriteAsync(zip, options, planned, null, null, int.MaxValue, CancellationToken.None);
         var elapsed = Stopwatch.GetElapsedTime(started);
         await scope.ServiceProvider.GetRequiredService<PlatformAuditWriter>().WriteAsync(
             new PlatformAuditRecord(null, PlatformAuditWriter.CliActorRole, "Exports.ExportTagsCommand", "tag_export", null, null, null), CancellationToken.None);
 
         await output.WriteLineAsync(
-            $"Wrote {path}: {report.TagSets} tag sets of {total} counted ({report.Patients} patients, {report.SuppressedPatients} suppressed, " +
+            $"Wrote {path}: {report.TagSets} tag sets of {planned.TagSets} counted ({report.Patients} patients, {report.SuppressedPatients} suppressed, " +
             $"{report.GeneralisedPatients} generalised), {report.Images} images, {new FileInfo(path).Length} bytes in {elapsed.TotalSeconds:0.00} s " +
             $"({report.TagSets / Math.Max(elapsed.TotalSeconds, 0.001):0} tag sets/s); peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB.");
         return 0;

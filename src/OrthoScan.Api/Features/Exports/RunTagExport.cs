@@ -40,8 +40,8 @@ public static class RunTagExport
             (export.TagSetsWritten, export.ImagesWritten) = (0, 0);
             await db.SaveChangesAsync(ct);
 
-            var (total, plan) = await dataset.PlanAsync(export.K, ct);
-            export.TagSetsTotal = total;
+            await using var planned = await dataset.PlanAsync(export.K, ct);
+            export.TagSetsTotal = planned.TagSets;
             await db.SaveChangesAsync(ct);
 
             var options = new DatasetOptions(export.Seed, export.IncludeImages, export.IncludeFrontal, export.K, TagDataset.GeneratorVersion);
@@ -50,7 +50,7 @@ public static class RunTagExport
             try
             {
                 await using var zip = new FileStream(file, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
-                var report = await dataset.WriteAsync(zip, options, plan, total, progress,
+                var report = await dataset.WriteAsync(zip, options, planned, progress,
                     (rowsRead, token) => SaveProgressAsync(export.Id, rowsRead, progress.Latest?.ImagesWritten ?? 0, token), exportOptions.Value.ProgressEveryRows, ct);
                 var size = zip.Length;
                 zip.Position = 0;

@@ -26,8 +26,30 @@ public sealed class TagDataset(IServiceScopeFactory scopes, IBlobStore store)
         [.. Taxonomy.Scores.Select(s => new MlScore(s.Attribute, [.. s.Values.Select(v => v.Value)]))],
         [.. Taxonomy.CoreDetailTags.Select(t => t.Code)]);
 
-    /// <summary>The eligible tag sets, counted: the total and the k-anonymity plan over the patients' quasi-identifiers.</summary>
-    public async Task<(long TagSets, KAnonymityPlan Plan)> PlanAsync(int k, CancellationToken ct)
+    /// <summary>
+    /// The eligible tag sets, counted (the total and the k-anonymity plan over the patients' quasi-identifiers), with their
+    /// rows already being read: the rows query starts on a connection of its own before the counting, because PostgreSQL
+    /// materialises both functions' results before the first row leaves, and side by side it computes them at once.
+    /// Dispose the answer if it is never written.
+    /// </summary>
+    public async Task<PlannedDataset> PlanAsync(int k, CancellationToken ct)
+    {
+        var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var rows = RowsAsync(failed.Token).GetAsyncEnumerator(failed.Token);
+        var firstRow = rows.MoveNextAsync().AsTask();
+        try
+        {
+            var (tagSets, plan) = await CountAsync(k, ct);
+            return new PlannedDataset(tagSets, plan, rows, await firstRow, failed);
+        }
+        catch
+        {
+            await PlannedDataset.CancelAsync(rows, firstRow, failed);
+            throw;
+        }
+    }
+
+    private async Task<(long TagSets, KAnonymityPlan Plan)> CountAsync(int k, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -42,17 +64,29 @@ public sealed class TagDataset(IServiceScopeFactory scopes, IBlobStore store)
     /// Called with the rows read so far every <paramref name="rowsPerCallback"/> rows (and at the end), between rows: progress goes there.
     /// </param>
     public async Task<DatasetReport> WriteAsync(
-        Stream zip, DatasetOptions options, KAnonymityPlan plan, long tagSetsTotal, IProgress<DatasetProgress>? progress,
+        Stream zip, DatasetOptions options, PlannedDataset planned, IProgress<DatasetProgress>? progress,
         Func<long, CancellationToken, Task>? afterRows, int rowsPerCallback, CancellationToken ct)
     {
         var images = new ImageSource(scopes, store, options.IncludeFrontal);
         await using var sink = new ZipDatasetSink(zip, leaveOpen: true);
-        return await DatasetWriter.WriteAsync(MlTaxonomy, plan, RowsAsync(images, afterRows, rowsPerCallback, ct),
-            options.IncludeImages ? images : null, sink, options, progress, tagSetsTotal, null, ct);
+        return await DatasetWriter.WriteAsync(MlTaxonomy, planned.Plan, Remembered(planned.Rows(), images, afterRows, rowsPerCallback, ct),
+            options.IncludeImages ? images : null, sink, options, progress, planned.TagSets, null, ct);
     }
 
-    private async IAsyncEnumerable<TagSetRow> RowsAsync(ImageSource images, Func<long, CancellationToken, Task>? afterRows, int rowsPerCallback,
-        [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<TagSetRow> Remembered(IAsyncEnumerable<TagSetRow> rows, ImageSource images,
+        Func<long, CancellationToken, Task>? afterRows, int rowsPerCallback, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var read = 0L;
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            images.Remember(row.PatientId, row.SessionId, row.PracticeId);
+            yield return row;
+            if (afterRows is not null && ++read % rowsPerCallback == 0) await afterRows(read, ct);
+        }
+        if (afterRows is not null) await afterRows(read, ct);
+    }
+
+    private async IAsyncEnumerable<TagSetRow> RowsAsync([EnumeratorCancellation] CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -64,15 +98,7 @@ public sealed class TagDataset(IServiceScopeFactory scopes, IBlobStore store)
             await noTimeout.ExecuteNonQueryAsync(ct);
         await using var command = new NpgsqlCommand($"SELECT * FROM {PlatformReadSql.ExportTagSets}()", connection, transaction) { CommandTimeout = 0 };
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
-        var read = 0L;
-        while (await reader.ReadAsync(ct))
-        {
-            var row = ReadRow(reader);
-            images.Remember(row.PatientId, row.SessionId, row.PracticeId);
-            yield return row;
-            if (afterRows is not null && ++read % rowsPerCallback == 0) await afterRows(read, ct);
-        }
-        if (afterRows is not null) await afterRows(read, ct);
+        while (await reader.ReadAsync(ct)) yield return ReadRow(reader);
     }
 
     /// <summary>One row of <see cref="PlatformReadSql.ExportTagSets"/>, read column by column in order (sequential access).</summary>
@@ -160,6 +186,56 @@ public sealed class TagDataset(IServiceScopeFactory scopes, IBlobStore store)
                 using var bytes = new MemoryStream();
                 await blob.CopyToAsync(bytes, ct);
                 yield return new DatasetImage(SnakeCaseEnumConverter<ImageType>.Text(view), bytes.ToArray());
+            }
+        }
+    }
+}
+
+/// <summary>
+/// <see cref="TagDataset.PlanAsync"/>'s answer: the counted total, the k-anonymity plan, and the rows, whose first one is
+/// read already. The rows can be enumerated once.
+/// </summary>
+public sealed class PlannedDataset(
+    long tagSets, KAnonymityPlan plan, IAsyncEnumerator<TagSetRow> rows, bool hasFirstRow, CancellationTokenSource rowsCancellation) : IAsyncDisposable
+{
+    private bool _taken;
+
+    public long TagSets { get; } = tagSets;
+    public KAnonymityPlan Plan { get; } = plan;
+
+    public async IAsyncEnumerable<TagSetRow> Rows()
+    {
+        if (_taken) throw new InvalidOperationException("The rows of a planned dataset are read once.");
+        _taken = true;
+        if (!hasFirstRow) yield break;
+        do yield return rows.Current;
+        while (await rows.MoveNextAsync());
+    }
+
+    public ValueTask DisposeAsync() => CancelAsync(rows, Task.CompletedTask, rowsCancellation);
+
+    /// <summary>Rows left unread are cancelled on the server, not drained: nobody reads them.</summary>
+    internal static async ValueTask CancelAsync(IAsyncEnumerator<TagSetRow> rows, Task pendingRead, CancellationTokenSource cancellation)
+    {
+        await cancellation.CancelAsync();
+        try
+        {
+            await Quietly(pendingRead);
+            await Quietly(rows.DisposeAsync().AsTask());
+        }
+        finally
+        {
+            cancellation.Dispose();
+        }
+
+        static async Task Quietly(Task cancelled)
+        {
+            try
+            {
+                await cancelled;
+            }
+            catch (Exception e) when (e is OperationCanceledException or NpgsqlException)
+            {
             }
         }
     }
