@@ -24,7 +24,7 @@ public enum ImageType { Frontal, BuccalL, BuccalR, OcclusalU, OcclusalL }
 
 public enum ReviewAction { ApproveProgression, HoldAligner, Message, ScheduleAppointment }
 
-public enum SenderType { Doctor, Patient, System }
+public enum SenderType { Doctor, Staff, Patient, System }
 
 /// <summary>Finance's review (approve, adjust, reject) adds its outcomes; the period close only proposes.</summary>
 public enum DiscountProposalStatus { Proposed, Approved, Adjusted, Rejected }

@@ -114,6 +114,7 @@ public sealed class DetailTag
     public string? Location { get; set; }
 }
 
+/// <summary>The one conversation between a patient and their practice (unique per patient).</summary>
 public sealed class MessageThread : ITenantOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
@@ -121,6 +122,8 @@ public sealed class MessageThread : ITenantOwned
     public Guid PatientId { get; set; }
     public string? Subject { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>The newest message's time (the thread's creation before one): thread lists sort by it.</summary>
+    public DateTime LastMessageAt { get; set; }
 }
 
 public sealed class Message : ITenantOwned
@@ -129,11 +132,16 @@ public sealed class Message : ITenantOwned
     public Guid PracticeId { get; set; }
     public Guid ThreadId { get; set; }
     public SenderType SenderType { get; set; }
+    /// <summary>The practice member (doctor, staff) or the patient who wrote it; null for system messages.</summary>
     public Guid? SenderId { get; set; }
     public required string Content { get; set; }
+    /// <summary>Ids of the patient's scan images the message shows.</summary>
     public List<string> Attachments { get; set; } = [];
     public DateTime? ReadAt { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>The sender's Idempotency-Key: a retried send answers this message instead of writing a second one.</summary>
+    public string? IdempotencyKey { get; set; }
+    public byte[]? RequestHash { get; set; }
 }
 
 /// <summary>One audited action, as the request wrote it. Its place in the practice's hash chain is an <see cref="AuditSeal"/>.</summary>

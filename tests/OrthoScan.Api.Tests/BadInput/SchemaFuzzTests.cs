@@ -78,6 +78,7 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
             "AcceptInvitation" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["code"] = world.StaffInvitationCode, ["password"] = TestApi.Password }),
             "ActivatePatient" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["code"] = world.PatientActivationCode, ["deviceId"] = "fuzz-activated-device-0001" }),
             "RefreshSession" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["refreshToken"] = world.RefreshToken, ["deviceId"] = world.RefreshDeviceId }),
+            "SendMessage" => new(Path(""), Caller.Patient, () => new JsonObject { ["content"] = "The left aligner feels loose." }),
             "StartTagExport" => new(Path(""), Caller.PlatformAdmin, () => new JsonObject
             {
                 ["includeImages"] = false, ["includeFrontal"] = false, ["seed"] = 1, ["k"] = 5,
@@ -95,7 +96,7 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
     }
 
     /// <summary>The OpenAPI tags whose operations have bodies: one theory row each.</summary>
-    public static readonly TheoryData<string> Tags = new() { "Auth", "Practice", "Patients", "Scans", "Tagging", "Admin", "Billing", "Exports" };
+    public static readonly TheoryData<string> Tags = new() { "Auth", "Practice", "Patients", "Scans", "Tagging", "Admin", "Billing", "Exports", "Messaging" };
 
     [Theory]
     [MemberData(nameof(Tags))]
@@ -227,7 +228,7 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
         if (operation.BodySchema is not null && target.ValidBody is not null)
             request.Content = new StringContent(target.ValidBody().ToJsonString(), Encoding.UTF8, "application/json");
         else if (operation.Method != "GET") request.Content = new StringContent("", Encoding.UTF8, "application/json");
-        if (operation.Id == "CreateScanSession") request.Headers.Add("Idempotency-Key", NextKey());
+        if (operation.Id is "CreateScanSession" or "SendMessage") request.Headers.Add("Idempotency-Key", NextKey());
         using var response = await Client(target.Caller).SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         var status = (int)response.StatusCode;
@@ -276,7 +277,7 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
-        if (operation.Id == "CreateScanSession") request.Headers.Add("Idempotency-Key", NextKey());
+        if (operation.Id is "CreateScanSession" or "SendMessage") request.Headers.Add("Idempotency-Key", NextKey());
         return await Client(target.Caller).SendAsync(request);
     }
 

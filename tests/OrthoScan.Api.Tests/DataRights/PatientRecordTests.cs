@@ -4,6 +4,7 @@ using System.Text;
 using OrthoScan.Api.Tests.Audit;
 using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
+using OrthoScan.Api.Tests.Messaging;
 using OrthoScan.Api.Tests.Scans;
 using Shouldly;
 
@@ -20,6 +21,7 @@ public sealed class PatientRecordTests(ApiFactory api)
         var owner = setup.Owner;
         var doctor = await api.AddMemberAsync(owner, "doctor");
         var tagSet = await api.TagAsync(doctor, setup.Session.Id);
+        var feedback = await api.FeedbackDeliveredAsync(owner.AccessToken, setup.Patient.Id);
         // A read by the doctor, so the access summary has someone besides the owner.
         await (await api.As(doctor).GetAsync($"/api/v1/patients/{setup.Patient.Id}")).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
         await api.EntriesWhenSealedAsync(owner, setup.Patient.Id);
@@ -52,10 +54,12 @@ public sealed class PatientRecordTests(ApiFactory api)
         RecordActionDto action = record.Actions.ShouldHaveSingleItem();
         action.Action.ShouldBe("approve_progression");
         action.SessionId.ShouldBe(setup.Session.Id);
-        RecordMessageDto message = record.Messages.ShouldHaveSingleItem();
+        record.Messages.Count.ShouldBe(2, "the doctor's message and the review's feedback");
+        RecordMessageDto message = record.Messages.Single(m => m.SenderType == "doctor");
         message.Content.ShouldBe(DataRightsFlows.MessageText);
         message.ThreadId.ShouldBe(setup.ThreadId);
         message.Subject.ShouldBe("Check-in");
+        record.Messages.Single(m => m.SenderType == "system").Content.ShouldBe(feedback.Content);
 
         // Who accessed the record: user ids and roles, never a name or an email.
         IReadOnlyList<RecordAccessDto> access = record.Access;

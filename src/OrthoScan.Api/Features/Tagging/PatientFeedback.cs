@@ -3,14 +3,6 @@ namespace OrthoScan.Api.Features.Tagging;
 /// <summary>The review's outcome as the patient reads it, in their language. Plain words, no clinical detail.</summary>
 public static class PatientFeedback
 {
-    /// <summary>
-    /// The job that delivers a review's feedback to the patient. Queued with the review; it waits in the job table
-    /// until a worker that can deliver messages runs (workers claim only the kinds they handle).
-    /// </summary>
-    public const string DeliveryJobKind = "patient_feedback.deliver";
-
-    public sealed record Delivery(Guid PracticeId, Guid PatientId, Guid SessionId);
-
     public static string For(PreferredLanguage language, ReviewAction action, int alignerNow, int? holdDays) => (language, action) switch
     {
         (PreferredLanguage.Es, ReviewAction.ApproveProgression) => $"¡Buen progreso! Pase al alineador {alignerNow}.",

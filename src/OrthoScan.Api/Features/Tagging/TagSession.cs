@@ -1,6 +1,7 @@
 using Npgsql;
 using OrthoScan.Api.Infrastructure.Ai;
 using OrthoScan.Api.Infrastructure.Jobs;
+using OrthoScan.Api.Infrastructure.Messaging;
 
 namespace OrthoScan.Api.Features.Tagging;
 
@@ -85,7 +86,7 @@ public static class TagSession
                 var feedback = PatientFeedback.For(patient.PreferredLanguage, body.Action, stage, body.HoldDays);
                 await db.ScanSessions.Where(s => s.Id == session.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.PatientFeedback, feedback), ct);
                 // In the review's transaction: the feedback is queued exactly when the review commits.
-                await jobs.EnqueueAsync(PatientFeedback.DeliveryJobKind, new PatientFeedback.Delivery(session.PracticeId, patient.Id, session.Id), cancellationToken: ct);
+                await jobs.EnqueuePatientFeedbackAsync(session.PracticeId, patient.Id, session.Id, ct);
             }
             try
             {

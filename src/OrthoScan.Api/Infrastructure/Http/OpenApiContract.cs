@@ -22,6 +22,7 @@ public static class OpenApiContract
         ["Patients"] = "The practice's patients: records, archiving and app invitations.",
         ["Scans"] = "Scan sessions: the patient app declares a scan, uploads each photo to a pre-signed URL and submits it; the practice reads it.",
         ["Tagging"] = "Reviews of processed scans against the versioned tag taxonomy, and how the practice's doctors tag.",
+        ["Messaging"] = "One thread per patient with the practice: doctors, staff and the patient write, each side marks what it read.",
         ["Dashboard"] = "The practice dashboard's read models: review queue, compliance and throughput analytics.",
         ["Audit"] = "Append-only, hash-chained audit trails: the practice's own, and the platform's (what platform users did; platform admin only).",
         ["Admin"] = "The practice's failed background work, to inspect and retry.",

@@ -176,13 +176,19 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
         {
             e.Property(t => t.Subject).HasMaxLength(200);
             e.HasOne<Patient>().WithMany().HasForeignKey(t => t.PatientId);
+            e.Property(t => t.LastMessageAt).HasDefaultValueSql("now()");
+            e.HasIndex(t => t.PatientId).IsUnique();
+            e.HasIndex(t => new { t.PracticeId, t.LastMessageAt, t.Id });
             TenantOwned(e);
         });
 
         model.Entity<Message>(e =>
         {
             e.Property(m => m.Content).HasMaxLength(8000);
+            e.Property(m => m.IdempotencyKey).HasMaxLength(100);
             e.HasOne<MessageThread>().WithMany().HasForeignKey(m => m.ThreadId);
+            e.HasIndex(m => new { m.ThreadId, m.CreatedAt, m.Id });
+            e.HasIndex(m => new { m.ThreadId, m.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
             TenantOwned(e);
         });
 

@@ -396,6 +396,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/messages/threads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages of a thread
+         * @description Newest first, with the sender's name and short-lived links to attached photos. A patient reaches only their own thread; another patient's or another practice's thread answers 404. Paged: pass `nextCursor` as `cursor`.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`, `patient`.
+         */
+        get: operations["GetMessageThread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Message threads
+         * @description Doctors and staff: the practice's threads, one per patient; a patient: their own. Most recent first, each with the messages to the caller's side not read yet (`unread`) and the start of the newest message. Paged: pass the previous page's `nextCursor` as `cursor`.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`, `patient`.
+         */
+        get: operations["ListMessageThreads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Mark a message read
+         * @description By the receiving side: the practice marks the patient's messages, the patient the practice's. Keeps the first read time. 422 `not-the-recipient` for a message of the caller's own side; 404 for a message the caller cannot see.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`, `patient`.
+         */
+        patch: operations["MarkMessageRead"];
+        trace?: never;
+    };
+    "/api/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message
+         * @description Doctors and staff write to a patient (`patientId`); a patient writes to their practice. The patient's one thread is made by the first message. Plain text up to 4000 characters, optionally with one of the patient's scan photos (`attachmentImageId`). Send an `Idempotency-Key` header: a retry with the same key answers the first message, and the same key with a different message answers 422 `idempotency-key-reused`. 404 for a patient the caller cannot reach; 409 `patient-erased` for an erased patient.
+         *
+         *     **Access:** bearer token; roles `owner`, `doctor`, `staff`, `patient`.
+         */
+        post: operations["SendMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tags/export/{id}": {
         parameters: {
             query?: never;
@@ -1779,12 +1867,45 @@ export interface components {
             /** Format: double */
             rate: number;
         };
+        ListThreadsItem: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            patientId: string;
+            patientName: string;
+            /** Format: int32 */
+            unread: number;
+            lastMessage: null | string;
+            lastSenderType: null | components["schemas"]["SenderType"];
+            /** Format: date-time */
+            lastMessageAt: string;
+        };
         LoginCommand: {
             email: string;
             password: string;
         };
         /** @enum {unknown} */
         MemberStatus: "invited" | "active" | "disabled";
+        MessageAttachment: {
+            /** Format: uuid */
+            imageId: string;
+            imageType: components["schemas"]["ImageType"];
+            url: null | string;
+        };
+        MessageResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            threadId: string;
+            senderType: components["schemas"]["SenderType"];
+            senderName: null | string;
+            content: string;
+            attachments: components["schemas"]["MessageAttachment"][];
+            /** Format: date-time */
+            readAt: null | string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         MfaChallenge: {
             mfaRequired: components["schemas"]["MfaStep"];
             mfaToken: string;
@@ -1847,6 +1968,14 @@ export interface components {
         };
         PageOfListTaggingRatesTaggingRate: {
             items: components["schemas"]["ListTaggingRatesTaggingRate"][];
+            nextCursor: null | string;
+        };
+        PageOfListThreadsItem: {
+            items: components["schemas"]["ListThreadsItem"][];
+            nextCursor: null | string;
+        };
+        PageOfMessageResponse: {
+            items: components["schemas"]["MessageResponse"][];
             nextCursor: null | string;
         };
         PageOfPatientResponse: {
@@ -2019,6 +2148,15 @@ export interface components {
         ScanImageStatus: "awaiting_upload" | "uploaded" | "processed" | "rejected";
         /** @enum {unknown} */
         ScanSessionStatus: "pending" | "processing" | "ready" | "needs_retake" | "reviewed" | "flagged";
+        /** @enum {unknown} */
+        SenderType: "doctor" | "staff" | "patient" | "system";
+        SendMessageBody: {
+            /** Format: uuid */
+            patientId: null | string;
+            content: null | string;
+            /** Format: uuid */
+            attachmentImageId: null | string;
+        };
         SessionResponse: {
             /** Format: uuid */
             id: string;
@@ -3129,6 +3267,135 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    GetMessageThread: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfMessageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ListMessageThreads: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfListThreadsItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    MarkMessageRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    SendMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "patientId": "0195f3b0-2d4e-7a1b-8c9d-0e1f2a3b4c50",
+                 *       "content": "Your aligners fit well. Keep going!",
+                 *       "attachmentImageId": null
+                 *     }
+                 */
+                "application/json": components["schemas"]["SendMessageBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -405,6 +405,11 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<Guid>("PracticeId")
                         .HasColumnType("uuid")
                         .HasColumnName("practice_id");
@@ -412,6 +417,10 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.Property<DateTime?>("ReadAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("read_at");
+
+                    b.Property<byte[]>("RequestHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("request_hash");
 
                     b.Property<Guid?>("SenderId")
                         .HasColumnType("uuid")
@@ -433,8 +442,13 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.HasIndex("PracticeId")
                         .HasDatabaseName("ix_messages_practice_id");
 
-                    b.HasIndex("ThreadId")
-                        .HasDatabaseName("ix_messages_thread_id");
+                    b.HasIndex("ThreadId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_messages_thread_id_idempotency_key")
+                        .HasFilter("idempotency_key IS NOT NULL");
+
+                    b.HasIndex("ThreadId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_messages_thread_id_created_at_id");
 
                     b.ToTable("messages", (string)null);
                 });
@@ -449,6 +463,12 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<DateTime>("LastMessageAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_message_at")
+                        .HasDefaultValueSql("now()");
 
                     b.Property<Guid>("PatientId")
                         .HasColumnType("uuid")
@@ -467,10 +487,14 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasName("pk_message_threads");
 
                     b.HasIndex("PatientId")
+                        .IsUnique()
                         .HasDatabaseName("ix_message_threads_patient_id");
 
                     b.HasIndex("PracticeId")
                         .HasDatabaseName("ix_message_threads_practice_id");
+
+                    b.HasIndex("PracticeId", "LastMessageAt", "Id")
+                        .HasDatabaseName("ix_message_threads_practice_id_last_message_at_id");
 
                     b.ToTable("message_threads", (string)null);
                 });

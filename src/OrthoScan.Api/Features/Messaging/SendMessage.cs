@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Mvc;
+using OrthoScan.Api.Infrastructure.Storage;
+
+namespace OrthoScan.Api.Features.Messaging;
+
+/// <summary>
+/// A message into the patient's one thread with the practice (made by the first message), from a doctor, a staff member or
+/// the patient, optionally showing one of the patient's scan photos. Phones retry on bad networks, so the Idempotency-Key
+/// header makes a retry answer the first message instead of sending a second one.
+/// </summary>
+public static class SendMessage
+{
+    [RequiresRole(Role.Owner, Role.Doctor, Role.Staff, Role.Patient)]
+    public sealed record Command(string? IdempotencyKey, Guid? PatientId, string? Content, Guid? AttachmentImageId)
+        : ICommand<MessageResponse>, IAudited<MessageResponse>
+    {
+        public AuditRecord Audit(MessageResponse response) => new("message", response.Id);
+    }
+
+    /// <param name="PatientId">The patient written to; required from the practice, the patient's own (or omitted) from a patient.</param>
+    /// <param name="Content">Plain text, 1 to 4000 characters.</param>
+    /// <param name="AttachmentImageId">One of the patient's scan photos to show with the message.</param>
+    public sealed record Body(Guid? PatientId, string? Content, Guid? AttachmentImageId);
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            // No ':' in a sender's key: the keys of system messages have one, so a sender can never take theirs.
+            RuleFor(c => c.IdempotencyKey).NotEmpty().WithMessage("Send an Idempotency-Key header.").MaximumLength(100)
+                .Matches("^[A-Za-z0-9._-]+$").WithMessage("Use letters, digits, '.', '_' or '-' in the Idempotency-Key (a UUID is best).");
+            RuleFor(c => c.Content).Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage("Write a message.")
+                .MaximumLength(MessageViews.MaxContentLength);
+        }
+    }
+
+    public sealed class Handler(AppDbContext db, RequestContext context, IBlobStore store, TimeProvider clock) : ICommandHandler<Command, MessageResponse>
+    {
+        public async ValueTask<MessageResponse> Handle(Command command, CancellationToken ct)
+        {
+            var patient = await RecipientAsync(command.PatientId, ct);
+            if (patient.ErasedAt is not null)
+                throw new ConflictException("patient-erased", "This patient was erased.", "An erased patient cannot be written to.");
+            var (senderType, senderId) = await SenderAsync(patient, ct);
+            var content = command.Content!.Trim();
+            var key = command.IdempotencyKey!;
+            var requestHash = SHA256.HashData(Encoding.UTF8.GetBytes($"{senderType}|{senderId}|{command.AttachmentImageId}|{content}"));
+            var now = clock.UtcNow();
+
+            var thread = await MessageViews.ThreadOfPatientAsync(db, patient.PracticeId, patient.Id, now, ct);
+            var existing = await MessageViews.ExistingAsync(db, thread.Id, key, ct);
+            if (existing is not null)
+            {
+                if (existing.RequestHash is null || !existing.RequestHash.SequenceEqual(requestHash))
+                    throw new RuleViolationException("idempotency-key-reused", "This Idempotency-Key was used for a different message.", "Use a new key for a new message.");
+                return (await MessageViews.ToResponsesAsync(db, store, [existing], ct))[0];
+            }
+
+            if (command.AttachmentImageId is { } imageId && !await db.ScanImages.AnyAsync(
+                    i => i.Id == imageId && db.ScanSessions.Any(s => s.Id == i.SessionId && s.PatientId == patient.Id), ct))
+                throw RuleViolationException.ForField("attachmentImageId", "Attach a photo from this patient's scans.");
+
+            var message = new Message
+            {
+                PracticeId = patient.PracticeId, ThreadId = thread.Id, SenderType = senderType, SenderId = senderId, Content = content,
+                Attachments = command.AttachmentImageId is { } attached ? [attached.ToString()] : [],
+                CreatedAt = now, IdempotencyKey = key, RequestHash = requestHash,
+            };
+            await MessageViews.AddAsync(db, message, ct);
+            return (await MessageViews.ToResponsesAsync(db, store, [message], ct))[0];
+        }
+
+        private async Task<Patient> RecipientAsync(Guid? patientId, CancellationToken ct)
+        {
+            if (context.Role == Role.Patient)
+            {
+                if (patientId is not null && patientId != context.PatientId) throw new NotFoundException("patient");
+                return await db.Patients.AsNoTracking().SingleAsync(p => p.Id == context.PatientId, ct);
+            }
+            if (patientId is null)
+            {
+                throw new ProblemException(StatusCodes.Status400BadRequest, "validation", "The request is not valid.", "Name the patient to write to.")
+                {
+                    Errors = new Dictionary<string, string[]> { ["patientId"] = ["Name the patient to write to."] },
+                };
+            }
+            return await db.Patients.AsNoTracking().SingleOrDefaultAsync(p => p.Id == patientId, ct) ?? throw new NotFoundException("patient");
+        }
+
+        private async Task<(SenderType Type, Guid Id)> SenderAsync(Patient patient, CancellationToken ct)
+        {
+            if (context.Role == Role.Patient) return (SenderType.Patient, patient.Id);
+            var member = await db.PracticeMembers.AsNoTracking().SingleAsync(m => m.UserId == context.UserId, ct);
+            return (member.Role == Role.Staff ? SenderType.Staff : SenderType.Doctor, member.Id);
+        }
+    }
+
+    public sealed class Endpoint : ICarterModule
+    {
+        public void AddRoutes(IEndpointRouteBuilder app) =>
+            app.MapPost($"{Routes.V1}/messages", async ([FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, Body body, ISender sender, CancellationToken ct) =>
+                {
+                    var message = await sender.Send(new Command(idempotencyKey, body.PatientId, body.Content, body.AttachmentImageId), ct);
+                    return Results.Created($"{Routes.V1}/messages/threads/{message.ThreadId}", message);
+                })
+                .WithTags("Messaging").WithName("SendMessage").RequireAuthorization()
+                .WithSummary("Send a message")
+                .WithDescription(
+                    "Doctors and staff write to a patient (`patientId`); a patient writes to their practice. The patient's one thread " +
+                    "is made by the first message. Plain text up to 4000 characters, optionally with one of the patient's scan photos " +
+                    "(`attachmentImageId`). Send an `Idempotency-Key` header: a retry with the same key answers the first message, " +
+                    "and the same key with a different message answers 422 `idempotency-key-reused`. 404 for a patient the caller " +
+                    "cannot reach; 409 `patient-erased` for an erased patient.")
+                .WithRequestExample(new Body(new Guid("0195f3b0-2d4e-7a1b-8c9d-0e1f2a3b4c50"), "Your aligners fit well. Keep going!", null))
+                .Produces<MessageResponse>(StatusCodes.Status201Created).ProducesValidationProblem()
+                .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+                .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+    }
+}
