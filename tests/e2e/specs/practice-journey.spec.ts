@@ -116,6 +116,45 @@ test('a reload keeps the session through the refresh cookie and stays on the pag
   expect(cookies.find((c) => c.name === 'orthoscan_refresh')).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/api/v1/auth' });
 });
 
+test('the owner writes to the patient from their page; the reply from the app arrives unread and opening it reads it', async ({}, testInfo) => {
+  // The patient connects the app with a one-time code from their page, as the app does (through the API).
+  await page.getByRole('button', { name: 'Invite to app' }).click();
+  const code = (await page.getByTestId('invite-code').textContent())!.trim();
+  const activated = await page.request.post('/api/v1/auth/patient/activate', { data: { code, deviceId: `e2e-device-${uniqueTag()}` } });
+  expect(activated.status()).toBe(200);
+  const patientToken = (await activated.json()).accessToken as string;
+
+  await page.getByRole('link', { name: 'Message', exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/messages/\\?patient=${patientId}$`));
+  await expect(mainNav(page).getByRole('link', { name: 'Messages' })).toHaveAttribute('aria-current', 'page');
+  await page.getByLabel('Message', { exact: true }).fill('Hello Amara, your aligners look good. Keep going!');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const conversation = page.getByRole('list', { name: 'Messages' });
+  await expect(conversation.getByRole('listitem')).toHaveCount(1);
+  await expect(conversation).toContainText('Hello Amara, your aligners look good.');
+  await expect(page.getByLabel('Message', { exact: true })).toHaveValue('');
+
+  const reply = await page.request.post('/api/v1/messages', {
+    headers: { Authorization: `Bearer ${patientToken}`, 'Idempotency-Key': `e2e-${uniqueTag()}` },
+    data: { content: 'Thank you! The left side feels a little tight.' },
+  });
+  expect(reply.status()).toBe(201);
+
+  await page.goto('/messages/');
+  const list = page.getByRole('list', { name: 'Conversations' });
+  await expect(list.getByLabel('1 unread')).toBeVisible();
+  await expect(list).toContainText('The left side feels a little tight.');
+  await snap(page, testInfo, 'messages-unread');
+  await list.getByRole('button', { name: new RegExp(patient.firstName) }).click();
+  await expect(conversation.getByRole('listitem')).toHaveCount(2);
+  await expect(conversation.getByRole('listitem').last()).toContainText('The left side feels a little tight.');
+  await expect(list.getByLabel('1 unread')).toHaveCount(0);
+  await snap(page, testInfo, 'messages-conversation');
+
+  await page.goto(`/patients/view/?id=${patientId}`);
+  await expect(page.getByRole('heading', { name: `${patient.firstName} ${patient.lastName}`, level: 1 })).toBeVisible();
+});
+
 test("a second practice cannot find or open the first practice's patient", async ({ browser }) => {
   const other = newOwner('Meadow');
   const otherContext = await browser.newContext();

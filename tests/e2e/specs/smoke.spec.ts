@@ -21,7 +21,7 @@ test('an unknown page shows the dashboard 404 with status 404', async ({ page })
 });
 
 test('sections without working screens have no page: their paths show the 404 too', async ({ page }) => {
-  for (const path of ['/messages/', '/platform-billing/', '/admin/']) {
+  for (const path of ['/platform-billing/', '/admin/']) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(404);
     await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();

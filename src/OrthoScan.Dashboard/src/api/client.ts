@@ -16,6 +16,9 @@ import type {
   InviteStaffBody,
   InviteStaffResponse,
   LoginBody,
+  Message,
+  MessagePage,
+  MessageThreadPage,
   MfaChallenge,
   Patient,
   PatientChanges,
@@ -29,6 +32,7 @@ import type {
   RegisterBody,
   RegisterResponse,
   RetriedJob,
+  SendMessageBody,
   TagAnalytics,
   TimelinePage,
   VerifyMfaBody,
@@ -251,6 +255,16 @@ export const api = {
   /** Doctors and owners only: staff and platform admins get 403, so the model page does not ask for them. */
   aiAcceptance: (weeks: number, signal?: AbortSignal) =>
     request<AiAcceptance>(route('/api/v1/dashboard/ai-acceptance'), { query: { weeks }, signal }),
+
+  listThreads: (cursor: string | null, signal?: AbortSignal) =>
+    request<MessageThreadPage>(route('/api/v1/messages/threads'), { query: { cursor, limit: 50 }, signal }),
+  getThread: (id: string, cursor: string | null, signal?: AbortSignal) =>
+    request<MessagePage>(withId(route('/api/v1/messages/threads/{id}'), id), { query: { cursor, limit: 50 }, signal }),
+  /** One key per draft: a retry of the same draft answers the first message instead of sending a second one. */
+  sendMessage: (body: SendMessageBody, idempotencyKey: string) =>
+    request<Message>(route('/api/v1/messages'), { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } }),
+  markMessageRead: (id: string) =>
+    request<Message>(withId(route('/api/v1/messages/{id}/read'), id), { method: 'PATCH' }),
 
   inviteStaff: (body: InviteStaffBody) =>
     request<InviteStaffResponse>(route('/api/v1/practice/invitations'), { method: 'POST', body }),

@@ -60,6 +60,13 @@ export type ModelCard = Schemas['ModelCard'];
 /** Doctors and owners only: where the doctors keep or change the AI's suggestions (`GET /dashboard/ai-acceptance`). */
 export type AiAcceptance = Schemas['GetAiAcceptanceResponse'];
 
+/** A patient's thread with the practice, with what the caller has not read (`GET /messages/threads`). */
+export type MessageThread = Schemas['ListThreadsItem'];
+export type MessageThreadPage = Schemas['PageOfListThreadsItem'];
+export type Message = Schemas['MessageResponse'];
+export type MessagePage = Schemas['PageOfMessageResponse'];
+export type SendMessageBody = Schemas['SendMessageBody'];
+
 export const patientStatuses: PatientStatus[] = ['active', 'invited', 'paused', 'completed', 'archived', 'erased'];
 export const treatmentTypes: TreatmentType[] = ['clear_aligners', 'retainers', 'other'];
 export const scanFrequencies: ScanFrequency[] = ['weekly', 'biweekly', 'monthly'];

@@ -8,10 +8,10 @@ import { canOpen, dashboardRoles, homeFor, navFor, navItems, safeNext } from './
 describe('role-aware navigation', () => {
   it('shows Billing and Settings to the owner only; doctors and staff keep the clinical sections', () => {
     const labels = (role: Parameters<typeof navFor>[0]) => navFor(role).map((i) => i.label);
-    expect(labels('owner')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics', 'Billing', 'Settings', 'AI model']);
+    expect(labels('owner')).toEqual(['Review queue', 'Patients', 'Messages', 'Compliance', 'Analytics', 'Billing', 'Settings', 'AI model']);
     expect(navFor('owner').find((i) => i.label === 'Billing')?.href).toBe('/billing/');
-    expect(labels('staff')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics', 'AI model']);
-    expect(labels('doctor')).toEqual(['Review queue', 'Patients', 'Compliance', 'Analytics', 'AI model']);
+    expect(labels('staff')).toEqual(['Review queue', 'Patients', 'Messages', 'Compliance', 'Analytics', 'AI model']);
+    expect(labels('doctor')).toEqual(['Review queue', 'Patients', 'Messages', 'Compliance', 'Analytics', 'AI model']);
   });
 
   it('gives finance the Finance page and platform admins Practices, Billing, Exports and Audit, each with its own start page', () => {
@@ -48,7 +48,7 @@ describe('role-aware navigation', () => {
 
   it('lists only pages that exist: no placeholder sections', () => {
     const hrefs = navItems.map((i) => i.href);
-    for (const gone of ['/messages/', '/platform-billing/', '/admin/']) {
+    for (const gone of ['/platform-billing/', '/admin/']) {
       expect(hrefs).not.toContain(gone);
     }
   });

@@ -1,6 +1,6 @@
 import type { Role } from './jwt';
 
-export type NavIcon = 'review' | 'patients' | 'compliance' | 'analytics' | 'settings' | 'billing' | 'finance' | 'practices' | 'audit' | 'exports';
+export type NavIcon = 'review' | 'messages' | 'patients' | 'compliance' | 'analytics' | 'settings' | 'billing' | 'finance' | 'practices' | 'audit' | 'exports';
 
 export interface NavItem {
   href: string;
@@ -12,13 +12,14 @@ export interface NavItem {
 const clinical: Role[] = ['owner', 'doctor', 'staff'];
 
 /**
- * What each role is shown: only pages that work (no placeholders; messaging adds its entry with its page). Finance and
+ * What each role is shown: only pages that work (no placeholders). Finance and
  * platform admins belong to no practice and never see a patient page. Hiding is a courtesy: the API refuses every call
  * a role may not make (e.g. staff inviting staff answers 403), whatever the screen shows.
  */
 export const navItems: NavItem[] = [
   { href: '/review/', label: 'Review queue', icon: 'review', roles: clinical },
   { href: '/patients/', label: 'Patients', icon: 'patients', roles: clinical },
+  { href: '/messages/', label: 'Messages', icon: 'messages', roles: clinical },
   { href: '/compliance/', label: 'Compliance', icon: 'compliance', roles: clinical },
   { href: '/analytics/', label: 'Analytics', icon: 'analytics', roles: clinical },
   { href: '/billing/', label: 'Billing', icon: 'billing', roles: ['owner'] },

@@ -25,6 +25,7 @@ function Svg({ children, ...props }: IconProps) {
 
 const paths: Record<NavIcon | 'menu' | 'close' | 'search' | 'plus' | 'check' | 'alert' | 'user' | 'logo' | 'clock', JSX.Element> = {
   review: <><path d="M4 5h16v10H4z" /><path d="M8 19h8M12 15v4" /></>,
+  messages: <><path d="M4 5h16v11H9l-5 4z" /><path d="M8 9h8M8 12h5" /></>,
   patients: <><circle cx="9" cy="8" r="3.25" /><path d="M3.5 19c.6-3 2.9-4.75 5.5-4.75S13.9 16 14.5 19" /><circle cx="17" cy="9" r="2.5" /><path d="M16 14.3c2.3.2 3.9 1.8 4.5 4.7" /></>,
   compliance: <><circle cx="12" cy="12" r="8" /><path d="m8.5 12.5 2.3 2.3 4.7-5" /></>,
   analytics: <path d="M5 19V11M10 19V6M15 19v-5M20 19V9" />,

@@ -170,7 +170,12 @@ function ViewPatient() {
           <PageHeader
             title={fullName(p)}
             description={<span className="flex items-center gap-2">{p.dateOfBirth ? `Born ${formatDate(p.dateOfBirth)}` : 'Erased'} <StatusBadge status={p.status} /></span>}
-            actions={p.status !== 'archived' && p.status !== 'erased' && <ButtonLink variant="secondary" href={`/patients/edit/?id=${encodeURIComponent(p.id)}`}>Edit</ButtonLink>}
+            actions={p.status !== 'archived' && p.status !== 'erased' && (
+              <>
+                <ButtonLink variant="secondary" href={`/messages/?patient=${encodeURIComponent(p.id)}`}>Message</ButtonLink>
+                <ButtonLink variant="secondary" href={`/patients/edit/?id=${encodeURIComponent(p.id)}`}>Edit</ButtonLink>
+              </>
+            )}
           />
           {notice && <div className="mb-4"><Notice tone="success">{notice}</Notice></div>}
           <div className="grid gap-6 lg:grid-cols-3">
