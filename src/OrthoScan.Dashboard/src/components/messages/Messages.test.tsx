@@ -84,6 +84,39 @@ describe('Messages', () => {
     expect(await screen.findByText('Please wear them 22 hours a day.')).toBeInTheDocument();
   });
 
+  it('loads more conversations and older messages page by page', async () => {
+    const user = userEvent.setup();
+    const other: MessageThread = { ...thread, id: '0195f3b0-2d4e-7a1b-8c9d-0e1f2a3b4c52', patientId: '0195f3b0-2d4e-7a1b-8c9d-0e1f2a3b4c53', patientName: 'Older Patient', unread: 0 };
+    mockFetch((call) => {
+      if (call.url.startsWith('/api/v1/messages/threads/')) {
+        return call.url.includes('cursor=')
+          ? json(200, { items: [fromDoctor], nextCursor: null })
+          : json(200, { items: [fromPatient], nextCursor: 'older' });
+      }
+      if (call.url.startsWith('/api/v1/messages/threads')) {
+        return call.url.includes('cursor=') ? json(200, { items: [other], nextCursor: null }) : json(200, { items: [thread], nextCursor: 'next' });
+      }
+      if (call.method === 'PATCH') return json(200, { ...fromPatient, readAt: '2026-12-07T10:06:00Z' });
+      return problem(404, { title: 'Not found.', type: 'https://orthoscan.app/problems/not-found' });
+    });
+    render(<Messages />);
+
+    const list = await screen.findByRole('list', { name: 'Conversations' });
+    const [moreThreads] = screen.getAllByRole('button', { name: 'Load more' });
+    await user.click(moreThreads);
+    expect(await within(list).findByText('Older Patient')).toBeInTheDocument();
+
+    await user.click(within(list).getByRole('button', { name: /Pat Writer/ }));
+    const messages = await screen.findByRole('list', { name: 'Messages' });
+    expect(within(messages).getAllByRole('listitem')).toHaveLength(1);
+    const section = screen.getByRole('region', { name: 'Conversation' });
+    await user.click(within(section).getByRole('button', { name: 'Load more' }));
+    await waitFor(() => expect(within(messages).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      expect.stringContaining('Your aligners fit well.'),
+      expect.stringContaining('The left side feels tight.'),
+    ]));
+  });
+
   it('says what to do when there is no conversation yet', async () => {
     mockFetch(() => json(200, { items: [], nextCursor: null }));
     render(<Messages />);

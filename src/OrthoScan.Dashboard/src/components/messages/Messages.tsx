@@ -4,9 +4,9 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 
 import { api } from '@/api/client';
 import { asApiError, type ApiError } from '@/api/errors';
 import type { Message, MessageThread } from '@/api/types';
-import { Button, EmptyState, ErrorState, ProblemAlert, Skeleton, cx } from '@/components/ui';
+import { Button, EmptyState, ErrorState, LoadMore, ProblemAlert, Skeleton, cx } from '@/components/ui';
 import { formatDateTime } from '@/lib/format';
-import { useResource } from '@/lib/useResource';
+import { useCursorPages } from '@/lib/useCursorPages';
 
 export const maxMessageLength = 4000;
 
@@ -121,24 +121,28 @@ function ThreadPane({ thread, patientId, onRead, onSent }: {
   thread: MessageThread | null; patientId: string; onRead: (threadId: string) => void; onSent: () => void;
 }) {
   const [version, setVersion] = useState(0);
-  const messages = useResource(thread ? (signal) => api.getThread(thread.id, null, signal) : null, `thread-${thread?.id ?? 'none'}-${version}`);
+  const messages = useCursorPages(
+    (cursor, signal) => (thread ? api.getThread(thread.id, cursor, signal) : Promise.resolve({ items: [], nextCursor: null })),
+    `thread-${thread?.id ?? 'none'}-${version}`);
 
   // Opening a thread reads the patient's messages: each is marked read once, and the list's badge clears.
   const marked = useRef(new Set<string>());
   const reported = useRef(onRead);
   reported.current = onRead;
   useEffect(() => {
-    const unread = (messages.data?.items ?? []).filter((m) => m.senderType === 'patient' && !m.readAt && !marked.current.has(m.id));
+    const unread = messages.items.filter((m) => m.senderType === 'patient' && !m.readAt && !marked.current.has(m.id));
     if (!thread || unread.length === 0) return;
     unread.forEach((m) => marked.current.add(m.id));
     void Promise.allSettled(unread.map((m) => api.markMessageRead(m.id))).then(() => reported.current(thread.id));
-  }, [messages.data, thread]);
+  }, [messages.items, thread]);
 
   return (
     <section aria-label="Conversation" className="flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4">
-      {thread && messages.loading && <Skeleton className="h-32" />}
+      {thread && messages.loading && messages.items.length === 0 && <Skeleton className="h-32" />}
       {thread && messages.error && <ErrorState error={messages.error} onRetry={messages.reload} />}
-      {thread && messages.data && <Conversation messages={messages.data.items} />}
+      {/* Pages go back in time: older messages load above the ones shown. */}
+      {thread && <LoadMore hasMore={messages.hasMore} error={messages.moreError} busy={messages.loadingMore} onLoadMore={() => void messages.loadMore()} />}
+      {thread && !messages.error && (!messages.loading || messages.items.length > 0) && <Conversation messages={messages.items} />}
       {!thread && <p className="text-sm text-slate-600">No messages with this patient yet. Write the first one below.</p>}
       <Composer patientId={patientId} onSent={() => { setVersion((v) => v + 1); onSent(); }} />
     </section>
@@ -148,13 +152,13 @@ function ThreadPane({ thread, patientId, onRead, onSent }: {
 /** The practice's conversations: one per patient, unread counts, the open thread and a composer. */
 export function Messages({ initialPatientId = null }: { initialPatientId?: string | null }) {
   const [version, setVersion] = useState(0);
-  const threads = useResource((signal) => api.listThreads(null, signal), `threads-${version}`);
+  const threads = useCursorPages((cursor, signal) => api.listThreads(cursor, signal), `threads-${version}`);
   const [selected, setSelected] = useState<string | null>(initialPatientId);
   const [readThreads, setReadThreads] = useState<Set<string>>(new Set());
 
-  if (threads.loading && !threads.data) return <Skeleton className="h-64 rounded-lg" />;
+  if (threads.loading && threads.items.length === 0) return <Skeleton className="h-64 rounded-lg" />;
   if (threads.error) return <ErrorState error={threads.error} onRetry={threads.reload} />;
-  const items = (threads.data?.items ?? []).map((t) => (readThreads.has(t.id) ? { ...t, unread: 0 } : t));
+  const items = threads.items.map((t) => (readThreads.has(t.id) ? { ...t, unread: 0 } : t));
   const current = items.find((t) => t.patientId === selected) ?? null;
 
   if (items.length === 0 && !selected) {
@@ -168,8 +172,12 @@ export function Messages({ initialPatientId = null }: { initialPatientId?: strin
   return (
     <div className="grid gap-4 lg:grid-cols-3">
       <div className="lg:col-span-1">
-        {items.length > 0 ? <ThreadList threads={items} selected={selected} onSelect={(t) => setSelected(t.patientId)} />
-          : <p className="text-sm text-slate-600">No other conversations yet.</p>}
+        {items.length > 0 ? (
+          <div className="flex flex-col gap-3">
+            <ThreadList threads={items} selected={selected} onSelect={(t) => setSelected(t.patientId)} />
+            <LoadMore hasMore={threads.hasMore} error={threads.moreError} busy={threads.loadingMore} onLoadMore={() => void threads.loadMore()} />
+          </div>
+        ) : <p className="text-sm text-slate-600">No other conversations yet.</p>}
       </div>
       <div className="lg:col-span-2">
         {selected ? (
