@@ -46,5 +46,16 @@ elif [ "$run_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 
+# The failing tests by name just above the last line, so the tail of a CI log says what failed.
+if [ "$failed" -gt 0 ] && [ -d "$dir" ]; then
+  find "$dir" -type f -name '*.trx' -print0 | xargs -0 -r cat | tr '\n\r' '  ' |
+    grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' | grep -o 'testName="[^"]*"' |
+    sed 's/^testName="\(.*\)"$/FAILED: \1/' | head -20 || true
+  while IFS= read -r -d '' counts; do
+    read -r _ f _ <"$counts" || true
+    if [ "${f:-1}" != "0" ]; then echo "FAILED: suite $(basename "$counts" .counts)"; fi
+  done < <(find "$dir" -type f -name '*.counts' -print0)
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
