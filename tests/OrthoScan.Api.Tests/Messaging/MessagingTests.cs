@@ -56,6 +56,22 @@ public sealed class MessagingTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task The_thread_list_shows_the_start_of_a_long_message_cut_at_140_characters()
+    {
+        var owner = await api.RegisterPracticeAsync();
+        var patient = await api.PatientAppAsync(owner, "Preview");
+        var exact = new string('a', 140);
+        await api.WriteAsync(owner.AccessToken, patient.PatientId, exact);
+        (await api.ThreadsAsync(owner.AccessToken)).ShouldHaveSingleItem().LastMessage.ShouldBe(exact, "140 characters fit whole");
+
+        await api.WriteAsync(owner.AccessToken, patient.PatientId, string.Concat(Enumerable.Repeat("Wear them 22 hours a day. ", 100)));
+        var preview = (await api.ThreadsAsync(owner.AccessToken)).ShouldHaveSingleItem().LastMessage!;
+        preview.Length.ShouldBe(140);
+        preview.ShouldStartWith("Wear them 22 hours a day. Wear them");
+        preview.ShouldEndWith("…");
+    }
+
+    [Fact]
     public async Task A_thread_pages_newest_first_without_gaps_or_repeats()
     {
         var owner = await api.RegisterPracticeAsync();

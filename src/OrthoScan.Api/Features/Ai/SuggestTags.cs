@@ -40,7 +40,7 @@ public static class SuggestTags
         public async ValueTask<Outcome> Handle(Command command, CancellationToken ct)
         {
             // Two deliveries of the job at once: the second waits here, then finds the first one's rows.
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({AiJobs.SuggestTags + ":" + command.SessionId}, 0))", ct);
+            await db.LockForTransactionAsync(LockSpace.Named, $"{AiJobs.SuggestTags}:{command.SessionId}", ct);
             var session = await db.ScanSessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == command.SessionId, ct);
             if (session is not { Status: ScanSessionStatus.Ready }) return Outcome.NotReady;
             if (await db.AiSuggestions.AnyAsync(a => a.SessionId == session.Id, ct)) return Outcome.AlreadySuggested;

@@ -59,7 +59,7 @@ public static class Refresh
         private async Task<Result> RefuseReuseAsync(Guid family, CancellationToken ct)
         {
             // Racing copies of one token all revoke the same family: one at a time, or their row locks can deadlock (a 500).
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"refresh-family:" + family}, 0))", ct);
+            await db.LockForTransactionAsync(LockSpace.Named, $"refresh-family:{family}", ct);
             await sessions.RevokeAsync(t => t.FamilyId == family, ct);
             return new Result(null, "This refresh token was already used; every session of this sign-in is now revoked.");
         }

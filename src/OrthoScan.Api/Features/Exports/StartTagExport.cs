@@ -52,7 +52,7 @@ public static class StartTagExport
             if (command.IdempotencyKey is { Length: > 0 } key)
             {
                 // Concurrent retries with one key wait here for each other, so only the first inserts.
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({admin + "|" + key}, 13))", ct);
+                await db.LockForTransactionAsync(LockSpace.ExportIdempotencyKeys, $"{admin}|{key}", ct);
                 var existing = await db.TagExports.AsNoTracking().SingleOrDefaultAsync(e => e.RequestedBy == admin && e.IdempotencyKey == key, ct);
                 if (existing is not null)
                 {

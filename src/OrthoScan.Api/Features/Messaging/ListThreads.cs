@@ -38,16 +38,14 @@ public static class ListThreads
                     Patient = db.Patients.Where(p => p.Id == t.PatientId).Select(p => p.FirstName + " " + p.LastName).Single(),
                     Unread = db.Messages.Count(m => m.ThreadId == t.Id && m.ReadAt == null && received.Contains(m.SenderType)),
                     Last = db.Messages.Where(m => m.ThreadId == t.Id).OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
-                        .Select(m => new { m.Content, m.SenderType }).FirstOrDefault(),
+                        .Select(m => new { Start = m.Content.Substring(0, PreviewLength), Cut = m.Content.Length > PreviewLength, m.SenderType }).FirstOrDefault(),
                 })
                 .ToListAsync(ct);
             return Paging.ToPage(rows, limit,
-                r => new Item(r.Thread.Id, r.Thread.PatientId, r.Patient, r.Unread, r.Last is null ? null : Preview(r.Last.Content), r.Last?.SenderType,
+                r => new Item(r.Thread.Id, r.Thread.PatientId, r.Patient, r.Unread, r.Last is null ? null : r.Last.Cut ? r.Last.Start[..(PreviewLength - 1)] + "…" : r.Last.Start, r.Last?.SenderType,
                     r.Thread.LastMessageAt),
                 r => new Cursor(r.Thread.LastMessageAt, r.Thread.Id));
         }
-
-        private static string Preview(string content) => content.Length <= PreviewLength ? content : content[..(PreviewLength - 1)] + "…";
     }
 
     public sealed class Endpoint : ICarterModule

@@ -43,7 +43,7 @@ public static class MessageViews
     /// </summary>
     public static async Task<Message?> ExistingAsync(AppDbContext db, Guid threadId, string key, CancellationToken ct)
     {
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({threadId + "|" + key}, 12))", ct);
+        await db.LockForTransactionAsync(LockSpace.MessageIdempotencyKeys, $"{threadId}|{key}", ct);
         return await db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.ThreadId == threadId && m.IdempotencyKey == key, ct);
     }
 
@@ -67,13 +67,17 @@ public static class MessageViews
 
         var imageIds = messages.SelectMany(m => AttachedImageIds(m)).Distinct().ToList();
         var photos = (await db.ScanImages.AsNoTracking().Where(i => imageIds.Contains(i.Id)).Select(i => new { i.Id, i.ImageType, i.DisplayKey }).ToListAsync(ct))
-            .ToDictionary(i => i.Id, i => new MessageAttachment(
-                i.Id, i.ImageType, i.DisplayKey is { } key ? store.CreateDownloadUrl(key, PhotoLinks.Lifetime).ToString() : null));
+            .ToDictionary(i => i.Id, i => Attachment(store, i.Id, i.ImageType, i.DisplayKey));
 
-        return messages.Select(m => new MessageResponse(
-            m.Id, m.ThreadId, m.SenderType, m.SenderId is { } sender ? names.GetValueOrDefault(sender) : null, m.Content,
-            [.. AttachedImageIds(m).Where(photos.ContainsKey).Select(id => photos[id])], m.ReadAt, m.CreatedAt)).ToList();
+        return messages.Select(m => ToResponse(
+            m, m.SenderId is { } sender ? names.GetValueOrDefault(sender) : null, [.. AttachedImageIds(m).Where(photos.ContainsKey).Select(id => photos[id])])).ToList();
     }
+
+    public static MessageResponse ToResponse(Message message, string? senderName, IReadOnlyList<MessageAttachment> attachments) =>
+        new(message.Id, message.ThreadId, message.SenderType, senderName, message.Content, attachments, message.ReadAt, message.CreatedAt);
+
+    public static MessageAttachment Attachment(IBlobStore store, Guid imageId, ImageType type, string? displayKey) =>
+        new(imageId, type, displayKey is { } key ? store.CreateDownloadUrl(key, PhotoLinks.Lifetime).ToString() : null);
 
     private static IEnumerable<Guid> AttachedImageIds(Message message) =>
         message.Attachments.Select(a => Guid.TryParse(a, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty);

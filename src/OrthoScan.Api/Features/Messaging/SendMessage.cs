@@ -43,10 +43,10 @@ public static class SendMessage
             var patient = await RecipientAsync(command.PatientId, ct);
             if (patient.ErasedAt is not null)
                 throw new ConflictException("patient-erased", "This patient was erased.", "An erased patient cannot be written to.");
-            var (senderType, senderId) = await SenderAsync(patient, ct);
+            var sender = await SenderAsync(patient, ct);
             var content = command.Content!.Trim();
             var key = command.IdempotencyKey!;
-            var requestHash = SHA256.HashData(Encoding.UTF8.GetBytes($"{senderType}|{senderId}|{command.AttachmentImageId}|{content}"));
+            var requestHash = SHA256.HashData(Encoding.UTF8.GetBytes($"{sender.Type}|{sender.Id}|{command.AttachmentImageId}|{content}"));
             var now = clock.UtcNow();
 
             var thread = await MessageViews.ThreadOfPatientAsync(db, patient.PracticeId, patient.Id, now, ct);
@@ -58,18 +58,15 @@ public static class SendMessage
                 return (await MessageViews.ToResponsesAsync(db, store, [existing], ct))[0];
             }
 
-            if (command.AttachmentImageId is { } imageId && !await db.ScanImages.AnyAsync(
-                    i => i.Id == imageId && db.ScanSessions.Any(s => s.Id == i.SessionId && s.PatientId == patient.Id), ct))
-                throw RuleViolationException.ForField("attachmentImageId", "Attach a photo from this patient's scans.");
-
+            var attachments = await AttachmentsAsync(command.AttachmentImageId, patient.Id, ct);
             var message = new Message
             {
-                PracticeId = patient.PracticeId, ThreadId = thread.Id, SenderType = senderType, SenderId = senderId, Content = content,
-                Attachments = command.AttachmentImageId is { } attached ? [attached.ToString()] : [],
+                PracticeId = patient.PracticeId, ThreadId = thread.Id, SenderType = sender.Type, SenderId = sender.Id, Content = content,
+                Attachments = [.. attachments.Select(a => a.ImageId.ToString())],
                 CreatedAt = now, IdempotencyKey = key, RequestHash = requestHash,
             };
             await MessageViews.AddAsync(db, message, ct);
-            return (await MessageViews.ToResponsesAsync(db, store, [message], ct))[0];
+            return MessageViews.ToResponse(message, sender.Name, attachments);
         }
 
         private async Task<Patient> RecipientAsync(Guid? patientId, CancellationToken ct)
@@ -79,21 +76,25 @@ public static class SendMessage
                 if (patientId is not null && patientId != context.PatientId) throw new NotFoundException("patient");
                 return await db.Patients.AsNoTracking().SingleAsync(p => p.Id == context.PatientId, ct);
             }
-            if (patientId is null)
-            {
-                throw new ProblemException(StatusCodes.Status400BadRequest, "validation", "The request is not valid.", "Name the patient to write to.")
-                {
-                    Errors = new Dictionary<string, string[]> { ["patientId"] = ["Name the patient to write to."] },
-                };
-            }
+            if (patientId is null) throw new InvalidFieldException("patientId", "Name the patient to write to.");
             return await db.Patients.AsNoTracking().SingleOrDefaultAsync(p => p.Id == patientId, ct) ?? throw new NotFoundException("patient");
         }
 
-        private async Task<(SenderType Type, Guid Id)> SenderAsync(Patient patient, CancellationToken ct)
+        private async Task<(SenderType Type, Guid Id, string Name)> SenderAsync(Patient patient, CancellationToken ct)
         {
-            if (context.Role == Role.Patient) return (SenderType.Patient, patient.Id);
+            if (context.Role == Role.Patient) return (SenderType.Patient, patient.Id, $"{patient.FirstName} {patient.LastName}");
             var member = await db.PracticeMembers.AsNoTracking().SingleAsync(m => m.UserId == context.UserId, ct);
-            return (member.Role == Role.Staff ? SenderType.Staff : SenderType.Doctor, member.Id);
+            return (member.Role == Role.Staff ? SenderType.Staff : SenderType.Doctor, member.Id, member.Name);
+        }
+
+        private async Task<List<MessageAttachment>> AttachmentsAsync(Guid? imageId, Guid patientId, CancellationToken ct)
+        {
+            if (imageId is null) return [];
+            var photo = await db.ScanImages.AsNoTracking()
+                .Where(i => i.Id == imageId && db.ScanSessions.Any(s => s.Id == i.SessionId && s.PatientId == patientId))
+                .Select(i => new { i.Id, i.ImageType, i.DisplayKey }).SingleOrDefaultAsync(ct)
+                ?? throw RuleViolationException.ForField("attachmentImageId", "Attach a photo from this patient's scans.");
+            return [MessageViews.Attachment(store, photo.Id, photo.ImageType, photo.DisplayKey)];
         }
     }
 

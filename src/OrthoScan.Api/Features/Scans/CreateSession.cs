@@ -41,7 +41,7 @@ public static class CreateSession
             var requestHash = SHA256.HashData(Encoding.UTF8.GetBytes($"{command.AlignerNumber}|{string.Join(',', command.Views!.Order())}"));
 
             // Concurrent retries with one key wait here for each other, so only the first inserts.
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({patientId + "|" + key}, 11))", ct);
+            await db.LockForTransactionAsync(LockSpace.ScanSessionIdempotencyKeys, $"{patientId}|{key}", ct);
             var existing = await db.ScanSessions.AsNoTracking().SingleOrDefaultAsync(s => s.PatientId == patientId && s.IdempotencyKey == key, ct);
             if (existing is not null)
             {

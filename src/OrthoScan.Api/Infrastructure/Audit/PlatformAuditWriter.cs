@@ -32,7 +32,7 @@ public sealed class PlatformAuditWriter(AppDbContext db, TimeProvider clock, IOp
         var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         await using (ownTransaction)
         {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({ChainLock}, 0))", ct);
+            await db.LockForTransactionAsync(LockSpace.Named, ChainLock, ct);
             // Read after the lock: the previous holder's link is committed by now.
             var head = await db.PlatformAuditLog.AsNoTracking().OrderByDescending(a => a.Seq).Select(a => new { a.Seq, a.Hash }).FirstOrDefaultAsync(ct);
             var row = new PlatformAuditEntry

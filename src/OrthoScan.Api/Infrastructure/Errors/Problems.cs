@@ -34,6 +34,14 @@ public sealed class RuleViolationException : ProblemException
         new(slug, "The request breaks a rule.", message) { Errors = new Dictionary<string, string[]> { [field] = [message] } };
 }
 
+/// <summary>A 400 naming one field, like a validator's answer, for a check only the handler or endpoint can make.</summary>
+public sealed class InvalidFieldException : ProblemException
+{
+    public InvalidFieldException(string field, string message, string? detail = null)
+        : base(StatusCodes.Status400BadRequest, "validation", "The request has invalid fields.", detail ?? message) =>
+        Errors = new Dictionary<string, string[]> { [field] = [message] };
+}
+
 public sealed class UnauthorizedException(string slug, string title, string? detail = null)
     : ProblemException(StatusCodes.Status401Unauthorized, slug, title, detail);
 

@@ -13,9 +13,6 @@ public static class QueryEnum
             if (JsonNamingPolicy.SnakeCaseLower.ConvertName(candidate.ToString()) == value) return candidate;
         }
         var allowed = string.Join(", ", Enum.GetValues<TEnum>().Select(e => JsonNamingPolicy.SnakeCaseLower.ConvertName(e.ToString())));
-        throw new ProblemException(StatusCodes.Status400BadRequest, "validation", "The request has invalid fields.", $"Unknown {field}.")
-        {
-            Errors = new Dictionary<string, string[]> { [field] = [$"Use one of: {allowed}."] },
-        };
+        throw new InvalidFieldException(field, $"Use one of: {allowed}.", $"Unknown {field}.");
     }
 }

@@ -6,15 +6,12 @@ import { exportsApi, type TagExport, type TagExportReport } from '@/api/exports'
 import { Button, Card, CheckboxField, EmptyState, ErrorState, LoadMore, Notice, ProblemAlert, Skeleton, StatusBadge, TextField } from '@/components/ui';
 import { formatDateTime } from '@/lib/format';
 import { useCursorPages } from '@/lib/useCursorPages';
+import { newIdempotencyKey } from '@/lib/idempotency';
 
 /** How often a queued or running export is asked for its progress. */
 export const POLL_MS = 2000;
 
 const running = (e: TagExport) => e.status === 'queued' || e.status === 'running';
-
-function newKey(): string {
-  return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(16).slice(2)}`;
-}
 
 function StartForm({ onStarted }: { onStarted: (created: TagExport) => void }) {
   const [includeImages, setIncludeImages] = useState(true);
@@ -24,7 +21,7 @@ function StartForm({ onStarted }: { onStarted: (created: TagExport) => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   // One key per intended export: a double click or a retry after a lost answer starts it once.
-  const [key, setKey] = useState(newKey);
+  const [key, setKey] = useState(newIdempotencyKey);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -35,7 +32,7 @@ function StartForm({ onStarted }: { onStarted: (created: TagExport) => void }) {
         { includeImages, includeFrontal: includeImages && includeFrontal, k: Number(k), ...(seed.trim() === '' ? {} : { seed: Number(seed) }) },
         key,
       );
-      setKey(newKey());
+      setKey(newIdempotencyKey());
       onStarted(created);
     } catch (e) {
       setError(asApiError(e));

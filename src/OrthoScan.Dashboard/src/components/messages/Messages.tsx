@@ -7,12 +7,9 @@ import type { Message, MessageThread } from '@/api/types';
 import { Button, EmptyState, ErrorState, LoadMore, ProblemAlert, Skeleton, cx } from '@/components/ui';
 import { formatDateTime } from '@/lib/format';
 import { useCursorPages } from '@/lib/useCursorPages';
+import { newIdempotencyKey } from '@/lib/idempotency';
 
 export const maxMessageLength = 4000;
-
-function newKey(): string {
-  return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(16).slice(2)}`;
-}
 
 const senderWords: Record<Message['senderType'], string> = { doctor: 'Doctor', staff: 'Staff', patient: 'Patient', system: 'OrthoScan' };
 
@@ -69,7 +66,7 @@ function Conversation({ messages }: { messages: Message[] }) {
 
 function Composer({ patientId, onSent }: { patientId: string; onSent: (m: Message) => void }) {
   const [text, setText] = useState('');
-  const [key, setKey] = useState(newKey);
+  const [key, setKey] = useState(newIdempotencyKey);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -82,7 +79,7 @@ function Composer({ patientId, onSent }: { patientId: string; onSent: (m: Messag
       // The draft keeps its key until it is sent, so pressing Send again after a lost answer never sends it twice.
       const sent = await api.sendMessage({ patientId, content: text, attachmentImageId: null }, key);
       setText('');
-      setKey(newKey());
+      setKey(newIdempotencyKey());
       onSent(sent);
     } catch (e) {
       setError(asApiError(e));
@@ -104,7 +101,7 @@ function Composer({ patientId, onSent }: { patientId: string; onSent: (m: Messag
         value={text}
         maxLength={maxMessageLength}
         rows={3}
-        onChange={(e) => { setText(e.target.value); setKey(newKey()); }}
+        onChange={(e) => { setText(e.target.value); setKey(newIdempotencyKey()); }}
         onKeyDown={onKeyDown}
         className="w-full rounded-md border border-slate-300 px-3 py-2 text-sm focus:border-accent-500 focus:outline-none focus:ring-2 focus:ring-accent-200"
         placeholder="Write to the patient. Plain words: the app shows it as you type it."

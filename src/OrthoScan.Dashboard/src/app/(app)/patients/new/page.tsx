@@ -8,17 +8,14 @@ import { emptyPatientValues, PatientForm, toCreateBody } from '@/components/pati
 import { useDoctors } from '@/components/patients/useDoctors';
 import { PageHeader } from '@/components/ui';
 import { usePageTitle } from '@/lib/usePageTitle';
-
-function newKey(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
-}
+import { newIdempotencyKey } from '@/lib/idempotency';
 
 export default function NewPatientPage() {
   usePageTitle('New patient');
   const router = useRouter();
   const doctors = useDoctors();
   // One key per form: a double submit or a retry after a lost answer creates the patient once.
-  const idempotencyKey = useRef(newKey());
+  const idempotencyKey = useRef(newIdempotencyKey());
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
