@@ -37,6 +37,8 @@ export ConnectionStrings__App; ConnectionStrings__App="$(with_db "$ConnectionStr
 export OrthoScan__Redis__KeyPrefix="e2e:$DB:"
 export OrthoScan__Storage__LocalRoot="$BLOBS"
 export ASPNETCORE_ENVIRONMENT=Testing
+# Invitation codes and reset links land in the dev mailbox, which the journeys read at /dev/mailbox/.
+export OrthoScan__Notifications__ExposeDevMailbox=true
 
 dotnet run --no-build --project "$REPO/src/OrthoScan.Api" -- migrate >"$RESULTS/e2e-migrate.log" 2>&1 || fail "migration failed (see e2e-migrate.log)"
 dotnet run --no-build --project "$REPO/src/OrthoScan.Api" -- seed >"$RESULTS/e2e-seed.log" 2>&1 || fail "demo seed failed (see e2e-seed.log)"

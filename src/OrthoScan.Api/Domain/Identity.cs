@@ -43,9 +43,9 @@ public sealed class RefreshToken
     public DateTime? RevokedAt { get; set; }
 }
 
-public enum OneTimeCodePurpose { StaffInvitation, PatientInvitation }
+public enum OneTimeCodePurpose { StaffInvitation, PatientInvitation, PasswordReset }
 
-/// <summary>Invitation codes, stored only as a hash. The subject is a user account or a patient.</summary>
+/// <summary>Invitation codes and password-reset tokens, stored only as a hash. The subject is a user account or a patient.</summary>
 public sealed class OneTimeCode
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();

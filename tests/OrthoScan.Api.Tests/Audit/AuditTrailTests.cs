@@ -20,7 +20,7 @@ public sealed class AuditTrailTests(ApiFactory api)
 
         await (await api.As(owner).GetAsync($"/api/v1/patients/{id}")).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
         await (await api.As(owner).PatchAsJsonAsync($"/api/v1/patients/{id}", new { currentStage = 3 })).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
-        await (await api.As(owner).PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
+        await (await api.As(owner).PostAsJsonAsync($"/api/v1/patients/{id}/invite", new { })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
 
         var entries = await EntriesForAsync(owner, id);
         entries.Select(Action).ShouldBe(["Patients.InvitePatient", "Patients.UpdatePatient", "Patients.GetPatient", "Patients.CreatePatient"]);

@@ -51,7 +51,7 @@ public sealed class PatientActivationTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var patientId = (await api.AddPatientAsync(owner)).Id;
-        var invited = await (await api.As(owner).PostAsync($"/api/v1/patients/{patientId}/invite", null)).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
+        var invited = await (await api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patientId}/invite", new { })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
         invited.PatientId.ShouldBe(patientId);
         return (patientId, invited.Code);
     }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -62,7 +63,7 @@ public sealed class SecretsAtRestTests(ApiFactory api)
     }
 
     private async Task<string> InviteAgainAsync(Guid patientId) =>
-        (await (await api.As(_owner!).PostAsync($"/api/v1/patients/{patientId}/invite", null)).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK)).Code;
+        (await (await api.As(_owner!).PostAsJsonAsync($"/api/v1/patients/{patientId}/invite", new { })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK)).Code;
 
     private Task<HttpResponseMessage> Activate(string code) =>
         api.CreateClient().PostAsync("/api/v1/auth/patient/activate",

@@ -36,7 +36,7 @@ public sealed class SingleUseTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var patientId = (await api.AddPatientAsync(owner)).Id;
-        var code = (await (await api.As(owner).PostAsync($"/api/v1/patients/{patientId}/invite", null)).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK)).Code;
+        var code = (await (await api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patientId}/invite", new { })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK)).Code;
 
         var responses = await Task.WhenAll(Enumerable.Range(0, Parallel).Select(i =>
             api.CreateClient().PostAsJsonAsync("/api/v1/auth/patient/activate", new { code, deviceId = $"raced-device-{i:D4}-abcdef" })));

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text;
 using OrthoScan.Api.Tests.Contract;
@@ -105,7 +106,7 @@ public sealed class BadQueryAndRouteTests(ApiFactory api)
     public async Task The_all_zero_id_names_nothing_and_is_a_400_naming_the_id(string path)
     {
         var owner = await api.PracticeAsync();
-        var problem = await (await api.As(owner).PostAsync(path, null)).ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
+        var problem = await (await api.As(owner).PostAsJsonAsync(path, new { })).ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
         problem.Errors.ShouldNotBeNull()["id"].ShouldNotBeEmpty();
     }
 

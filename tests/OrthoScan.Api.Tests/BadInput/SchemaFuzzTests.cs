@@ -78,6 +78,9 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
             "AcceptInvitation" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["code"] = world.StaffInvitationCode, ["password"] = TestApi.Password }),
             "ActivatePatient" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["code"] = world.PatientActivationCode, ["deviceId"] = "fuzz-activated-device-0001" }),
             "RefreshSession" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["refreshToken"] = world.RefreshToken, ["deviceId"] = world.RefreshDeviceId }),
+            "ForgotPassword" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["email"] = world.Owner.Email }),
+            "ResetPassword" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["token"] = world.PasswordResetToken, ["password"] = TestApi.Password }),
+            "InvitePatient" => new(Path(world.EditedPatientId), Caller.Owner, () => new JsonObject { ["sendBy"] = "email" }),
             "SendMessage" => new(Path(""), Caller.Patient, () => new JsonObject { ["content"] = "The left aligner feels loose." }),
             "StartTagExport" => new(Path(""), Caller.PlatformAdmin, () => new JsonObject
             {

@@ -43,6 +43,9 @@ public sealed class SchemaFuzzWorld : IAsyncLifetime
     public string ProposalId { get; private set; } = "";
     public string FinanceToken { get; private set; } = "";
     public string PlatformAdminToken { get; private set; } = "";
+    /// <summary>A password-reset token of a staff member no other target uses (a reset signs them out everywhere).</summary>
+    public string PasswordResetToken { get; } = "FUZZRESET" + Guid.NewGuid().ToString("N").ToUpperInvariant();
+    public string PasswordResetEmail { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -74,6 +77,16 @@ public sealed class SchemaFuzzWorld : IAsyncLifetime
         VerifyTotpSecret = (await (await Api.CreateClient().PostAsJsonAsync("/api/v1/auth/mfa/enroll", new { mfaToken = VerifyMfaToken }))
             .ShouldBeAsync<MfaEnrollmentDto>(HttpStatusCode.OK)).Secret;
 
+        PasswordResetEmail = (await Api.AddMemberAsync(Owner, "staff")).Email;
+        await using (var db = await Sql.OpenAsync(Api.OwnerConnectionString))
+        {
+            // As the emailed link would carry it; the fuzz host runs no worker to send the email.
+            await db.ExecuteAsync("""
+                INSERT INTO one_time_codes (id, code_hash, purpose, subject_id, created_at, expires_at)
+                SELECT gen_random_uuid(), @hash, 'password_reset', id, now(), now() + interval '1 hour' FROM user_accounts WHERE email = @email
+                """, ("hash", TokenService.HashOpaque(PasswordResetToken)), ("email", PasswordResetEmail));
+        }
+
         ProposalId = (await Api.ProposalAsync(Owner.PracticeId, FinanceData.Month(2020, 1), received: 4, tagged: 3, percent: 10)).ToString();
         FinanceToken = Api.Services.GetRequiredService<TokenService>().CreateAccessToken(Guid.NewGuid(), OrthoScan.Api.Domain.Role.Finance, null, Guid.NewGuid());
         PlatformAdminToken = Api.Services.GetRequiredService<TokenService>().CreateAccessToken(Guid.NewGuid(), OrthoScan.Api.Domain.Role.PlatformAdmin, null, Guid.NewGuid());
@@ -86,7 +99,7 @@ public sealed class SchemaFuzzWorld : IAsyncLifetime
     private async Task<string> InvitePatientAsync(string lastName)
     {
         var id = (await Api.AddPatientAsync(Owner, "Pat", lastName)).Id;
-        return (await (await Api.As(Owner).PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK)).Code;
+        return (await (await Api.As(Owner).PostAsJsonAsync($"/api/v1/patients/{id}/invite", new { })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK)).Code;
     }
 
     private async Task<PatientActivationDto> ActivateAsync(string code, string deviceId) =>

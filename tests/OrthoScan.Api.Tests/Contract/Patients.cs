@@ -29,7 +29,7 @@ public sealed record PatientDto(
 public sealed record ResearchConsentDto(bool Given, DateTime? ChangedAt, Guid? ChangedBy);
 
 /// <summary>POST /patients/{id}/invite: the code the patient activates the app with.</summary>
-public sealed record PatientInvitationDto(Guid PatientId, string Code, DateTime ExpiresAt);
+public sealed record PatientInvitationDto(Guid PatientId, string Code, DateTime ExpiresAt, NotificationChannel? SentBy);
 
 public enum PatientStatus { Invited, Active, Paused, Completed, Archived, Erased }
 

@@ -21,7 +21,7 @@ public sealed class ErasureTests(ApiFactory api)
         var setup = await api.RecordedPatientAsync("Erasure Identity Clinic");
         var owner = setup.Owner;
         var id = setup.Patient.Id;
-        var pendingCode = (await (await api.As(owner).PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK)).Code;
+        var pendingCode = (await (await api.As(owner).PostAsJsonAsync($"/api/v1/patients/{id}/invite", new { })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK)).Code;
         var feedBefore = await (await api.As(owner).GetAsync("/api/v1/dashboard/feed")).ShouldBeAsync<PageDto<ReviewFeedItemDto>>(HttpStatusCode.OK);
         feedBefore.Items.ShouldContain(i => i.PatientId == id && i.PatientName.Contains(DataRightsFlows.LastName));
 
@@ -62,7 +62,7 @@ public sealed class ErasureTests(ApiFactory api)
 
         // Nothing can write an identity back, and the app account is over.
         await (await api.As(owner).PatchAsJsonAsync($"/api/v1/patients/{id}", new { lastName = DataRightsFlows.LastName })).ShouldFailAsync(HttpStatusCode.Conflict, "patient-erased");
-        await (await api.As(owner).PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldFailAsync(HttpStatusCode.Conflict, "patient-erased");
+        await (await api.As(owner).PostAsJsonAsync($"/api/v1/patients/{id}/invite", new { })).ShouldFailAsync(HttpStatusCode.Conflict, "patient-erased");
         await (await api.As(owner).PostAsync($"/api/v1/patients/{id}/archive", null)).ShouldFailAsync(HttpStatusCode.Conflict, "patient-erased");
         await (await api.As(setup.App.AccessToken).GetAsync($"/api/v1/scans/sessions/{setup.Session.Id}")).ShouldFailAsync(HttpStatusCode.Unauthorized);
         await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/patient/activate", new { code = pendingCode, deviceId = "erased-device-000000001" }))

@@ -45,6 +45,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["OrthoScan:Auth:RegistrationsPer10MinutesPerIp"] = "1000",
         ["OrthoScan:Auth:MfaRequestsPerMinutePerIp"] = "1000",
         ["OrthoScan:Auth:MfaRequestsPerMinutePerAccount"] = "1000",
+        ["OrthoScan:Auth:PasswordResetsPerMinutePerIp"] = "1000",
+        // Emails and SMS land in the dev mailbox (no provider configured), which tests read like a developer would.
+        ["OrthoScan:Notifications:ExposeDevMailbox"] = "true",
         // Tests wait for the audit sealer by polling; a short interval keeps that wait short.
         ["OrthoScan:Audit:SealInterval"] = "00:00:00.200",
     };

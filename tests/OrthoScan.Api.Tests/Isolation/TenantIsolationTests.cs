@@ -35,7 +35,7 @@ public sealed class TenantIsolationTests(ApiFactory api)
         (await intruder.GetAsync($"/api/v1/patients/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         await (await intruder.PatchAsJsonAsync($"/api/v1/patients/{id}", new { lastName = "Hijacked" })).ShouldFailAsync(HttpStatusCode.NotFound, "not-found");
         await (await intruder.PostAsync($"/api/v1/patients/{id}/archive", null)).ShouldFailAsync(HttpStatusCode.NotFound, "not-found");
-        await (await intruder.PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldFailAsync(HttpStatusCode.NotFound, "not-found");
+        await (await intruder.PostAsJsonAsync($"/api/v1/patients/{id}/invite", new { })).ShouldFailAsync(HttpStatusCode.NotFound, "not-found");
 
         var unknown = await (await intruder.GetAsync($"/api/v1/patients/{Guid.CreateVersion7()}")).ShouldFailAsync(HttpStatusCode.NotFound);
         var foreign = await (await intruder.GetAsync($"/api/v1/patients/{id}")).ShouldFailAsync(HttpStatusCode.NotFound);

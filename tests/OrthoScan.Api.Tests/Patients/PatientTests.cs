@@ -86,7 +86,7 @@ public sealed class PatientTests(ApiFactory api)
     {
         var owner = await api.RegisterPracticeAsync();
         var id = (await api.AddPatientAsync(owner)).Id;
-        var invitation = await (await api.As(owner).PostAsync($"/api/v1/patients/{id}/invite", null)).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
+        var invitation = await (await api.As(owner).PostAsJsonAsync($"/api/v1/patients/{id}/invite", new { })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
         const string device = "archive-test-device-0001";
         var app = await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/patient/activate",
             new { code = invitation.Code, deviceId = device })).ShouldBeAsync<PatientActivationDto>(HttpStatusCode.OK);

@@ -20,7 +20,7 @@ public static class ScanFlow
     public static async Task<PatientApp> PatientAppAsync(this ApiFactory api, Session owner, string lastName = "Scanner")
     {
         var patient = await api.AddPatientAsync(owner, "Pat", lastName);
-        var invitation = await (await api.As(owner).PostAsync($"/api/v1/patients/{patient.Id}/invite", null)).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
+        var invitation = await (await api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
         var activated = await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/patient/activate",
             new { code = invitation.Code, deviceId = "scan-test-device-" + Guid.NewGuid().ToString("N") })).ShouldBeAsync<PatientActivationDto>(HttpStatusCode.OK);
         activated.PatientId.ShouldBe(patient.Id);

@@ -120,6 +120,19 @@ test('the owner writes to the patient from their page; the reply from the app ar
   // The patient connects the app with a one-time code from their page, as the app does (through the API).
   await page.getByRole('button', { name: 'Invite to app' }).click();
   const code = (await page.getByTestId('invite-code').textContent())!.trim();
+  await expect(page.getByTestId('invite-sent')).toContainText(/Sent by (text message|email) to/);
+  // The code also went out to the patient: without a real provider it lands in the dev mailbox.
+  const mailbox = await page.context().newPage();
+  await mailbox.goto('/dev/mailbox/');
+  await expect(mailbox.getByRole('heading', { name: 'Dev mailbox' })).toBeVisible();
+  await expect
+    .poll(async () => {
+      await mailbox.getByRole('button', { name: 'Refresh' }).click();
+      return mailbox.getByTestId('dev-letter').filter({ hasText: code }).count();
+    })
+    .toBe(1);
+  await snap(mailbox, testInfo, 'dev-mailbox');
+  await mailbox.close();
   const activated = await page.request.post('/api/v1/auth/patient/activate', { data: { code, deviceId: `e2e-device-${uniqueTag()}` } });
   expect(activated.status()).toBe(200);
   const patientToken = (await activated.json()).accessToken as string;

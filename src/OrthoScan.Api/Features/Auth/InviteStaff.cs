@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Options;
 using OrthoScan.Api.Infrastructure.Billing;
+using OrthoScan.Api.Infrastructure.Notifications;
 
 
 namespace OrthoScan.Api.Features.Auth;
 
-/// <summary>The owner invites a doctor or staff member; the code is shown here (and later sent by email).</summary>
+/// <summary>The owner invites a doctor or staff member; the code is shown here and sent to them by email with the link to accept it.</summary>
 public static class InviteStaff
 {
     [RequiresRole(Role.Owner)]
@@ -24,7 +26,9 @@ public static class InviteStaff
         }
     }
 
-    public sealed class Handler(AppDbContext db, RequestContext context, InvitationCodes codes, BillingGate billing, TimeProvider clock) : ICommandHandler<Command, Response>
+    public sealed class Handler(
+        AppDbContext db, RequestContext context, InvitationCodes codes, BillingGate billing, NotificationOutbox outbox, IOptions<NotificationsOptions> options,
+        TimeProvider clock) : ICommandHandler<Command, Response>
     {
         public async ValueTask<Response> Handle(Command command, CancellationToken ct)
         {
@@ -44,6 +48,10 @@ public static class InviteStaff
             db.PracticeMembers.Add(member);
             await db.SaveChangesAsync(ct);
             var code = await codes.IssueAsync(OneTimeCodePurpose.StaffInvitation, account.Id, ct);
+            var practice = await db.Practices.AsNoTracking().Select(p => p.Name).SingleAsync(ct);
+            await outbox.QueueAsync(member.PracticeId, null, NotificationChannel.Email, NotificationTemplate.StaffInvitation, PreferredLanguage.En, email,
+                new Dictionary<string, string> { ["practice"] = practice, ["code"] = code.Code, ["link"] = $"{options.Value.DashboardUrl.TrimEnd('/')}/accept-invitation/" }, ct);
+            await db.SaveChangesAsync(ct);
             return new Response(member.Id, code.Code, code.ExpiresAt);
         }
     }
@@ -59,7 +67,8 @@ public static class InviteStaff
                 .WithTags("Practice").WithName("InviteStaff").RequireAuthorization()
                 .WithSummary("Invite a doctor or staff member")
                 .WithDescription(
-                    "Creates the member as invited and answers a one-time invitation code, with its expiry, to hand to them; they " +
+                    "Creates the member as invited, emails them a one-time invitation code with the link to accept it, and answers the " +
+                    "code with its expiry (to hand over if the email does not arrive); they " +
                     "accept it with POST /auth/invitations/accept. Only the doctor and staff roles can be invited. 409 " +
                     "`email-taken` when the email already has an account; 402 `subscription-restricted` when the subscription is past " +
                     "due beyond its grace.")

@@ -84,6 +84,10 @@ public static class ErasePatient
                 .Where(c => c.Purpose == OneTimeCodePurpose.PatientInvitation && c.SubjectId == patient.Id && c.UsedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now).SetProperty(c => c.ExpiresAt, now), ct);
             await sessions.RevokeAsync(t => t.PatientId == patient.Id, ct);
+            // Their addresses leave with them; a notification not sent yet is not sent at all.
+            await db.Notifications.Where(n => n.PatientId == patient.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.Recipient, "erased").SetProperty(n => n.Variables, "{}")
+                    .SetProperty(n => n.Status, n => n.Status == NotificationStatus.Queued ? NotificationStatus.Failed : n.Status), ct);
             await db.RawUploads.Where(u => imageIds.Contains(u.ImageId)).ExecuteDeleteAsync(ct);
             await PatientKeyring.DestroyAsync(db, patient.PracticeId, patient.Id, now, ct);
             await db.SaveChangesAsync(ct);

@@ -1,22 +1,33 @@
+using Microsoft.Extensions.Options;
+using OrthoScan.Api.Infrastructure.Notifications;
+
 namespace OrthoScan.Api.Features.Patients;
 
-/// <summary>Issues a one-time app activation code for the patient; shown to staff now, sent by SMS or email once messaging lands.</summary>
+/// <summary>
+/// Issues a one-time app activation code for the patient, shown to staff and sent to the patient with the app's link: by SMS
+/// when they have a phone number, else by email, in their language (or as asked).
+/// </summary>
 public static class InvitePatient
 {
     [RequiresRole(Role.Owner, Role.Doctor, Role.Staff)]
-    public sealed record Command(Guid Id) : ICommand<Response>, IAudited<Response>
+    public sealed record Command(Guid Id, InvitationDelivery? SendBy = null) : ICommand<Response>, IAudited<Response>
     {
         public AuditRecord Audit(Response response) => new("patient", Id);
     }
 
-    public sealed record Response(Guid PatientId, string Code, DateTime ExpiresAt);
+    /// <param name="SendBy">Sms or email; none to only show the code. Left out: SMS when the patient has a phone number, else email.</param>
+    public sealed record Body(InvitationDelivery? SendBy);
+
+    /// <param name="SentBy">How the code went to the patient; null when it was not sent (no phone or email, or none asked).</param>
+    public sealed record Response(Guid PatientId, string Code, DateTime ExpiresAt, NotificationChannel? SentBy);
 
     public sealed class Validator : AbstractValidator<Command>
     {
         public Validator() => RuleFor(c => c.Id).NotEmpty();
     }
 
-    public sealed class Handler(AppDbContext db, InvitationCodes codes) : ICommandHandler<Command, Response>
+    public sealed class Handler(AppDbContext db, InvitationCodes codes, NotificationOutbox outbox, IOptions<NotificationsOptions> options)
+        : ICommandHandler<Command, Response>
     {
         public async ValueTask<Response> Handle(Command command, CancellationToken ct)
         {
@@ -24,20 +35,44 @@ public static class InvitePatient
             PatientRules.EnsureNotErased(patient);
             if (patient.Status == PatientStatus.Archived)
                 throw new ConflictException("patient-archived", "This patient is archived.", "Archived patients cannot be invited to the app.");
+            var channel = ChannelFor(patient, command.SendBy);
             var code = await codes.IssueAsync(OneTimeCodePurpose.PatientInvitation, patient.Id, ct);
-            return new Response(patient.Id, code.Code, code.ExpiresAt);
+            if (channel is { } sendBy)
+            {
+                var practice = await db.Practices.AsNoTracking().Select(p => p.Name).SingleAsync(ct);
+                await outbox.QueueAsync(patient.PracticeId, patient.Id, sendBy, NotificationTemplate.PatientInvitation, patient.PreferredLanguage,
+                    sendBy == NotificationChannel.Sms ? patient.Phone! : patient.Email!,
+                    new Dictionary<string, string> { ["practice"] = practice, ["code"] = code.Code, ["link"] = options.Value.PatientAppUrl }, ct);
+                await db.SaveChangesAsync(ct);
+            }
+            return new Response(patient.Id, code.Code, code.ExpiresAt, channel);
         }
+
+        private static NotificationChannel? ChannelFor(Patient patient, InvitationDelivery? asked) => asked switch
+        {
+            InvitationDelivery.None => null,
+            InvitationDelivery.Sms => patient.Phone is { Length: > 0 } ? NotificationChannel.Sms
+                : throw RuleViolationException.ForField("sendBy", "This patient has no phone number: add one, or send by email."),
+            InvitationDelivery.Email => patient.Email is { Length: > 0 } ? NotificationChannel.Email
+                : throw RuleViolationException.ForField("sendBy", "This patient has no email address: add one, or send by SMS."),
+            _ => patient.Phone is { Length: > 0 } ? NotificationChannel.Sms : patient.Email is { Length: > 0 } ? NotificationChannel.Email : null,
+        };
     }
 
     public sealed class Endpoint : ICarterModule
     {
         public void AddRoutes(IEndpointRouteBuilder app) =>
-            app.MapPost($"{Routes.V1}/patients/{{id:guid}}/invite", async (Guid id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new Command(id), ct)))
+            app.MapPost($"{Routes.V1}/patients/{{id:guid}}/invite", async (Guid id, Body body, ISender sender, CancellationToken ct) =>
+                    Results.Ok(await sender.Send(new Command(id, body.SendBy), ct)))
                 .WithTags("Patients").WithName("InvitePatient").RequireAuthorization()
-                .WithSummary("Issue a patient app activation code")
+                .WithSummary("Invite a patient to the app")
                 .WithDescription(
-                    "A one-time code, shown here with its expiry, that the patient enters in the app (POST /auth/patient/activate). " +
-                    "409 `patient-archived` for an archived patient.")
-                .Produces<Response>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+                    "Issues a one-time code, shown here with its expiry, that the patient enters in the app (POST /auth/patient/activate), " +
+                    "and sends it with the app's link in the patient's language: by SMS when they have a phone number, else by email, " +
+                    "or as `sendBy` asks (`none`: only shown here; `{}` for the default). A new code replaces the one before. 409 `patient-archived` for an " +
+                    "archived patient; 422 when asked to send by a channel the patient has no address for.")
+                .WithRequestExample(new Body(InvitationDelivery.Sms))
+                .Produces<Response>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+                .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 }

@@ -17,7 +17,7 @@ public static class OpenApiContract
 
     private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
     {
-        ["Auth"] = "Sign-up, sign-in (password, then TOTP), token refresh and sign-out, and the patient app's activation.",
+        ["Auth"] = "Sign-up, sign-in (password, then TOTP), token refresh and sign-out, password reset by email, and the patient app's activation.",
         ["Practice"] = "The caller's practice and its team: members and staff invitations.",
         ["Patients"] = "The practice's patients: records, archiving and app invitations.",
         ["Scans"] = "Scan sessions: the patient app declares a scan, uploads each photo to a pre-signed URL and submits it; the practice reads it.",
@@ -29,6 +29,7 @@ public static class OpenApiContract
         ["Exports"] = "De-identified training-data exports of the platform (platform admins): start, progress, download link.",
         ["AI"] = "Suggested tags: the model that proposes them on ready scans. Suggestions are non-diagnostic aids; a doctor confirms every tag.",
         ["Billing"] = "The practice's subscription: plans, checkout (offline or Stripe), invoices, the billing portal and Stripe's webhook.",
+        ["Dev"] = "Local runs only: the dev mailbox, where emails and SMS land when no real provider is configured.",
     };
 
     public static IServiceCollection AddOrthoScanOpenApi(this IServiceCollection services) => services.AddOpenApi(o =>

@@ -7,6 +7,7 @@ using OrthoScan.Api.Features.Billing;
 using OrthoScan.Api.Infrastructure.Ai;
 using OrthoScan.Api.Infrastructure.Audit;
 using OrthoScan.Api.Infrastructure.Billing;
+using OrthoScan.Api.Infrastructure.Notifications;
 using OrthoScan.Api.Infrastructure.Caching;
 using OrthoScan.Api.Infrastructure.Storage;
 using OrthoScan.Api.Infrastructure.Imaging;
@@ -72,6 +73,7 @@ public static class ServiceSetup
         services.AddDiscountPolicy(config);
         services.AddBillingPlans(config);
         services.AddBillingProvider(config);
+        services.AddNotifications(config);
         services.AddScoped<SubscriptionView.Builder>();
         services.AddScoped<OrthoScan.Api.Features.Exports.TagDataset>();
         services.AddOptions<OrthoScan.Api.Features.Exports.ExportOptions>().Bind(config.GetSection(OrthoScan.Api.Features.Exports.ExportOptions.Section))

@@ -23,6 +23,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
     public DbSet<AiSuggestion> AiSuggestions => Set<AiSuggestion>();
     public DbSet<MessageThread> MessageThreads => Set<MessageThread>();
     public DbSet<Message> Messages => Set<Message>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<DevMailboxMessage> DevMailbox => Set<DevMailboxMessage>();
     public DbSet<DiscountProposal> DiscountProposals => Set<DiscountProposal>();
     public DbSet<PracticeSubscription> PracticeSubscriptions => Set<PracticeSubscription>();
     public DbSet<Invoice> Invoices => Set<Invoice>();
@@ -180,6 +182,27 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
             e.HasIndex(t => t.PatientId).IsUnique();
             e.HasIndex(t => new { t.PracticeId, t.LastMessageAt, t.Id });
             TenantOwned(e);
+        });
+
+        model.Entity<Notification>(e =>
+        {
+            e.Property(n => n.Recipient).HasMaxLength(320);
+            e.Property(n => n.Variables).HasColumnType("jsonb");
+            e.Property(n => n.Provider).HasMaxLength(40);
+            e.Property(n => n.ProviderMessageId).HasMaxLength(200);
+            e.Property(n => n.LastError).HasMaxLength(500);
+            e.HasOne<Patient>().WithMany().HasForeignKey(n => n.PatientId);
+            e.HasIndex(n => n.PatientId);
+            TenantOwned(e);
+        });
+
+        model.Entity<DevMailboxMessage>(e =>
+        {
+            e.ToTable("dev_mailbox");
+            e.Property(m => m.Recipient).HasMaxLength(320);
+            e.Property(m => m.Subject).HasMaxLength(300);
+            e.HasIndex(m => m.NotificationId).IsUnique();
+            e.HasIndex(m => new { m.Recipient, m.CreatedAt });
         });
 
         model.Entity<Message>(e =>

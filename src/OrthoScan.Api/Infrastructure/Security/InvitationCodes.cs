@@ -13,16 +13,20 @@ public sealed class InvitationCodes(AppDbContext db, AuthOptions options, TimePr
     private const string Alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
     private const int Length = 10;
 
-    public async Task<IssuedCode> IssueAsync(OneTimeCodePurpose purpose, Guid subjectId, CancellationToken ct)
+    public Task<IssuedCode> IssueAsync(OneTimeCodePurpose purpose, Guid subjectId, CancellationToken ct) =>
+        IssueAsync(purpose, subjectId, options.InvitationLifetime, Length, ct);
+
+    /// <param name="length">Characters of the code: 10 for a code typed by hand, more for one that only travels in a link.</param>
+    public async Task<IssuedCode> IssueAsync(OneTimeCodePurpose purpose, Guid subjectId, TimeSpan lifetime, int length, CancellationToken ct)
     {
         var now = clock.UtcNow();
         // A new code replaces any unused one for the same subject.
         await db.OneTimeCodes.Where(c => c.SubjectId == subjectId && c.Purpose == purpose && c.UsedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct);
-        var code = RandomNumberGenerator.GetString(Alphabet, Length);
+        var code = RandomNumberGenerator.GetString(Alphabet, length);
         var issued = new OneTimeCode
         {
-            CodeHash = Hash(code), Purpose = purpose, SubjectId = subjectId, CreatedAt = now, ExpiresAt = now.Add(options.InvitationLifetime),
+            CodeHash = Hash(code), Purpose = purpose, SubjectId = subjectId, CreatedAt = now, ExpiresAt = now.Add(lifetime),
         };
         db.OneTimeCodes.Add(issued);
         await db.SaveChangesAsync(ct);

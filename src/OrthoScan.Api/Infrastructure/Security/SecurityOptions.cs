@@ -26,6 +26,11 @@ public sealed class AuthOptions
     public int ActivationsPerMinutePerIp { get; set; } = 10;
     public int InvitationAcceptsPerMinutePerIp { get; set; } = 10;
     public int RegistrationsPer10MinutesPerIp { get; set; } = 10;
+    /// <summary>Password-reset requests and redemptions per IP; beyond it 429.</summary>
+    public int PasswordResetsPerMinutePerIp { get; set; } = 10;
+    /// <summary>Reset emails per account per hour; beyond it requests still answer the same, and nothing is sent.</summary>
+    public int PasswordResetEmailsPerHourPerAccount { get; set; } = 3;
+    public TimeSpan PasswordResetLifetime { get; set; } = TimeSpan.FromMinutes(30);
 }
 
 public sealed class SecretsOptions

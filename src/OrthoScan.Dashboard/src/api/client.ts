@@ -1,6 +1,6 @@
 import { tokenStore } from '@/auth/tokenStore';
 import { ApiError, networkError, toApiError } from './errors';
-import type { paths } from './schema';
+import type { components, paths } from './schema';
 import type {
   AcceptInvitationBody,
   AccessGrant,
@@ -37,6 +37,9 @@ import type {
   TimelinePage,
   VerifyMfaBody,
 } from './types';
+
+/** One email or text message kept by the dev mailbox (`GET /dev/mailbox`, local runs only). */
+export type DevMailboxLetter = components['schemas']['ListDevMailboxLetter'];
 
 /*
  * A thin fetch wrapper. Requests go to relative URLs: the dashboard is served by the API host on the same origin.
@@ -188,6 +191,12 @@ export const api = {
     request<RegisterResponse>(route('/api/v1/auth/register'), { method: 'POST', body, auth: false }),
   acceptInvitation: (body: AcceptInvitationBody) =>
     request<MfaChallenge>(route('/api/v1/auth/invitations/accept'), { method: 'POST', body, auth: false }),
+  /** Always 202, whether or not an account uses the email; 429 when asked too often. */
+  forgotPassword: (email: string) =>
+    request<void>(route('/api/v1/auth/password/forgot'), { method: 'POST', body: { email }, auth: false }),
+  /** 204; a wrong, used or expired token answers 422 `invalid-reset-token`. */
+  resetPassword: (body: { token: string; password: string }) =>
+    request<void>(route('/api/v1/auth/password/reset'), { method: 'POST', body, auth: false }),
   enrollMfa: (mfaToken: string) =>
     request<EnrollMfaResponse>(route('/api/v1/auth/mfa/enroll'), { method: 'POST', body: { mfaToken }, auth: false }),
   /** Completes sign-in: the access token goes to memory, the refresh token arrives as an httpOnly cookie. */
@@ -235,8 +244,9 @@ export const api = {
     requestBlob(withId(route('/api/v1/patients/{id}/record'), id)),
   erasePatient: (id: string, confirmation: string) =>
     request<PatientErasure>(withId(route('/api/v1/patients/{id}/erasure'), id), { method: 'POST', body: { confirmation } }),
-  invitePatient: (id: string) =>
-    request<InvitePatientResponse>(withId(route('/api/v1/patients/{id}/invite'), id), { method: 'POST' }),
+  /** Without `sendBy` the API texts the code when the patient has a phone number, else emails it. */
+  invitePatient: (id: string, sendBy?: 'sms' | 'email' | 'none') =>
+    request<InvitePatientResponse>(withId(route('/api/v1/patients/{id}/invite'), id), { method: 'POST', body: sendBy ? { sendBy } : {} }),
 
   listPatientSessions: (id: string, cursor: string | null, signal?: AbortSignal) =>
     request<TimelinePage>(withId(route('/api/v1/patients/{id}/sessions'), id), { query: { cursor, limit: 20 }, signal }),
@@ -282,4 +292,8 @@ export const api = {
   /** Owner only; 409 when it was retried already. */
   retryDeadJob: (id: string) =>
     request<RetriedJob>(withId(route('/api/v1/admin/jobs/{id}/retry'), id), { method: 'POST' }),
+
+  /** Local runs only (`make run`): what was sent without a real provider, newest first; 404 everywhere else. */
+  listDevMailbox: (recipient?: string, signal?: AbortSignal) =>
+    request<DevMailboxLetter[]>(route('/api/v1/dev/mailbox'), { query: { recipient: recipient?.trim() }, auth: false, signal }),
 };

@@ -384,12 +384,34 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Issue a patient app activation code
-         * @description A one-time code, shown here with its expiry, that the patient enters in the app (POST /auth/patient/activate). 409 `patient-archived` for an archived patient.
+         * Invite a patient to the app
+         * @description Issues a one-time code, shown here with its expiry, that the patient enters in the app (POST /auth/patient/activate), and sends it with the app's link in the patient's language: by SMS when they have a phone number, else by email, or as `sendBy` asks (`none`: only shown here; `{}` for the default). A new code replaces the one before. 409 `patient-archived` for an archived patient; 422 when asked to send by a channel the patient has no address for.
          *
          *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
          */
         post: operations["InvitePatient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dev/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dev mailbox (local runs only)
+         * @description The last 100 emails and SMS sent without a real provider (no SendGrid key, no Twilio account), newest first, optionally for one `recipient`. Only where `OrthoScan:Notifications:ExposeDevMailbox` is on (`make run`); 404 everywhere else.
+         *
+         *     **Access:** anonymous (no token).
+         */
+        get: operations["ListDevMailbox"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -798,6 +820,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password reset link
+         * @description Emails a link to reset the password, valid once and for 30 minutes, when the email belongs to a practice member. Answers 202 either way, so it reveals nothing about which emails have accounts. A new link replaces the one before; at most 3 emails per account an hour. 429 past the requests allowed per client.
+         *
+         *     **Access:** anonymous (no token).
+         */
+        post: operations["ForgotPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/practice/invitations": {
         parameters: {
             query?: never;
@@ -809,7 +853,7 @@ export interface paths {
         put?: never;
         /**
          * Invite a doctor or staff member
-         * @description Creates the member as invited and answers a one-time invitation code, with its expiry, to hand to them; they accept it with POST /auth/invitations/accept. Only the doctor and staff roles can be invited. 409 `email-taken` when the email already has an account; 402 `subscription-restricted` when the subscription is past due beyond its grace.
+         * @description Creates the member as invited, emails them a one-time invitation code with the link to accept it, and answers the code with its expiry (to hand over if the email does not arrive); they accept it with POST /auth/invitations/accept. Only the doctor and staff roles can be invited. 409 `email-taken` when the email already has an account; 402 `subscription-restricted` when the subscription is past due beyond its grace.
          *
          *     **Access:** bearer token; roles `owner`.
          */
@@ -902,6 +946,28 @@ export interface paths {
          *     **Access:** anonymous (no token).
          */
         post: operations["Register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a reset link's token
+         * @description The token from the reset email's link and the new password (at least 12 characters). The token works once; every session of the account is signed out. 422 `invalid-reset-token` when the token is wrong, used or expired; 429 past the attempts allowed per client.
+         *
+         *     **Access:** anonymous (no token).
+         */
+        post: operations["ResetPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1498,6 +1564,9 @@ export interface components {
             amountMinor: number;
             currency: string;
         };
+        ForgotPasswordCommand: {
+            email: string;
+        };
         GetAiAcceptanceAttributeAcceptance: {
             attribute: string;
             /** Format: int32 */
@@ -1675,12 +1744,18 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
         };
+        /** @enum {unknown} */
+        InvitationDelivery: "sms" | "email" | "none" | null;
+        InvitePatientBody: {
+            sendBy: null | components["schemas"]["InvitationDelivery"];
+        };
         InvitePatientResponse: {
             /** Format: uuid */
             patientId: string;
             code: string;
             /** Format: date-time */
             expiresAt: string;
+            sentBy: null | components["schemas"]["NotificationChannel"];
         };
         InviteStaffCommand: {
             email: string;
@@ -1730,6 +1805,16 @@ export interface components {
             error: string;
             /** Format: date-time */
             deadSince: string;
+        };
+        ListDevMailboxLetter: {
+            /** Format: uuid */
+            id: string;
+            channel: components["schemas"]["NotificationChannel"];
+            recipient: string;
+            subject: null | string;
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
         };
         ListInvoicesItem: {
             /** Format: uuid */
@@ -1935,6 +2020,8 @@ export interface components {
             totalMinor: number;
             currency: string;
         };
+        /** @enum {unknown} */
+        NotificationChannel: "email" | "sms" | null;
         OpenPortalResponse: {
             url: string;
         };
@@ -2106,6 +2193,10 @@ export interface components {
             userId: string;
             mfaRequired: components["schemas"]["MfaStep"];
             mfaToken: string;
+        };
+        ResetPasswordCommand: {
+            token: string;
+            password: string;
         };
         RetryDeadJobResponse: {
             /** Format: uuid */
@@ -3251,7 +3342,16 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sendBy": "sms"
+                 *     }
+                 */
+                "application/json": components["schemas"]["InvitePatientBody"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -3267,6 +3367,33 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ListDevMailbox: {
+        parameters: {
+            query?: {
+                recipient?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListDevMailboxLetter"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -3945,6 +4072,38 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    ForgotPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "dr.lee@example.com"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ForgotPasswordCommand"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     InviteStaff: {
         parameters: {
             query?: never;
@@ -4132,6 +4291,40 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ResetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "K7QWM2PX9HK7QWM2PX9HK7QWM2PX9HAB",
+                 *       "password": "correct-horse-battery-staple"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResetPasswordCommand"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -103,6 +103,11 @@ export function SignInForm({ onSignedIn, notice }: { onSignedIn: () => void; not
         onChange={(e) => setPassword(e.target.value)}
         errors={fieldErrors.password}
       />
+      <p className="-mt-2 text-right text-sm">
+        <Link href="/forgot-password/" className="font-medium text-accent-700 underline-offset-2 hover:underline">
+          Forgot password?
+        </Link>
+      </p>
       <Button type="submit" busy={busy}>
         Continue
       </Button>

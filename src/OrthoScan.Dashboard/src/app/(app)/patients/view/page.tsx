@@ -62,7 +62,14 @@ function InviteCard({ patient }: { patient: Patient }) {
         <p className="text-sm text-slate-600">{patient.status === 'erased' ? 'Erased patients cannot be invited to the app.' : 'Archived patients cannot be invited to the app.'}</p>
       ) : invitation ? (
         <div className="flex flex-col gap-3">
-          <p className="text-sm text-slate-700">Give this one-time code to {patient.firstName}. They enter it when they first open the OrthoScan app.</p>
+          <p className="text-sm text-slate-700" data-testid="invite-sent">
+            {invitation.sentBy === 'sms'
+              ? `Sent by text message to ${patient.phone}. `
+              : invitation.sentBy === 'email'
+                ? `Sent by email to ${patient.email}. `
+                : `${patient.firstName} has no phone number or email on file: give them this code yourself. `}
+            They enter it when they first open the OrthoScan app.
+          </p>
           <p className="rounded-md bg-slate-50 px-3 py-2 text-center font-mono text-lg tracking-widest text-slate-900 ring-1 ring-slate-200" data-testid="invite-code">
             {invitation.code}
           </p>
@@ -76,8 +83,8 @@ function InviteCard({ patient }: { patient: Patient }) {
         <div className="flex flex-col gap-3">
           <p className="text-sm text-slate-600">
             {patient.status === 'invited'
-              ? 'The patient has not activated the app yet. Create a one-time code to share with them.'
-              : 'Create a one-time code to connect the patient’s phone to this record.'}
+              ? 'The patient has not activated the app yet. Send them a one-time code: by text message, or by email when there is no phone number.'
+              : 'Send a one-time code to connect the patient’s phone to this record.'}
           </p>
           <ProblemAlert error={error} />
           <Button onClick={invite} busy={busy}>Invite to app</Button>

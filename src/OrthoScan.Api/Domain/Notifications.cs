@@ -1,0 +1,56 @@
+namespace OrthoScan.Api.Domain;
+
+/// <summary>How a notification reaches its recipient.</summary>
+public enum NotificationChannel { Email, Sms }
+
+/// <summary>What a notification says; each has a text in every <see cref="PreferredLanguage"/>.</summary>
+public enum NotificationTemplate { PatientInvitation, StaffInvitation, PasswordReset, NewMessage }
+
+/// <summary>How an invitation code goes to the patient.</summary>
+public enum InvitationDelivery { Sms, Email, None }
+
+public enum NotificationStatus { Queued, Sent, Failed }
+
+/// <summary>
+/// One notification in the outbox: written in the transaction of what caused it, then delivered by the
+/// <c>notifications.deliver</c> job at least once, under its id as the provider's idempotency key, so a retry never reaches
+/// the recipient twice. Its <see cref="Variables"/> may hold a one-time code or reset token: they are cleared once the
+/// notification is sent or has failed for good.
+/// </summary>
+public sealed class Notification : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid PracticeId { get; set; }
+    /// <summary>The patient it is for, or null for a member of the practice (or someone invited to be one).</summary>
+    public Guid? PatientId { get; set; }
+    public NotificationChannel Channel { get; set; }
+    public NotificationTemplate Template { get; set; }
+    public PreferredLanguage Language { get; set; }
+    /// <summary>An email address or a phone number.</summary>
+    public required string Recipient { get; set; }
+    /// <summary>The template's values (JSON object of strings): never clinical detail.</summary>
+    public string Variables { get; set; } = "{}";
+    public NotificationStatus Status { get; set; } = NotificationStatus.Queued;
+    /// <summary>Which transport sent it (dev_mailbox, sendgrid, twilio) and the id it answered.</summary>
+    public string? Provider { get; set; }
+    public string? ProviderMessageId { get; set; }
+    public string? LastError { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? SentAt { get; set; }
+}
+
+/// <summary>
+/// What the embedded dev mailbox transport "sent": shown at /dev/mailbox when running locally, instead of a real email or SMS.
+/// Not tenant data (it stands for the outside world), and never written when a real provider is configured.
+/// </summary>
+public sealed class DevMailboxMessage
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    /// <summary>The notification it delivers: one letter per notification, however often the job runs.</summary>
+    public Guid NotificationId { get; set; }
+    public NotificationChannel Channel { get; set; }
+    public required string Recipient { get; set; }
+    public string? Subject { get; set; }
+    public required string Body { get; set; }
+    public DateTime CreatedAt { get; set; }
+}

@@ -1,0 +1,72 @@
+namespace OrthoScan.Api.Infrastructure.Notifications;
+
+/// <summary>A notification as its recipient reads it: the email's subject and body, or the text of an SMS or push.</summary>
+public sealed record RenderedNotification(string Subject, string Body);
+
+/// <summary>
+/// Every notification's words in English, Spanish, French and German, chosen by the recipient's language. Texts that leave
+/// the platform carry no clinical detail: a new message says only that there is one, with a link, never its content.
+/// </summary>
+public static class NotificationTemplates
+{
+    /// <summary>The values each template fills in (<c>{name}</c> in its text).</summary>
+    public static readonly IReadOnlyDictionary<NotificationTemplate, string[]> Variables = new Dictionary<NotificationTemplate, string[]>
+    {
+        [NotificationTemplate.PatientInvitation] = ["practice", "code", "link"],
+        [NotificationTemplate.StaffInvitation] = ["practice", "code", "link"],
+        [NotificationTemplate.PasswordReset] = ["link", "minutes"],
+        [NotificationTemplate.NewMessage] = ["practice", "link"],
+    };
+
+    private static readonly Dictionary<(NotificationTemplate, PreferredLanguage), (string Subject, string Body)> Texts = new()
+    {
+        [(NotificationTemplate.PatientInvitation, PreferredLanguage.En)] = ("Your OrthoScan invitation from {practice}",
+            "{practice} invites you to OrthoScan. Open the app and enter the code {code} to connect: {link}"),
+        [(NotificationTemplate.PatientInvitation, PreferredLanguage.Es)] = ("Su invitación a OrthoScan de {practice}",
+            "{practice} le invita a OrthoScan. Abra la app e introduzca el código {code} para conectarse: {link}"),
+        [(NotificationTemplate.PatientInvitation, PreferredLanguage.Fr)] = ("Votre invitation OrthoScan de {practice}",
+            "{practice} vous invite sur OrthoScan. Ouvrez l'application et saisissez le code {code} pour vous connecter : {link}"),
+        [(NotificationTemplate.PatientInvitation, PreferredLanguage.De)] = ("Ihre OrthoScan-Einladung von {practice}",
+            "{practice} lädt Sie zu OrthoScan ein. Öffnen Sie die App und geben Sie den Code {code} ein: {link}"),
+
+        [(NotificationTemplate.StaffInvitation, PreferredLanguage.En)] = ("Join {practice} on OrthoScan",
+            "You are invited to join {practice} on OrthoScan. Accept with the code {code} at {link}. The code works once and expires."),
+        [(NotificationTemplate.StaffInvitation, PreferredLanguage.Es)] = ("Únase a {practice} en OrthoScan",
+            "Le invitan a unirse a {practice} en OrthoScan. Acepte con el código {code} en {link}. El código sirve una vez y caduca."),
+        [(NotificationTemplate.StaffInvitation, PreferredLanguage.Fr)] = ("Rejoignez {practice} sur OrthoScan",
+            "Vous êtes invité à rejoindre {practice} sur OrthoScan. Acceptez avec le code {code} sur {link}. Le code sert une fois et expire."),
+        [(NotificationTemplate.StaffInvitation, PreferredLanguage.De)] = ("Treten Sie {practice} auf OrthoScan bei",
+            "Sie sind eingeladen, {practice} auf OrthoScan beizutreten. Nehmen Sie mit dem Code {code} unter {link} an. Der Code gilt einmal und läuft ab."),
+
+        [(NotificationTemplate.PasswordReset, PreferredLanguage.En)] = ("Reset your OrthoScan password",
+            "Someone asked to reset the password of your OrthoScan account. Choose a new one within {minutes} minutes: {link} If it was not you, ignore this email."),
+        [(NotificationTemplate.PasswordReset, PreferredLanguage.Es)] = ("Restablezca su contraseña de OrthoScan",
+            "Alguien pidió restablecer la contraseña de su cuenta de OrthoScan. Elija una nueva en {minutes} minutos: {link} Si no fue usted, ignore este correo."),
+        [(NotificationTemplate.PasswordReset, PreferredLanguage.Fr)] = ("Réinitialisez votre mot de passe OrthoScan",
+            "Quelqu'un a demandé à réinitialiser le mot de passe de votre compte OrthoScan. Choisissez-en un nouveau dans les {minutes} minutes : {link} Si ce n'était pas vous, ignorez ce message."),
+        [(NotificationTemplate.PasswordReset, PreferredLanguage.De)] = ("Setzen Sie Ihr OrthoScan-Passwort zurück",
+            "Jemand hat verlangt, das Passwort Ihres OrthoScan-Kontos zurückzusetzen. Wählen Sie innerhalb von {minutes} Minuten ein neues: {link} Waren Sie es nicht, ignorieren Sie diese E-Mail."),
+
+        [(NotificationTemplate.NewMessage, PreferredLanguage.En)] = ("New message from {practice}",
+            "You have a new message from your orthodontist. Read it in the OrthoScan app: {link}"),
+        [(NotificationTemplate.NewMessage, PreferredLanguage.Es)] = ("Nuevo mensaje de {practice}",
+            "Tiene un nuevo mensaje de su ortodoncista. Léalo en la app OrthoScan: {link}"),
+        [(NotificationTemplate.NewMessage, PreferredLanguage.Fr)] = ("Nouveau message de {practice}",
+            "Vous avez un nouveau message de votre orthodontiste. Lisez-le dans l'application OrthoScan : {link}"),
+        [(NotificationTemplate.NewMessage, PreferredLanguage.De)] = ("Neue Nachricht von {practice}",
+            "Sie haben eine neue Nachricht von Ihrer kieferorthopädischen Praxis. Lesen Sie sie in der OrthoScan-App: {link}"),
+    };
+
+    /// <exception cref="InvalidOperationException">A value the template needs is missing (a bug in whoever queued it).</exception>
+    public static RenderedNotification Render(NotificationTemplate template, PreferredLanguage language, IReadOnlyDictionary<string, string> values)
+    {
+        var (subject, body) = Texts.TryGetValue((template, language), out var text) ? text : Texts[(template, PreferredLanguage.En)];
+        foreach (var name in Variables[template])
+        {
+            if (!values.TryGetValue(name, out var value)) throw new InvalidOperationException($"The {template} notification needs '{name}'.");
+            subject = subject.Replace("{" + name + "}", value, StringComparison.Ordinal);
+            body = body.Replace("{" + name + "}", value, StringComparison.Ordinal);
+        }
+        return new RenderedNotification(subject, body);
+    }
+}

@@ -1,0 +1,45 @@
+namespace OrthoScan.Api.Infrastructure.Notifications;
+
+/// <summary>
+/// <c>OrthoScan:Notifications</c>. Without a SendGrid key emails, and without Twilio credentials SMS, go to the embedded dev
+/// mailbox (the database), shown at /dev/mailbox when <see cref="ExposeDevMailbox"/> is on.
+/// </summary>
+public sealed class NotificationsOptions
+{
+    public const string Section = "OrthoScan:Notifications";
+
+    /// <summary>Where the dashboard answers: the base of password-reset and staff-invitation links.</summary>
+    public string DashboardUrl { get; set; } = "http://127.0.0.1:5080";
+    /// <summary>The patient app's link (opens the app, or its store page).</summary>
+    public string PatientAppUrl { get; set; } = "https://app.orthoscan.app/open";
+    /// <summary>Serve the dev mailbox's letters (GET /api/v1/dev/mailbox): for local runs only; never with real recipients.</summary>
+    public bool ExposeDevMailbox { get; set; }
+    public SendGridSettings SendGrid { get; set; } = new();
+    public TwilioSettings Twilio { get; set; } = new();
+
+    internal bool IsValid() =>
+        Uri.TryCreate(DashboardUrl, UriKind.Absolute, out _) && Uri.TryCreate(PatientAppUrl, UriKind.Absolute, out _)
+        && (!SendGrid.Enabled || (Uri.TryCreate(SendGrid.ApiBase, UriKind.Absolute, out _) && !string.IsNullOrWhiteSpace(SendGrid.From)))
+        && (!Twilio.Enabled || (Uri.TryCreate(Twilio.ApiBase, UriKind.Absolute, out _) && !string.IsNullOrWhiteSpace(Twilio.AuthToken)
+                                && !string.IsNullOrWhiteSpace(Twilio.From)));
+}
+
+public sealed class SendGridSettings
+{
+    /// <summary>Empty: emails go to the dev mailbox.</summary>
+    public string? ApiKey { get; set; }
+    public string ApiBase { get; set; } = "https://api.sendgrid.com";
+    public string From { get; set; } = "no-reply@orthoscan.app";
+    public bool Enabled => !string.IsNullOrWhiteSpace(ApiKey);
+}
+
+public sealed class TwilioSettings
+{
+    /// <summary>Empty: SMS go to the dev mailbox.</summary>
+    public string? AccountSid { get; set; }
+    public string? AuthToken { get; set; }
+    /// <summary>The sending number (E.164) or messaging service.</summary>
+    public string? From { get; set; }
+    public string ApiBase { get; set; } = "https://api.twilio.com";
+    public bool Enabled => !string.IsNullOrWhiteSpace(AccountSid);
+}

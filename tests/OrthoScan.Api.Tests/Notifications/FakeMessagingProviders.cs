@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Sockets;
+using OrthoScan.Api.Tests.Infrastructure;
+using WireMock.RequestBuilders;
+using WireMock.Server;
+using WireMock.Settings;
+using WireMockResponse = WireMock.ResponseBuilders.Response;
+
+namespace OrthoScan.Api.Tests.Notifications;
+
+/// <summary>
+/// SendGrid's mail send and Twilio's Messages resource as WireMock on loopback, and an API host configured with both, so
+/// our real HTTP clients send. Retries come quickly (200 ms backoff). A test says how each provider answers.
+/// </summary>
+public sealed class FakeMessagingProviders : IAsyncLifetime
+{
+    public const string SendGridKey = "SG.test-key";
+    public const string TwilioSid = "AC00000000000000000000000000000001";
+    public const string TwilioToken = "twilio-test-token";
+    public const string TwilioFrom = "+15005550006";
+    public const string SendGridPath = "/v3/mail/send";
+    public const string TwilioPath = "/2010-04-01/Accounts/" + TwilioSid + "/Messages.json";
+
+    public WireMockServer Server { get; } = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{FreePort()}"] });
+    public ApiFactory Api { get; } = new();
+
+    public FakeMessagingProviders()
+    {
+        Api.Settings["OrthoScan:Notifications:SendGrid:ApiKey"] = SendGridKey;
+        Api.Settings["OrthoScan:Notifications:SendGrid:ApiBase"] = Server.Url;
+        Api.Settings["OrthoScan:Notifications:SendGrid:From"] = "care@orthoscan.test";
+        Api.Settings["OrthoScan:Notifications:Twilio:AccountSid"] = TwilioSid;
+        Api.Settings["OrthoScan:Notifications:Twilio:AuthToken"] = TwilioToken;
+        Api.Settings["OrthoScan:Notifications:Twilio:From"] = TwilioFrom;
+        Api.Settings["OrthoScan:Notifications:Twilio:ApiBase"] = Server.Url;
+        Api.Settings["OrthoScan:Jobs:BackoffBase"] = "00:00:00.200";
+        Api.Settings["OrthoScan:Jobs:BackoffCap"] = "00:00:00.400";
+        Accepts();
+    }
+
+    public Task InitializeAsync() => Api.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        await Api.DisposeAsync();
+        Server.Stop();
+        Server.Dispose();
+    }
+
+    /// <summary>Both providers accept: SendGrid 202 with an X-Message-Id, Twilio 201 with a message sid.</summary>
+    public void Accepts()
+    {
+        Server.Reset();
+        Server.Given(Request.Create().WithPath(SendGridPath).UsingPost())
+            .RespondWith(WireMockResponse.Create().WithStatusCode(202).WithHeader("X-Message-Id", "sg-message-1"));
+        Server.Given(Request.Create().WithPath(TwilioPath).UsingPost())
+            .RespondWith(WireMockResponse.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"sid":"SM00000000000000000000000000000001","status":"queued"}"""));
+    }
+
+    /// <summary>Both providers answer <paramref name="status"/> to everything.</summary>
+    public void Fails(int status)
+    {
+        Server.Reset();
+        Server.Given(Request.Create().UsingPost())
+            .RespondWith(WireMockResponse.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"errors":[{"message":"The provider refused it."}]}"""));
+    }
+
+    /// <summary>What reached one provider so far, oldest first.</summary>
+    public IReadOnlyList<WireMock.Logging.ILogEntry> RequestsTo(string path) =>
+        [.. Server.LogEntries.Where(e => e.RequestMessage.Path == path).OrderBy(e => e.RequestMessage.DateTime)];
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

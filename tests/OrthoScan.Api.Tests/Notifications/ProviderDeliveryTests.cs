@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using OrthoScan.Api.Tests.Contract;
+using OrthoScan.Api.Tests.Infrastructure;
+using Shouldly;
+
+namespace OrthoScan.Api.Tests.Notifications;
+
+/// <summary>Emails through SendGrid and SMS through Twilio, against WireMock fakes: the requests, retries and refusals.</summary>
+public sealed class ProviderDeliveryTests(FakeMessagingProviders providers) : IClassFixture<FakeMessagingProviders>
+{
+    private ApiFactory Api => providers.Api;
+
+    private async Task<(Session Owner, PatientDto Patient)> PatientAsync(string? email, string? phone)
+    {
+        var owner = await Api.RegisterPracticeAsync("Provider Practice");
+        var patient = await (await Api.As(owner).PostAsJsonAsync("/api/v1/patients", new
+        {
+            firstName = "Pia", lastName = "Provider", dateOfBirth = "1995-02-03", email, phone, totalStages = 20, currentStage = 1, preferredLanguage = "fr", timezone = "Europe/Paris",
+        })).ShouldBeAsync<PatientDto>(HttpStatusCode.Created);
+        return (owner, patient);
+    }
+
+    private async Task<string> NotificationStateAsync(Session owner, string recipient, string state)
+    {
+        await using var db = await Sql.OpenAsync(Api.AppConnectionString, owner.PracticeId);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var row = await db.ScalarAsync<string?>(
+                "SELECT status || ' ' || coalesce(provider, '-') || ' ' || coalesce(provider_message_id, '-') || ' ' || variables::text FROM notifications WHERE recipient = @r",
+                ("r", recipient));
+            if (row?.StartsWith(state + " ", StringComparison.Ordinal) == true) return row;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The notification to {recipient} is '{row}', not {state}, after 30 s.");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task An_invitation_email_goes_to_sendgrid_with_the_key_the_idempotency_key_and_no_clinical_detail()
+    {
+        providers.Accepts();
+        var email = TestApi.UniqueEmail("sendgrid");
+        var (owner, patient) = await PatientAsync(email, null);
+        await (await Api.As(await Api.RegisterPracticeAsync()).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { })).ShouldFailAsync(HttpStatusCode.NotFound);
+        var sent = await (await Api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
+        (await NotificationStateAsync(owner, email, "sent")).ShouldBe("sent sendgrid sg-message-1 {}");
+
+        var request = providers.RequestsTo(FakeMessagingProviders.SendGridPath).Single(r => r.RequestMessage.Body!.Contains(email)).RequestMessage;
+        request.Body.ShouldNotBeNull();
+        request.Headers!["Authorization"].ShouldBe(["Bearer " + FakeMessagingProviders.SendGridKey]);
+        var notificationId = request.Headers["Idempotency-Key"].ShouldHaveSingleItem();
+        request.Body.ShouldContain($"\"notification_id\":\"{notificationId}\"");
+        request.Body.ShouldContain("\"from\":{\"email\":\"care@orthoscan.test\"");
+        request.Body.ShouldContain(sent.Code);
+        request.Body.ShouldContain("Votre invitation OrthoScan de Provider Practice");
+        request.Body.ShouldNotContain("Pia", Case.Sensitive, "the patient's name is not in the email");
+    }
+
+    [Fact]
+    public async Task An_invitation_sms_goes_to_twilio_form_encoded_with_basic_auth_and_only_the_code_and_link()
+    {
+        providers.Accepts();
+        var phone = "+4420" + Random.Shared.Next(10_000_000, 99_999_999);
+        var (owner, patient) = await PatientAsync(null, phone);
+        var sent = await (await Api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
+        sent.SentBy.ShouldBe(NotificationChannel.Sms);
+        (await NotificationStateAsync(owner, phone, "sent")).ShouldStartWith("sent twilio SM00000000000000000000000000000001");
+
+        var request = providers.RequestsTo(FakeMessagingProviders.TwilioPath).Single(r => r.RequestMessage.Body!.Contains(Uri.EscapeDataString(phone))).RequestMessage;
+        request.Headers!["Authorization"].ShouldBe(["Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{FakeMessagingProviders.TwilioSid}:{FakeMessagingProviders.TwilioToken}"))]);
+        request.Headers["I-Twilio-Idempotency-Token"].ShouldHaveSingleItem();
+        var form = request.Body!.Split('&').Select(p => p.Split('=')).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1].Replace('+', ' ')));
+        form["To"].ShouldBe(phone);
+        form["From"].ShouldBe(FakeMessagingProviders.TwilioFrom);
+        form["Body"].ShouldBe($"Provider Practice vous invite sur OrthoScan. Ouvrez l'application et saisissez le code {sent.Code} pour vous connecter : https://app.orthoscan.app/open");
+    }
+
+    [Fact]
+    public async Task A_provider_that_is_down_then_up_delivers_the_notification_once_with_one_idempotency_key_across_the_retries()
+    {
+        providers.Fails(503);
+        var email = TestApi.UniqueEmail("retry");
+        var (owner, patient) = await PatientAsync(email, null);
+        await (await Api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (providers.RequestsTo(FakeMessagingProviders.SendGridPath).Count(r => r.RequestMessage.Body!.Contains(email)) < 2)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The delivery was not retried.");
+            await Task.Delay(100);
+        }
+        providers.Accepts();
+        (await NotificationStateAsync(owner, email, "sent")).ShouldStartWith("sent sendgrid");
+
+        var tries = providers.RequestsTo(FakeMessagingProviders.SendGridPath).Where(r => r.RequestMessage.Body!.Contains(email)).ToList();
+        tries.Count(r => r.ResponseMessage.StatusCode is 202).ShouldBe(1, "accepted once");
+        tries.Select(r => r.RequestMessage.Headers!["Idempotency-Key"].Single()).Distinct().Count().ShouldBe(1, "every retry carries the same key");
+    }
+
+    [Fact]
+    public async Task A_provider_that_refuses_the_address_fails_the_notification_without_retrying_it()
+    {
+        providers.Fails(400);
+        var email = TestApi.UniqueEmail("refused");
+        var (owner, patient) = await PatientAsync(email, null);
+        await (await Api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
+
+        var row = await NotificationStateAsync(owner, email, "failed");
+        row.ShouldEndWith("{}", Case.Sensitive, "the code does not stay in the outbox");
+        providers.RequestsTo(FakeMessagingProviders.SendGridPath).Count(r => r.RequestMessage.Body!.Contains(email)).ShouldBe(1);
+        await using var db = await Sql.OpenAsync(Api.AppConnectionString, owner.PracticeId);
+        (await db.ScalarAsync<string>("SELECT last_error FROM notifications WHERE recipient = @r", ("r", email))).ShouldStartWith("SendGrid refused it (400)");
+    }
+}
