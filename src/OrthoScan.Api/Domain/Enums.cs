@@ -16,6 +16,18 @@ public enum PreferredLanguage { En, Es, Fr, De }
 
 public enum ScanFrequency { Weekly, Biweekly, Monthly }
 
+public static class ScanFrequencies
+{
+    /// <summary>Days between two scans: a scan is due this long after the last one (compliance, reminders).</summary>
+    public static int IntervalDays(this ScanFrequency frequency) => frequency switch
+    {
+        ScanFrequency.Weekly => 7,
+        ScanFrequency.Biweekly => 14,
+        ScanFrequency.Monthly => 30,
+        _ => throw new ArgumentOutOfRangeException(nameof(frequency), frequency, null),
+    };
+}
+
 public enum ScanSessionStatus { Pending, Processing, Ready, NeedsRetake, Reviewed, Flagged }
 
 public enum ScanImageStatus { AwaitingUpload, Uploaded, Processed, Rejected }

@@ -4,12 +4,13 @@ namespace OrthoScan.Api.Domain;
 public enum NotificationChannel { Email, Sms }
 
 /// <summary>What a notification says; each has a text in every <see cref="PreferredLanguage"/>.</summary>
-public enum NotificationTemplate { PatientInvitation, StaffInvitation, PasswordReset, NewMessage }
+public enum NotificationTemplate { PatientInvitation, StaffInvitation, PasswordReset, NewMessage, ScanReminder }
 
 /// <summary>How an invitation code goes to the patient.</summary>
 public enum InvitationDelivery { Sms, Email, None }
 
-public enum NotificationStatus { Queued, Sent, Failed }
+/// <summary>Skipped: no longer worth sending when its turn came (the message was read, the number texted STOP).</summary>
+public enum NotificationStatus { Queued, Sent, Failed, Skipped }
 
 /// <summary>
 /// One notification in the outbox: written in the transaction of what caused it, then delivered by the
@@ -35,8 +36,22 @@ public sealed class Notification : ITenantOwned
     public string? Provider { get; set; }
     public string? ProviderMessageId { get; set; }
     public string? LastError { get; set; }
+    /// <summary>What makes it once: a second notification with the same key in the practice is not queued (a reminder per due date).</summary>
+    public string? DedupeKey { get; set; }
+    /// <summary>What it is about, when its sending depends on it (the message a new-message notice announces).</summary>
+    public Guid? SubjectId { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? SentAt { get; set; }
+}
+
+/// <summary>
+/// A phone number that texted STOP to our Twilio number: no SMS goes to it until it texts START. Not tenant data: the
+/// number opted out of our sender, whichever practice's patient it belongs to.
+/// </summary>
+public sealed class SmsOptOut
+{
+    public required string Phone { get; set; }
+    public DateTime OptedOutAt { get; set; }
 }
 
 /// <summary>

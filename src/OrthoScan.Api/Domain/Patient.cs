@@ -24,6 +24,13 @@ public sealed class Patient : ITenantOwned
     public string? Phone { get; set; }
     public string Timezone { get; set; } = "UTC";
     public PreferredLanguage PreferredLanguage { get; set; } = PreferredLanguage.En;
+    /// <summary>Reminders and notices outside the app may go by SMS (when there is a phone number and it did not text STOP).</summary>
+    public bool NotifyBySms { get; set; } = true;
+    /// <summary>... and by email, when there is an address; SMS is tried first.</summary>
+    public bool NotifyByEmail { get; set; } = true;
+    /// <summary>Local time (in <see cref="Timezone"/>) from which nothing automatic is sent, until <see cref="QuietHoursEnd"/>.</summary>
+    public TimeOnly QuietHoursStart { get; set; } = new(21, 0);
+    public TimeOnly QuietHoursEnd { get; set; } = new(8, 0);
     /// <summary>The day the first aligner was worn; exports count days from it instead of calendar dates.</summary>
     public DateOnly? TreatmentStartDate { get; set; }
     /// <summary>Given (true) or withdrawn/never given (false) to the use of de-identified data for research.</summary>

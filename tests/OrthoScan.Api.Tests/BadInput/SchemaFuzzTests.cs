@@ -81,6 +81,10 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
             "ForgotPassword" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["email"] = world.Owner.Email }),
             "ResetPassword" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["token"] = world.PasswordResetToken, ["password"] = TestApi.Password }),
             "InvitePatient" => new(Path(world.EditedPatientId), Caller.Owner, () => new JsonObject { ["sendBy"] = "email" }),
+            "UpdateNotificationPreferences" => new(Path(""), Caller.Patient, () => new JsonObject
+            {
+                ["sms"] = true, ["email"] = false, ["quietHoursStart"] = "21:30:00", ["quietHoursEnd"] = "07:00:00",
+            }),
             "SendMessage" => new(Path(""), Caller.Patient, () => new JsonObject { ["content"] = "The left aligner feels loose." }),
             "StartTagExport" => new(Path(""), Caller.PlatformAdmin, () => new JsonObject
             {
@@ -99,7 +103,7 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
     }
 
     /// <summary>The OpenAPI tags whose operations have bodies: one theory row each.</summary>
-    public static readonly TheoryData<string> Tags = new() { "Auth", "Practice", "Patients", "Scans", "Tagging", "Admin", "Billing", "Exports", "Messaging" };
+    public static readonly TheoryData<string> Tags = new() { "Auth", "Practice", "Patients", "Scans", "Tagging", "Admin", "Billing", "Exports", "Messaging", "Notifications" };
 
     [Theory]
     [MemberData(nameof(Tags))]

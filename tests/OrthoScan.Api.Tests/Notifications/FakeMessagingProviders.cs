@@ -20,6 +20,8 @@ public sealed class FakeMessagingProviders : IAsyncLifetime
     public const string TwilioFrom = "+15005550006";
     public const string SendGridPath = "/v3/mail/send";
     public const string TwilioPath = "/2010-04-01/Accounts/" + TwilioSid + "/Messages.json";
+    /// <summary>The inbound webhook's public URL as configured at Twilio: what its signatures cover.</summary>
+    public const string WebhookUrl = "https://api.orthoscan.test/api/v1/notifications/twilio/inbound";
 
     public WireMockServer Server { get; } = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{FreePort()}"] });
     public ApiFactory Api { get; } = new();
@@ -33,6 +35,7 @@ public sealed class FakeMessagingProviders : IAsyncLifetime
         Api.Settings["OrthoScan:Notifications:Twilio:AuthToken"] = TwilioToken;
         Api.Settings["OrthoScan:Notifications:Twilio:From"] = TwilioFrom;
         Api.Settings["OrthoScan:Notifications:Twilio:ApiBase"] = Server.Url;
+        Api.Settings["OrthoScan:Notifications:Twilio:WebhookUrl"] = WebhookUrl;
         Api.Settings["OrthoScan:Jobs:BackoffBase"] = "00:00:00.200";
         Api.Settings["OrthoScan:Jobs:BackoffCap"] = "00:00:00.400";
         Accepts();

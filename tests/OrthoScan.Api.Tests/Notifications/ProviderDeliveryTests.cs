@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
@@ -112,5 +113,47 @@ public sealed class ProviderDeliveryTests(FakeMessagingProviders providers) : IC
         providers.RequestsTo(FakeMessagingProviders.SendGridPath).Count(r => r.RequestMessage.Body!.Contains(email)).ShouldBe(1);
         await using var db = await Sql.OpenAsync(Api.AppConnectionString, owner.PracticeId);
         (await db.ScalarAsync<string>("SELECT last_error FROM notifications WHERE recipient = @r", ("r", email))).ShouldStartWith("SendGrid refused it (400)");
+    }
+
+    /// <summary>An inbound SMS as Twilio posts it, signed (HMAC-SHA1 over the URL and the sorted fields) with <paramref name="token"/>.</summary>
+    private Task<HttpResponseMessage> InboundSmsAsync(string from, string body, string token = FakeMessagingProviders.TwilioToken)
+    {
+        var form = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["AccountSid"] = FakeMessagingProviders.TwilioSid, ["Body"] = body, ["From"] = from, ["To"] = FakeMessagingProviders.TwilioFrom,
+            ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"),
+        };
+#pragma warning disable CA5350 // Twilio's scheme
+        var signature = Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(token),
+            Encoding.UTF8.GetBytes(FakeMessagingProviders.WebhookUrl + string.Concat(form.Select(f => f.Key + f.Value)))));
+#pragma warning restore CA5350
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/notifications/twilio/inbound") { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add("X-Twilio-Signature", signature);
+        return Api.CreateClient().SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_number_that_texts_stop_gets_no_sms_until_it_texts_start_and_a_forged_stop_changes_nothing()
+    {
+        providers.Accepts();
+        var phone = "+4420" + Random.Shared.Next(10_000_000, 99_999_999);
+        var (owner, patient) = await PatientAsync(null, phone);
+
+        var forged = await InboundSmsAsync(phone, "STOP", token: "not-our-token");
+        (await forged.ShouldFailAsync(HttpStatusCode.BadRequest, "invalid-signature")).Detail.ShouldNotBeNull();
+        var stop = await InboundSmsAsync(phone, " stop ");
+        stop.StatusCode.ShouldBe(HttpStatusCode.OK);
+        stop.Content.Headers.ContentType!.MediaType.ShouldBe("text/xml");
+        (await stop.Content.ReadAsStringAsync()).ShouldBe("<Response/>");
+
+        await (await Api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { sendBy = "sms" })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
+        (await NotificationStateAsync(owner, phone, "skipped")).ShouldBe("skipped - - {}", "nothing left for Twilio");
+        providers.RequestsTo(FakeMessagingProviders.TwilioPath).ShouldNotContain(r => r.RequestMessage.Body!.Contains(Uri.EscapeDataString(phone)));
+
+        (await InboundSmsAsync(phone, "START")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await using (var db = await Sql.OpenAsync(Api.AppConnectionString, owner.PracticeId))
+            await db.ExecuteAsync("DELETE FROM notifications WHERE recipient = @r", ("r", phone));
+        await (await Api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { sendBy = "sms" })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
+        (await NotificationStateAsync(owner, phone, "sent")).ShouldStartWith("sent twilio");
     }
 }

@@ -33,14 +33,15 @@ public sealed class MessageRolesTests
     }
 
     /// <summary>
-    /// Besides them, only Stripe's webhook, which proves itself by its signature instead of a token, and the dev mailbox, served
+    /// Besides them, only Stripe's and Twilio's webhooks, which prove themselves by their signatures instead of a token, and the dev mailbox, served
     /// only where configured for local runs (<c>InvitationDeliveryTests</c> shows it is not served elsewhere).
     /// </summary>
     [Fact]
     public void Only_sign_in_and_sign_up_steps_and_the_signed_stripe_webhook_are_anonymous()
     {
         var anonymous = Messages.Where(t => t.GetCustomAttribute<AnonymousAttribute>() is not null).ToList();
-        anonymous.Where(t => t != typeof(Api.Features.Billing.StripeWebhook.Command) && t != typeof(Api.Features.Notifications.ListDevMailbox.Query))
+        anonymous.Where(t => t != typeof(Api.Features.Billing.StripeWebhook.Command) && t != typeof(Api.Features.Notifications.ListDevMailbox.Query)
+                                 && t != typeof(Api.Features.Notifications.ReceiveTwilioSms.Command))
             .Select(t => t.DeclaringType!.Namespace!.Split('.')[^1]).Distinct().ShouldBe(["Auth"]);
     }
 }

@@ -26,14 +26,6 @@ public static class Compliance
         Guid PatientId, string PatientName, ScanFrequency ScanFrequency, string Timezone, DateTime? LastScanAt, DateOnly DueOn,
         int DaysOverdue, int MissedScans90d, IReadOnlyList<int> TrackingTrend, PatientStatus Status);
 
-    public static int IntervalDays(ScanFrequency frequency) => frequency switch
-    {
-        ScanFrequency.Weekly => 7,
-        ScanFrequency.Biweekly => 14,
-        ScanFrequency.Monthly => 30,
-        _ => throw new ArgumentOutOfRangeException(nameof(frequency), frequency, null),
-    };
-
     public sealed class Handler(AppDbContext db, TimeProvider clock) : IQueryHandler<Query, Response>
     {
         public async ValueTask<Response> Handle(Query query, CancellationToken ct)
@@ -70,7 +62,7 @@ public static class Compliance
             foreach (var p in rows)
             {
                 var zone = Zone(zones, p.Timezone);
-                var interval = IntervalDays(p.ScanFrequency);
+                var interval = p.ScanFrequency.IntervalDays();
                 var today = LocalDate(now, zone);
                 scans.TryGetValue(p.Id, out var scan);
                 var lastScanAt = scan?.Last;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
+using OrthoScan.Api.Infrastructure.Notifications;
 using OrthoScan.Api.Infrastructure.Storage;
 
 namespace OrthoScan.Api.Features.Messaging;
@@ -8,7 +9,8 @@ namespace OrthoScan.Api.Features.Messaging;
 /// <summary>
 /// A message into the patient's one thread with the practice (made by the first message), from a doctor, a staff member or
 /// the patient, optionally showing one of the patient's scan photos. Phones retry on bad networks, so the Idempotency-Key
-/// header makes a retry answer the first message instead of sending a second one.
+/// header makes a retry answer the first message instead of sending a second one. A patient using the app hears of the
+/// practice's messages outside it too (SMS or email, only that there is one, at most once a day and never in quiet hours).
 /// </summary>
 public static class SendMessage
 {
@@ -36,7 +38,8 @@ public static class SendMessage
         }
     }
 
-    public sealed class Handler(AppDbContext db, RequestContext context, IBlobStore store, TimeProvider clock) : ICommandHandler<Command, MessageResponse>
+    public sealed class Handler(AppDbContext db, RequestContext context, IBlobStore store, PatientNotices notices, TimeProvider clock)
+        : ICommandHandler<Command, MessageResponse>
     {
         public async ValueTask<MessageResponse> Handle(Command command, CancellationToken ct)
         {
@@ -66,7 +69,17 @@ public static class SendMessage
                 CreatedAt = now, IdempotencyKey = key, RequestHash = requestHash,
             };
             await MessageViews.AddAsync(db, message, ct);
+            if (sender.Type != SenderType.Patient && patient.Status == PatientStatus.Active) await NoticeAsync(patient, message, ct);
             return MessageViews.ToResponse(message, sender.Name, attachments);
+        }
+
+        /// <summary>One notice a day in the patient's own calendar: a conversation of ten messages is not ten texts.</summary>
+        private async Task NoticeAsync(Patient patient, Message message, CancellationToken ct)
+        {
+            var practice = await db.Practices.AsNoTracking().Select(p => p.Name).SingleAsync(ct);
+            var localDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(message.CreatedAt, QuietHours.Zone(patient.Timezone)));
+            await notices.QueueAsync(patient, practice, NotificationTemplate.NewMessage, message.CreatedAt, $"new-message:{patient.Id}:{localDay:yyyy-MM-dd}", ct, message.Id);
+            await db.SaveChangesAsync(ct);
         }
 
         private async Task<Patient> RecipientAsync(Guid? patientId, CancellationToken ct)

@@ -18,7 +18,7 @@ public static class DeliverNotification
         public AuditRecord? Audit(Outcome outcome) => outcome == Outcome.Sent ? new AuditRecord("notification", NotificationId) : null;
     }
 
-    public enum Outcome { Sent, Rejected, AlreadyDone }
+    public enum Outcome { Sent, Rejected, Skipped, AlreadyDone }
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -36,6 +36,15 @@ public static class DeliverNotification
             await db.LockForTransactionAsync(LockSpace.Named, $"notification:{command.NotificationId}", ct);
             var notification = await db.Notifications.SingleOrDefaultAsync(n => n.Id == command.NotificationId, ct);
             if (notification is not { Status: NotificationStatus.Queued }) return Outcome.AlreadyDone;
+
+            if (await SkipReasonAsync(db, notification, ct) is { } reason)
+            {
+                notification.Status = NotificationStatus.Skipped;
+                notification.LastError = reason;
+                notification.Variables = "{}";
+                await db.SaveChangesAsync(ct);
+                return Outcome.Skipped;
+            }
 
             var values = JsonSerializer.Deserialize<Dictionary<string, string>>(notification.Variables) ?? [];
             var content = NotificationTemplates.Render(notification.Template, notification.Language, values);
@@ -58,6 +67,17 @@ public static class DeliverNotification
             await db.SaveChangesAsync(ct);
             return notification.Status == NotificationStatus.Sent ? Outcome.Sent : Outcome.Rejected;
         }
+    }
+
+    /// <summary>Why it is no longer to be sent now that its turn came (it may have waited for quiet hours to end).</summary>
+    private static async Task<string?> SkipReasonAsync(AppDbContext db, Notification notification, CancellationToken ct)
+    {
+        if (notification.Channel == NotificationChannel.Sms && await db.SmsOptOuts.AnyAsync(o => o.Phone == notification.Recipient, ct))
+            return "The number texted STOP.";
+        if (notification is { Template: NotificationTemplate.NewMessage, SubjectId: { } messageId }
+            && await db.Messages.AnyAsync(m => m.Id == messageId && m.ReadAt != null, ct))
+            return "The message was read in the app first.";
+        return null;
     }
 
     /// <summary>Out of retries (the provider down too long): failed, and listed among the owner's dead jobs, who may retry it.</summary>

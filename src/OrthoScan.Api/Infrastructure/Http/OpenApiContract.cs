@@ -29,6 +29,7 @@ public static class OpenApiContract
         ["Exports"] = "De-identified training-data exports of the platform (platform admins): start, progress, download link.",
         ["AI"] = "Suggested tags: the model that proposes them on ready scans. Suggestions are non-diagnostic aids; a doctor confirms every tag.",
         ["Billing"] = "The practice's subscription: plans, checkout (offline or Stripe), invoices, the billing portal and Stripe's webhook.",
+        ["Notifications"] = "Emails and SMS to patients and staff: what providers call back (Twilio's inbound SMS, for STOP and START).",
         ["Dev"] = "Local runs only: the dev mailbox, where emails and SMS land when no real provider is configured.",
     };
 

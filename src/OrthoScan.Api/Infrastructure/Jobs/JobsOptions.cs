@@ -38,6 +38,8 @@ public sealed class JobsOptions
     public TimeSpan OfflineInvoicesEvery { get; set; } = TimeSpan.FromHours(1);
     /// <summary>How often granted discounts of Stripe-billed practices are put on their subscriptions as coupons.</summary>
     public TimeSpan StripeDiscountsEvery { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>How often patients whose scan came due are reminded (each reminder once per due date).</summary>
+    public TimeSpan ScanRemindersEvery { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>The wait before the retry that follows the given failed attempt (1 for the first).</summary>
     public TimeSpan RetryDelay(int failedAttempt, double random)
@@ -53,5 +55,5 @@ public sealed class JobsOptions
         && SchedulerTick > TimeSpan.Zero && RawUploadMaxAge > TimeSpan.Zero && RawUploadSweepEvery >= TimeSpan.FromSeconds(1)
         && StuckProcessingAfter > TimeSpan.Zero && StuckSessionSweepEvery >= TimeSpan.FromSeconds(1)
         && BillingPeriodCloseEvery >= TimeSpan.FromSeconds(1) && OfflineInvoicesEvery >= TimeSpan.FromSeconds(1)
-        && StripeDiscountsEvery >= TimeSpan.FromSeconds(1);
+        && StripeDiscountsEvery >= TimeSpan.FromSeconds(1) && ScanRemindersEvery >= TimeSpan.FromSeconds(1);
 }

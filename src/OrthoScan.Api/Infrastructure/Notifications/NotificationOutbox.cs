@@ -12,18 +12,26 @@ public sealed class NotificationOutbox(AppDbContext db, IJobQueue jobs, TimeProv
     public const string DeliverKind = "notifications.deliver";
 
     /// <param name="values">The template's values (<see cref="NotificationTemplates.Variables"/>); rendered now to fail early on a missing one.</param>
-    public async Task<Guid> QueueAsync(
+    /// <param name="notBefore">Not delivered before this instant (quiet hours); by default as soon as it is committed.</param>
+    /// <param name="dedupeKey">Queued only if the practice has no notification with this key yet (the caller holds a transaction).</param>
+    /// <returns>The notification's id; null when one with <paramref name="dedupeKey"/> exists.</returns>
+    public async Task<Guid?> QueueAsync(
         Guid practiceId, Guid? patientId, NotificationChannel channel, NotificationTemplate template, PreferredLanguage language, string recipient,
-        IReadOnlyDictionary<string, string> values, CancellationToken ct)
+        IReadOnlyDictionary<string, string> values, CancellationToken ct, DateTime? notBefore = null, string? dedupeKey = null, Guid? subjectId = null)
     {
         NotificationTemplates.Render(template, language, values);
+        if (dedupeKey is not null)
+        {
+            await db.LockForTransactionAsync(LockSpace.Named, $"notification:{practiceId}:{dedupeKey}", ct);
+            if (await db.Notifications.AnyAsync(n => n.PracticeId == practiceId && n.DedupeKey == dedupeKey, ct)) return null;
+        }
         var notification = new Notification
         {
             PracticeId = practiceId, PatientId = patientId, Channel = channel, Template = template, Language = language, Recipient = recipient,
-            Variables = JsonSerializer.Serialize(values), CreatedAt = clock.UtcNow(),
+            Variables = JsonSerializer.Serialize(values), DedupeKey = dedupeKey, SubjectId = subjectId, CreatedAt = clock.UtcNow(),
         };
         db.Notifications.Add(notification);
-        await jobs.EnqueueAsync(DeliverKind, new DeliverPayload(practiceId, notification.Id), cancellationToken: ct);
+        await jobs.EnqueueAsync(DeliverKind, new DeliverPayload(practiceId, notification.Id), notBefore, ct);
         return notification.Id;
     }
 
@@ -38,6 +46,7 @@ public static class NotificationsSetup
             .Validate(o => o.IsValid(), $"{NotificationsOptions.Section} is invalid: absolute DashboardUrl and PatientAppUrl; with SendGrid:ApiKey an absolute ApiBase and a From; with Twilio:AccountSid an AuthToken, a From and an absolute ApiBase.")
             .ValidateOnStart();
         services.AddScoped<NotificationOutbox>();
+        services.AddScoped<PatientNotices>();
         services.AddScoped<NotificationTransports>();
         services.AddScoped<DevMailboxTransport>();
         services.AddHttpClient<SendGridTransport>(c => c.Timeout = TimeSpan.FromSeconds(20));

@@ -16,6 +16,7 @@ public static class NotificationTemplates
         [NotificationTemplate.StaffInvitation] = ["practice", "code", "link"],
         [NotificationTemplate.PasswordReset] = ["link", "minutes"],
         [NotificationTemplate.NewMessage] = ["practice", "link"],
+        [NotificationTemplate.ScanReminder] = ["practice", "link"],
     };
 
     private static readonly Dictionary<(NotificationTemplate, PreferredLanguage), (string Subject, string Body)> Texts = new()
@@ -55,6 +56,15 @@ public static class NotificationTemplates
             "Vous avez un nouveau message de votre orthodontiste. Lisez-le dans l'application OrthoScan : {link}"),
         [(NotificationTemplate.NewMessage, PreferredLanguage.De)] = ("Neue Nachricht von {practice}",
             "Sie haben eine neue Nachricht von Ihrer kieferorthopädischen Praxis. Lesen Sie sie in der OrthoScan-App: {link}"),
+
+        [(NotificationTemplate.ScanReminder, PreferredLanguage.En)] = ("Time for your OrthoScan check-in",
+            "It is time for your next OrthoScan check-in with {practice}. Open the app and take your photos: {link}"),
+        [(NotificationTemplate.ScanReminder, PreferredLanguage.Es)] = ("Es hora de su control con OrthoScan",
+            "Es hora de su próximo control de OrthoScan con {practice}. Abra la app y haga sus fotos: {link}"),
+        [(NotificationTemplate.ScanReminder, PreferredLanguage.Fr)] = ("C'est l'heure de votre suivi OrthoScan",
+            "C'est l'heure de votre prochain suivi OrthoScan avec {practice}. Ouvrez l'application et prenez vos photos : {link}"),
+        [(NotificationTemplate.ScanReminder, PreferredLanguage.De)] = ("Zeit für Ihren OrthoScan-Check",
+            "Es ist Zeit für Ihren nächsten OrthoScan-Check mit {practice}. Öffnen Sie die App und machen Sie Ihre Fotos: {link}"),
     };
 
     /// <exception cref="InvalidOperationException">A value the template needs is missing (a bug in whoever queued it).</exception>

@@ -14,11 +14,13 @@ public sealed class NotificationsOptions
     public string PatientAppUrl { get; set; } = "https://app.orthoscan.app/open";
     /// <summary>Serve the dev mailbox's letters (GET /api/v1/dev/mailbox): for local runs only; never with real recipients.</summary>
     public bool ExposeDevMailbox { get; set; }
+    /// <summary>A scan still missing this long after it came due brings the second (and last) reminder for that due date.</summary>
+    public TimeSpan SecondReminderAfter { get; set; } = TimeSpan.FromDays(2);
     public SendGridSettings SendGrid { get; set; } = new();
     public TwilioSettings Twilio { get; set; } = new();
 
     internal bool IsValid() =>
-        Uri.TryCreate(DashboardUrl, UriKind.Absolute, out _) && Uri.TryCreate(PatientAppUrl, UriKind.Absolute, out _)
+        SecondReminderAfter > TimeSpan.Zero && Uri.TryCreate(DashboardUrl, UriKind.Absolute, out _) && Uri.TryCreate(PatientAppUrl, UriKind.Absolute, out _)
         && (!SendGrid.Enabled || (Uri.TryCreate(SendGrid.ApiBase, UriKind.Absolute, out _) && !string.IsNullOrWhiteSpace(SendGrid.From)))
         && (!Twilio.Enabled || (Uri.TryCreate(Twilio.ApiBase, UriKind.Absolute, out _) && !string.IsNullOrWhiteSpace(Twilio.AuthToken)
                                 && !string.IsNullOrWhiteSpace(Twilio.From)));
@@ -41,5 +43,7 @@ public sealed class TwilioSettings
     /// <summary>The sending number (E.164) or messaging service.</summary>
     public string? From { get; set; }
     public string ApiBase { get; set; } = "https://api.twilio.com";
+    /// <summary>The inbound SMS webhook's public URL as configured at Twilio (signatures cover it); unset: the URL called.</summary>
+    public string? WebhookUrl { get; set; }
     public bool Enabled => !string.IsNullOrWhiteSpace(AccountSid);
 }

@@ -25,6 +25,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<DevMailboxMessage> DevMailbox => Set<DevMailboxMessage>();
+    public DbSet<SmsOptOut> SmsOptOuts => Set<SmsOptOut>();
     public DbSet<DiscountProposal> DiscountProposals => Set<DiscountProposal>();
     public DbSet<PracticeSubscription> PracticeSubscriptions => Set<PracticeSubscription>();
     public DbSet<Invoice> Invoices => Set<Invoice>();
@@ -191,9 +192,18 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
             e.Property(n => n.Provider).HasMaxLength(40);
             e.Property(n => n.ProviderMessageId).HasMaxLength(200);
             e.Property(n => n.LastError).HasMaxLength(500);
+            e.Property(n => n.DedupeKey).HasMaxLength(200);
             e.HasOne<Patient>().WithMany().HasForeignKey(n => n.PatientId);
             e.HasIndex(n => n.PatientId);
+            e.HasIndex(n => new { n.PracticeId, n.DedupeKey }).IsUnique().HasFilter("dedupe_key IS NOT NULL");
             TenantOwned(e);
+        });
+
+        model.Entity<SmsOptOut>(e =>
+        {
+            e.ToTable("sms_opt_outs");
+            e.HasKey(o => o.Phone);
+            e.Property(o => o.Phone).HasMaxLength(32);
         });
 
         model.Entity<DevMailboxMessage>(e =>

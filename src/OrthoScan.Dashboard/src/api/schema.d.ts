@@ -396,6 +396,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The patient's notification preferences
+         * @description Patients only: whether reminders and notices may come by SMS and by email, the quiet hours in their timezone, and whether their number texted STOP.
+         *
+         *     **Access:** bearer token; roles `patient`.
+         */
+        get: operations["GetNotificationPreferences"];
+        /**
+         * Change the patient's notification preferences
+         * @description Patients only, all four fields: `sms` and `email` (may reminders and notices use them), and the quiet hours (`quietHoursStart`, `quietHoursEnd`, local times like `21:00`; they may span midnight; equal times: none). Nothing automatic is sent in the quiet hours: it waits for their end. A number that texted STOP stays stopped.
+         *
+         *     **Access:** bearer token; roles `patient`.
+         */
+        put: operations["UpdateNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dev/mailbox": {
         parameters: {
             query?: never;
@@ -412,6 +440,28 @@ export interface paths {
         get: operations["ListDevMailbox"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/twilio/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive an SMS to our number (Twilio only)
+         * @description Twilio's inbound SMS webhook, checked by its `X-Twilio-Signature` header against `OrthoScan:Notifications:Twilio:WebhookUrl` (or the URL called): 400 `invalid-signature` otherwise, and nothing changes. STOP, STOPALL, UNSUBSCRIBE, CANCEL, END or QUIT stops every SMS of ours to the sender's number; START, UNSTOP or YES lets them through again. Answers an empty TwiML response. 404 where Twilio is not configured.
+         *
+         *     **Access:** anonymous (no token).
+         */
+        post: operations["ReceiveTwilioSms"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2022,6 +2072,15 @@ export interface components {
         };
         /** @enum {unknown} */
         NotificationChannel: "email" | "sms" | null;
+        NotificationPreferences: {
+            sms: boolean;
+            email: boolean;
+            /** Format: time */
+            quietHoursStart: string;
+            /** Format: time */
+            quietHoursEnd: string;
+            smsStopped: boolean;
+        };
         OpenPortalResponse: {
             url: string;
         };
@@ -2417,6 +2476,14 @@ export interface components {
         };
         /** @enum {unknown} */
         TreatmentType: "clear_aligners" | "retainers" | "other";
+        UpdateNotificationPreferencesCommand: {
+            sms: null | boolean;
+            email: null | boolean;
+            /** Format: time */
+            quietHoursStart: null | string;
+            /** Format: time */
+            quietHoursEnd: null | string;
+        };
         UpdatePatientChanges: {
             firstName: null | string;
             lastName: null | string;
@@ -3373,6 +3440,67 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    GetNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    UpdateNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sms": true,
+                 *       "email": false,
+                 *       "quietHoursStart": "21:00:00",
+                 *       "quietHoursEnd": "08:00:00"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateNotificationPreferencesCommand"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     ListDevMailbox: {
         parameters: {
             query?: {
@@ -3394,6 +3522,27 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ReceiveTwilioSms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -566,6 +566,11 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("DedupeKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("dedupe_key");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -611,6 +616,10 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("status");
 
+                    b.Property<Guid?>("SubjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subject_id");
+
                     b.Property<string>("Template")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -630,6 +639,11 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("PracticeId")
                         .HasDatabaseName("ix_notifications_practice_id");
+
+                    b.HasIndex("PracticeId", "DedupeKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notifications_practice_id_dedupe_key")
+                        .HasFilter("dedupe_key IS NOT NULL");
 
                     b.ToTable("notifications", (string)null);
                 });
@@ -731,6 +745,14 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("last_name");
 
+                    b.Property<bool>("NotifyByEmail")
+                        .HasColumnType("boolean")
+                        .HasColumnName("notify_by_email");
+
+                    b.Property<bool>("NotifyBySms")
+                        .HasColumnType("boolean")
+                        .HasColumnName("notify_by_sms");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
@@ -745,6 +767,14 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("preferred_language");
+
+                    b.Property<TimeOnly>("QuietHoursEnd")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("quiet_hours_end");
+
+                    b.Property<TimeOnly>("QuietHoursStart")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("quiet_hours_start");
 
                     b.Property<bool>("ResearchConsent")
                         .HasColumnType("boolean")
@@ -1311,6 +1341,23 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_scan_sessions_practice_id_status_submitted_at");
 
                     b.ToTable("scan_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("OrthoScan.Api.Domain.SmsOptOut", b =>
+                {
+                    b.Property<string>("Phone")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phone");
+
+                    b.Property<DateTime>("OptedOutAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opted_out_at");
+
+                    b.HasKey("Phone")
+                        .HasName("pk_sms_opt_outs");
+
+                    b.ToTable("sms_opt_outs", (string)null);
                 });
 
             modelBuilder.Entity("OrthoScan.Api.Domain.StripeEvent", b =>

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Options;
+
+namespace OrthoScan.Api.Infrastructure.Notifications;
+
+/// <summary>
+/// Automatic notices to a patient (new messages, scan reminders): by the channel their preferences allow (SMS first, unless
+/// the number texted STOP, then email), in their language, never during their quiet hours.
+/// </summary>
+public sealed class PatientNotices(AppDbContext db, NotificationOutbox outbox, IOptions<NotificationsOptions> options)
+{
+    /// <returns>The notification queued; null when the patient cannot be reached outside the app, or the key was used.</returns>
+    public async Task<Guid?> QueueAsync(
+        Patient patient, string practiceName, NotificationTemplate template, DateTime now, string dedupeKey, CancellationToken ct, Guid? subjectId = null)
+    {
+        if (await ChannelForAsync(patient, ct) is not { } channel) return null;
+        var zone = QuietHours.Zone(patient.Timezone);
+        var notBefore = QuietHours.NextAllowed(now, zone, patient.QuietHoursStart, patient.QuietHoursEnd);
+        var values = new Dictionary<string, string> { ["practice"] = practiceName, ["link"] = options.Value.PatientAppUrl };
+        return await outbox.QueueAsync(patient.PracticeId, patient.Id, channel, template, patient.PreferredLanguage,
+            channel == NotificationChannel.Sms ? patient.Phone! : patient.Email!, values, ct, notBefore > now ? notBefore : null, dedupeKey, subjectId);
+    }
+
+    public async Task<NotificationChannel?> ChannelForAsync(Patient patient, CancellationToken ct)
+    {
+        if (patient.NotifyBySms && patient.Phone is { Length: > 0 } phone && !await db.SmsOptOuts.AnyAsync(o => o.Phone == phone, ct))
+            return NotificationChannel.Sms;
+        if (patient.NotifyByEmail && patient.Email is { Length: > 0 }) return NotificationChannel.Email;
+        return null;
+    }
+}

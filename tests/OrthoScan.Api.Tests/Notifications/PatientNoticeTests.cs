@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Json;
+using OrthoScan.Api.Tests.Contract;
+using OrthoScan.Api.Tests.Infrastructure;
+using OrthoScan.Api.Tests.Messaging;
+using Shouldly;
+
+namespace OrthoScan.Api.Tests.Notifications;
+
+/// <summary>What reaches a patient outside the app when the practice writes, and the preferences that steer it.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class PatientNoticeTests(ApiFactory api)
+{
+    private async Task<(Session Owner, Guid PatientId, string Phone, string Email, string AccessToken)> ActivePatientAsync()
+    {
+        var owner = await api.RegisterPracticeAsync("Notice Practice");
+        var phone = "+4915" + Random.Shared.Next(10_000_000, 99_999_999);
+        var email = TestApi.UniqueEmail("noticed");
+        var patient = await (await api.As(owner).PostAsJsonAsync("/api/v1/patients", new
+        {
+            firstName = "Nora", lastName = "Noticed", dateOfBirth = "1992-02-02", phone, email, totalStages = 20, currentStage = 1, timezone = "UTC",
+        })).ShouldBeAsync<PatientDto>(HttpStatusCode.Created);
+        var code = (await (await api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { sendBy = "none" }))
+            .ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK)).Code;
+        var activated = await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/patient/activate", new { code, deviceId = "noticed-device-" + Guid.NewGuid().ToString("N") }))
+            .ShouldBeAsync<PatientActivationDto>(HttpStatusCode.OK);
+        return (owner, patient.Id, phone, email, activated.AccessToken);
+    }
+
+    private static object NoQuietHours(bool sms, bool email) => new { sms, email, quietHoursStart = "00:00", quietHoursEnd = "00:00" };
+
+    [Fact]
+    public async Task The_practices_message_is_announced_once_a_day_by_sms_without_its_words()
+    {
+        var (owner, patientId, phone, _, patient) = await ActivePatientAsync();
+        await (await api.As(patient).PutAsJsonAsync("/api/v1/notifications/preferences", NoQuietHours(true, true))).ShouldBeAsync<NotificationPreferencesDto>(HttpStatusCode.OK);
+
+        await api.WriteAsync(owner.AccessToken, patientId, "Your gingivitis looks better; keep brushing the lower incisors.");
+        await api.WriteAsync(owner.AccessToken, patientId, "And wear the aligners 22 hours a day.");
+        var notice = (await api.LettersAsync(phone)).ShouldHaveSingleItem();
+        notice.Body.ShouldBe("You have a new message from your orthodontist. Read it in the OrthoScan app: https://app.orthoscan.app/open");
+        await api.DeliveriesSettledAsync();
+        (await api.MailboxAsync(phone)).Count.ShouldBe(1, "one notice a day, however many messages");
+
+        await api.WriteAsync(patient, null, "Thanks!");
+        await api.DeliveriesSettledAsync();
+        (await api.MailboxAsync(phone)).Count.ShouldBe(1, "the patient's own messages announce nothing to them");
+    }
+
+    [Fact]
+    public async Task Preferences_steer_the_channel_and_a_notice_waiting_for_quiet_hours_to_end_is_dropped_when_the_message_was_read()
+    {
+        var (owner, patientId, phone, email, patient) = await ActivePatientAsync();
+        var defaults = await (await api.As(patient).GetAsync("/api/v1/notifications/preferences")).ShouldBeAsync<NotificationPreferencesDto>(HttpStatusCode.OK);
+        defaults.ShouldBe(new NotificationPreferencesDto(true, true, new TimeOnly(21, 0), new TimeOnly(8, 0), false));
+
+        var emailOnly = await (await api.As(patient).PutAsJsonAsync("/api/v1/notifications/preferences", NoQuietHours(false, true)))
+            .ShouldBeAsync<NotificationPreferencesDto>(HttpStatusCode.OK);
+        emailOnly.Sms.ShouldBeFalse();
+        await api.WriteAsync(owner.AccessToken, patientId, "Please send a new photo of the left side.");
+        (await api.LettersAsync(email)).ShouldHaveSingleItem().Subject.ShouldBe("New message from Notice Practice");
+        (await api.MailboxAsync(phone)).ShouldBeEmpty();
+
+        // Quiet hours around now: the next notice waits; the patient reads the message first; it is dropped.
+        var (quietFrom, quietTo) = (DateTime.UtcNow.AddHours(-2).ToString("HH:mm"), DateTime.UtcNow.AddHours(2).ToString("HH:mm"));
+        await (await api.As(patient).PutAsJsonAsync("/api/v1/notifications/preferences", new { sms = true, email = true, quietHoursStart = quietFrom, quietHoursEnd = quietTo }))
+            .ShouldBeAsync<NotificationPreferencesDto>(HttpStatusCode.OK);
+        await using var db = await Sql.OpenAsync(api.AppConnectionString, owner.PracticeId);
+        await db.ExecuteAsync("UPDATE notifications SET dedupe_key = dedupe_key || ':yesterday' WHERE patient_id = @p", ("p", patientId));
+        var message = await api.WriteAsync(owner.AccessToken, patientId, "Your next appointment is on Monday.");
+        var waiting = await db.ScalarAsync<Guid>("SELECT id FROM notifications WHERE subject_id = @m", ("m", message.Id));
+        (await (await api.As(patient).PatchAsync($"/api/v1/messages/{message.Id}/read", null)).ShouldBeAsync<MessageDto>(HttpStatusCode.OK)).ReadAt.ShouldNotBeNull();
+        await using (var jobs = await Sql.OpenAsync(api.OwnerConnectionString))
+            await jobs.ExecuteAsync("UPDATE jobs SET run_after = now() WHERE kind = 'notifications.deliver' AND payload->>'notificationId' = @n", ("n", waiting.ToString()));
+        await api.DeliveriesSettledAsync();
+        (await db.ScalarAsync<string>("SELECT status || ': ' || last_error FROM notifications WHERE id = @n", ("n", waiting)))
+            .ShouldBe("skipped: The message was read in the app first.");
+        (await api.MailboxAsync(phone)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Only_the_patient_reads_and_changes_their_preferences_and_every_field_is_required()
+    {
+        var (owner, _, _, _, patient) = await ActivePatientAsync();
+        await (await api.As(owner).GetAsync("/api/v1/notifications/preferences")).ShouldFailAsync(HttpStatusCode.Forbidden);
+        await (await api.As(owner).PutAsJsonAsync("/api/v1/notifications/preferences", NoQuietHours(true, true))).ShouldFailAsync(HttpStatusCode.Forbidden);
+        var problem = await (await api.As(patient).PutAsJsonAsync("/api/v1/notifications/preferences", new { sms = true })).ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
+        problem.Errors.ShouldNotBeNull().Keys.ShouldBe(["email", "quietHoursStart", "quietHoursEnd"], ignoreOrder: true);
+        await (await api.As(patient).PutAsJsonAsync("/api/v1/notifications/preferences", new { sms = true, email = true, quietHoursStart = "25:00", quietHoursEnd = "08:00" }))
+            .ShouldFailAsync(HttpStatusCode.BadRequest);
+    }
+}
