@@ -43,7 +43,10 @@ public sealed class SessionTests(ApiFactory api)
         var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => api.RefreshAsync(owner.RefreshToken)));
 
         responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBeLessThanOrEqualTo(1);
-        responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK || r.StatusCode == HttpStatusCode.Unauthorized);
+        // A copy that lost a database conflict (a deadlock PostgreSQL broke, a lock wait past lock_timeout) may be told to
+        // try again (503 with Retry-After); none fails, and none gets a second session.
+        responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK || r.StatusCode == HttpStatusCode.Unauthorized
+                                   || (r.StatusCode == HttpStatusCode.ServiceUnavailable && r.Headers.RetryAfter != null));
     }
 
     [Fact]

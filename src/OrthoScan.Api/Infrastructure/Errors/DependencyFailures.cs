@@ -21,7 +21,7 @@ public static class DependencyFailures
         {
             switch (e)
             {
-                case RedisException:
+                case RedisException or RedisTimeoutException:
                     return "redis";
                 case PostgresException postgres:
                     return IsUnavailable(postgres.SqlState) ? "database" : null;
@@ -46,9 +46,17 @@ public static class DependencyFailures
     /// </summary>
     public static string? Unavailable(Exception exception) => IsDatabaseTimeout(exception) ? "database" : Classify(exception);
 
-    /// <summary>PostgreSQL stopped a statement at the app role's lock_timeout (55P03) or statement_timeout (57014); EF may wrap it.</summary>
+    /// <summary>
+    /// PostgreSQL stopped a statement at the app role's lock_timeout (55P03) or statement_timeout (57014), or ended the
+    /// transaction to break a deadlock (40P01) or a serialization conflict (40001) with another one; EF may wrap it. Each
+    /// is over once the other work is done: the request is worth sending again.
+    /// </summary>
     public static bool IsDatabaseTimeout(Exception? e) =>
-        e is not null && (e is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled } || IsDatabaseTimeout(e.InnerException));
+        e is not null && (e is PostgresException
+        {
+            SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.DeadlockDetected
+                or PostgresErrorCodes.SerializationFailure,
+        } || IsDatabaseTimeout(e.InnerException));
 
     /// <summary>
     /// Connection failures (class 08), the server shutting down or starting (57P01-57P03) and too many connections.
