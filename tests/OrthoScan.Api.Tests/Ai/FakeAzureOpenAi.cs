@@ -1,10 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using OrthoScan.Api.Tests.Infrastructure;
 using WireMock.RequestBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 using WireMockResponse = WireMock.ResponseBuilders.Response;
 
 namespace OrthoScan.Api.Tests.Ai;
@@ -20,7 +17,7 @@ public sealed class FakeAzureOpenAi : IAsyncLifetime
     public const string ModelVersion = "gpt-4o-2024-11-20";
     private const string CompletionsPath = "/openai/deployments/" + Deployment + "/chat/completions";
 
-    public WireMockServer Server { get; } = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{FreePort()}"] });
+    public WireMockServer Server { get; } = LoopbackFake.Start();
     public ApiFactory Api { get; } = new();
 
     public FakeAzureOpenAi()
@@ -80,11 +77,4 @@ public sealed class FakeAzureOpenAi : IAsyncLifetime
         ["aligner_fit"] = new JsonObject { ["value"] = fit, ["confidence"] = 0.64 },
         ["oral_hygiene"] = new JsonObject { ["value"] = hygiene, ["confidence"] = 0.9 },
     }.ToJsonString();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -7,7 +6,6 @@ using OrthoScan.Api.Tests.Infrastructure;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 using WireMockResponse = WireMock.ResponseBuilders.Response;
 
 namespace OrthoScan.Api.Tests.Billing;
@@ -24,7 +22,7 @@ public sealed class FakeStripe : IAsyncLifetime
     public const string StarterPrice = "price_starter_test";
     public const string ProfessionalPrice = "price_professional_test";
 
-    public WireMockServer Server { get; } = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{FreePort()}"] });
+    public WireMockServer Server { get; } = LoopbackFake.Start();
     public ApiFactory Api { get; } = new();
 
     public FakeStripe()
@@ -153,11 +151,4 @@ public sealed class FakeStripe : IAsyncLifetime
 
     private static WireMock.ResponseBuilders.IResponseBuilder Json(JsonObject body) =>
         WireMockResponse.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(body.ToJsonString());
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

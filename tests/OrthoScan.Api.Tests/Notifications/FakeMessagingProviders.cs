@@ -1,9 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using OrthoScan.Api.Tests.Infrastructure;
 using WireMock.RequestBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 using WireMockResponse = WireMock.ResponseBuilders.Response;
 
 namespace OrthoScan.Api.Tests.Notifications;
@@ -23,7 +20,7 @@ public sealed class FakeMessagingProviders : IAsyncLifetime
     /// <summary>The inbound webhook's public URL as configured at Twilio: what its signatures cover.</summary>
     public const string WebhookUrl = "https://api.orthoscan.test/api/v1/notifications/twilio/inbound";
 
-    public WireMockServer Server { get; } = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{FreePort()}"] });
+    public WireMockServer Server { get; } = LoopbackFake.Start();
     public ApiFactory Api { get; } = new();
 
     public FakeMessagingProviders()
@@ -73,11 +70,4 @@ public sealed class FakeMessagingProviders : IAsyncLifetime
     /// <summary>What reached one provider so far, oldest first.</summary>
     public IReadOnlyList<WireMock.Logging.ILogEntry> RequestsTo(string path) =>
         [.. Server.LogEntries.Where(e => e.RequestMessage.Path == path).OrderBy(e => e.RequestMessage.DateTime)];
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -149,6 +149,8 @@ public sealed class ProviderDeliveryTests(FakeMessagingProviders providers) : IC
         await (await Api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { sendBy = "sms" })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
         (await NotificationStateAsync(owner, phone, "skipped")).ShouldBe("skipped - - {}", "nothing left for Twilio");
         providers.RequestsTo(FakeMessagingProviders.TwilioPath).ShouldNotContain(r => r.RequestMessage.Body!.Contains(Uri.EscapeDataString(phone)));
+        (await (await Api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK))
+            .SentBy.ShouldBeNull("left to choose, an invitation does not text a number that said STOP (and there is no email)");
 
         (await InboundSmsAsync(phone, "START")).StatusCode.ShouldBe(HttpStatusCode.OK);
         await using (var db = await Sql.OpenAsync(Api.AppConnectionString, owner.PracticeId))

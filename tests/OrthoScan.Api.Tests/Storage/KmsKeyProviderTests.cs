@@ -1,13 +1,11 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using OrthoScan.Api.Infrastructure.Storage;
+using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 using WireMock.RequestBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 using static OrthoScan.Api.Tests.Storage.StorageTestKit;
 using WireMockResponse = WireMock.ResponseBuilders.Response;
 
@@ -28,7 +26,7 @@ public sealed class KmsKeyProviderTests : IDisposable
 
     public KmsKeyProviderTests()
     {
-        _kms = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{FreePort()}"] });
+        _kms = LoopbackFake.Start();
         _kms.Given(Request.Create().WithPath("/").UsingPost().WithHeader("X-Amz-Target", "TrentService.GenerateDataKey"))
             .RespondWith(WireMockResponse.Create().WithStatusCode(200).WithHeader("Content-Type", AmzJson)
                 .WithBody(new JsonObject { ["KeyId"] = KeyId, ["Plaintext"] = Convert.ToBase64String(_plaintext), ["CiphertextBlob"] = Convert.ToBase64String(_wrapped) }.ToJsonString()));
@@ -102,12 +100,5 @@ public sealed class KmsKeyProviderTests : IDisposable
         {
             Directory.Delete(root, recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -5,7 +5,7 @@ namespace OrthoScan.Api.Features.Patients;
 
 /// <summary>
 /// Issues a one-time app activation code for the patient, shown to staff and sent to the patient with the app's link: by SMS
-/// when they have a phone number, else by email, in their language (or as asked).
+/// when they have a phone number (that did not text STOP), else by email, in their language (or as asked).
 /// </summary>
 public static class InvitePatient
 {
@@ -35,7 +35,8 @@ public static class InvitePatient
             PatientRules.EnsureNotErased(patient);
             if (patient.Status == PatientStatus.Archived)
                 throw new ConflictException("patient-archived", "This patient is archived.", "Archived patients cannot be invited to the app.");
-            var channel = ChannelFor(patient, command.SendBy);
+            var smsStopped = patient.Phone is { } phone && await db.SmsOptOuts.AnyAsync(o => o.Phone == phone, ct);
+            var channel = ChannelFor(patient, command.SendBy, smsStopped);
             var code = await codes.IssueAsync(OneTimeCodePurpose.PatientInvitation, patient.Id, ct);
             if (channel is { } sendBy)
             {
@@ -48,14 +49,15 @@ public static class InvitePatient
             return new Response(patient.Id, code.Code, code.ExpiresAt, channel);
         }
 
-        private static NotificationChannel? ChannelFor(Patient patient, InvitationDelivery? asked) => asked switch
+        private static NotificationChannel? ChannelFor(Patient patient, InvitationDelivery? asked, bool smsStopped) => asked switch
         {
             InvitationDelivery.None => null,
             InvitationDelivery.Sms => patient.Phone is { Length: > 0 } ? NotificationChannel.Sms
                 : throw RuleViolationException.ForField("sendBy", "This patient has no phone number: add one, or send by email."),
             InvitationDelivery.Email => patient.Email is { Length: > 0 } ? NotificationChannel.Email
                 : throw RuleViolationException.ForField("sendBy", "This patient has no email address: add one, or send by SMS."),
-            _ => patient.Phone is { Length: > 0 } ? NotificationChannel.Sms : patient.Email is { Length: > 0 } ? NotificationChannel.Email : null,
+            // A number that texted STOP would not get the SMS: the email goes instead, if there is one.
+            _ => patient.Phone is { Length: > 0 } && !smsStopped ? NotificationChannel.Sms : patient.Email is { Length: > 0 } ? NotificationChannel.Email : null,
         };
     }
 
