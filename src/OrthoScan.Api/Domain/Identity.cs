@@ -43,9 +43,9 @@ public sealed class RefreshToken
     public DateTime? RevokedAt { get; set; }
 }
 
-public enum OneTimeCodePurpose { StaffInvitation, PatientInvitation, PasswordReset }
+public enum OneTimeCodePurpose { StaffInvitation, PatientInvitation, PasswordReset, MfaRecovery }
 
-/// <summary>Invitation codes and password-reset tokens, stored only as a hash. The subject is a user account or a patient.</summary>
+/// <summary>Invitation codes, password-reset tokens and MFA recovery codes, stored only as a hash. The subject is a user account or a patient.</summary>
 public sealed class OneTimeCode
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();

@@ -7,7 +7,7 @@ public sealed record RegistrationDto(Guid PracticeId, Guid UserId, MfaStep MfaRe
 public sealed record MfaChallengeDto(MfaStep MfaRequired, string MfaToken);
 
 /// <summary>POST /auth/mfa/enroll.</summary>
-public sealed record MfaEnrollmentDto(string Secret, string OtpauthUri, string QrCodePng);
+public sealed record MfaEnrollmentDto(string Secret, string OtpauthUri, string QrCodePng, IReadOnlyList<string> RecoveryCodes);
 
 /// <summary>POST /auth/mfa/verify and /auth/refresh. The dashboard gets its refresh token as a cookie and null here.</summary>
 public sealed record AccessGrantDto(string AccessToken, string? RefreshToken, int ExpiresIn);

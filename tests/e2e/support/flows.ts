@@ -61,6 +61,8 @@ export async function enrolMfa(page: Page, account: Account, onEnrolmentStep?: S
   const secret = (shown ?? '').replace(/\s/g, '');
   expect(secret, 'the base32 secret shown for manual entry').toMatch(/^[A-Z2-7]{16,}$/);
   account.authenticator = new Authenticator(secret);
+  // Ten recovery codes, shown once, for the day the phone is lost.
+  await expect(page.getByTestId('recovery-codes').getByText(/^[A-Z0-9]{5}-[A-Z0-9]{5}$/)).toHaveCount(10);
   await onEnrolmentStep?.('mfa-enrolment');
 
   await page.getByLabel('6-digit code').fill(await account.authenticator.nextCode());

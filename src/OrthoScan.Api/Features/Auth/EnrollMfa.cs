@@ -2,13 +2,19 @@ using QRCoder;
 
 namespace OrthoScan.Api.Features.Auth;
 
-/// <summary>Creates a TOTP secret for an account that has none yet; the first verified code turns MFA on.</summary>
+/// <summary>
+/// Creates a TOTP secret for an account that has none yet, and ten single-use recovery codes for the day the phone is lost;
+/// the first verified code turns MFA on.
+/// </summary>
 public static class EnrollMfa
 {
     [Anonymous]
     public sealed record Command(string MfaToken) : ICommand<Response>;
 
-    public sealed record Response(string Secret, string OtpauthUri, string QrCodePng);
+    public const int RecoveryCodeCount = 10;
+
+    /// <param name="RecoveryCodes">Ten codes, each usable once instead of an authenticator code; shown only now.</param>
+    public sealed record Response(string Secret, string OtpauthUri, string QrCodePng, IReadOnlyList<string> RecoveryCodes);
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -16,7 +22,7 @@ public static class EnrollMfa
     }
 
     public sealed class Handler(
-        AppDbContext db, TokenService tokens, TotpVerifier totp, RateLimiter limiter, AuthOptions options, RequestContext context)
+        AppDbContext db, TokenService tokens, TotpVerifier totp, InvitationCodes codes, RateLimiter limiter, AuthOptions options, RequestContext context)
         : ICommandHandler<Command, Response>
     {
         public async ValueTask<Response> Handle(Command command, CancellationToken ct)
@@ -30,13 +36,14 @@ public static class EnrollMfa
             var (encrypted, base32) = totp.NewSecret();
             account.TotpSecretEncrypted = encrypted;
             await db.SaveChangesAsync(ct);
+            var recovery = await codes.IssueSetAsync(OneTimeCodePurpose.MfaRecovery, account.Id, RecoveryCodeCount, TimeSpan.FromDays(3650), ct);
 
             var uri = $"otpauth://totp/{Uri.EscapeDataString(options.Issuer)}:{Uri.EscapeDataString(account.Email)}" +
                       $"?secret={base32}&issuer={Uri.EscapeDataString("OrthoScan")}&algorithm=SHA1&digits=6&period=30";
             using var generator = new QRCodeGenerator();
             using var qr = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.Q);
             var png = new PngByteQRCode(qr).GetGraphic(6);
-            return new Response(base32, uri, "data:image/png;base64," + Convert.ToBase64String(png));
+            return new Response(base32, uri, "data:image/png;base64," + Convert.ToBase64String(png), recovery);
         }
     }
 
@@ -48,7 +55,8 @@ public static class EnrollMfa
                 .WithSummary("Start TOTP enrolment")
                 .WithDescription(
                     "For an account without MFA, after the password step: creates its TOTP secret and answers it as text, as an " +
-                    "otpauth:// URI and as a QR code (PNG data URI) for an authenticator app. The first code verified with POST " +
+                    "otpauth:// URI and as a QR code (PNG data URI) for an authenticator app, with ten recovery codes to keep " +
+                    "safe (each works once in POST /auth/mfa/verify instead of a code; shown only now). The first code verified with POST " +
                     "/auth/mfa/verify turns MFA on. 401 when the MFA token is invalid or expired; 409 `mfa-already-enrolled` when " +
                     "MFA is already set up.")
                 .WithRequestExample(new Command(OpenApiExamples.MfaToken))

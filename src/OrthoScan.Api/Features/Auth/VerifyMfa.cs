@@ -3,7 +3,8 @@ namespace OrthoScan.Api.Features.Auth;
 /// <summary>
 /// Second sign-in step: a TOTP code (never one already used) exchanges the MFA token for a session. The attempt is
 /// counted before the code is compared, the step is claimed and the token spent atomically, so neither parallel
-/// guesses nor parallel replays get further than sequential ones.
+/// guesses nor parallel replays get further than sequential ones. A recovery code from enrolment works once in place of a
+/// TOTP code, once MFA is on (the phone was lost); it is spent by one conditional write, so parallel uses get in once.
 /// </summary>
 public static class VerifyMfa
 {
@@ -15,12 +16,13 @@ public static class VerifyMfa
         public Validator()
         {
             RuleFor(c => c.MfaToken).NotEmpty().MaximumLength(4096);
-            RuleFor(c => c.Code).NotEmpty().Matches("^[0-9]{6}$").WithMessage("Enter the 6-digit code from your authenticator app.");
+            RuleFor(c => c.Code).NotEmpty().Matches(@"^([0-9]{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$")
+                .WithMessage("Enter the 6-digit code from your authenticator app, or one of your recovery codes.");
         }
     }
 
     public sealed class Handler(
-        AppDbContext db, TokenService tokens, TotpVerifier totp, LoginGuard guard, SessionIssuer sessions, TenantScope tenant,
+        AppDbContext db, TokenService tokens, TotpVerifier totp, InvitationCodes codes, LoginGuard guard, SessionIssuer sessions, TenantScope tenant,
         RateLimiter limiter, AuthOptions options, RequestContext context)
         : ICommandHandler<Command, AccessGrant>
     {
@@ -33,7 +35,10 @@ public static class VerifyMfa
             var account = await db.UserAccounts.AsNoTracking().SingleAsync(u => u.Id == ticket.UserId, ct);
             if (account.TotpSecretEncrypted is null)
                 throw new ConflictException("mfa-not-enrolled", "MFA is not set up yet.", "Enrol first.");
-            if (totp.Verify(account.TotpSecretEncrypted, command.Code, account.LastTotpStep) is not { } step || !await ClaimStepAsync(account.Id, step, ct))
+            var accepted = IsRecoveryCode(command.Code)
+                ? account.MfaEnabled && await codes.RedeemForAsync(OneTimeCodePurpose.MfaRecovery, account.Id, command.Code, ct)
+                : totp.Verify(account.TotpSecretEncrypted, command.Code, account.LastTotpStep) is { } step && await ClaimStepAsync(account.Id, step, ct);
+            if (!accepted)
                 throw new UnauthorizedException("invalid-mfa-code", "The code is wrong or was already used.", "Wait for the next code and try again.");
             if (!await guard.SpendTicketAsync(ticket.TokenId))
                 throw new UnauthorizedException("mfa-token-locked", "This sign-in step can no longer be used.", "Sign in again with your password.");
@@ -42,6 +47,8 @@ public static class VerifyMfa
             var membership = await Memberships.FindActiveAsync(db, tenant, account.Id, ct);
             return await sessions.ForUserAsync(account, membership, ct);
         }
+
+        private static bool IsRecoveryCode(string code) => code.Length > 6;
 
         /// <summary>The replay guard as one conditional write: of two requests with the same code, one claims its step.</summary>
         private async Task<bool> ClaimStepAsync(Guid accountId, long step, CancellationToken ct) =>
@@ -57,7 +64,8 @@ public static class VerifyMfa
                 .WithTags("Auth").WithName("VerifyMfa").AllowAnonymous()
                 .WithSummary("Verify a TOTP code and get tokens")
                 .WithDescription(
-                    "Second sign-in step: the MFA token and a current 6-digit code (never one already used) give an access token " +
+                    "Second sign-in step: the MFA token and a current 6-digit code (never one already used), or one of the recovery " +
+                    "codes from enrolment (each works once, after MFA is on), give an access token " +
                     "(`expiresIn` seconds) and a refresh token. With the header `X-OrthoScan-Client: dashboard` the refresh token " +
                     "is set as an httpOnly cookie instead, and `refreshToken` is null. 401 for a wrong or reused code or an expired " +
                     "or spent MFA token; 409 `mfa-not-enrolled` before enrolment; 423 and 429 as for sign-in.")

@@ -33,6 +33,34 @@ public sealed class InvitationCodes(AppDbContext db, AuthOptions options, TimePr
         return new IssuedCode(code, issued.ExpiresAt);
     }
 
+    /// <summary>
+    /// A fresh set of codes for one subject, replacing every unused one of the purpose (MFA recovery codes: ten at enrolment).
+    /// Shown once as <c>XXXXX-XXXXX</c>; the dash is optional when typed.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> IssueSetAsync(OneTimeCodePurpose purpose, Guid subjectId, int count, TimeSpan lifetime, CancellationToken ct)
+    {
+        var now = clock.UtcNow();
+        await db.OneTimeCodes.Where(c => c.SubjectId == subjectId && c.Purpose == purpose && c.UsedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct);
+        var codes = Enumerable.Range(0, count).Select(_ => RandomNumberGenerator.GetString(Alphabet, Length)).ToList();
+        db.OneTimeCodes.AddRange(codes.Select(code => new OneTimeCode
+        {
+            CodeHash = Hash(code), Purpose = purpose, SubjectId = subjectId, CreatedAt = now, ExpiresAt = now.Add(lifetime),
+        }));
+        await db.SaveChangesAsync(ct);
+        return [.. codes.Select(c => $"{c[..5]}-{c[5..]}")];
+    }
+
+    /// <summary>Redeems a code only for this subject: a code of another account is not touched.</summary>
+    public async Task<bool> RedeemForAsync(OneTimeCodePurpose purpose, Guid subjectId, string code, CancellationToken ct)
+    {
+        var now = clock.UtcNow();
+        var hash = Hash(code);
+        return await db.OneTimeCodes
+            .Where(c => c.CodeHash == hash && c.Purpose == purpose && c.SubjectId == subjectId && c.UsedAt == null && c.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now), ct) == 1;
+    }
+
     /// <returns>The subject id, with the code marked used; null when the code is unknown, used or expired.</returns>
     /// <remarks>
     /// One conditional UPDATE claims the code: of parallel redemptions the row lock lets exactly one match

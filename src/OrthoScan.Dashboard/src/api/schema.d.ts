@@ -859,7 +859,7 @@ export interface paths {
         put?: never;
         /**
          * Start TOTP enrolment
-         * @description For an account without MFA, after the password step: creates its TOTP secret and answers it as text, as an otpauth:// URI and as a QR code (PNG data URI) for an authenticator app. The first code verified with POST /auth/mfa/verify turns MFA on. 401 when the MFA token is invalid or expired; 409 `mfa-already-enrolled` when MFA is already set up.
+         * @description For an account without MFA, after the password step: creates its TOTP secret and answers it as text, as an otpauth:// URI and as a QR code (PNG data URI) for an authenticator app, with ten recovery codes to keep safe (each works once in POST /auth/mfa/verify instead of a code; shown only now). The first code verified with POST /auth/mfa/verify turns MFA on. 401 when the MFA token is invalid or expired; 409 `mfa-already-enrolled` when MFA is already set up.
          *
          *     **Access:** anonymous (no token).
          */
@@ -1035,7 +1035,7 @@ export interface paths {
         put?: never;
         /**
          * Verify a TOTP code and get tokens
-         * @description Second sign-in step: the MFA token and a current 6-digit code (never one already used) give an access token (`expiresIn` seconds) and a refresh token. With the header `X-OrthoScan-Client: dashboard` the refresh token is set as an httpOnly cookie instead, and `refreshToken` is null. 401 for a wrong or reused code or an expired or spent MFA token; 409 `mfa-not-enrolled` before enrolment; 423 and 429 as for sign-in.
+         * @description Second sign-in step: the MFA token and a current 6-digit code (never one already used), or one of the recovery codes from enrolment (each works once, after MFA is on), give an access token (`expiresIn` seconds) and a refresh token. With the header `X-OrthoScan-Client: dashboard` the refresh token is set as an httpOnly cookie instead, and `refreshToken` is null. 401 for a wrong or reused code or an expired or spent MFA token; 409 `mfa-not-enrolled` before enrolment; 423 and 429 as for sign-in.
          *
          *     **Access:** anonymous (no token).
          */
@@ -1536,6 +1536,7 @@ export interface components {
             secret: string;
             otpauthUri: string;
             qrCodePng: string;
+            recoveryCodes: string[];
         };
         ErasePatientBody: {
             confirmation: null | string;
