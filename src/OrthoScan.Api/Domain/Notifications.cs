@@ -1,7 +1,7 @@
 namespace OrthoScan.Api.Domain;
 
 /// <summary>How a notification reaches its recipient.</summary>
-public enum NotificationChannel { Email, Sms }
+public enum NotificationChannel { Email, Sms, Push }
 
 /// <summary>What a notification says; each has a text in every <see cref="PreferredLanguage"/>.</summary>
 public enum NotificationTemplate { PatientInvitation, StaffInvitation, PasswordReset, NewMessage, ScanReminder }
@@ -27,12 +27,12 @@ public sealed class Notification : ITenantOwned
     public NotificationChannel Channel { get; set; }
     public NotificationTemplate Template { get; set; }
     public PreferredLanguage Language { get; set; }
-    /// <summary>An email address or a phone number.</summary>
+    /// <summary>An email address, a phone number, or a device's push token.</summary>
     public required string Recipient { get; set; }
     /// <summary>The template's values (JSON object of strings): never clinical detail.</summary>
     public string Variables { get; set; } = "{}";
     public NotificationStatus Status { get; set; } = NotificationStatus.Queued;
-    /// <summary>Which transport sent it (dev_mailbox, sendgrid, twilio) and the id it answered.</summary>
+    /// <summary>Which transport sent it (dev_mailbox, sendgrid, twilio, fcm) and the id it answered.</summary>
     public string? Provider { get; set; }
     public string? ProviderMessageId { get; set; }
     public string? LastError { get; set; }
@@ -68,4 +68,19 @@ public sealed class DevMailboxMessage
     public string? Subject { get; set; }
     public required string Body { get; set; }
     public DateTime CreatedAt { get; set; }
+}
+
+public enum DevicePlatform { Ios, Android }
+
+/// <summary>A patient's phone, registered by the app for push notifications (its FCM registration token).</summary>
+public sealed class PushDevice : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid PracticeId { get; set; }
+    public Guid PatientId { get; set; }
+    public required string Token { get; set; }
+    public DevicePlatform Platform { get; set; }
+    public DateTime CreatedAt { get; set; }
+    /// <summary>The last time the app registered it: the newest device is the one notices go to.</summary>
+    public DateTime LastSeenAt { get; set; }
 }

@@ -81,6 +81,7 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
             "ForgotPassword" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["email"] = world.Owner.Email }),
             "ResetPassword" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["token"] = world.PasswordResetToken, ["password"] = TestApi.Password }),
             "InvitePatient" => new(Path(world.EditedPatientId), Caller.Owner, () => new JsonObject { ["sendBy"] = "email" }),
+            "RegisterPushDevice" => new(Path(""), Caller.Patient, () => new JsonObject { ["token"] = "fuzz-device-token:APA91b", ["platform"] = "android" }),
             "UpdateNotificationPreferences" => new(Path(""), Caller.Patient, () => new JsonObject
             {
                 ["sms"] = true, ["email"] = false, ["quietHoursStart"] = "21:30:00", ["quietHoursEnd"] = "07:00:00",

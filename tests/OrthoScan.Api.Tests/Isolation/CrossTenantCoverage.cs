@@ -39,6 +39,7 @@ public static class CrossTenantCoverage
         ["ai_suggestions"] = [Test<AiSuggestionTests>(nameof(AiSuggestionTests.Another_practice_can_neither_read_nor_write_a_practices_suggestions))],
         ["message_threads"] = [Test<MessageIsolationTests>(nameof(MessageIsolationTests.Another_practice_can_neither_read_nor_change_nor_add_to_a_practices_threads_and_messages))],
         ["notifications"] = [Test<NotificationIsolationTests>(nameof(NotificationIsolationTests.Another_practice_can_neither_read_nor_change_nor_add_to_a_practices_notifications))],
+        ["push_devices"] = [Test<PushDeviceIsolationTests>(nameof(PushDeviceIsolationTests.Another_practice_can_neither_read_nor_change_nor_add_to_a_practices_push_devices))],
         ["messages"] = [Test<MessageIsolationTests>(nameof(MessageIsolationTests.Another_practice_can_neither_read_nor_change_nor_add_to_a_practices_threads_and_messages))],
         ["audit_log"] = [Test<TenantIsolationTests>(nameof(TenantIsolationTests.The_audit_log_of_one_practice_is_invisible_to_another))],
         ["discount_proposals"] = [Test<CloseBillingPeriodTests>(nameof(CloseBillingPeriodTests.Another_practice_can_neither_read_nor_add_nor_change_a_practices_discount_proposals))],

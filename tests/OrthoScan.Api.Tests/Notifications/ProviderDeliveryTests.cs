@@ -158,4 +158,40 @@ public sealed class ProviderDeliveryTests(FakeMessagingProviders providers) : IC
         await (await Api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { sendBy = "sms" })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
         (await NotificationStateAsync(owner, phone, "sent")).ShouldStartWith("sent twilio");
     }
+
+    [Fact]
+    public async Task A_patient_with_a_registered_phone_hears_of_a_new_message_by_fcm_push_with_a_token_from_a_signed_service_account_assertion()
+    {
+        providers.Accepts();
+        var owner = await Api.RegisterPracticeAsync("Push Practice");
+        var app = await Scans.ScanFlow.PatientAppAsync(Api, owner, "Pushed");
+        var device = "fcm-" + Guid.NewGuid().ToString("N") + ":APA91b";
+        (await Api.As(app.AccessToken).PostAsJsonAsync("/api/v1/notifications/devices", new { token = device, platform = "ios" })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await Api.As(app.AccessToken).PostAsJsonAsync("/api/v1/notifications/devices", new { token = device, platform = "ios" })).StatusCode.ShouldBe(HttpStatusCode.NoContent, "sent again at every start");
+        await (await Api.As(owner).PostAsJsonAsync("/api/v1/notifications/devices", new { token = device, platform = "ios" })).ShouldFailAsync(HttpStatusCode.Forbidden);
+        await (await Api.As(app.AccessToken).PostAsJsonAsync("/api/v1/notifications/devices", new { token = "<script>", platform = "ios" })).ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
+
+        await Messaging.MessagingFlows.WriteAsync(Api, owner.AccessToken, app.PatientId, "Your gingivitis is improving.");
+        (await NotificationStateAsync(owner, device, "sent")).ShouldStartWith($"sent fcm projects/{FakeMessagingProviders.FcmProject}/messages/");
+
+        var send = providers.RequestsTo(FakeMessagingProviders.FcmSendPath).Single(r => r.RequestMessage.Body!.Contains(device)).RequestMessage;
+        send.Headers!["Authorization"].ShouldBe(["Bearer " + FakeMessagingProviders.FcmAccessToken]);
+        var message = System.Text.Json.Nodes.JsonNode.Parse(send.Body!)!["message"]!;
+        message["token"]!.GetValue<string>().ShouldBe(device);
+        // The patient reads French (the test patient's language).
+        message["notification"]!["title"]!.GetValue<string>().ShouldBe("Nouveau message de Push Practice");
+        message["notification"]!["body"]!.GetValue<string>().ShouldBe("Vous avez un nouveau message de votre orthodontiste. Lisez-le dans l'application OrthoScan : https://app.orthoscan.app/open");
+        message["data"].ShouldBeNull("nothing else rides along to the lock screen");
+
+        var tokenRequest = providers.RequestsTo(FakeMessagingProviders.FcmTokenPath)[^1].RequestMessage;
+        var form = tokenRequest.Body!.Split('&').Select(p => p.Split('=')).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));
+        form["grant_type"].ShouldBe("urn:ietf:params:oauth:grant-type:jwt-bearer");
+        var validated = await new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().ValidateTokenAsync(form["assertion"], new Microsoft.IdentityModel.Tokens.TokenValidationParameters
+        {
+            ValidIssuer = FakeMessagingProviders.FcmClientEmail, ValidAudience = providers.Server.Url + FakeMessagingProviders.FcmTokenPath,
+            IssuerSigningKey = new Microsoft.IdentityModel.Tokens.RsaSecurityKey(providers.ServiceAccountKey.ExportParameters(false)),
+        });
+        validated.IsValid.ShouldBeTrue(validated.Exception?.Message);
+        validated.Claims["scope"].ShouldBe("https://www.googleapis.com/auth/firebase.messaging");
+    }
 }

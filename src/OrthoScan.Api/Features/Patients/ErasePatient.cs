@@ -84,6 +84,7 @@ public static class ErasePatient
                 .Where(c => c.Purpose == OneTimeCodePurpose.PatientInvitation && c.SubjectId == patient.Id && c.UsedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now).SetProperty(c => c.ExpiresAt, now), ct);
             await sessions.RevokeAsync(t => t.PatientId == patient.Id, ct);
+            await db.PushDevices.Where(d => d.PatientId == patient.Id).ExecuteDeleteAsync(ct);
             // Their addresses leave with them; a notification not sent yet is not sent at all.
             await db.Notifications.Where(n => n.PatientId == patient.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(n => n.Recipient, "erased").SetProperty(n => n.Variables, "{}")

@@ -51,6 +51,8 @@ public static class NotificationsSetup
         services.AddScoped<DevMailboxTransport>();
         services.AddHttpClient<SendGridTransport>(c => c.Timeout = TimeSpan.FromSeconds(20));
         services.AddHttpClient<TwilioTransport>(c => c.Timeout = TimeSpan.FromSeconds(20));
+        services.AddHttpClient<FcmTransport>(c => c.Timeout = TimeSpan.FromSeconds(20));
+        services.AddSingleton<FcmAccessTokens>();
         return services;
     }
 }

@@ -30,6 +30,7 @@ public sealed class NotificationTransports(IOptions<NotificationsOptions> option
     {
         NotificationChannel.Email when options.Value.SendGrid.Enabled => services.GetRequiredService<SendGridTransport>(),
         NotificationChannel.Sms when options.Value.Twilio.Enabled => services.GetRequiredService<TwilioTransport>(),
+        NotificationChannel.Push when options.Value.Fcm.Enabled => services.GetRequiredService<FcmTransport>(),
         _ => services.GetRequiredService<DevMailboxTransport>(),
     };
 }
@@ -41,8 +42,8 @@ public sealed class DevMailboxTransport(AppDbContext db, TimeProvider clock) : I
 
     public async Task<string> SendAsync(OutgoingNotification n, CancellationToken ct)
     {
-        var (id, channel, subject) = (Guid.CreateVersion7(), n.Channel == NotificationChannel.Email ? "email" : "sms",
-            n.Channel == NotificationChannel.Email ? n.Content.Subject : null);
+        var (id, channel, subject) = (Guid.CreateVersion7(), n.Channel.ToString().ToLowerInvariant(),
+            n.Channel == NotificationChannel.Sms ? null : n.Content.Subject);
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO dev_mailbox (id, notification_id, channel, recipient, subject, body, created_at)
             VALUES ({id}, {n.Id}, {channel}, {n.Recipient}, {subject}, {n.Content.Body}, {clock.UtcNow()})

@@ -18,10 +18,13 @@ public sealed class NotificationsOptions
     public TimeSpan SecondReminderAfter { get; set; } = TimeSpan.FromDays(2);
     public SendGridSettings SendGrid { get; set; } = new();
     public TwilioSettings Twilio { get; set; } = new();
+    public FcmSettings Fcm { get; set; } = new();
 
     internal bool IsValid() =>
         SecondReminderAfter > TimeSpan.Zero && Uri.TryCreate(DashboardUrl, UriKind.Absolute, out _) && Uri.TryCreate(PatientAppUrl, UriKind.Absolute, out _)
         && (!SendGrid.Enabled || (Uri.TryCreate(SendGrid.ApiBase, UriKind.Absolute, out _) && !string.IsNullOrWhiteSpace(SendGrid.From)))
+        && (!Fcm.Enabled || (!string.IsNullOrWhiteSpace(Fcm.ProjectId) && !string.IsNullOrWhiteSpace(Fcm.PrivateKeyPem)
+                             && Uri.TryCreate(Fcm.TokenUri, UriKind.Absolute, out _) && Uri.TryCreate(Fcm.ApiBase, UriKind.Absolute, out _)))
         && (!Twilio.Enabled || (Uri.TryCreate(Twilio.ApiBase, UriKind.Absolute, out _) && !string.IsNullOrWhiteSpace(Twilio.AuthToken)
                                 && !string.IsNullOrWhiteSpace(Twilio.From)));
 }
@@ -46,4 +49,17 @@ public sealed class TwilioSettings
     /// <summary>The inbound SMS webhook's public URL as configured at Twilio (signatures cover it); unset: the URL called.</summary>
     public string? WebhookUrl { get; set; }
     public bool Enabled => !string.IsNullOrWhiteSpace(AccountSid);
+}
+
+/// <summary>Firebase Cloud Messaging HTTP v1, authorised as a Google service account (its JSON key's fields).</summary>
+public sealed class FcmSettings
+{
+    /// <summary>The service account's <c>client_email</c>; empty: push notices go to the dev mailbox.</summary>
+    public string? ClientEmail { get; set; }
+    /// <summary>The service account's <c>private_key</c> (PEM).</summary>
+    public string? PrivateKeyPem { get; set; }
+    public string? ProjectId { get; set; }
+    public string TokenUri { get; set; } = "https://oauth2.googleapis.com/token";
+    public string ApiBase { get; set; } = "https://fcm.googleapis.com";
+    public bool Enabled => !string.IsNullOrWhiteSpace(ClientEmail);
 }

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace OrthoScan.Api.Infrastructure.Notifications;
 
 /// <summary>
-/// Automatic notices to a patient (new messages, scan reminders): by the channel their preferences allow (SMS first, unless
-/// the number texted STOP, then email), in their language, never during their quiet hours.
+/// Automatic notices to a patient (new messages, scan reminders): by push to their newest registered phone, else by the
+/// channel their preferences allow (SMS, unless the number texted STOP, then email), in their language, never during their
+/// quiet hours.
 /// </summary>
 public sealed class PatientNotices(AppDbContext db, NotificationOutbox outbox, IOptions<NotificationsOptions> options)
 {
@@ -12,12 +13,16 @@ public sealed class PatientNotices(AppDbContext db, NotificationOutbox outbox, I
     public async Task<Guid?> QueueAsync(
         Patient patient, string practiceName, NotificationTemplate template, DateTime now, string dedupeKey, CancellationToken ct, Guid? subjectId = null)
     {
-        if (await ChannelForAsync(patient, ct) is not { } channel) return null;
+        var device = await db.PushDevices.AsNoTracking().Where(d => d.PatientId == patient.Id)
+            .OrderByDescending(d => d.LastSeenAt).Select(d => d.Token).FirstOrDefaultAsync(ct);
+        var channel = device is not null ? NotificationChannel.Push : await ChannelForAsync(patient, ct);
+        if (channel is null) return null;
         var zone = QuietHours.Zone(patient.Timezone);
         var notBefore = QuietHours.NextAllowed(now, zone, patient.QuietHoursStart, patient.QuietHoursEnd);
         var values = new Dictionary<string, string> { ["practice"] = practiceName, ["link"] = options.Value.PatientAppUrl };
-        return await outbox.QueueAsync(patient.PracticeId, patient.Id, channel, template, patient.PreferredLanguage,
-            channel == NotificationChannel.Sms ? patient.Phone! : patient.Email!, values, ct, notBefore > now ? notBefore : null, dedupeKey, subjectId);
+        var recipient = channel switch { NotificationChannel.Push => device!, NotificationChannel.Sms => patient.Phone!, _ => patient.Email! };
+        return await outbox.QueueAsync(patient.PracticeId, patient.Id, channel.Value, template, patient.PreferredLanguage, recipient, values, ct,
+            notBefore > now ? notBefore : null, dedupeKey, subjectId);
     }
 
     public async Task<NotificationChannel?> ChannelForAsync(Patient patient, CancellationToken ct)

@@ -26,6 +26,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<DevMailboxMessage> DevMailbox => Set<DevMailboxMessage>();
     public DbSet<SmsOptOut> SmsOptOuts => Set<SmsOptOut>();
+    public DbSet<PushDevice> PushDevices => Set<PushDevice>();
     public DbSet<DiscountProposal> DiscountProposals => Set<DiscountProposal>();
     public DbSet<PracticeSubscription> PracticeSubscriptions => Set<PracticeSubscription>();
     public DbSet<Invoice> Invoices => Set<Invoice>();
@@ -196,6 +197,15 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
             e.HasOne<Patient>().WithMany().HasForeignKey(n => n.PatientId);
             e.HasIndex(n => n.PatientId);
             e.HasIndex(n => new { n.PracticeId, n.DedupeKey }).IsUnique().HasFilter("dedupe_key IS NOT NULL");
+            TenantOwned(e);
+        });
+
+        model.Entity<PushDevice>(e =>
+        {
+            e.Property(d => d.Token).HasMaxLength(4096);
+            e.HasIndex(d => d.Token).IsUnique();
+            e.HasIndex(d => new { d.PatientId, d.LastSeenAt });
+            e.HasOne<Patient>().WithMany().HasForeignKey(d => d.PatientId);
             TenantOwned(e);
         });
 

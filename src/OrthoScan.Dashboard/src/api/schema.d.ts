@@ -468,6 +468,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register the app's push token
+         * @description Patients only: the FCM registration token of this phone and its platform (`ios`, `android`). Send it at every start; the most recently registered device gets the push notices (new messages, scan reminders), before SMS and email. Push texts say only that there is something to see, never its content. 409 `device-registered-elsewhere` when the token belongs to a patient of another practice.
+         *
+         *     **Access:** bearer token; roles `patient`.
+         */
+        post: operations["RegisterPushDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/messages/threads/{id}": {
         parameters: {
             query?: never;
@@ -1522,6 +1544,8 @@ export interface components {
         /** @enum {unknown} */
         DecideDiscountDecisionAction: "approve" | "adjust" | "reject";
         /** @enum {unknown} */
+        DevicePlatform: "ios" | "android" | null;
+        /** @enum {unknown} */
         DiscountProposalStatus: "proposed" | "approved" | "adjusted" | "rejected";
         DiscountTier: {
             /** Format: double */
@@ -2072,7 +2096,7 @@ export interface components {
             currency: string;
         };
         /** @enum {unknown} */
-        NotificationChannel: "email" | "sms" | null;
+        NotificationChannel: "email" | "sms" | "push" | null;
         NotificationPreferences: {
             sms: boolean;
             email: boolean;
@@ -2245,6 +2269,10 @@ export interface components {
             ownerName: string;
             email: string;
             password: string;
+        };
+        RegisterPushDeviceCommand: {
+            token: null | string;
+            platform: null | components["schemas"]["DevicePlatform"];
         };
         RegisterResponse: {
             /** Format: uuid */
@@ -3544,6 +3572,41 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    RegisterPushDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "fcm-token-from-the-app:APA91bH",
+                 *       "platform": "ios"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RegisterPushDeviceCommand"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -1052,6 +1052,57 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.ToTable("practice_subscriptions", (string)null);
                 });
 
+            modelBuilder.Entity("OrthoScan.Api.Domain.PushDevice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("platform");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("practice_id");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("token");
+
+                    b.HasKey("Id")
+                        .HasName("pk_push_devices");
+
+                    b.HasIndex("PracticeId")
+                        .HasDatabaseName("ix_push_devices_practice_id");
+
+                    b.HasIndex("Token")
+                        .IsUnique()
+                        .HasDatabaseName("ix_push_devices_token");
+
+                    b.HasIndex("PatientId", "LastSeenAt")
+                        .HasDatabaseName("ix_push_devices_patient_id_last_seen_at");
+
+                    b.ToTable("push_devices", (string)null);
+                });
+
             modelBuilder.Entity("OrthoScan.Api.Domain.RawUpload", b =>
                 {
                     b.Property<string>("Key")
@@ -2022,6 +2073,23 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_practice_subscriptions_practices_practice_id");
+                });
+
+            modelBuilder.Entity("OrthoScan.Api.Domain.PushDevice", b =>
+                {
+                    b.HasOne("OrthoScan.Api.Domain.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_push_devices_patients_patient_id");
+
+                    b.HasOne("OrthoScan.Api.Domain.Practice", null)
+                        .WithMany()
+                        .HasForeignKey("PracticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_push_devices_practices_practice_id");
                 });
 
             modelBuilder.Entity("OrthoScan.Api.Domain.ScanImage", b =>
