@@ -11,6 +11,8 @@ namespace OrthoScan.Api.Tests.Storage;
 public sealed partial class S3rverFixture : IAsyncLifetime
 {
     public const string Bucket = "orthoscan-test";
+    /// <summary>Fixtures of test classes running in parallel install one at a time (two npm ci in one folder collide).</summary>
+    private static readonly SemaphoreSlim Install = new(1, 1);
     private readonly string _data = Path.Combine(Path.GetTempPath(), "orthoscan-s3rver-" + Guid.NewGuid().ToString("N"));
     private Process? _server;
 
@@ -20,7 +22,15 @@ public sealed partial class S3rverFixture : IAsyncLifetime
     {
         var tool = Path.Combine(RepositoryRoot(), "tests", "tools", "s3rver");
         var entry = Path.Combine(tool, "node_modules", "s3rver", "bin", "s3rver.js");
-        if (!File.Exists(entry)) await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], tool, TimeSpan.FromMinutes(5));
+        await Install.WaitAsync();
+        try
+        {
+            if (!File.Exists(entry)) await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], tool, TimeSpan.FromMinutes(5));
+        }
+        finally
+        {
+            Install.Release();
+        }
         Directory.CreateDirectory(_data);
 
         var start = new ProcessStartInfo("node") { WorkingDirectory = tool, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
