@@ -176,12 +176,12 @@ public sealed class ProviderDeliveryTests(FakeMessagingProviders providers) : IC
 
         var send = providers.RequestsTo(FakeMessagingProviders.FcmSendPath).Single(r => r.RequestMessage.Body!.Contains(device)).RequestMessage;
         send.Headers!["Authorization"].ShouldBe(["Bearer " + FakeMessagingProviders.FcmAccessToken]);
-        var message = System.Text.Json.Nodes.JsonNode.Parse(send.Body!)!["message"]!;
-        message["token"]!.GetValue<string>().ShouldBe(device);
+        var message = System.Text.Json.JsonSerializer.Deserialize<FcmSend>(send.Body!, System.Text.Json.JsonSerializerOptions.Web)!.Message;
+        message.Token.ShouldBe(device);
         // The patient reads French (the test patient's language).
-        message["notification"]!["title"]!.GetValue<string>().ShouldBe("Nouveau message de Push Practice");
-        message["notification"]!["body"]!.GetValue<string>().ShouldBe("Vous avez un nouveau message de votre orthodontiste. Lisez-le dans l'application OrthoScan : https://app.orthoscan.app/open");
-        message["data"].ShouldBeNull("nothing else rides along to the lock screen");
+        message.Notification.ShouldBe(new FcmNotification("Nouveau message de Push Practice",
+            "Vous avez un nouveau message de votre orthodontiste. Lisez-le dans l'application OrthoScan : https://app.orthoscan.app/open"));
+        message.Data.ShouldBeNull("nothing else rides along to the lock screen");
 
         var tokenRequest = providers.RequestsTo(FakeMessagingProviders.FcmTokenPath)[^1].RequestMessage;
         var form = tokenRequest.Body!.Split('&').Select(p => p.Split('=')).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));
@@ -194,4 +194,11 @@ public sealed class ProviderDeliveryTests(FakeMessagingProviders providers) : IC
         validated.IsValid.ShouldBeTrue(validated.Exception?.Message);
         validated.Claims["scope"].ShouldBe("https://www.googleapis.com/auth/firebase.messaging");
     }
+
+    /// <summary>What our FCM client sends (messages:send), read as Google reads it.</summary>
+    private sealed record FcmSend(FcmMessage Message);
+
+    private sealed record FcmMessage(string Token, FcmNotification Notification, Dictionary<string, string>? Data);
+
+    private sealed record FcmNotification(string Title, string Body);
 }

@@ -81,7 +81,9 @@ public static class DemoScans
             {
                 PracticeId = practiceId, PatientId = patient.Id, AlignerNumber = aligner,
                 IdempotencyKey = $"demo-seed-{at:yyyyMMddHH}", RequestHash = [], ImageCount = ScanViews.AllViews.Length,
-                Status = ScanSessionStatus.Processing, CreatedAt = at, SubmittedAt = at,
+                // Sent "now" while it processes: a session sent long ago and still processing is what the stuck-scan sweep
+                // (running in this host's worker) settles as failed. It gets its historic time once processed, below.
+                Status = ScanSessionStatus.Processing, CreatedAt = at, SubmittedAt = DateTime.UtcNow,
             };
             db.ScanSessions.Add(session);
             foreach (var (view, v) in ScanViews.AllViews.Select((view, v) => (view, v)))
@@ -102,6 +104,8 @@ public static class DemoScans
         });
 
         await services.GetRequiredService<JobCatalog>().RunNowAsync(services, new ProcessSession.Command(practiceId, sessionId), ct);
+        await WithScopeAsync(services, practiceId, (db, _) =>
+            db.ScanSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.SubmittedAt, at), ct));
         return sessionId;
     }
 
