@@ -72,7 +72,7 @@ public static class DeliverNotification
     /// <summary>Why it is no longer to be sent now that its turn came (it may have waited for quiet hours to end).</summary>
     private static async Task<string?> SkipReasonAsync(AppDbContext db, Notification notification, CancellationToken ct)
     {
-        if (notification.Channel == NotificationChannel.Sms && await db.SmsOptOuts.AnyAsync(o => o.Phone == notification.Recipient, ct))
+        if (notification.Channel == NotificationChannel.Sms && await PatientNotices.SmsStoppedAsync(db, notification.Recipient, ct))
             return "The number texted STOP.";
         if (notification is { Template: NotificationTemplate.NewMessage, SubjectId: { } messageId }
             && await db.Messages.AnyAsync(m => m.Id == messageId && m.ReadAt != null, ct))

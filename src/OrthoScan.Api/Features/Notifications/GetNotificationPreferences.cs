@@ -1,3 +1,5 @@
+using OrthoScan.Api.Infrastructure.Notifications;
+
 namespace OrthoScan.Api.Features.Notifications;
 
 /// <param name="Sms">Reminders and notices may come by SMS (to the phone number on the record).</param>
@@ -24,7 +26,7 @@ public static class GetNotificationPreferences
     public static async Task<NotificationPreferences> ReadAsync(AppDbContext db, Guid patientId, CancellationToken ct)
     {
         var patient = await db.Patients.AsNoTracking().SingleAsync(p => p.Id == patientId, ct);
-        var stopped = patient.Phone is { } phone && await db.SmsOptOuts.AnyAsync(o => o.Phone == phone, ct);
+        var stopped = await PatientNotices.SmsStoppedAsync(db, patient.Phone, ct);
         return new NotificationPreferences(patient.NotifyBySms, patient.NotifyByEmail, patient.QuietHoursStart, patient.QuietHoursEnd, stopped);
     }
 

@@ -28,15 +28,11 @@ public static class ListDevMailbox
         {
             if (!options.Value.ExposeDevMailbox) throw new NotFoundException("dev mailbox");
             var letters = db.DevMailbox.AsNoTracking();
-            if (query.Recipient?.Trim() is { Length: > 0 } recipient) letters = letters.Where(m => EF.Functions.ILike(m.Recipient, LikeExactly(recipient)));
+            if (query.Recipient?.Trim() is { Length: > 0 } recipient) letters = letters.Where(m => EF.Functions.ILike(m.Recipient, LikePatterns.Literal(recipient)));
             return await letters.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(MaxLetters)
                 .Select(m => new Letter(m.Id, m.Channel, m.Recipient, m.Subject, m.Body, m.CreatedAt)).ToListAsync(ct);
         }
     }
-
-    /// <summary>The text as an ILIKE pattern that matches only itself, in any case.</summary>
-    private static string LikeExactly(string text) =>
-        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
 
     public sealed class Endpoint : ICarterModule
     {

@@ -35,7 +35,7 @@ public static class InvitePatient
             PatientRules.EnsureNotErased(patient);
             if (patient.Status == PatientStatus.Archived)
                 throw new ConflictException("patient-archived", "This patient is archived.", "Archived patients cannot be invited to the app.");
-            var smsStopped = patient.Phone is { } phone && await db.SmsOptOuts.AnyAsync(o => o.Phone == phone, ct);
+            var smsStopped = await PatientNotices.SmsStoppedAsync(db, patient.Phone, ct);
             var channel = ChannelFor(patient, command.SendBy, smsStopped);
             var code = await codes.IssueAsync(OneTimeCodePurpose.PatientInvitation, patient.Id, ct);
             if (channel is { } sendBy)

@@ -28,7 +28,7 @@ public static class ListPatients
                 : patients.Where(p => p.Status != PatientStatus.Archived && p.Status != PatientStatus.Erased);
             if (!string.IsNullOrWhiteSpace(query.Search))
             {
-                var pattern = "%" + EscapeLike(query.Search.Trim()) + "%";
+                var pattern = "%" + LikePatterns.Literal(query.Search.Trim()) + "%";
                 patients = patients.Where(p => EF.Functions.ILike(p.FirstName + " " + p.LastName, pattern, "\\")
                                                || EF.Functions.ILike(p.LastName + " " + p.FirstName, pattern, "\\"));
             }
@@ -41,9 +41,6 @@ public static class ListPatients
             var rows = await patients.OrderBy(p => p.LastName).ThenBy(p => p.FirstName).ThenBy(p => p.Id).Take(limit + 1).ToListAsync(ct);
             return Paging.ToPage(rows, limit, p => PatientResponse.From(p, today), p => new Cursor(p.LastName, p.FirstName, p.Id));
         }
-
-        private static string EscapeLike(string value) =>
-            value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
     }
 
     public sealed class Endpoint : ICarterModule

@@ -25,9 +25,13 @@ public sealed class PatientNotices(AppDbContext db, NotificationOutbox outbox, I
             notBefore > now ? notBefore : null, dedupeKey, subjectId);
     }
 
+    /// <summary>Whether the number texted STOP to our Twilio number (and not START since).</summary>
+    public static Task<bool> SmsStoppedAsync(AppDbContext db, string? phone, CancellationToken ct) =>
+        phone is { Length: > 0 } ? db.SmsOptOuts.AnyAsync(o => o.Phone == phone, ct) : Task.FromResult(false);
+
     public async Task<NotificationChannel?> ChannelForAsync(Patient patient, CancellationToken ct)
     {
-        if (patient.NotifyBySms && patient.Phone is { Length: > 0 } phone && !await db.SmsOptOuts.AnyAsync(o => o.Phone == phone, ct))
+        if (patient.NotifyBySms && patient.Phone is { Length: > 0 } phone && !await SmsStoppedAsync(db, phone, ct))
             return NotificationChannel.Sms;
         if (patient.NotifyByEmail && patient.Email is { Length: > 0 }) return NotificationChannel.Email;
         return null;
