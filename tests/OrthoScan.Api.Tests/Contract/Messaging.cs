@@ -12,3 +12,6 @@ public sealed record MessageAttachmentDto(Guid ImageId, ImageType ImageType, str
 /// <summary>An item of GET /messages/threads.</summary>
 public sealed record MessageThreadDto(
     Guid Id, Guid PatientId, string PatientName, int Unread, string? LastMessage, SenderType? LastSenderType, DateTime LastMessageAt);
+
+/// <summary>The live hub's `threadChanged` event (ids only: the client fetches the thread through the audited routes).</summary>
+public sealed record ThreadChangedDto(Guid ThreadId, Guid PatientId);

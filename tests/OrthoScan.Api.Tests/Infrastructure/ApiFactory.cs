@@ -64,10 +64,17 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.MigrateAsync(db.Database);
     }
 
+    /// <summary>
+    /// Settings read as sections with children (Serilog's sinks), which host settings do not carry: added as an app
+    /// configuration source instead.
+    /// </summary>
+    public Dictionary<string, string?> SectionSettings { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(TestEnvironment);
         foreach (var (key, value) in HostSettings) builder.UseSetting(key, value);
+        if (SectionSettings.Count > 0) builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(SectionSettings));
     }
 
     /// <summary>

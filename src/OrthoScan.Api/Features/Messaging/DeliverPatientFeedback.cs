@@ -28,7 +28,7 @@ public static class DeliverPatientFeedback
         }
     }
 
-    public sealed class Handler(AppDbContext db, TimeProvider clock) : ICommandHandler<Command, Outcome>
+    public sealed class Handler(AppDbContext db, LiveThreads live, TimeProvider clock) : ICommandHandler<Command, Outcome>
     {
         public async ValueTask<Outcome> Handle(Command command, CancellationToken ct)
         {
@@ -48,6 +48,7 @@ public static class DeliverPatientFeedback
                 PracticeId = command.PracticeId, ThreadId = thread.Id, SenderType = SenderType.System, Content = feedback, CreatedAt = now,
                 IdempotencyKey = key,
             }, ct);
+            live.Changed(thread);
             return Outcome.Delivered;
         }
     }

@@ -1,3 +1,4 @@
+using OrthoScan.Api.Infrastructure.Messaging;
 using OrthoScan.Api.Infrastructure.Storage;
 
 namespace OrthoScan.Api.Features.Messaging;
@@ -19,15 +20,19 @@ public static class MarkMessageRead
         public Validator() => RuleFor(c => c.Id).NotEmpty();
     }
 
-    public sealed class Handler(AppDbContext db, RequestContext context, IBlobStore store, TimeProvider clock) : ICommandHandler<Command, MessageResponse>
+    public sealed class Handler(AppDbContext db, RequestContext context, IBlobStore store, LiveThreads live, TimeProvider clock) : ICommandHandler<Command, MessageResponse>
     {
         public async ValueTask<MessageResponse> Handle(Command command, CancellationToken ct)
         {
             var message = await db.Messages.SingleOrDefaultAsync(m => m.Id == command.Id, ct) ?? throw new NotFoundException("message");
-            await MessageViews.FindVisibleThreadAsync(db, context, message.ThreadId, ct);
+            var thread = await MessageViews.FindVisibleThreadAsync(db, context, message.ThreadId, ct);
             if (!MessageViews.ReceivedBy(context).Contains(message.SenderType))
                 throw new RuleViolationException("not-the-recipient", "Only the receiving side marks a message read.", "This message was sent by your side.");
-            message.ReadAt ??= clock.UtcNow();
+            if (message.ReadAt is null)
+            {
+                message.ReadAt = clock.UtcNow();
+                live.Changed(thread);
+            }
             await db.SaveChangesAsync(ct);
             return (await MessageViews.ToResponsesAsync(db, store, [message], ct))[0];
         }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
+using OrthoScan.Api.Infrastructure.Messaging;
 using OrthoScan.Api.Infrastructure.Notifications;
 using OrthoScan.Api.Infrastructure.Storage;
 
@@ -38,7 +39,7 @@ public static class SendMessage
         }
     }
 
-    public sealed class Handler(AppDbContext db, RequestContext context, IBlobStore store, PatientNotices notices, TimeProvider clock)
+    public sealed class Handler(AppDbContext db, RequestContext context, IBlobStore store, PatientNotices notices, LiveThreads live, TimeProvider clock)
         : ICommandHandler<Command, MessageResponse>
     {
         public async ValueTask<MessageResponse> Handle(Command command, CancellationToken ct)
@@ -69,6 +70,7 @@ public static class SendMessage
                 CreatedAt = now, IdempotencyKey = key, RequestHash = requestHash,
             };
             await MessageViews.AddAsync(db, message, ct);
+            live.Changed(thread);
             if (sender.Type != SenderType.Patient && patient.Status == PatientStatus.Active) await NoticeAsync(patient, message, ct);
             return MessageViews.ToResponse(message, sender.Name, attachments);
         }

@@ -12,6 +12,7 @@ using OrthoScan.Api.Infrastructure.Caching;
 using OrthoScan.Api.Infrastructure.Storage;
 using OrthoScan.Api.Infrastructure.Imaging;
 using OrthoScan.Api.Infrastructure.Jobs;
+using OrthoScan.Api.Infrastructure.Messaging;
 using Scalar.AspNetCore;
 using Serilog;
 using StackExchange.Redis;
@@ -30,6 +31,7 @@ public static class ServiceSetup
         builder.Host.UseSerilog((context, logger) => logger
             .ReadFrom.Configuration(context.Configuration)
             .Enrich.FromLogContext()
+            .Enrich.With<QueryTokenRedaction>()
             .WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter()));
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -74,6 +76,7 @@ public static class ServiceSetup
         services.AddBillingPlans(config);
         services.AddBillingProvider(config);
         services.AddNotifications(config);
+        services.AddLiveThreads(role.ServesApi());
         services.AddScoped<SubscriptionView.Builder>();
         services.AddScoped<OrthoScan.Api.Features.Exports.TagDataset>();
         services.AddOptions<OrthoScan.Api.Features.Exports.ExportOptions>().Bind(config.GetSection(OrthoScan.Api.Features.Exports.ExportOptions.Section))
@@ -163,6 +166,14 @@ public static class ServiceSetup
         }
         jwt.Events = new JwtBearerEvents
         {
+            // A browser cannot put a header on a WebSocket, so the live hub alone takes its token from the query string
+            // (kept out of the logs by QueryTokenRedaction).
+            OnMessageReceived = context =>
+            {
+                if (context.Request.Path.StartsWithSegments(ThreadsHub.Path) && context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                    context.Token = token;
+                return Task.CompletedTask;
+            },
             OnTokenValidated = async context =>
             {
                 var principal = context.Principal!;
@@ -222,6 +233,7 @@ public static class ServiceSetup
             app.MapOpenApi("/openapi/{documentName}.json");
             app.MapScalarApiReference("/docs", o => o.WithTitle("OrthoScan API").DisableDefaultFonts().WithOpenApiRoutePattern("/openapi/{documentName}.json").AddDocument("v1", routePattern: "/openapi/v1.json"));
             app.MapCarter();
+            app.MapLiveThreads();
         }
         return app;
     }

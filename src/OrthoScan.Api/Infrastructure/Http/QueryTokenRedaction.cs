@@ -1,0 +1,26 @@
+using System.Text.RegularExpressions;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace OrthoScan.Api.Infrastructure.Http;
+
+/// <summary>
+/// The live hub takes its access token in the query string (a browser cannot set a WebSocket's headers). Whatever logs a
+/// URL at whatever level (ASP.NET's own "Request starting" lines, a proxy's), the token is replaced before any sink sees it.
+/// </summary>
+public sealed partial class QueryTokenRedaction : ILogEventEnricher
+{
+    public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
+    {
+        foreach (var (name, value) in logEvent.Properties.ToList())
+        {
+            if (value is ScalarValue { Value: string text } && text.Contains("access_token=", StringComparison.OrdinalIgnoreCase))
+                logEvent.AddOrUpdateProperty(new LogEventProperty(name, new ScalarValue(Redact(text))));
+        }
+    }
+
+    public static string Redact(string text) => TokenParameter().Replace(text, "${name}=***");
+
+    [GeneratedRegex("(?<name>access_token)=[^&\\s\"]*", RegexOptions.IgnoreCase)]
+    private static partial Regex TokenParameter();
+}
