@@ -116,7 +116,7 @@ test('a reload keeps the session through the refresh cookie and stays on the pag
   expect(cookies.find((c) => c.name === 'orthoscan_refresh')).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/api/v1/auth' });
 });
 
-test('the owner writes to the patient from their page; the reply from the app arrives unread and opening it reads it', async ({}, testInfo) => {
+test('the owner writes to the patient from their page; the replies from the app appear live, unread until opened', async ({}, testInfo) => {
   // The patient connects the app with a one-time code from their page, as the app does (through the API).
   await page.getByRole('button', { name: 'Invite to app' }).click();
   const code = (await page.getByTestId('invite-code').textContent())!.trim();
@@ -147,19 +147,31 @@ test('the owner writes to the patient from their page; the reply from the app ar
   await expect(conversation).toContainText('Hello Amara, your aligners look good.');
   await expect(page.getByLabel('Message', { exact: true })).toHaveValue('');
 
-  const reply = await page.request.post('/api/v1/messages', {
-    headers: { Authorization: `Bearer ${patientToken}`, 'Idempotency-Key': `e2e-${uniqueTag()}` },
-    data: { content: 'Thank you! The left side feels a little tight.' },
-  });
-  expect(reply.status()).toBe(201);
+  // The app's replies arrive live (the hub, no reload): into the open conversation, then as an unread badge.
+  const replyFromApp = async (content: string) => {
+    const reply = await page.request.post('/api/v1/messages', {
+      headers: { Authorization: `Bearer ${patientToken}`, 'Idempotency-Key': `e2e-${uniqueTag()}` },
+      data: { content },
+    });
+    expect(reply.status()).toBe(201);
+  };
+  const live = page.getByTestId('live-status');
+  await expect(live).toHaveAttribute('data-status', 'live');
+  await replyFromApp('Thank you!');
+  await expect(conversation.getByRole('listitem')).toHaveCount(2);
+  await expect(conversation.getByRole('listitem').last()).toContainText('Thank you!');
 
   await page.goto('/messages/');
   const list = page.getByRole('list', { name: 'Conversations' });
+  await expect(list).toContainText('Thank you!');
+  await expect(list.getByLabel('1 unread')).toHaveCount(0);
+  await expect(live).toHaveAttribute('data-status', 'live');
+  await replyFromApp('The left side feels a little tight.');
   await expect(list.getByLabel('1 unread')).toBeVisible();
   await expect(list).toContainText('The left side feels a little tight.');
   await snap(page, testInfo, 'messages-unread');
   await list.getByRole('button', { name: new RegExp(patient.firstName) }).click();
-  await expect(conversation.getByRole('listitem')).toHaveCount(2);
+  await expect(conversation.getByRole('listitem')).toHaveCount(3);
   await expect(conversation.getByRole('listitem').last()).toContainText('The left side feels a little tight.');
   await expect(list.getByLabel('1 unread')).toHaveCount(0);
   await snap(page, testInfo, 'messages-conversation');

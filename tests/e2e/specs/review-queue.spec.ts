@@ -146,6 +146,20 @@ test('the demo doctor reviews five scans from the queue with the keyboard alone,
   await expect(viewer).toBeHidden();
   await expect(page.getByRole('heading', { name: 'Review queue' })).toBeVisible();
 
+  // M: a message to the patient of the scan on screen, written in a composer over it; Ctrl+Enter sends and closes it.
+  const messaged = (await currentPatient(page).textContent())!.trim();
+  await page.keyboard.press('m');
+  const composer = page.getByRole('dialog', { name: `Message ${messaged}` });
+  await expect(composer).toBeVisible();
+  const messageText = composer.getByRole('textbox', { name: 'Message', exact: true });
+  await expect(messageText).toBeFocused();
+  await page.keyboard.type('Your aligners look good. Keep wearing them 22 hours a day.');
+  await snap(page, testInfo, 'review-message-composer');
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByTestId('review-toast')).toContainText(`Message sent to ${messaged}`);
+  await expect(composer).toBeHidden();
+  await expect(currentPatient(page)).toHaveText(messaged);
+
   // The patient held for 5 days sees that outcome on their timeline, with the reviewer.
   await page.goto(heldPatientPage);
   const outcome = page.getByTestId('timeline-outcome').first();

@@ -23,7 +23,7 @@ function Svg({ children, ...props }: IconProps) {
   );
 }
 
-const paths: Record<NavIcon | 'menu' | 'close' | 'search' | 'plus' | 'check' | 'alert' | 'user' | 'logo' | 'clock', JSX.Element> = {
+const paths: Record<NavIcon | 'menu' | 'close' | 'search' | 'plus' | 'check' | 'alert' | 'user' | 'logo' | 'clock' | 'photo', JSX.Element> = {
   review: <><path d="M4 5h16v10H4z" /><path d="M8 19h8M12 15v4" /></>,
   messages: <><path d="M4 5h16v11H9l-5 4z" /><path d="M8 9h8M8 12h5" /></>,
   patients: <><circle cx="9" cy="8" r="3.25" /><path d="M3.5 19c.6-3 2.9-4.75 5.5-4.75S13.9 16 14.5 19" /><circle cx="17" cy="9" r="2.5" /><path d="M16 14.3c2.3.2 3.9 1.8 4.5 4.7" /></>,
@@ -44,6 +44,7 @@ const paths: Record<NavIcon | 'menu' | 'close' | 'search' | 'plus' | 'check' | '
   user: <><circle cx="12" cy="8.5" r="3.5" /><path d="M5 20c.8-3.6 3.6-5.5 7-5.5s6.2 1.9 7 5.5" /></>,
   logo: <><path d="M7 4.5c-2 0-3 1.6-3 3.6 0 3.4 1.4 6 2.3 9.2.4 1.4 2 1.5 2.4 0l.9-3.3c.3-1 1.5-1 1.8 0l.9 3.3c.4 1.5 2 1.4 2.4 0 .9-3.2 2.3-5.8 2.3-9.2 0-2-1-3.6-3-3.6-1.8 0-2.6 1-4 1s-2.2-1-4-1Z" /></>,
   clock: <><circle cx="12" cy="12" r="8" /><path d="M12 7.5V12l3 2" /></>,
+  photo: <><rect x="3.5" y="5.5" width="17" height="13" rx="2" /><circle cx="9" cy="10" r="1.75" /><path d="m20.5 15.5-4.5-4.5-8.5 7.5" /></>,
 };
 
 export type IconName = keyof typeof paths;

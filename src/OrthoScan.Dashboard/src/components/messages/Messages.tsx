@@ -1,15 +1,15 @@
 'use client';
 
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '@/api/client';
-import { asApiError, type ApiError } from '@/api/errors';
 import type { Message, MessageThread } from '@/api/types';
-import { Button, EmptyState, ErrorState, LoadMore, ProblemAlert, Skeleton, cx } from '@/components/ui';
+import { EmptyState, ErrorState, LoadMore, Skeleton, cx } from '@/components/ui';
 import { formatDateTime } from '@/lib/format';
 import { useCursorPages } from '@/lib/useCursorPages';
-import { newIdempotencyKey } from '@/lib/idempotency';
+import { useLiveThreads, type LiveStatus } from '@/lib/useLiveThreads';
+import { Composer } from './Composer';
 
-export const maxMessageLength = 4000;
+export { maxMessageLength } from './Composer';
 
 const senderWords: Record<Message['senderType'], string> = { doctor: 'Doctor', staff: 'Staff', patient: 'Patient', system: 'OrthoScan' };
 
@@ -64,63 +64,13 @@ function Conversation({ messages }: { messages: Message[] }) {
   );
 }
 
-function Composer({ patientId, onSent }: { patientId: string; onSent: (m: Message) => void }) {
-  const [text, setText] = useState('');
-  const [key, setKey] = useState(newIdempotencyKey);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  async function send(event?: FormEvent) {
-    event?.preventDefault();
-    if (!text.trim() || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      // The draft keeps its key until it is sent, so pressing Send again after a lost answer never sends it twice.
-      const sent = await api.sendMessage({ patientId, content: text, attachmentImageId: null }, key);
-      setText('');
-      setKey(newIdempotencyKey());
-      onSent(sent);
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void send();
-  }
-
-  return (
-    <form onSubmit={send} className="flex flex-col gap-2 border-t border-slate-200 pt-4">
-      {error && <ProblemAlert error={error} />}
-      <label htmlFor="message-text" className="text-sm font-medium text-slate-700">Message</label>
-      <textarea
-        id="message-text"
-        value={text}
-        maxLength={maxMessageLength}
-        rows={3}
-        onChange={(e) => { setText(e.target.value); setKey(newIdempotencyKey()); }}
-        onKeyDown={onKeyDown}
-        className="w-full rounded-md border border-slate-300 px-3 py-2 text-sm focus:border-accent-500 focus:outline-none focus:ring-2 focus:ring-accent-200"
-        placeholder="Write to the patient. Plain words: the app shows it as you type it."
-      />
-      <div className="flex items-center justify-between">
-        <span className="text-xs text-slate-500">{text.length} / {maxMessageLength} · Ctrl+Enter sends</span>
-        <Button type="submit" busy={busy} disabled={!text.trim()}>Send</Button>
-      </div>
-    </form>
-  );
-}
-
-function ThreadPane({ thread, patientId, onRead, onSent }: {
-  thread: MessageThread | null; patientId: string; onRead: (threadId: string) => void; onSent: () => void;
+function ThreadPane({ thread, patientId, liveVersion, onRead, onSent }: {
+  thread: MessageThread | null; patientId: string; liveVersion: number; onRead: (threadId: string) => void; onSent: () => void;
 }) {
   const [version, setVersion] = useState(0);
   const messages = useCursorPages(
     (cursor, signal) => (thread ? api.getThread(thread.id, cursor, signal) : Promise.resolve({ items: [], nextCursor: null })),
-    `thread-${thread?.id ?? 'none'}-${version}`);
+    `thread-${thread?.id ?? 'none'}-${version}-${liveVersion}`);
 
   // Opening a thread reads the patient's messages: each is marked read once, and the list's badge clears.
   const marked = useRef(new Set<string>());
@@ -146,12 +96,37 @@ function ThreadPane({ thread, patientId, onRead, onSent }: {
   );
 }
 
+/** Whether replies show up by themselves; when not, the page still shows what is stored each time it loads. */
+function LiveNote({ status }: { status: LiveStatus }) {
+  return (
+    <p role="status" data-testid="live-status" data-status={status} className="flex items-center gap-2 text-xs text-slate-500">
+      <span aria-hidden="true" className={cx('h-2 w-2 rounded-full', status === 'live' ? 'bg-emerald-500' : 'bg-amber-400')} />
+      {status === 'live' ? 'New messages appear as they arrive.' : status === 'connecting' ? 'Connecting for new messages…' : 'Reconnecting: new messages appear once the connection is back.'}
+    </p>
+  );
+}
+
 /** The practice's conversations: one per patient, unread counts, the open thread and a composer. */
 export function Messages({ initialPatientId = null }: { initialPatientId?: string | null }) {
   const [version, setVersion] = useState(0);
   const threads = useCursorPages((cursor, signal) => api.listThreads(cursor, signal), `threads-${version}`);
   const [selected, setSelected] = useState<string | null>(initialPatientId);
   const [readThreads, setReadThreads] = useState<Set<string>>(new Set());
+  const [liveVersion, setLiveVersion] = useState(0);
+  const open = useRef(selected);
+  open.current = selected;
+
+  // A reply or a read elsewhere: the list and the open conversation fetch again (null: back online, anything may have changed).
+  const live = useLiveThreads((change) => {
+    setVersion((v) => v + 1);
+    if (!change || change.patientId === open.current) setLiveVersion((v) => v + 1);
+    else setReadThreads((read) => {
+      if (!read.has(change.threadId)) return read;
+      const next = new Set(read);
+      next.delete(change.threadId);
+      return next;
+    });
+  });
 
   if (threads.loading && threads.items.length === 0) return <Skeleton className="h-64 rounded-lg" />;
   if (threads.error) return <ErrorState error={threads.error} onRetry={threads.reload} />;
@@ -167,27 +142,31 @@ export function Messages({ initialPatientId = null }: { initialPatientId?: strin
   }
 
   return (
-    <div className="grid gap-4 lg:grid-cols-3">
-      <div className="lg:col-span-1">
-        {items.length > 0 ? (
-          <div className="flex flex-col gap-3">
-            <ThreadList threads={items} selected={selected} onSelect={(t) => setSelected(t.patientId)} />
-            <LoadMore hasMore={threads.hasMore} error={threads.moreError} busy={threads.loadingMore} onLoadMore={() => void threads.loadMore()} />
-          </div>
-        ) : <p className="text-sm text-slate-600">No other conversations yet.</p>}
-      </div>
-      <div className="lg:col-span-2">
-        {selected ? (
-          <ThreadPane
-            key={selected}
-            thread={current}
-            patientId={selected}
-            onRead={(id) => setReadThreads((s) => new Set(s).add(id))}
-            onSent={() => setVersion((v) => v + 1)}
-          />
-        ) : (
-          <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">Choose a conversation.</p>
-        )}
+    <div className="flex flex-col gap-3">
+      <LiveNote status={live} />
+      <div className="grid gap-4 lg:grid-cols-3">
+        <div className="lg:col-span-1">
+          {items.length > 0 ? (
+            <div className="flex flex-col gap-3">
+              <ThreadList threads={items} selected={selected} onSelect={(t) => setSelected(t.patientId)} />
+              <LoadMore hasMore={threads.hasMore} error={threads.moreError} busy={threads.loadingMore} onLoadMore={() => void threads.loadMore()} />
+            </div>
+          ) : <p className="text-sm text-slate-600">No other conversations yet.</p>}
+        </div>
+        <div className="lg:col-span-2">
+          {selected ? (
+            <ThreadPane
+              key={selected}
+              thread={current}
+              patientId={selected}
+              liveVersion={liveVersion}
+              onRead={(id) => setReadThreads((s) => new Set(s).add(id))}
+              onSent={() => setVersion((v) => v + 1)}
+            />
+          ) : (
+            <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">Choose a conversation.</p>
+          )}
+        </div>
       </div>
     </div>
   );

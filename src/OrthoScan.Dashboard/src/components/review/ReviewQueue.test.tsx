@@ -5,6 +5,7 @@ import type { AiSuggestion, FeedItem, ScanSession } from '@/api/review';
 import { json, mockFetch, problem, type Call } from '@/test/http';
 import { taxonomy } from '@/test/taxonomy';
 import { ReviewQueue } from './ReviewQueue';
+import { reviewShortcuts } from './ShortcutsOverlay';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -49,6 +50,14 @@ function api({ sessions = { s1: session(1), s2: session(2) }, feed = [feedItem(1
     if (path === '/api/v1/tags/taxonomy') return json(200, taxonomy);
     if (path === '/api/v1/dashboard/feed') return json(200, { items: feed, nextCursor: null });
     if (path === '/api/v1/dashboard/compliance') return json(200, { items: Array.from({ length: overdue }, (_, i) => ({ patientId: `o${i}`, daysOverdue: 2 })), truncated: false });
+    if (path === '/api/v1/messages' && call.method === 'POST') {
+      const body = call.body as { content: string; attachmentImageId: string | null };
+      return json(201, {
+        id: 'm1', threadId: 'th1', senderType: 'doctor', senderName: 'Dr. Samuel Okafor', content: body.content,
+        attachments: body.attachmentImageId ? [{ imageId: body.attachmentImageId, imageType: 'frontal', url: '/blob/a' }] : [],
+        readAt: null, createdAt: '2026-11-25T09:00:00Z',
+      });
+    }
     const tagMatch = /^\/api\/v1\/scans\/sessions\/([^/]+)\/tags$/.exec(path);
     if (tagMatch && call.method === 'POST') {
       return tag ? tag(call) : json(201, { tagSetId: 't1', sessionId: tagMatch[1], sessionStatus: 'reviewed', patientCurrentStage: 5, patientFeedback: 'Great tracking, move to aligner 5', reviewSeconds: 12 });
@@ -152,18 +161,104 @@ describe('ReviewQueue keyboard', () => {
     expect(calls.some((c) => c.method === 'POST')).toBe(false);
   });
 
-  it('M selects the message action and writes in the box; Ctrl+Enter sends it as the notes', async () => {
+  it('W selects the message action and writes in the box; Ctrl+Enter sends it as the notes', async () => {
     const { calls } = api();
     const user = userEvent.setup();
     render(<ReviewQueue canTag />);
     await opened();
 
-    await user.keyboard('111m');
+    await user.keyboard('111w');
+    expect(checked('Action')).toContain('Send message');
     expect(screen.getByLabelText('Message to the patient')).toHaveFocus();
     await user.keyboard('Wear them 22 hours a day{Control>}{Enter}{/Control}');
 
     await waitFor(() => expect(calls.some((c) => c.method === 'POST')).toBe(true));
     expect(calls.find((c) => c.method === 'POST')!.body).toMatchObject({ action: 'message', notes: 'Wear them 22 hours a day' });
+  });
+
+  it('M opens the composer for the patient of the scan; Ctrl+Enter sends it to them, says so and closes', async () => {
+    const { calls } = api();
+    const user = userEvent.setup();
+    render(<ReviewQueue canTag />);
+    await opened();
+    const before = document.activeElement;
+
+    await user.keyboard('m');
+    const dialog = screen.getByRole('dialog', { name: 'Message Ana García' });
+    const text = within(dialog).getByLabelText('Message');
+    expect(text).toHaveFocus();
+    // Review keys typed into the composer are text, not review actions.
+    await user.keyboard('Wear them 22 hours a day 1an{Control>}{Enter}{/Control}');
+
+    await waitFor(() => expect(calls.filter((c) => c.url === '/api/v1/messages')).toHaveLength(1));
+    const sent = calls.find((c) => c.url === '/api/v1/messages')!;
+    expect(sent.method).toBe('POST');
+    expect(sent.body).toEqual({ patientId: 'p1', content: 'Wear them 22 hours a day 1an', attachmentImageId: null });
+    expect(sent.headers['Idempotency-Key']).toBeTruthy();
+    expect(await screen.findByRole('status')).toHaveTextContent('Message sent to Ana García');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(document.activeElement).toBe(before);
+    // Still the same scan, untouched, and no review was sent.
+    expect(screen.getByRole('link', { name: 'Ana García' })).toBeInTheDocument();
+    expect(checked('Tracking')).toBeNull();
+    expect(checked('Action')).toBeNull();
+    expect(calls.some((c) => c.url.includes('/tags') && c.method === 'POST')).toBe(false);
+  });
+
+  it('the composer offers the scan\'s photos and sends the chosen one; Escape in the picker closes only the picker', async () => {
+    const { calls } = api();
+    const user = userEvent.setup();
+    render(<ReviewQueue canTag />);
+    await opened();
+
+    await user.keyboard('m');
+    const dialog = screen.getByRole('dialog', { name: 'Message Ana García' });
+    // Escape closes the picker first, and only the picker.
+    await user.click(within(dialog).getByRole('button', { name: 'Attach a photo' }));
+    await user.keyboard('{Escape}');
+    expect(within(dialog).queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.getByRole('dialog', { name: 'Message Ana García' })).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Attach a photo' }));
+    const picker = within(dialog).getByRole('dialog', { name: 'Choose a photo to attach' });
+    expect(within(picker).getAllByRole('button', { name: /^Attach / }).map((b) => b.getAttribute('aria-label'))).toEqual([
+      'Attach Right side', 'Attach Front', 'Attach Left side', 'Attach Upper arch', 'Attach Lower arch',
+    ]);
+    await user.click(within(picker).getByRole('button', { name: 'Attach Front' }));
+    expect(within(dialog).getByRole('img', { name: 'Attached: Front' })).toHaveAttribute('src', '/blob/1/frontal/t');
+    expect(within(dialog).getByLabelText('Message')).toHaveFocus();
+    await user.keyboard('See the gap here{Control>}{Enter}{/Control}');
+
+    await waitFor(() => expect(calls.some((c) => c.url === '/api/v1/messages')).toBe(true));
+    expect(calls.find((c) => c.url === '/api/v1/messages')!.body).toEqual({ patientId: 'p1', content: 'See the gap here', attachmentImageId: 's1-i0' });
+  });
+
+  it('Escape closes the composer and hands the focus back; review keys rest while it is open', async () => {
+    const { calls } = api();
+    const user = userEvent.setup();
+    render(<ReviewQueue canTag />);
+    await opened();
+    await waitFor(() => expect(group('Tracking')).toContainElement(document.activeElement as HTMLElement));
+    const before = document.activeElement;
+
+    await user.keyboard('m');
+    const dialog = screen.getByRole('dialog', { name: 'Message Ana García' });
+    // On the dialog's buttons, N, Enter, digits and ? do nothing to the scan behind it.
+    within(dialog).getByRole('button', { name: 'Close' }).focus();
+    await user.keyboard('n1a?');
+    expect(screen.getByRole('link', { name: 'Ana García' })).toBeInTheDocument();
+    expect(screen.queryByRole('dialog', { name: 'Review shortcuts' })).not.toBeInTheDocument();
+    for (let i = 0; i < 8; i++) await user.tab();
+    expect(dialog).toContainElement(document.activeElement as HTMLElement);
+
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(document.activeElement).toBe(before);
+    expect(checked('Tracking')).toBeNull();
+    expect(checked('Action')).toBeNull();
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+    // The keys work again.
+    await user.keyboard('n');
+    await opened('Ben Okafor');
   });
 
   it('H asks for the days, which Enter submits from the field', async () => {
@@ -215,6 +310,12 @@ describe('ReviewQueue keyboard', () => {
 });
 
 describe('Shortcuts list', () => {
+  it('names M for the composer and W for the review\'s message action', () => {
+    expect(reviewShortcuts).toContainEqual(['M', 'Message the patient (opens the composer)']);
+    expect(reviewShortcuts).toContainEqual(['W', 'Action: write the review message']);
+    expect(reviewShortcuts.filter(([key]) => key === 'M')).toHaveLength(1);
+  });
+
   it('closes on a press outside it, not on one inside it', async () => {
     api();
     const user = userEvent.setup();

@@ -3,7 +3,9 @@
 import { useCallback, useEffect, useLayoutEffect, useReducer, useRef } from 'react';
 import { asApiError } from '@/api/errors';
 import { reviewApi } from '@/api/review';
+import type { ComposerPhoto } from '@/components/messages/Composer';
 import { ErrorState } from '@/components/ui';
+import { MessageDialog } from './MessageDialog';
 import { PhotoViewer } from './PhotoViewer';
 import { QueueHeader } from './QueueHeader';
 import { EmptyQueue, ReviewSkeleton } from './QueueStates';
@@ -173,6 +175,13 @@ export function ReviewQueue({ canTag, prefetch = true }: ReviewQueueProps) {
 
   useReviewKeys(state, dispatch, submit);
 
+  // M: a message to the scan's patient, offering this scan's photos (once its data is here; else the composer asks).
+  const { composer } = state;
+  const composerSession = composer && scan?.session?.patientId === composer.patientId ? scan.session : null;
+  const composerPhotos: ComposerPhoto[] | undefined = composerSession
+    ? sortViews(composerSession.images).flatMap((i) => (i.urls ? [{ imageId: i.id, imageType: i.imageType, url: i.urls.thumbnail }] : []))
+    : undefined;
+
   // ---- render -------------------------------------------------------------------------------------------------
 
   let body;
@@ -184,7 +193,14 @@ export function ReviewQueue({ canTag, prefetch = true }: ReviewQueueProps) {
     const images = session ? sortViews(session.images) : [];
     body = (
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-        <ScanPhotos item={item} scan={scan} images={images} onRetry={retryScan} onOpenPhoto={(photo) => dispatch({ type: 'viewerOpened', photo })} />
+        <ScanPhotos
+          item={item}
+          scan={scan}
+          images={images}
+          onRetry={retryScan}
+          onOpenPhoto={(photo) => dispatch({ type: 'viewerOpened', photo })}
+          onMessage={() => dispatch({ type: 'composerOpened', target: { patientId: item.patientId, patientName: item.patientName } })}
+        />
         <TagAside taxonomy={taxonomy} scan={scan} problems={state.problems} canTag={canTag} onChange={setForm} onSubmit={submit} onSkip={skip} />
         {state.viewer !== null && session && (
           <PhotoViewer
@@ -205,6 +221,16 @@ export function ReviewQueue({ canTag, prefetch = true }: ReviewQueueProps) {
       {body}
       <ReviewToast toast={toast} onReopen={reopen} onDismiss={() => dispatch({ type: 'toastDismissed' })} />
       {state.overlay && <ShortcutsOverlay onClose={() => dispatch({ type: 'overlayClosed' })} />}
+      {composer && (
+        <MessageDialog
+          key={composer.patientId}
+          patientId={composer.patientId}
+          patientName={composer.patientName}
+          photos={composerPhotos}
+          onSent={() => dispatch({ type: 'messageSent', name: composer.patientName })}
+          onClose={() => dispatch({ type: 'composerClosed' })}
+        />
+      )}
     </>
   );
 }

@@ -1,17 +1,19 @@
 import Link from 'next/link';
 import type { FeedItem, ScanImage } from '@/api/review';
-import { ErrorState, KeyHint } from '@/components/ui';
+import { Button, ErrorState, KeyHint } from '@/components/ui';
 import { formatDateTime } from '@/lib/format';
 import { PhotoGrid, PhotoGridSkeleton } from './PhotoGrid';
 import type { Scan } from './reviewMachine';
 
 /** The left two-thirds: who sent the scan, and its photos (or why they are not there). */
-export function ScanPhotos({ item, scan, images, onRetry, onOpenPhoto }: {
+export function ScanPhotos({ item, scan, images, onRetry, onOpenPhoto, onMessage }: {
   item: FeedItem;
   scan: Scan;
   images: ScanImage[];
   onRetry: () => void;
   onOpenPhoto: (index: number) => void;
+  /** Opens the message composer for this patient (also the M key). */
+  onMessage: () => void;
 }) {
   const session = scan.session;
   return (
@@ -23,10 +25,13 @@ export function ScanPhotos({ item, scan, images, onRetry, onOpenPhoto }: {
             aligner <span className="tabular-nums">{item.alignerNumber}</span> · stage <span className="tabular-nums">{item.currentStage} of {item.totalStages}</span>
           </span>
         </h2>
-        <p className="text-xs text-slate-500">
-          Sent {formatDateTime(item.submittedAt)}
-          {session?.previous ? <> · previous scan aligner {session.previous.alignerNumber}</> : <> · first scan</>}
-        </p>
+        <div className="flex items-center gap-3">
+          <p className="text-xs text-slate-500">
+            Sent {formatDateTime(item.submittedAt)}
+            {session?.previous ? <> · previous scan aligner {session.previous.alignerNumber}</> : <> · first scan</>}
+          </p>
+          <Button variant="secondary" size="sm" keyHint="M" onClick={onMessage}>Message patient</Button>
+        </div>
       </div>
       {scan.error ? (
         <ErrorState error={scan.error} onRetry={onRetry} />

@@ -42,7 +42,7 @@ describe('TagPanel reads the taxonomy', () => {
       ['Hygiene', ['1Good', '2Fair', '3Poor']],
     ]);
     expect(within(screen.getByRole('radiogroup', { name: 'Action' })).getAllByRole('radio').map((r) => r.textContent))
-      .toEqual(['AApprove next aligner', 'HHold aligner', 'MSend message', 'SSchedule appointment']);
+      .toEqual(['AApprove next aligner', 'HHold aligner', 'WSend message', 'SSchedule appointment']);
     expect(within(screen.getByRole('group', { name: /Details/ })).getAllByRole('button').map((b) => b.textContent))
       .toEqual(taxonomy.detailTags.map((t) => t.label));
 
@@ -64,7 +64,7 @@ describe('TagPanel reads the taxonomy', () => {
     ]);
     expect(screen.queryByRole('radiogroup', { name: 'Tracking' })).toBeNull();
     expect(within(screen.getByRole('radiogroup', { name: 'Action' })).getAllByRole('radio').map((r) => r.textContent))
-      .toEqual(['ANext aligner', 'HKeep aligner', 'MWrite to patient', 'SBook a visit']);
+      .toEqual(['ANext aligner', 'HKeep aligner', 'WWrite to patient', 'SBook a visit']);
     expect(within(screen.getByRole('group', { name: /Details/ })).getAllByRole('button').map((b) => b.textContent))
       .toEqual(['Plaque build-up', 'Retainer missing']);
 

@@ -251,6 +251,19 @@ describe('review machine: viewer, shortcuts, toasts', () => {
     expect(run(reviewing(), { type: 'overlayOpened' }).overlay).toBe(true);
   });
 
+  it('the composer opens for a patient, closes, or closes with a word once the message is sent; another scan closes it', () => {
+    const target = { patientId: 'p1', patientName: 'Patient 1' };
+    const writing = run(reviewing(), { type: 'composerOpened', target });
+    expect(writing.composer).toEqual(target);
+    expect(run(writing, { type: 'composerClosed' }).composer).toBeNull();
+    const sent = run(writing, { type: 'messageSent', name: 'Patient 1' });
+    expect(sent.composer).toBeNull();
+    expect(sent.toast).toMatchObject({ text: 'Message sent to Patient 1.', tone: 'done' });
+    // No focus is asked for behind the dialog, and a new scan on screen closes it.
+    expect(run(writing, { type: 'scanLoaded', id: 's1', session: session(1), openedAt: 't1' }).focus).toBe(writing.focus);
+    expect(run(writing, { type: 'scanOpened', id: 's2', session: session(2), openedAt: 't1' }).composer).toBeNull();
+  });
+
   it('a toast expires only if it is still the one showing; Dismiss clears any', () => {
     const first = run(reviewing(3), { type: 'skipped' }, { type: 'skipped' }, { type: 'skipped' });
     expect(first.toast?.id).toBe(1);

@@ -44,6 +44,12 @@ export interface Toast {
   reopen?: Refused;
 }
 
+/** Who the message composer (M) writes to: the patient of the scan it was opened on. */
+export interface ComposerTarget {
+  patientId: string;
+  patientName: string;
+}
+
 /** Where the focus goes once the screen shows it (a new object for every request). */
 export interface FocusRequest {
   attribute: string;
@@ -62,6 +68,8 @@ export interface ReviewState {
   viewer: number | null;
   /** The shortcuts list. */
   overlay: boolean;
+  /** The message composer dialog, open over the scan; the review keys rest while it is. */
+  composer: ComposerTarget | null;
   toast: Toast | null;
   toastsShown: number;
   /** Patients overdue for a scan, for the empty queue's hint; null when unknown. */
@@ -91,6 +99,10 @@ export type ReviewEvent =
   | { type: 'overlayToggled' }
   | { type: 'overlayOpened' }
   | { type: 'overlayClosed' }
+  | { type: 'composerOpened'; target: ComposerTarget }
+  | { type: 'composerClosed' }
+  /** The composer's message was sent: it closes, and a quiet word says so. */
+  | { type: 'messageSent'; name: string }
   | { type: 'toastExpired'; id: number }
   | { type: 'toastDismissed' }
   | { type: 'overdueCounted'; count: number | null };
@@ -105,6 +117,7 @@ export const initialReviewState: ReviewState = {
   problems: {},
   viewer: null,
   overlay: false,
+  composer: null,
   toast: null,
   toastsShown: 0,
   overdue: null,
@@ -148,13 +161,14 @@ function say(state: ReviewState, text: string, tone: Toast['tone'], reopen?: Ref
 /** Focus is always somewhere useful: the first undecided score, else the action (also after a refusal). */
 function withFocus(state: ReviewState): ReviewState {
   const scan = state.scan;
-  if (!scan?.form || state.viewer !== null || state.overlay) return state;
+  if (!scan?.form || state.viewer !== null || state.overlay || state.composer) return state;
   const attribute = scan.serverError ? 'action' : firstOpenScore(scan.form) ?? 'action';
   return { ...state, focus: { attribute } };
 }
 
 function open(state: ReviewState, id: string | null, session: ScanSession | null, openedAt: string, back?: Refused): ReviewState {
-  const shown: ReviewState = { ...state, viewer: null, problems: {} };
+  // Another scan on screen: the composer of the last one's patient closes with its viewer.
+  const shown: ReviewState = { ...state, viewer: null, composer: null, problems: {} };
   if (id === null) return { ...shown, scan: null };
   const init = session ? initialForm(session, taxonomyOf(state)) : null;
   const scan: Scan = {
@@ -247,6 +261,12 @@ export function reviewReducer(state: ReviewState, event: ReviewEvent): ReviewSta
       return { ...state, overlay: true };
     case 'overlayClosed':
       return { ...state, overlay: false };
+    case 'composerOpened':
+      return { ...state, composer: event.target, viewer: null, overlay: false };
+    case 'composerClosed':
+      return { ...state, composer: null };
+    case 'messageSent':
+      return say({ ...state, composer: null }, `Message sent to ${event.name}.`, 'done');
     case 'toastExpired':
       return state.toast?.id === event.id ? { ...state, toast: null } : state;
     case 'toastDismissed':

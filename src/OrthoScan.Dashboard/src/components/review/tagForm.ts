@@ -38,7 +38,7 @@ export interface AiHints {
 export const actionKeys: Record<ReviewAction, string> = {
   approve_progression: 'A',
   hold_aligner: 'H',
-  message: 'M',
+  message: 'W',
   schedule_appointment: 'S',
 };
 

@@ -4,11 +4,12 @@ import { useEffect, useRef, type Dispatch } from 'react';
 import { flushSync } from 'react-dom';
 import type { ReviewAction } from '@/api/review';
 import { isTypingTarget } from '@/lib/hooks';
-import { taxonomyOf, type ReviewEvent, type ReviewState } from './reviewMachine';
+import { itemOf, taxonomyOf, type ReviewEvent, type ReviewState } from './reviewMachine';
 import { focusAttribute, focusedAttribute } from './TagPanel';
 import { firstOpenScore, scoreForKey } from './tagForm';
 
-const keyActions: Record<string, ReviewAction> = { a: 'approve_progression', h: 'hold_aligner', m: 'message', s: 'schedule_appointment' };
+// M opens the message composer, so the review's message action is W (write the message).
+const keyActions: Record<string, ReviewAction> = { a: 'approve_progression', h: 'hold_aligner', w: 'message', s: 'schedule_appointment' };
 
 /**
  * The review screen's single keys (see the ? list). They read the state of the moment, since a fast doctor types
@@ -27,6 +28,12 @@ export function useReviewKeys(state: ReviewState, dispatch: Dispatch<ReviewEvent
         e.preventDefault();
         e.stopPropagation();
       };
+      if (now.composer) {
+        // The composer dialog has the keys (Escape, Tab, Ctrl+Enter are its own). A letter pressed on one of its
+        // buttons is marked handled, so the shell's shortcuts (? and /) stay quiet too; Space still presses the button.
+        if (!typing && e.key.length === 1 && e.key !== ' ') e.preventDefault();
+        return;
+      }
       if (e.key === '?' && !typing) {
         consume();
         dispatch({ type: 'overlayToggled' });
@@ -44,6 +51,14 @@ export function useReviewKeys(state: ReviewState, dispatch: Dispatch<ReviewEvent
       if (key === 'n') {
         consume();
         dispatch({ type: 'skipped' });
+        return;
+      }
+      if (key === 'm') {
+        // Whoever's scan is on screen, even while its data loads (the composer then finds the photos itself).
+        const item = itemOf(now);
+        if (!item || !now.scan || now.scan.id !== item.sessionId) return;
+        consume();
+        dispatch({ type: 'composerOpened', target: { patientId: item.patientId, patientName: item.patientName } });
         return;
       }
       const form = now.scan?.form;
