@@ -1,13 +1,34 @@
 using System.Net;
+using System.Net.Http.Json;
 using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
 
 namespace OrthoScan.Api.Tests.Notifications;
 
-/// <summary>Reading the dev mailbox as a developer would, through GET /dev/mailbox.</summary>
+/// <summary>An active patient whom notices can reach, signed in to the app.</summary>
+public sealed record ReachablePatient(Session Owner, Guid PatientId, string Phone, string? Email, string AccessToken);
+
+/// <summary>Patients to notify, and reading the dev mailbox as a developer would, through GET /dev/mailbox.</summary>
 public static class NotificationFlows
 {
+    /// <summary>A new practice's active weekly patient with a unique phone (and email), invited without sending and signed in.</summary>
+    public static async Task<ReachablePatient> ReachablePatientAsync(this ApiFactory api, string practice, bool withEmail = true, string timezone = "UTC")
+    {
+        var owner = await api.RegisterPracticeAsync(practice);
+        var phone = "+4915" + Random.Shared.Next(10_000_000, 99_999_999);
+        var email = withEmail ? TestApi.UniqueEmail("noticed") : null;
+        var patient = await (await api.As(owner).PostAsJsonAsync("/api/v1/patients", new
+        {
+            firstName = "Nora", lastName = "Noticed", dateOfBirth = "1992-02-02", phone, email, totalStages = 20, currentStage = 1, timezone, scanFrequency = "weekly",
+        })).ShouldBeAsync<PatientDto>(HttpStatusCode.Created);
+        var code = (await (await api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { sendBy = "none" }))
+            .ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK)).Code;
+        var activated = await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/patient/activate", new { code, deviceId = "noticed-device-" + Guid.NewGuid().ToString("N") }))
+            .ShouldBeAsync<PatientActivationDto>(HttpStatusCode.OK);
+        return new ReachablePatient(owner, patient.Id, phone, email, activated.AccessToken);
+    }
+
     public static async Task<IReadOnlyList<DevMailboxLetterDto>> MailboxAsync(this ApiFactory api, string recipient) =>
         await (await api.CreateClient().GetAsync($"/api/v1/dev/mailbox?recipient={Uri.EscapeDataString(recipient)}"))
             .ShouldBeAsync<List<DevMailboxLetterDto>>(HttpStatusCode.OK);

@@ -11,28 +11,12 @@ namespace OrthoScan.Api.Tests.Notifications;
 [Collection(ApiCollection.Name)]
 public sealed class PatientNoticeTests(ApiFactory api)
 {
-    private async Task<(Session Owner, Guid PatientId, string Phone, string Email, string AccessToken)> ActivePatientAsync()
-    {
-        var owner = await api.RegisterPracticeAsync("Notice Practice");
-        var phone = "+4915" + Random.Shared.Next(10_000_000, 99_999_999);
-        var email = TestApi.UniqueEmail("noticed");
-        var patient = await (await api.As(owner).PostAsJsonAsync("/api/v1/patients", new
-        {
-            firstName = "Nora", lastName = "Noticed", dateOfBirth = "1992-02-02", phone, email, totalStages = 20, currentStage = 1, timezone = "UTC",
-        })).ShouldBeAsync<PatientDto>(HttpStatusCode.Created);
-        var code = (await (await api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { sendBy = "none" }))
-            .ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK)).Code;
-        var activated = await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/patient/activate", new { code, deviceId = "noticed-device-" + Guid.NewGuid().ToString("N") }))
-            .ShouldBeAsync<PatientActivationDto>(HttpStatusCode.OK);
-        return (owner, patient.Id, phone, email, activated.AccessToken);
-    }
-
     private static object NoQuietHours(bool sms, bool email) => new { sms, email, quietHoursStart = "00:00", quietHoursEnd = "00:00" };
 
     [Fact]
     public async Task The_practices_message_is_announced_once_a_day_by_sms_without_its_words()
     {
-        var (owner, patientId, phone, _, patient) = await ActivePatientAsync();
+        var (owner, patientId, phone, _, patient) = await api.ReachablePatientAsync("Notice Practice");
         await (await api.As(patient).PutAsJsonAsync("/api/v1/notifications/preferences", NoQuietHours(true, true))).ShouldBeAsync<NotificationPreferencesDto>(HttpStatusCode.OK);
 
         await api.WriteAsync(owner.AccessToken, patientId, "Your gingivitis looks better; keep brushing the lower incisors.");
@@ -50,7 +34,7 @@ public sealed class PatientNoticeTests(ApiFactory api)
     [Fact]
     public async Task Preferences_steer_the_channel_and_a_notice_waiting_for_quiet_hours_to_end_is_dropped_when_the_message_was_read()
     {
-        var (owner, patientId, phone, email, patient) = await ActivePatientAsync();
+        var (owner, patientId, phone, email, patient) = await api.ReachablePatientAsync("Notice Practice");
         var defaults = await (await api.As(patient).GetAsync("/api/v1/notifications/preferences")).ShouldBeAsync<NotificationPreferencesDto>(HttpStatusCode.OK);
         defaults.ShouldBe(new NotificationPreferencesDto(true, true, new TimeOnly(21, 0), new TimeOnly(8, 0), false));
 
@@ -58,7 +42,7 @@ public sealed class PatientNoticeTests(ApiFactory api)
             .ShouldBeAsync<NotificationPreferencesDto>(HttpStatusCode.OK);
         emailOnly.Sms.ShouldBeFalse();
         await api.WriteAsync(owner.AccessToken, patientId, "Please send a new photo of the left side.");
-        (await api.LettersAsync(email)).ShouldHaveSingleItem().Subject.ShouldBe("New message from Notice Practice");
+        (await api.LettersAsync(email!)).ShouldHaveSingleItem().Subject.ShouldBe("New message from Notice Practice");
         (await api.MailboxAsync(phone)).ShouldBeEmpty();
 
         // Quiet hours around now: the next notice waits; the patient reads the message first; it is dropped.
@@ -81,7 +65,7 @@ public sealed class PatientNoticeTests(ApiFactory api)
     [Fact]
     public async Task Only_the_patient_reads_and_changes_their_preferences_and_every_field_is_required()
     {
-        var (owner, _, _, _, patient) = await ActivePatientAsync();
+        var (owner, _, _, _, patient) = await api.ReachablePatientAsync("Notice Practice");
         await (await api.As(owner).GetAsync("/api/v1/notifications/preferences")).ShouldFailAsync(HttpStatusCode.Forbidden);
         await (await api.As(owner).PutAsJsonAsync("/api/v1/notifications/preferences", NoQuietHours(true, true))).ShouldFailAsync(HttpStatusCode.Forbidden);
         var problem = await (await api.As(patient).PutAsJsonAsync("/api/v1/notifications/preferences", new { sms = true })).ShouldFailAsync(HttpStatusCode.BadRequest, "validation");

@@ -13,21 +13,6 @@ namespace OrthoScan.Api.Tests.Notifications;
 [Collection(ApiCollection.Name)]
 public sealed class ScanReminderTests(ApiFactory api)
 {
-    private async Task<(Session Owner, Guid PatientId, string Phone, string AccessToken)> ActivePatientAsync(string timezone = "UTC")
-    {
-        var owner = await api.RegisterPracticeAsync("Reminder Practice");
-        var phone = "+3361" + Random.Shared.Next(1_000_000, 9_999_999);
-        var patient = await (await api.As(owner).PostAsJsonAsync("/api/v1/patients", new
-        {
-            firstName = "Rita", lastName = "Reminded", dateOfBirth = "1991-01-01", phone, totalStages = 20, currentStage = 1, timezone, scanFrequency = "weekly",
-        })).ShouldBeAsync<PatientDto>(HttpStatusCode.Created);
-        var code = (await (await api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { sendBy = "none" }))
-            .ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK)).Code;
-        var activated = await (await api.CreateClient().PostAsJsonAsync("/api/v1/auth/patient/activate", new { code, deviceId = "reminded-device-" + Guid.NewGuid().ToString("N") }))
-            .ShouldBeAsync<PatientActivationDto>(HttpStatusCode.OK);
-        return (owner, patient.Id, phone, activated.AccessToken);
-    }
-
     private async Task<DateTime> EnrolledAtAsync(Session owner, Guid patientId)
     {
         await using var db = await Sql.OpenAsync(api.AppConnectionString, owner.PracticeId);
@@ -63,7 +48,7 @@ public sealed class ScanReminderTests(ApiFactory api)
     [Fact]
     public async Task A_patient_whose_scan_came_due_gets_one_reminder_however_many_sweeps_run_at_once_then_a_second_and_no_more()
     {
-        var (owner, patientId, phone, _) = await ActivePatientAsync();
+        var (owner, patientId, phone, _, _) = await api.ReachablePatientAsync("Reminder Practice", withEmail: false);
         var due = (await EnrolledAtAsync(owner, patientId)).AddDays(7);
         var dueOn = DateOnly.FromDateTime(due);
         // Noon the day after the due date is past the first reminder's time (at most the next 08:00) and before the second's.
@@ -91,7 +76,7 @@ public sealed class ScanReminderTests(ApiFactory api)
     [Fact]
     public async Task A_reminder_due_in_the_night_waits_for_the_morning_in_the_patients_timezone()
     {
-        var (owner, patientId, _, _) = await ActivePatientAsync("Asia/Tokyo");
+        var (owner, patientId, _, _, _) = await api.ReachablePatientAsync("Reminder Practice", withEmail: false, "Asia/Tokyo");
         var due = (await EnrolledAtAsync(owner, patientId)).AddDays(7);
         // 23:30 in Tokyo (14:30 UTC) on a day after the due time: in the quiet hours, so it waits for 08:00 (23:00 UTC).
         var night = due.Date.AddDays(1).AddHours(14).AddMinutes(30);
@@ -108,7 +93,7 @@ public sealed class ScanReminderTests(ApiFactory api)
     [Fact]
     public async Task A_paused_patient_or_one_who_scanned_is_not_reminded()
     {
-        var (owner, patientId, _, _) = await ActivePatientAsync();
+        var (owner, patientId, _, _, _) = await api.ReachablePatientAsync("Reminder Practice", withEmail: false);
         var due = (await EnrolledAtAsync(owner, patientId)).AddDays(7);
         await (await api.As(owner).PatchAsJsonAsync($"/api/v1/patients/{patientId}", new { status = "paused" })).ShouldBeAsync<PatientDto>(HttpStatusCode.OK);
         await SweepAsync(due.Date.AddDays(1).AddHours(12));

@@ -48,9 +48,8 @@ public static class InviteStaff
             db.PracticeMembers.Add(member);
             await db.SaveChangesAsync(ct);
             var code = await codes.IssueAsync(OneTimeCodePurpose.StaffInvitation, account.Id, ct);
-            var practice = await db.Practices.AsNoTracking().Select(p => p.Name).SingleAsync(ct);
             await outbox.QueueAsync(member.PracticeId, null, NotificationChannel.Email, NotificationTemplate.StaffInvitation, PreferredLanguage.En, email,
-                new Dictionary<string, string> { ["practice"] = practice, ["code"] = code.Code, ["link"] = $"{options.Value.DashboardUrl.TrimEnd('/')}/accept-invitation/" }, ct);
+                new Dictionary<string, string> { ["code"] = code.Code, ["link"] = $"{options.Value.DashboardUrl.TrimEnd('/')}/accept-invitation/" }, ct);
             await db.SaveChangesAsync(ct);
             return new Response(member.Id, code.Code, code.ExpiresAt);
         }

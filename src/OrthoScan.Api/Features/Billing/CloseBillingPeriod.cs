@@ -31,29 +31,23 @@ public static class CloseBillingPeriod
         public Validator() => RuleFor(c => c.Period).Must(p => p.Kind == DateTimeKind.Utc && p.Year >= 2000).WithMessage("A UTC instant is required.");
     }
 
-    public sealed class Handler(AppDbContext db, IServiceScopeFactory scopes, IOptions<DiscountOptions> options, TimeProvider clock, ILogger<Handler> logger)
+    public sealed class Handler(PracticeSweep sweep, IOptions<DiscountOptions> options, TimeProvider clock, ILogger<Handler> logger)
         : ICommandHandler<Command>
     {
         public async ValueTask<Unit> Handle(Command command, CancellationToken cancellationToken)
         {
             var period = BillingPeriod.LatestSettled(command.Period);
-            var practices = await db.Database
-                .SqlQueryRaw<Guid>($"SELECT practice_id AS \"Value\" FROM {PlatformReadSql.PracticeOverview}()")
-                .ToListAsync(cancellationToken);
             var proposed = 0;
-            foreach (var practiceId in practices)
-                if (await ProposeAsync(practiceId, period, cancellationToken)) proposed++;
+            foreach (var practiceId in await sweep.PracticeIdsAsync(cancellationToken))
+                if (await sweep.InPracticeAsync(practiceId, (services, tenantDb) => ProposeAsync(services, tenantDb, practiceId, period, cancellationToken), cancellationToken))
+                    proposed++;
             logger.LogInformation("Closed billing period {Start:o} to {End:o}: {Proposed} discount proposal(s) written", period.Start, period.End, proposed);
             return Unit.Value;
         }
 
         /// <returns>Whether this call wrote the practice's proposal.</returns>
-        private async Task<bool> ProposeAsync(Guid practiceId, BillingPeriod period, CancellationToken ct)
+        private async Task<bool> ProposeAsync(IServiceProvider services, AppDbContext tenantDb, Guid practiceId, BillingPeriod period, CancellationToken ct)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var services = scope.ServiceProvider;
-            await services.GetRequiredService<TenantScope>().EnterPracticeAsWorkerAsync(practiceId, ct);
-            var tenantDb = services.GetRequiredService<AppDbContext>();
             if (await tenantDb.DiscountProposals.AnyAsync(p => p.PeriodStart == period.Start, ct)) return false;
             var counts = await PeriodTagging.CountAsync(tenantDb, practiceId, period, ct);
             if (counts.Received == 0) return false;

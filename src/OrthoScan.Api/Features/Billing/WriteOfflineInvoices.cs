@@ -26,17 +26,14 @@ public static class WriteOfflineInvoices
         public Validator() => RuleFor(c => c.Period).Must(p => p.Kind == DateTimeKind.Utc && p.Year >= 2000).WithMessage("A UTC instant is required.");
     }
 
-    public sealed class Handler(AppDbContext db, IServiceScopeFactory scopes, IOptions<BillingOptions> plans, TimeProvider clock, ILogger<Handler> logger)
+    public sealed class Handler(PracticeSweep sweep, IOptions<BillingOptions> plans, TimeProvider clock, ILogger<Handler> logger)
         : ICommandHandler<Command>
     {
         public async ValueTask<Unit> Handle(Command command, CancellationToken cancellationToken)
         {
-            var practices = await db.Database
-                .SqlQueryRaw<Guid>($"SELECT practice_id AS \"Value\" FROM {PlatformReadSql.PracticeOverview}()")
-                .ToListAsync(cancellationToken);
             var written = 0;
-            foreach (var practiceId in practices)
-                while (await BillNextPeriodAsync(practiceId, command.Period, cancellationToken) is { } invoiced)
+            foreach (var practiceId in await sweep.PracticeIdsAsync(cancellationToken))
+                while (await sweep.InPracticeAsync(practiceId, (services, tenantDb) => BillNextPeriodAsync(services, tenantDb, practiceId, command.Period, cancellationToken), cancellationToken) is { } invoiced)
                     if (invoiced) written++;
             logger.LogInformation("Offline billing up to {Tick:o}: {Written} invoice(s) written", command.Period, written);
             return Unit.Value;
@@ -44,12 +41,8 @@ public static class WriteOfflineInvoices
 
         /// <returns>Null when the practice has no offline period ended by <paramref name="tick"/> (or another worker took it);
         /// else whether an invoice was written (a trial ends without one).</returns>
-        private async Task<bool?> BillNextPeriodAsync(Guid practiceId, DateTime tick, CancellationToken ct)
+        private async Task<bool?> BillNextPeriodAsync(IServiceProvider services, AppDbContext tenantDb, Guid practiceId, DateTime tick, CancellationToken ct)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var services = scope.ServiceProvider;
-            await services.GetRequiredService<TenantScope>().EnterPracticeAsWorkerAsync(practiceId, ct);
-            var tenantDb = services.GetRequiredService<AppDbContext>();
             var subscription = await tenantDb.PracticeSubscriptions.AsNoTracking().SingleOrDefaultAsync(s =>
                 s.Provider == BillingProvider.Offline && (s.Status == SubscriptionStatus.Trialing || s.Status == SubscriptionStatus.Active)
                 && s.CurrentPeriodEnd <= tick, ct);

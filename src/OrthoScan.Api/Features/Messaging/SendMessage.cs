@@ -78,9 +78,8 @@ public static class SendMessage
         /// <summary>One notice a day in the patient's own calendar: a conversation of ten messages is not ten texts.</summary>
         private async Task NoticeAsync(Patient patient, Message message, CancellationToken ct)
         {
-            var practice = await db.Practices.AsNoTracking().Select(p => p.Name).SingleAsync(ct);
             var localDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(message.CreatedAt, QuietHours.Zone(patient.Timezone)));
-            await notices.QueueAsync(patient, practice, NotificationTemplate.NewMessage, message.CreatedAt, $"new-message:{patient.Id}:{localDay:yyyy-MM-dd}", ct, message.Id);
+            await notices.QueueAsync(patient, NotificationTemplate.NewMessage, message.CreatedAt, $"new-message:{patient.Id}:{localDay:yyyy-MM-dd}", ct, message.Id);
             await db.SaveChangesAsync(ct);
         }
 

@@ -20,12 +20,12 @@ public static class GetNotificationPreferences
 
     public sealed class Handler(AppDbContext db, RequestContext context) : IQueryHandler<Query, NotificationPreferences>
     {
-        public async ValueTask<NotificationPreferences> Handle(Query query, CancellationToken ct) => await ReadAsync(db, context.PatientId!.Value, ct);
+        public async ValueTask<NotificationPreferences> Handle(Query query, CancellationToken ct) =>
+            await ViewAsync(db, await db.Patients.AsNoTracking().SingleAsync(p => p.Id == context.PatientId, ct), ct);
     }
 
-    public static async Task<NotificationPreferences> ReadAsync(AppDbContext db, Guid patientId, CancellationToken ct)
+    public static async Task<NotificationPreferences> ViewAsync(AppDbContext db, Patient patient, CancellationToken ct)
     {
-        var patient = await db.Patients.AsNoTracking().SingleAsync(p => p.Id == patientId, ct);
         var stopped = await PatientNotices.SmsStoppedAsync(db, patient.Phone, ct);
         return new NotificationPreferences(patient.NotifyBySms, patient.NotifyByEmail, patient.QuietHoursStart, patient.QuietHoursEnd, stopped);
     }

@@ -37,33 +37,26 @@ public static class SendScanReminders
         return new Plan(dueOn, QuietHours.NextAllowed(due, zone, quietStart, quietEnd), QuietHours.NextAllowed(due + secondAfter, zone, quietStart, quietEnd));
     }
 
-    public sealed class Handler(AppDbContext db, IServiceScopeFactory scopes, IOptions<NotificationsOptions> options, ILogger<Handler> logger)
+    public sealed class Handler(PracticeSweep sweep, IOptions<NotificationsOptions> options, ILogger<Handler> logger)
         : ICommandHandler<Command>
     {
         public async ValueTask<Unit> Handle(Command command, CancellationToken cancellationToken)
         {
-            var practices = await db.Database
-                .SqlQueryRaw<Guid>($"SELECT practice_id AS \"Value\" FROM {PlatformReadSql.PracticeOverview}()")
-                .ToListAsync(cancellationToken);
             var queued = 0;
-            foreach (var practiceId in practices) queued += await RemindPracticeAsync(practiceId, command.Period, cancellationToken);
+            foreach (var practiceId in await sweep.PracticeIdsAsync(cancellationToken))
+                queued += await sweep.InPracticeAsync(practiceId, (services, tenantDb) => RemindPracticeAsync(services, tenantDb, command.Period, cancellationToken), cancellationToken);
             logger.LogInformation("Scan reminders due by {Tick:o}: {Queued} queued", command.Period, queued);
             return Unit.Value;
         }
 
-        private async Task<int> RemindPracticeAsync(Guid practiceId, DateTime tick, CancellationToken ct)
+        private async Task<int> RemindPracticeAsync(IServiceProvider services, AppDbContext tenantDb, DateTime tick, CancellationToken ct)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var services = scope.ServiceProvider;
-            await services.GetRequiredService<TenantScope>().EnterPracticeAsWorkerAsync(practiceId, ct);
-            var tenantDb = services.GetRequiredService<AppDbContext>();
             var notices = services.GetRequiredService<PatientNotices>();
             var patients = await tenantDb.Patients.AsNoTracking()
                 .Where(p => p.Status == PatientStatus.Active && p.ErasedAt == null && (p.Phone != null || p.Email != null))
                 .Select(p => new { Patient = p, LastScan = tenantDb.ScanSessions.Where(s => s.PatientId == p.Id && s.SubmittedAt != null).Max(s => s.SubmittedAt) })
                 .ToListAsync(ct);
             if (patients.Count == 0) return 0;
-            var practiceName = await tenantDb.Practices.AsNoTracking().Select(p => p.Name).SingleAsync(ct);
             var secondAfter = options.Value.SecondReminderAfter;
 
             await using var transaction = await tenantDb.Database.BeginTransactionAsync(ct);
@@ -76,7 +69,7 @@ public static class SendScanReminders
                 // The current reminder of this due date, if any: none before it is due, none late once the next one's time passed.
                 int? number = tick < plan.First ? null : tick < plan.Second ? 1 : tick < plan.Second + secondAfter ? 2 : null;
                 if (number is null) continue;
-                if (await notices.QueueAsync(patient, practiceName, NotificationTemplate.ScanReminder, tick,
+                if (await notices.QueueAsync(patient, NotificationTemplate.ScanReminder, tick,
                         $"scan-reminder:{patient.Id}:{plan.DueOn:yyyy-MM-dd}:{number}", ct) is { } id)
                     queued.Add(id);
             }

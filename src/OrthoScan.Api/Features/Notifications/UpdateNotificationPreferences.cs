@@ -31,7 +31,7 @@ public static class UpdateNotificationPreferences
             patient.QuietHoursStart = command.QuietHoursStart!.Value;
             patient.QuietHoursEnd = command.QuietHoursEnd!.Value;
             await db.SaveChangesAsync(ct);
-            return await GetNotificationPreferences.ReadAsync(db, patient.Id, ct);
+            return await GetNotificationPreferences.ViewAsync(db, patient, ct);
         }
     }
 

@@ -40,10 +40,9 @@ public static class InvitePatient
             var code = await codes.IssueAsync(OneTimeCodePurpose.PatientInvitation, patient.Id, ct);
             if (channel is { } sendBy)
             {
-                var practice = await db.Practices.AsNoTracking().Select(p => p.Name).SingleAsync(ct);
                 await outbox.QueueAsync(patient.PracticeId, patient.Id, sendBy, NotificationTemplate.PatientInvitation, patient.PreferredLanguage,
                     sendBy == NotificationChannel.Sms ? patient.Phone! : patient.Email!,
-                    new Dictionary<string, string> { ["practice"] = practice, ["code"] = code.Code, ["link"] = options.Value.PatientAppUrl }, ct);
+                    new Dictionary<string, string> { ["code"] = code.Code, ["link"] = options.Value.PatientAppUrl }, ct);
                 await db.SaveChangesAsync(ct);
             }
             return new Response(patient.Id, code.Code, code.ExpiresAt, channel);

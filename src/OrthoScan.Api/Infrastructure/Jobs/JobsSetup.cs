@@ -19,6 +19,7 @@ public static class JobsSetup
         services.AddScoped<IJobQueue, JobQueue>();
         services.AddScoped<CurrentJob>();
         services.AddScoped<DeadLetters>();
+        services.AddScoped<PracticeSweep>();
         services.AddSingleton<JobCatalog>();
         services.AddHostedService<JobCatalogCheck>();
         services.AddSingleton<JobStore>();

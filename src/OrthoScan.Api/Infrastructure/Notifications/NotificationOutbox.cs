@@ -11,7 +11,12 @@ public sealed class NotificationOutbox(AppDbContext db, IJobQueue jobs, TimeProv
 {
     public const string DeliverKind = "notifications.deliver";
 
-    /// <param name="values">The template's values (<see cref="NotificationTemplates.Variables"/>); rendered now to fail early on a missing one.</param>
+    private (Guid Id, string Name)? _practice;
+
+    /// <param name="values">
+    /// The template's values (<see cref="NotificationTemplates.Variables"/>), checked now to fail early on a missing one;
+    /// the practice's name is added here.
+    /// </param>
     /// <param name="notBefore">Not delivered before this instant (quiet hours); by default as soon as it is committed.</param>
     /// <param name="dedupeKey">Queued only if the practice has no notification with this key yet (the caller holds a transaction).</param>
     /// <returns>The notification's id; null when one with <paramref name="dedupeKey"/> exists.</returns>
@@ -19,7 +24,9 @@ public sealed class NotificationOutbox(AppDbContext db, IJobQueue jobs, TimeProv
         Guid practiceId, Guid? patientId, NotificationChannel channel, NotificationTemplate template, PreferredLanguage language, string recipient,
         IReadOnlyDictionary<string, string> values, CancellationToken ct, DateTime? notBefore = null, string? dedupeKey = null, Guid? subjectId = null)
     {
-        NotificationTemplates.Render(template, language, values);
+        if (NotificationTemplates.Variables[template].Contains("practice"))
+            values = new Dictionary<string, string>(values) { ["practice"] = await PracticeNameAsync(practiceId, ct) };
+        NotificationTemplates.RequireValues(template, values);
         if (dedupeKey is not null)
         {
             await db.LockForTransactionAsync(LockSpace.Named, $"notification:{practiceId}:{dedupeKey}", ct);
@@ -33,6 +40,14 @@ public sealed class NotificationOutbox(AppDbContext db, IJobQueue jobs, TimeProv
         db.Notifications.Add(notification);
         await jobs.EnqueueAsync(DeliverKind, new DeliverPayload(practiceId, notification.Id), notBefore, ct);
         return notification.Id;
+    }
+
+    /// <summary>Read once per scope: a reminder sweep queues many notices of one practice.</summary>
+    private async Task<string> PracticeNameAsync(Guid practiceId, CancellationToken ct)
+    {
+        if (_practice is not { } known || known.Id != practiceId)
+            _practice = known = (practiceId, await db.Practices.AsNoTracking().Where(p => p.Id == practiceId).Select(p => p.Name).SingleAsync(ct));
+        return known.Name;
     }
 
     private sealed record DeliverPayload(Guid PracticeId, Guid NotificationId);

@@ -68,12 +68,20 @@ public static class NotificationTemplates
     };
 
     /// <exception cref="InvalidOperationException">A value the template needs is missing (a bug in whoever queued it).</exception>
+    /// <summary>Fails when a value the template shows is missing (a bug of the caller, found when it queues, not at delivery).</summary>
+    public static void RequireValues(NotificationTemplate template, IReadOnlyDictionary<string, string> values)
+    {
+        if (Variables[template].FirstOrDefault(name => !values.ContainsKey(name)) is { } missing)
+            throw new InvalidOperationException($"The {template} notification needs '{missing}'.");
+    }
+
     public static RenderedNotification Render(NotificationTemplate template, PreferredLanguage language, IReadOnlyDictionary<string, string> values)
     {
+        RequireValues(template, values);
         var (subject, body) = Texts.TryGetValue((template, language), out var text) ? text : Texts[(template, PreferredLanguage.En)];
         foreach (var name in Variables[template])
         {
-            if (!values.TryGetValue(name, out var value)) throw new InvalidOperationException($"The {template} notification needs '{name}'.");
+            var value = values[name];
             subject = subject.Replace("{" + name + "}", value, StringComparison.Ordinal);
             body = body.Replace("{" + name + "}", value, StringComparison.Ordinal);
         }

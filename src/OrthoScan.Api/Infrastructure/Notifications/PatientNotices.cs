@@ -11,7 +11,7 @@ public sealed class PatientNotices(AppDbContext db, NotificationOutbox outbox, I
 {
     /// <returns>The notification queued; null when the patient cannot be reached outside the app, or the key was used.</returns>
     public async Task<Guid?> QueueAsync(
-        Patient patient, string practiceName, NotificationTemplate template, DateTime now, string dedupeKey, CancellationToken ct, Guid? subjectId = null)
+        Patient patient, NotificationTemplate template, DateTime now, string dedupeKey, CancellationToken ct, Guid? subjectId = null)
     {
         var device = await db.PushDevices.AsNoTracking().Where(d => d.PatientId == patient.Id)
             .OrderByDescending(d => d.LastSeenAt).Select(d => d.Token).FirstOrDefaultAsync(ct);
@@ -19,7 +19,7 @@ public sealed class PatientNotices(AppDbContext db, NotificationOutbox outbox, I
         if (channel is null) return null;
         var zone = QuietHours.Zone(patient.Timezone);
         var notBefore = QuietHours.NextAllowed(now, zone, patient.QuietHoursStart, patient.QuietHoursEnd);
-        var values = new Dictionary<string, string> { ["practice"] = practiceName, ["link"] = options.Value.PatientAppUrl };
+        var values = new Dictionary<string, string> { ["link"] = options.Value.PatientAppUrl };
         var recipient = channel switch { NotificationChannel.Push => device!, NotificationChannel.Sms => patient.Phone!, _ => patient.Email! };
         return await outbox.QueueAsync(patient.PracticeId, patient.Id, channel.Value, template, patient.PreferredLanguage, recipient, values, ct,
             notBefore > now ? notBefore : null, dedupeKey, subjectId);
