@@ -101,6 +101,42 @@ public sealed class ProviderDeliveryTests(FakeMessagingProviders providers) : IC
     }
 
     [Fact]
+    public async Task A_worker_that_dies_after_the_provider_accepted_sends_again_under_the_same_idempotency_key()
+    {
+        var email = TestApi.UniqueEmail("crash");
+        var name = "crash_" + Guid.NewGuid().ToString("N")[..8];
+        // The first delivery's transaction dies after SendGrid accepted and before the notification is recorded as sent,
+        // as a killed worker's would: a trigger fails that one update (a sequence, since a rollback does not undo it).
+        await using var db = await Sql.OpenAsync(Api.OwnerConnectionString);
+        await db.ExecuteAsync($"""
+            CREATE SEQUENCE {name};
+            CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+            BEGIN
+              IF NEW.status = 'sent' AND NEW.recipient = '{email}' AND nextval('{name}') = 1 THEN RAISE EXCEPTION 'the worker died'; END IF;
+              RETURN NEW;
+            END $$;
+            CREATE TRIGGER {name} BEFORE UPDATE ON notifications FOR EACH ROW EXECUTE FUNCTION {name}();
+            """);
+        try
+        {
+            var (owner, patient) = await PatientAsync(email, null);
+            await (await Api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
+
+            (await NotificationStateAsync(owner, email, "sent")).ShouldStartWith("sent sendgrid");
+            (await db.ScalarAsync<long>($"SELECT last_value FROM {name}")).ShouldBeGreaterThanOrEqualTo(2, "the first record of the send was lost");
+            var sends = providers.RequestsTo(FakeMessagingProviders.SendGridPath).Where(r => r.RequestMessage.Body!.Contains(email)).ToList();
+            sends.Count.ShouldBe(2, "sent again after the lost record");
+            sends.ShouldAllBe(r => (int)r.ResponseMessage.StatusCode! == 202);
+            // The provider sees one message twice, not two messages: it keeps the first and drops the copy.
+            sends.Select(r => r.RequestMessage.Headers!["Idempotency-Key"].Single()).Distinct().Count().ShouldBe(1);
+        }
+        finally
+        {
+            await db.ExecuteAsync($"DROP TRIGGER {name} ON notifications; DROP FUNCTION {name}(); DROP SEQUENCE {name};");
+        }
+    }
+
+    [Fact]
     public async Task A_provider_that_refuses_the_address_fails_the_notification_without_retrying_it()
     {
         providers.Fails(400);
