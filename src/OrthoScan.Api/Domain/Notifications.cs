@@ -4,7 +4,7 @@ namespace OrthoScan.Api.Domain;
 public enum NotificationChannel { Email, Sms, Push }
 
 /// <summary>What a notification says; each has a text in every <see cref="PreferredLanguage"/>.</summary>
-public enum NotificationTemplate { PatientInvitation, StaffInvitation, PasswordReset, NewMessage, ScanReminder }
+public enum NotificationTemplate { PatientInvitation, StaffInvitation, PasswordReset, NewMessage, ScanReminder, RetakeRequested, ScanReceived }
 
 /// <summary>How an invitation code goes to the patient.</summary>
 public enum InvitationDelivery { Sms, Email, None }

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using OrthoScan.Api.Tests.Contract;
+using OrthoScan.Api.Tests.DataRights;
 using OrthoScan.Api.Tests.Infrastructure;
 using OrthoScan.Api.Tests.Messaging;
+using OrthoScan.Api.Tests.Scans;
 using Shouldly;
 
 namespace OrthoScan.Api.Tests.Notifications;
@@ -72,5 +74,49 @@ public sealed class PatientNoticeTests(ApiFactory api)
         problem.Errors.ShouldNotBeNull().Keys.ShouldBe(["email", "quietHoursStart", "quietHoursEnd"], ignoreOrder: true);
         await (await api.As(patient).PutAsJsonAsync("/api/v1/notifications/preferences", new { sms = true, email = true, quietHoursStart = "25:00", quietHoursEnd = "08:00" }))
             .ShouldFailAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_scan_that_needs_retakes_asks_for_them_without_saying_why_and_an_arrived_scan_is_told_only_by_push()
+    {
+        var (owner, patientId, phone, _, token) = await api.ReachablePatientAsync("Retake Practice");
+        var app = new PatientApp(patientId, token);
+        var same = ScanFlow.Photo(807);
+        var scan = await api.SendScanAndWaitAsync(app, view => view is "buccal_l" or "buccal_r" ? same : ScanFlow.Photo(810 + Array.IndexOf(ScanFlow.Views, view)));
+        scan.Status.ShouldBe(ScanSessionStatus.NeedsRetake);
+
+        var ask = (await api.LettersAsync(phone)).ShouldHaveSingleItem();
+        ask.Channel.ShouldBe(NotificationChannel.Sms);
+        ask.Body.ShouldStartWith("Some photos of your latest OrthoScan check-in need to be taken again. Open the app to see which:");
+        foreach (var detail in new[] { "duplicate", "buccal", "blur", "dark" }) ask.Body.ShouldNotContain(detail, Case.Insensitive);
+
+        // Retaken, the scan arrives: no text or email for that, only a push where the app is registered.
+        (await api.UploadAsync(app, scan.Id, "buccal_l", ScanFlow.Photo(841))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await api.UploadAsync(app, scan.Id, "buccal_r", ScanFlow.Photo(842))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await api.SubmitScanAsync(app, scan.Id);
+        (await api.WaitUntilProcessedAsync(token, scan.Id)).Status.ShouldBe(ScanSessionStatus.Ready);
+        await api.DeliveriesSettledAsync();
+        (await api.MailboxAsync(phone)).ShouldHaveSingleItem("no SMS for an arrived scan");
+
+        var device = "push-" + Guid.NewGuid().ToString("N");
+        (await api.As(token).PostAsJsonAsync("/api/v1/notifications/devices", new { token = device, platform = "android" })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        var next = await api.SendScanAndWaitAsync(app, view => ScanFlow.Photo(850 + Array.IndexOf(ScanFlow.Views, view)));
+        next.Status.ShouldBe(ScanSessionStatus.Ready);
+        var push = (await api.LettersAsync(device)).ShouldHaveSingleItem();
+        push.Channel.ShouldBe(NotificationChannel.Push);
+        push.Subject.ShouldBe("Retake Practice received your check-in");
+    }
+
+    [Fact]
+    public async Task The_reviews_feedback_is_announced_like_a_message_from_the_practice()
+    {
+        var (owner, patientId, phone, _, token) = await api.ReachablePatientAsync("Feedback Notice Practice");
+        var scan = await api.SendScanAndWaitAsync(new PatientApp(patientId, token));
+        await api.TagAsync(owner, scan.Id);
+
+        await api.FeedbackDeliveredAsync(owner.AccessToken, patientId);
+        var notice = (await api.LettersAsync(phone)).ShouldHaveSingleItem();
+        notice.Channel.ShouldBe(NotificationChannel.Sms);
+        notice.Body.ShouldStartWith("You have a new message from your orthodontist.");
     }
 }

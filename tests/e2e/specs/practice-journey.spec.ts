@@ -157,9 +157,12 @@ test('the owner writes to the patient from their page; the replies from the app 
   };
   const live = page.getByTestId('live-status');
   await expect(live).toHaveAttribute('data-status', 'live');
+  // Shown in the open conversation, the reply is read there (the page marks it before it is left).
+  const markedRead = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith('/read'));
   await replyFromApp('Thank you!');
   await expect(conversation.getByRole('listitem')).toHaveCount(2);
   await expect(conversation.getByRole('listitem').last()).toContainText('Thank you!');
+  expect((await markedRead).status()).toBe(200);
 
   await page.goto('/messages/');
   const list = page.getByRole('list', { name: 'Conversations' });

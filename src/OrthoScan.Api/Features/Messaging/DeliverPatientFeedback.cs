@@ -1,5 +1,6 @@
 using OrthoScan.Api.Infrastructure.Jobs;
 using OrthoScan.Api.Infrastructure.Messaging;
+using OrthoScan.Api.Infrastructure.Notifications;
 
 namespace OrthoScan.Api.Features.Messaging;
 
@@ -28,7 +29,7 @@ public static class DeliverPatientFeedback
         }
     }
 
-    public sealed class Handler(AppDbContext db, LiveThreads live, TimeProvider clock) : ICommandHandler<Command, Outcome>
+    public sealed class Handler(AppDbContext db, LiveThreads live, PatientNotices notices, TimeProvider clock) : ICommandHandler<Command, Outcome>
     {
         public async ValueTask<Outcome> Handle(Command command, CancellationToken ct)
         {
@@ -43,11 +44,14 @@ public static class DeliverPatientFeedback
             var key = $"feedback:{command.SessionId}";
             if (await MessageViews.ExistingAsync(db, thread.Id, key, ct) is not null) return Outcome.AlreadyDelivered;
 
-            await MessageViews.AddAsync(db, new Message
+            var message = new Message
             {
                 PracticeId = command.PracticeId, ThreadId = thread.Id, SenderType = SenderType.System, Content = feedback, CreatedAt = now,
                 IdempotencyKey = key,
-            }, ct);
+            };
+            await MessageViews.AddAsync(db, message, ct);
+            await notices.QueueNewMessageAsync(await db.Patients.AsNoTracking().SingleAsync(p => p.Id == command.PatientId, ct), message, ct);
+            await db.SaveChangesAsync(ct);
             live.Changed(thread);
             return Outcome.Delivered;
         }

@@ -71,16 +71,12 @@ public static class SendMessage
             };
             await MessageViews.AddAsync(db, message, ct);
             live.Changed(thread);
-            if (sender.Type != SenderType.Patient && patient.Status == PatientStatus.Active) await NoticeAsync(patient, message, ct);
+            if (sender.Type != SenderType.Patient)
+            {
+                await notices.QueueNewMessageAsync(patient, message, ct);
+                await db.SaveChangesAsync(ct);
+            }
             return MessageViews.ToResponse(message, sender.Name, attachments);
-        }
-
-        /// <summary>One notice a day in the patient's own calendar: a conversation of ten messages is not ten texts.</summary>
-        private async Task NoticeAsync(Patient patient, Message message, CancellationToken ct)
-        {
-            var localDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(message.CreatedAt, QuietHours.Zone(patient.Timezone)));
-            await notices.QueueAsync(patient, NotificationTemplate.NewMessage, message.CreatedAt, $"new-message:{patient.Id}:{localDay:yyyy-MM-dd}", ct, message.Id);
-            await db.SaveChangesAsync(ct);
         }
 
         private async Task<Patient> RecipientAsync(Guid? patientId, CancellationToken ct)

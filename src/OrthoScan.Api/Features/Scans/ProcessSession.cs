@@ -2,6 +2,7 @@ using OrthoScan.Api.Infrastructure.Ai;
 using OrthoScan.Api.Infrastructure.Audit;
 using OrthoScan.Api.Infrastructure.Imaging;
 using OrthoScan.Api.Infrastructure.Jobs;
+using OrthoScan.Api.Infrastructure.Notifications;
 using OrthoScan.Api.Infrastructure.Storage;
 
 namespace OrthoScan.Api.Features.Scans;
@@ -39,7 +40,8 @@ public static class ProcessSession
     }
 
     public sealed class Handler(
-        AppDbContext db, IBlobStore store, ImageProcessor images, IJobQueue jobs, AfterCommit afterCommit, TimeProvider clock, ILogger<Handler> logger)
+        AppDbContext db, IBlobStore store, ImageProcessor images, IJobQueue jobs, PatientNotices notices, AfterCommit afterCommit, TimeProvider clock,
+        ILogger<Handler> logger)
         : ICommandHandler<Command, Outcome>
     {
         public async ValueTask<Outcome> Handle(Command command, CancellationToken ct)
@@ -60,6 +62,7 @@ public static class ProcessSession
             session.ProcessedAt = clock.UtcNow();
             if (session.Status == ScanSessionStatus.Ready) await jobs.EnqueueSuggestTagsAsync(session.PracticeId, session.Id, ct);
             await db.SaveChangesAsync(ct);
+            await TellPatientAsync(db, notices, session, ct);
 
             // Only once the derivatives are committed: a crash before that leaves the upload for the retry.
             var uploadKeys = uploaded.Where(i => i.UploadKey is not null).Select(i => i.UploadKey!).ToList();
@@ -150,7 +153,23 @@ public static class ProcessSession
     /// (<see cref="GiveUpAsync"/>) so it never stays processing; when the owner retries it, the scan is reopened if it
     /// still can be. The stuck-session sweep (<see cref="SettleStuckSessions"/>) settles scans the same way.
     /// </summary>
-    public sealed class Settlement(AppDbContext db, TenantScope tenant, IBlobStore store, AuditWriter audit, TimeProvider clock, ILogger<Settlement> logger)
+    /// <summary>
+    /// The patient hears how their scan went: a retake request by any channel they allow (the app says which views and
+    /// why), a scan that arrived only by push. Once per processing: a retaken scan asks again.
+    /// </summary>
+    private static async Task TellPatientAsync(AppDbContext db, PatientNotices notices, ScanSession session, CancellationToken ct)
+    {
+        var patient = await db.Patients.AsNoTracking().SingleAsync(p => p.Id == session.PatientId, ct);
+        var processed = session.ProcessedAt!.Value;
+        if (session.Status == ScanSessionStatus.NeedsRetake)
+            await notices.QueueAsync(patient, NotificationTemplate.RetakeRequested, processed, $"retake:{session.Id}:{processed:O}", ct, session.Id);
+        else
+            await notices.QueueAsync(patient, NotificationTemplate.ScanReceived, processed, $"scan-received:{session.Id}", ct, session.Id, pushOnly: true);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public sealed class Settlement(
+        AppDbContext db, TenantScope tenant, IBlobStore store, AuditWriter audit, PatientNotices notices, TimeProvider clock, ILogger<Settlement> logger)
         : IJobDeadLetter<Command>
     {
         public Task OnDeadAsync(Command job, JobContext context, DeadLetter deadLetter, CancellationToken cancellationToken) =>
@@ -206,6 +225,7 @@ public static class ProcessSession
             session.Status = ScanSessionStatus.NeedsRetake;
             session.ProcessedAt = clock.UtcNow();
             await db.SaveChangesAsync(ct);
+            await TellPatientAsync(db, notices, session, ct);
             await audit.WriteAsync("Scans.GiveUpProcessing", new AuditRecord("scan_session", session.Id), ct);
             await transaction.CommitAsync(ct);
             logger.LogError("Gave up processing session {SessionId}; the patient is asked to send the photos again", session.Id);

@@ -17,6 +17,8 @@ public static class NotificationTemplates
         [NotificationTemplate.PasswordReset] = ["link", "minutes"],
         [NotificationTemplate.NewMessage] = ["practice", "link"],
         [NotificationTemplate.ScanReminder] = ["practice", "link"],
+        [NotificationTemplate.RetakeRequested] = ["practice", "link"],
+        [NotificationTemplate.ScanReceived] = ["practice", "link"],
     };
 
     private static readonly Dictionary<(NotificationTemplate, PreferredLanguage), (string Subject, string Body)> Texts = new()
@@ -65,6 +67,25 @@ public static class NotificationTemplates
             "C'est l'heure de votre prochain suivi OrthoScan avec {practice}. Ouvrez l'application et prenez vos photos : {link}"),
         [(NotificationTemplate.ScanReminder, PreferredLanguage.De)] = ("Zeit für Ihren OrthoScan-Check",
             "Es ist Zeit für Ihren nächsten OrthoScan-Check mit {practice}. Öffnen Sie die App und machen Sie Ihre Fotos: {link}"),
+
+        // Which views and why stays in the app: outside it, only that something is asked.
+        [(NotificationTemplate.RetakeRequested, PreferredLanguage.En)] = ("Please retake some photos for {practice}",
+            "Some photos of your latest OrthoScan check-in need to be taken again. Open the app to see which: {link}"),
+        [(NotificationTemplate.RetakeRequested, PreferredLanguage.Es)] = ("Repita algunas fotos para {practice}",
+            "Algunas fotos de su último control de OrthoScan deben hacerse de nuevo. Abra la app para ver cuáles: {link}"),
+        [(NotificationTemplate.RetakeRequested, PreferredLanguage.Fr)] = ("Merci de reprendre quelques photos pour {practice}",
+            "Certaines photos de votre dernier suivi OrthoScan doivent être reprises. Ouvrez l'application pour voir lesquelles : {link}"),
+        [(NotificationTemplate.RetakeRequested, PreferredLanguage.De)] = ("Bitte einige Fotos für {practice} neu aufnehmen",
+            "Einige Fotos Ihres letzten OrthoScan-Checks müssen neu aufgenommen werden. Öffnen Sie die App, um zu sehen, welche: {link}"),
+
+        [(NotificationTemplate.ScanReceived, PreferredLanguage.En)] = ("{practice} received your check-in",
+            "Your OrthoScan photos arrived and are with your orthodontist. Details in the app: {link}"),
+        [(NotificationTemplate.ScanReceived, PreferredLanguage.Es)] = ("{practice} recibió su control",
+            "Sus fotos de OrthoScan llegaron y las tiene su ortodoncista. Detalles en la app: {link}"),
+        [(NotificationTemplate.ScanReceived, PreferredLanguage.Fr)] = ("{practice} a reçu votre suivi",
+            "Vos photos OrthoScan sont arrivées chez votre orthodontiste. Détails dans l'application : {link}"),
+        [(NotificationTemplate.ScanReceived, PreferredLanguage.De)] = ("{practice} hat Ihren Check erhalten",
+            "Ihre OrthoScan-Fotos sind bei Ihrer kieferorthopädischen Praxis angekommen. Details in der App: {link}"),
     };
 
     /// <exception cref="InvalidOperationException">A value the template needs is missing (a bug in whoever queued it).</exception>
