@@ -26,6 +26,11 @@ public static class ScanFrequencies
         ScanFrequency.Monthly => 30,
         _ => throw new ArgumentOutOfRangeException(nameof(frequency), frequency, null),
     };
+
+    /// <summary>The patient's local day the next scan is due: one interval after the last submitted scan, else after enrolment.</summary>
+    public static DateOnly NextDueOn(this ScanFrequency frequency, DateTime? lastScanAt, DateTime enrolledAt, TimeZoneInfo zone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(lastScanAt ?? enrolledAt, DateTimeKind.Utc), zone))
+            .AddDays(frequency.IntervalDays());
 }
 
 public enum ScanSessionStatus { Pending, Processing, Ready, NeedsRetake, Reviewed, Flagged }

@@ -86,6 +86,10 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
             {
                 ["sms"] = true, ["email"] = false, ["quietHoursStart"] = "21:30:00", ["quietHoursEnd"] = "07:00:00",
             }),
+            "UpdateMe" => new(Path(""), Caller.Patient, () => new JsonObject
+            {
+                ["preferredLanguage"] = "es", ["notifyBySms"] = true, ["notifyByEmail"] = false, ["quietHoursStart"] = "22:00:00", ["quietHoursEnd"] = "07:30:00",
+            }),
             "SendMessage" => new(Path(""), Caller.Patient, () => new JsonObject { ["content"] = "The left aligner feels loose." }),
             "StartTagExport" => new(Path(""), Caller.PlatformAdmin, () => new JsonObject
             {

@@ -81,3 +81,24 @@ public sealed record RecordActionDto(Guid TagSetId, Guid SessionId, string Actio
 public sealed record RecordMessageDto(Guid ThreadId, string? Subject, Guid Id, string SenderType, Guid? SenderId, string Content, DateTime CreatedAt, DateTime? ReadAt);
 
 public sealed record RecordAccessDto(Guid? UserId, string? ActorRole, string Action, int Count, DateTime First, DateTime Last);
+
+/// <summary>GET and PATCH /me: the signed-in patient as the app shows them.</summary>
+public sealed record MeDto(
+    Guid Id,
+    string FirstName,
+    string LastName,
+    string PracticeName,
+    string? DoctorName,
+    int CurrentStage,
+    int TotalStages,
+    ScanFrequency ScanFrequency,
+    DateTime? LastScanAt,
+    DateOnly NextScanDue,
+    PatientStatus Status,
+    PreferredLanguage PreferredLanguage,
+    string Timezone,
+    string? Email,
+    string? Phone,
+    MeNoticeSettingsDto Notifications);
+
+public sealed record MeNoticeSettingsDto(bool Sms, bool Email, TimeOnly QuietHoursStart, TimeOnly QuietHoursEnd, bool SmsStopped);

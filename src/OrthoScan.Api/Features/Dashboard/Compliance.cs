@@ -66,7 +66,7 @@ public static class Compliance
                 var today = LocalDate(now, zone);
                 scans.TryGetValue(p.Id, out var scan);
                 var lastScanAt = scan?.Last;
-                var dueOn = LocalDate(lastScanAt ?? p.CreatedAt, zone).AddDays(interval);
+                var dueOn = p.ScanFrequency.NextDueOn(lastScanAt, p.CreatedAt, zone);
                 var daysOverdue = today.DayNumber - dueOn.DayNumber;
                 if (p.Status == PatientStatus.Paused) daysOverdue = Math.Min(daysOverdue, 0);
 

@@ -136,6 +136,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/scans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the signed-in patient's scans
+         * @description Patients only: their scans newest first (keyset paged: `cursor`, `limit` 1-100), each with its status, photos (short-lived thumbnail links, retake reasons per view) and the doctor's feedback once reviewed.
+         *
+         *     **Access:** bearer token; roles `patient`.
+         */
+        get: operations["ListMyScans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/patients/{id}/sessions": {
         parameters: {
             query?: never;
@@ -344,6 +366,34 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in patient
+         * @description Patients only: their profile, practice and doctor, treatment stage (x of y), last scan and the local day the next one is due, language, timezone and how they hear from OrthoScan outside the app.
+         *
+         *     **Access:** bearer token; roles `patient`.
+         */
+        get: operations["GetMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the signed-in patient's settings
+         * @description Patients only: language, SMS and email notices, quiet hours (local, whole minutes). Fields left out stay as they are; a field the body does not define (treatment, practice, contact details: the practice's to change) is refused with 400.
+         *
+         *     **Access:** bearer token; roles `patient`.
+         */
+        patch: operations["UpdateMe"];
         trace?: never;
     };
     "/api/v1/patients/{id}": {
@@ -2046,6 +2096,38 @@ export interface components {
         };
         /** @enum {unknown} */
         MemberStatus: "invited" | "active" | "disabled";
+        MeResponse: {
+            /** Format: uuid */
+            id: string;
+            firstName: string;
+            lastName: string;
+            practiceName: string;
+            doctorName: null | string;
+            /** Format: int32 */
+            currentStage: number;
+            /** Format: int32 */
+            totalStages: number;
+            scanFrequency: components["schemas"]["ScanFrequency"];
+            /** Format: date-time */
+            lastScanAt: null | string;
+            /** Format: date */
+            nextScanDue: string;
+            status: components["schemas"]["PatientStatus"];
+            preferredLanguage: components["schemas"]["PreferredLanguage"];
+            timezone: string;
+            email: null | string;
+            phone: null | string;
+            notifications: components["schemas"]["MeResponseNoticeSettings"];
+        };
+        MeResponseNoticeSettings: {
+            sms: boolean;
+            email: boolean;
+            /** Format: time */
+            quietHoursStart: string;
+            /** Format: time */
+            quietHoursEnd: string;
+            smsStopped: boolean;
+        };
         MessageAttachment: {
             /** Format: uuid */
             imageId: string;
@@ -2155,6 +2237,10 @@ export interface components {
         };
         PageOfReviewFeedItem: {
             items: components["schemas"]["ReviewFeedItem"][];
+            nextCursor: null | string;
+        };
+        PageOfSessionResponse: {
+            items: components["schemas"]["SessionResponse"][];
             nextCursor: null | string;
         };
         PatientResponse: {
@@ -2505,6 +2591,15 @@ export interface components {
         };
         /** @enum {unknown} */
         TreatmentType: "clear_aligners" | "retainers" | "other";
+        UpdateMeBody: {
+            preferredLanguage: null | components["schemas"]["PreferredLanguage"];
+            notifyBySms: null | boolean;
+            notifyByEmail: null | boolean;
+            /** Format: time */
+            quietHoursStart: null | string;
+            /** Format: time */
+            quietHoursEnd: null | string;
+        };
         UpdateNotificationPreferencesCommand: {
             sms: null | boolean;
             email: null | boolean;
@@ -2960,6 +3055,34 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    ListMyScans: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfSessionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     ListPatientScanSessions: {
         parameters: {
             query?: {
@@ -3345,6 +3468,68 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             410: components["responses"]["Gone"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    GetMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    UpdateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "preferredLanguage": "es",
+                 *       "notifyBySms": null,
+                 *       "notifyByEmail": null,
+                 *       "quietHoursStart": "22:00:00",
+                 *       "quietHoursEnd": "07:30:00"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateMeBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
