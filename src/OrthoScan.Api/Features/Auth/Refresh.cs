@@ -34,8 +34,11 @@ public static class Refresh
             if (token.ConsumedAt is not null) return await RefuseReuseAsync(token.FamilyId, ct);
             if (token.DeviceId is not null && token.DeviceId != command.DeviceId)
                 return new Result(null, "This session belongs to another device.");
-            // Claim the token atomically: of two concurrent refreshes with one token, the second finds it consumed
-            // (the row lock makes it wait for the first), so racing a stolen copy is reuse like any other.
+            // Every refresh of a family, and every revocation of one after reuse, takes the family's lock first, before any
+            // row lock: a reuse revoking the family must never wait for a row that a refresh holds while that refresh waits
+            // for the family (the deadlock PostgreSQL broke with a 500, then a 503). Then claim the token atomically: of two
+            // concurrent refreshes with one token, the second finds it consumed, so racing a stolen copy is reuse like any other.
+            await LockFamilyAsync(token.FamilyId, ct);
             var claimed = await db.RefreshTokens.Where(t => t.Id == token.Id && t.ConsumedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, now), ct);
             if (claimed == 0) return await RefuseReuseAsync(token.FamilyId, ct);
@@ -56,10 +59,12 @@ public static class Refresh
             return new Result(await sessions.RotateAsync(token, Role.Patient, patient.PracticeId, ct), null);
         }
 
+        /// <summary>Re-entrant within the transaction (a refresh that turns out to be reuse takes it again).</summary>
+        private Task LockFamilyAsync(Guid family, CancellationToken ct) => db.LockForTransactionAsync(LockSpace.Named, $"refresh-family:{family}", ct);
+
         private async Task<Result> RefuseReuseAsync(Guid family, CancellationToken ct)
         {
-            // Racing copies of one token all revoke the same family: one at a time, or their row locks can deadlock (a 500).
-            await db.LockForTransactionAsync(LockSpace.Named, $"refresh-family:{family}", ct);
+            await LockFamilyAsync(family, ct);
             await sessions.RevokeAsync(t => t.FamilyId == family, ct);
             return new Result(null, "This refresh token was already used; every session of this sign-in is now revoked.");
         }
