@@ -14,11 +14,17 @@ public sealed class LiveThreadClient : IAsyncDisposable
 {
     private readonly HubConnection _connection;
     private readonly Channel<ThreadChangedDto> _changes = Channel.CreateUnbounded<ThreadChangedDto>();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private LiveThreadClient(HubConnection connection)
     {
         _connection = connection;
         _connection.On<ThreadChangedDto>("threadChanged", change => _changes.Writer.TryWrite(change));
+        _connection.Closed += _ =>
+        {
+            _closed.TrySetResult();
+            return Task.CompletedTask;
+        };
     }
 
     public static async Task<LiveThreadClient> ConnectAsync(ApiFactory api, string accessToken)
@@ -51,6 +57,9 @@ public sealed class LiveThreadClient : IAsyncDisposable
             throw new TimeoutException("No live thread change arrived within 10 s.");
         }
     }
+
+    /// <summary>Completes when the server closed the connection, within a few seconds.</summary>
+    public Task ClosedAsync() => _closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
 }

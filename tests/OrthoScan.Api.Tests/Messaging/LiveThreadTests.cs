@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using OrthoScan.Api.Infrastructure.Security;
+using OrthoScan.Api.Tests.Auth;
 using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.DataRights;
 using OrthoScan.Api.Tests.Infrastructure;
@@ -100,5 +101,21 @@ public sealed class LiveThreadTests(ApiFactory api)
         var header = new HttpRequestMessage(HttpMethod.Get, "/api/v1/messages/threads");
         header.Headers.Authorization = new AuthenticationHeaderValue("Bearer", owner.AccessToken);
         (await api.CreateClient().SendAsync(header)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Signing_out_closes_that_sign_ins_live_connections_at_once_and_leaves_the_others_listening()
+    {
+        var owner = await api.RegisterPracticeAsync("Live Exit Clinic");
+        var otherSignIn = await api.SignInAsync(owner);
+        var patient = await api.PatientAppAsync(owner, "Still");
+        await using var leaving = await LiveThreadClient.ConnectAsync(api, owner.AccessToken);
+        await using var staying = await LiveThreadClient.ConnectAsync(api, otherSignIn.AccessToken);
+
+        (await api.As(owner).PostAsync("/api/v1/auth/logout", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        await leaving.ClosedAsync();
+
+        var message = await api.WriteAsync(otherSignIn.AccessToken, patient.PatientId, "Still here");
+        (await staying.NextAsync()).ThreadId.ShouldBe(message.ThreadId);
     }
 }

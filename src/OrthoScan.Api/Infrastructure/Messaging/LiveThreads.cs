@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
@@ -21,7 +22,7 @@ public sealed record ThreadChanged(Guid ThreadId, Guid PatientId);
 /// group comes from the validated token, never from the client. Nothing can be invoked on it: it only listens.
 /// </summary>
 [Authorize(Policy = Policy)]
-public sealed class ThreadsHub : Hub
+public sealed class ThreadsHub(LiveConnections connections) : Hub
 {
     public const string Path = Routes.V1 + "/hubs/messages";
     public const string Policy = "live-threads";
@@ -30,7 +31,14 @@ public sealed class ThreadsHub : Hub
     public override async Task OnConnectedAsync()
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(Context.User!));
+        connections.Add(Context);
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        connections.Remove(Context);
+        return base.OnDisconnectedAsync(exception);
     }
 
     public static string PracticeGroup(Guid practiceId) => "practice:" + practiceId;
@@ -50,6 +58,30 @@ public sealed class ThreadsHub : Hub
         .RequireClaim(Claims.Role, [.. Roles.Clinical.Append(Role.Patient).Select(r => r.ToClaim())]);
 }
 
+/// <summary>This instance's open connections by sign-in (the token's <c>sid</c>), so a revoked sign-in's are closed at once.</summary>
+public sealed class LiveConnections
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, HubCallerContext>> _bySignIn = new();
+
+    public void Add(HubCallerContext context)
+    {
+        if (SignInOf(context) is { } sid) _bySignIn.GetOrAdd(sid, _ => new()).TryAdd(context.ConnectionId, context);
+    }
+
+    public void Remove(HubCallerContext context)
+    {
+        if (SignInOf(context) is { } sid && _bySignIn.TryGetValue(sid, out var open)) open.TryRemove(context.ConnectionId, out _);
+    }
+
+    public void Close(string sid)
+    {
+        if (!_bySignIn.TryRemove(sid, out var open)) return;
+        foreach (var context in open.Values) context.Abort();
+    }
+
+    private static string? SignInOf(HubCallerContext context) => context.User?.FindFirst(Claims.SessionFamily)?.Value;
+}
+
 /// <summary>What a handler calls when it changed a thread: the news goes out once the transaction has committed.</summary>
 public sealed class LiveThreads(AfterCommit afterCommit, LiveThreadRelay relay)
 {
@@ -59,11 +91,13 @@ public sealed class LiveThreads(AfterCommit afterCommit, LiveThreadRelay relay)
 
 /// <summary>
 /// Carries thread changes between hosts through Redis: the worker that delivers feedback, or the API instance that took a
-/// message, publishes; every API instance relays to the connections it holds. Live updates are a convenience on top of the
+/// message, publishes; every API instance relays to the connections it holds, and closes those of a revoked sign-in. Live updates are a convenience on top of the
 /// stored messages (clients fetch again when they reconnect), so a Redis outage drops them with a warning and never fails
 /// the write that caused them.
 /// </summary>
-public sealed class LiveThreadRelay(IConnectionMultiplexer redis, IOptions<RedisOptions> options, IServiceProvider services, ILogger<LiveThreadRelay> logger)
+public sealed class LiveThreadRelay(
+    IConnectionMultiplexer redis, IOptions<RedisOptions> options, TokenRevocations revocations, LiveConnections connections, IServiceProvider services,
+    ILogger<LiveThreadRelay> logger)
     : BackgroundService
 {
     private sealed record Envelope(Guid PracticeId, Guid ThreadId, Guid PatientId);
@@ -87,12 +121,18 @@ public sealed class LiveThreadRelay(IConnectionMultiplexer redis, IOptions<Redis
     {
         var hub = services.GetRequiredService<IHubContext<ThreadsHub>>();
         // Redis may be down when the host starts: keep trying; once subscribed, the multiplexer resubscribes after reconnects.
+        ChannelMessageQueue? changes = null, revoked = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var queue = await redis.GetSubscriber().SubscribeAsync(Channel);
-                queue.OnMessage(message => RelayAsync(hub, message.Message));
+                if (changes is null)
+                {
+                    changes = await redis.GetSubscriber().SubscribeAsync(Channel);
+                    changes.OnMessage(message => RelayAsync(hub, message.Message));
+                }
+                revoked ??= await redis.GetSubscriber().SubscribeAsync(revocations.RevokedFamilies);
+                revoked.OnMessage(message => connections.Close(message.Message.ToString()));
                 return;
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
@@ -123,6 +163,7 @@ public static class LiveThreadSetup
     public static IServiceCollection AddLiveThreads(this IServiceCollection services, bool servesApi)
     {
         services.AddSingleton<LiveThreadRelay>();
+        services.AddSingleton<LiveConnections>();
         services.AddScoped<LiveThreads>();
         if (servesApi)
         {

@@ -30,8 +30,14 @@ public sealed class RateLimiter(IConnectionMultiplexer redis, IOptions<RedisOpti
 /// <summary>Revoked session families and access tokens, checked on every authenticated request.</summary>
 public sealed class TokenRevocations(IConnectionMultiplexer redis, IOptions<RedisOptions> options, AuthOptions auth)
 {
-    public Task RevokeFamilyAsync(Guid family) =>
-        redis.GetDatabase().StringSetAsync(Key("family", family.ToString()), "1", auth.RefreshTokenLifetime > auth.PatientRefreshTokenLifetime ? auth.RefreshTokenLifetime : auth.PatientRefreshTokenLifetime);
+    public async Task RevokeFamilyAsync(Guid family)
+    {
+        await redis.GetDatabase().StringSetAsync(Key("family", family.ToString()), "1", auth.RefreshTokenLifetime > auth.PatientRefreshTokenLifetime ? auth.RefreshTokenLifetime : auth.PatientRefreshTokenLifetime);
+        // Live connections of the sign-in close now, not when their access token expires (LiveThreadRelay listens).
+        await redis.GetSubscriber().PublishAsync(RevokedFamilies, family.ToString());
+    }
+
+    public RedisChannel RevokedFamilies => RedisChannel.Literal(options.Value.KeyPrefix + "revoked:families");
 
     public Task RevokeTokenAsync(string jti) =>
         redis.GetDatabase().StringSetAsync(Key("jti", jti), "1", auth.AccessTokenLifetime + auth.ClockSkew);
