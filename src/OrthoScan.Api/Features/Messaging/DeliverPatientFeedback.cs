@@ -33,9 +33,9 @@ public static class DeliverPatientFeedback
     {
         public async ValueTask<Outcome> Handle(Command command, CancellationToken ct)
         {
-            var feedback = await db.ScanSessions.AsNoTracking()
+            var patient = await db.Patients.AsNoTracking().SingleOrDefaultAsync(p => p.Id == command.PatientId && p.ErasedAt == null, ct);
+            var feedback = patient is null ? null : await db.ScanSessions.AsNoTracking()
                 .Where(s => s.Id == command.SessionId && s.PatientId == command.PatientId)
-                .Where(s => db.Patients.Any(p => p.Id == s.PatientId && p.ErasedAt == null))
                 .Select(s => s.PatientFeedback).SingleOrDefaultAsync(ct);
             if (string.IsNullOrWhiteSpace(feedback)) return Outcome.NothingToDeliver;
 
@@ -50,7 +50,7 @@ public static class DeliverPatientFeedback
                 IdempotencyKey = key,
             };
             await MessageViews.AddAsync(db, message, ct);
-            await notices.QueueNewMessageAsync(await db.Patients.AsNoTracking().SingleAsync(p => p.Id == command.PatientId, ct), message, ct);
+            await notices.QueueNewMessageAsync(patient!, message, ct);
             await db.SaveChangesAsync(ct);
             live.Changed(thread);
             return Outcome.Delivered;

@@ -14,21 +14,13 @@ public static class ListMyScans
         public AuditRecord Audit(Page<SessionResponse> response) => new("patient", null);
     }
 
-    public sealed record Cursor(DateTime CreatedAt, Guid Id);
-
     public sealed class Handler(AppDbContext db, RequestContext context, IBlobStore store, TimeProvider clock) : IQueryHandler<Query, Page<SessionResponse>>
     {
         public async ValueTask<Page<SessionResponse>> Handle(Query query, CancellationToken ct)
         {
-            var limit = Paging.Limit(query.Limit);
-            var sessions = db.ScanSessions.AsNoTracking().Where(s => s.PatientId == context.PatientId);
-            if (Paging.Decode<Cursor>(query.Cursor) is { } after)
-                sessions = sessions.Where(s => s.CreatedAt < after.CreatedAt || (s.CreatedAt == after.CreatedAt && s.Id.CompareTo(after.Id) < 0));
-            var rows = await sessions.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(limit + 1).ToListAsync(ct);
-            var ids = rows.Select(s => s.Id).ToList();
-            var images = (await db.ScanImages.AsNoTracking().Where(i => ids.Contains(i.SessionId)).ToListAsync(ct)).ToLookup(i => i.SessionId);
+            var (rows, images, limit) = await ScanViews.PatientPageAsync(db, context.PatientId!.Value, query.Cursor, query.Limit, ct);
             var now = clock.UtcNow();
-            return Paging.ToPage(rows, limit, s => ScanViews.ToResponse(s, images[s.Id], store, now), s => new Cursor(s.CreatedAt, s.Id));
+            return Paging.ToPage(rows, limit, s => ScanViews.ToResponse(s, images[s.Id], store, now), s => new ScanViews.TimelineCursor(s.CreatedAt, s.Id));
         }
     }
 

@@ -11,8 +11,6 @@ public static class ListPatientSessions
         public AuditRecord Audit(Page<TimelineItem> response) => new("patient", PatientId);
     }
 
-    public sealed record Cursor(DateTime CreatedAt, Guid Id);
-
     /// <summary>A scan session as <see cref="SessionResponse"/> shows it, plus its outcome (null until reviewed).</summary>
     public sealed record TimelineItem(
         Guid Id,
@@ -43,14 +41,8 @@ public static class ListPatientSessions
         public async ValueTask<Page<TimelineItem>> Handle(Query query, CancellationToken ct)
         {
             if (!await db.Patients.AnyAsync(p => p.Id == query.PatientId, ct)) throw new NotFoundException("patient");
-            var limit = Paging.Limit(query.Limit);
-            var sessions = db.ScanSessions.AsNoTracking().Where(s => s.PatientId == query.PatientId);
-            if (Paging.Decode<Cursor>(query.Cursor) is { } after)
-                sessions = sessions.Where(s => s.CreatedAt < after.CreatedAt || (s.CreatedAt == after.CreatedAt && s.Id.CompareTo(after.Id) < 0));
-            var rows = await sessions.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(limit + 1).ToListAsync(ct);
-
+            var (rows, images, limit) = await ScanViews.PatientPageAsync(db, query.PatientId, query.Cursor, query.Limit, ct);
             var ids = rows.Select(s => s.Id).ToList();
-            var images = (await db.ScanImages.AsNoTracking().Where(i => ids.Contains(i.SessionId)).ToListAsync(ct)).ToLookup(i => i.SessionId);
             // A session has one tag set, rarely two: loading all of the page's and keeping the first is one small query.
             var outcomes = (await (from t in db.TagSets.AsNoTracking()
                                    join m in db.PracticeMembers.AsNoTracking() on t.TaggedBy equals m.Id
@@ -60,7 +52,7 @@ public static class ListPatientSessions
                 .ToDictionary(g => g.Key, g => g.OrderBy(r => r.Tags.TaggedAt).ThenBy(r => r.Tags.Id).Select(r => ToOutcome(r.Tags, r.Reviewer)).First());
             var now = clock.UtcNow();
             return Paging.ToPage(rows, limit, s => ToItem(ScanViews.ToResponse(s, images[s.Id], store, now), outcomes.GetValueOrDefault(s.Id)),
-                s => new Cursor(s.CreatedAt, s.Id));
+                s => new ScanViews.TimelineCursor(s.CreatedAt, s.Id));
         }
 
         private static TimelineItem ToItem(SessionResponse s, Outcome? outcome) =>

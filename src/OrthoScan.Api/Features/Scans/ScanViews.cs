@@ -64,6 +64,22 @@ public static class ScanViews
                 now.Add(PhotoLinks.Lifetime))
             : null;
 
+    public sealed record TimelineCursor(DateTime CreatedAt, Guid Id);
+
+    /// <summary>One keyset page of a patient's scans, newest first, with their photos (the timeline, the app's list).</summary>
+    public static async Task<(List<ScanSession> Rows, ILookup<Guid, ScanImage> Images, int Limit)> PatientPageAsync(
+        AppDbContext db, Guid patientId, string? cursor, int? limit, CancellationToken ct)
+    {
+        var size = Paging.Limit(limit);
+        var sessions = db.ScanSessions.AsNoTracking().Where(s => s.PatientId == patientId);
+        if (Paging.Decode<TimelineCursor>(cursor) is { } after)
+            sessions = sessions.Where(s => s.CreatedAt < after.CreatedAt || (s.CreatedAt == after.CreatedAt && s.Id.CompareTo(after.Id) < 0));
+        var rows = await sessions.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(size + 1).ToListAsync(ct);
+        var ids = rows.Select(s => s.Id).ToList();
+        var images = (await db.ScanImages.AsNoTracking().Where(i => ids.Contains(i.SessionId)).ToListAsync(ct)).ToLookup(i => i.SessionId);
+        return (rows, images, size);
+    }
+
     /// <summary>A session for a patient: the patient sees only their own, the practice sees all of its patients'.</summary>
     public static async Task<ScanSession> FindVisibleAsync(AppDbContext db, RequestContext context, Guid sessionId, CancellationToken ct, bool track = false)
     {

@@ -12,11 +12,14 @@ public sealed partial class QueryTokenRedaction : ILogEventEnricher
 {
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
-        foreach (var (name, value) in logEvent.Properties.ToList())
+        // Most events carry no token: nothing is copied for them.
+        List<LogEventProperty>? redacted = null;
+        foreach (var (name, value) in logEvent.Properties)
         {
             if (value is ScalarValue { Value: string text } && text.Contains("access_token=", StringComparison.OrdinalIgnoreCase))
-                logEvent.AddOrUpdateProperty(new LogEventProperty(name, new ScalarValue(Redact(text))));
+                (redacted ??= []).Add(new LogEventProperty(name, new ScalarValue(Redact(text))));
         }
+        foreach (var property in redacted ?? []) logEvent.AddOrUpdateProperty(property);
     }
 
     public static string Redact(string text) => TokenParameter().Replace(text, "${name}=***");

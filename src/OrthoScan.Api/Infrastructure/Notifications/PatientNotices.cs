@@ -41,7 +41,7 @@ public sealed class PatientNotices(AppDbContext db, NotificationOutbox outbox, I
     public static Task<bool> SmsStoppedAsync(AppDbContext db, string? phone, CancellationToken ct) =>
         phone is { Length: > 0 } ? db.SmsOptOuts.AnyAsync(o => o.Phone == phone, ct) : Task.FromResult(false);
 
-    public async Task<NotificationChannel?> ChannelForAsync(Patient patient, CancellationToken ct)
+    private async Task<NotificationChannel?> ChannelForAsync(Patient patient, CancellationToken ct)
     {
         if (patient.NotifyBySms && patient.Phone is { Length: > 0 } phone && !await SmsStoppedAsync(db, phone, ct))
             return NotificationChannel.Sms;

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { HubConnectionBuilder, HubConnectionState, HttpTransportType, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { refreshSession } from '@/api/client';
+import { decodeClaims } from '@/auth/jwt';
 import { tokenStore } from '@/auth/tokenStore';
 
 /** The hub's `threadChanged` event: ids only, the thread itself is fetched through the audited routes. */
@@ -11,15 +12,11 @@ export interface ThreadChanged {
   patientId: string;
 }
 
-export const liveThreadsPath = '/api/v1/hubs/messages';
+const liveThreadsPath = '/api/v1/hubs/messages';
 
 function expiresWithin(token: string, seconds: number): boolean {
-  try {
-    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: number };
-    return !payload.exp || payload.exp * 1000 - Date.now() < seconds * 1000;
-  } catch {
-    return true;
-  }
+  const exp = decodeClaims(token)?.exp;
+  return !exp || exp * 1000 - Date.now() < seconds * 1000;
 }
 
 /**
@@ -76,19 +73,17 @@ export function useLiveThreads(onChange: (change: ThreadChanged | null) => void)
         if (failures > 0) handler.current(null);
         failures = 0;
       } catch {
-        if (stopped) return;
-        setStatus('reconnecting');
-        failures += 1;
-        retry = setTimeout(() => void start(), Math.min(30000, 1000 * 2 ** failures));
+        restartLater();
       }
     };
-    // After automatic reconnection gave up: start over, more slowly.
-    connection.onclose(() => {
+    const restartLater = () => {
       if (stopped) return;
       setStatus('reconnecting');
       failures += 1;
       retry = setTimeout(() => void start(), Math.min(30000, 1000 * 2 ** failures));
-    });
+    };
+    // After automatic reconnection gave up: start over, more slowly.
+    connection.onclose(restartLater);
     // Signed out (or not yet restored): nothing to listen for until there is a session.
     const unsubscribe = tokenStore.get() ? undefined : tokenStore.subscribe((token) => {
       if (token && connection.state === HubConnectionState.Disconnected && !retry) void start();

@@ -18,7 +18,7 @@ import { formatDate } from '@/lib/format';
 import { newIdempotencyKey } from '@/lib/idempotency';
 import { imageTypeLabels } from '@/lib/outcome';
 
-export const maxMessageLength = 4000;
+const maxMessageLength = 4000;
 
 /** One of the patient's scan photos that a message may show (`attachmentImageId`); `url` is a signed thumbnail. */
 export interface ComposerPhoto {

@@ -9,7 +9,6 @@ import { useCursorPages } from '@/lib/useCursorPages';
 import { useLiveThreads, type LiveStatus } from '@/lib/useLiveThreads';
 import { Composer } from './Composer';
 
-export { maxMessageLength } from './Composer';
 
 const senderWords: Record<Message['senderType'], string> = { doctor: 'Doctor', staff: 'Staff', patient: 'Patient', system: 'OrthoScan' };
 
