@@ -14,7 +14,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help services stop status build tools dashboard api-types migrate seed run test demo-scan
+.PHONY: help services stop status build tools dashboard patient-app api-types migrate seed run test demo-scan
 
 help: ## List targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,13 +44,16 @@ demo-scan: ## With `make run` serving: send a scan as a demo patient and wait un
 dashboard: ## Build the dashboard (Next.js static export) into the API's wwwroot
 	@bash scripts/dashboard.sh build
 
+patient-app: ## Export the patient app (Expo) for the web into the API's wwwroot/app (after `make dashboard`)
+	@bash scripts/patient-app.sh build
+
 migrate: services build ## Apply database migrations
 	$(ENV) && $(RUN_API) migrate
 
 seed: migrate ## Seed demo data (prints demo logins)
 	$(ENV) && $(RUN_API) seed
 
-run: services tools dashboard build ## Migrate, seed and run the API + dashboard on 127.0.0.1:5080 (foreground)
+run: services tools dashboard patient-app build ## Migrate, seed and run the API, dashboard and patient app (/app/) on 127.0.0.1:5080 (foreground)
 	$(ENV) && $(RUN_API) migrate
 	$(ENV) && $(RUN_API) seed
 	@# A small ML.NET model from the demo practice's tagged scans (once), so its ready scans get suggestions.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Refreshes the committed OpenAPI snapshot (src/OrthoScan.Api/openapi.json) from the running code and regenerates
-# the dashboard's TypeScript types from it. A test fails while the snapshot differs from what the API serves.
+# the TypeScript types of the dashboard and the patient app from it. A test fails while the snapshot differs from what the API serves.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$REPO"
@@ -17,4 +17,5 @@ curl -fsS "http://127.0.0.1:$PORT/openapi/v1.json" \
   | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(JSON.parse(s),null,2)+"\n"))' \
   >src/OrthoScan.Api/openapi.json
 (cd src/OrthoScan.Dashboard && npm run gen:api)
-echo "[api-types] snapshot and dashboard types regenerated"
+cp src/OrthoScan.Dashboard/src/api/schema.d.ts src/OrthoScan.PatientApp/src/api/schema.d.ts
+echo "[api-types] snapshot and the dashboard's and patient app's types regenerated"

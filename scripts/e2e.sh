@@ -53,7 +53,7 @@ curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null || fail "the API did 
 
 cd "$REPO/tests/e2e" || fail "tests/e2e missing"
 [ -d node_modules/@playwright/test ] || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund || fail "npm ci failed"
-E2E_BASE_URL="http://127.0.0.1:$PORT" E2E_OUTPUT_DIR="$RESULTS/e2e" E2E_REPORT="$RESULTS/e2e-report.json" npx playwright test
+E2E_BASE_URL="http://127.0.0.1:$PORT" E2E_OUTPUT_DIR="$RESULTS/e2e" E2E_REPORT="$RESULTS/e2e-report.json" npx playwright test ${E2E_ARGS:-}
 rc=$?
 node -e '
   const r = require(process.argv[1]); const s = r.stats || {};

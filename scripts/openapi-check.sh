@@ -44,10 +44,13 @@ types() {
   generated="$(mktemp --suffix=.d.ts)"
   # The same command as the dashboard's `npm run gen:api`, into a temp file.
   (cd "$DASHBOARD" && "$generator" ../OrthoScan.Api/openapi.json -o "$generated" >/dev/null) || rc=1
-  if [ "$rc" -eq 0 ] && ! diff -u --label committed/src/api/schema.d.ts --label generated "$DASHBOARD/src/api/schema.d.ts" "$generated"; then
-    echo "[openapi] src/OrthoScan.Dashboard/src/api/schema.d.ts does not match openapi.json: run \`make api-types\` and commit both" >&2
-    rc=1
-  fi
+  # Both apps compile against the same generated types.
+  for app in OrthoScan.Dashboard OrthoScan.PatientApp; do
+    if [ "$rc" -eq 0 ] && ! diff -u --label "committed/$app/src/api/schema.d.ts" --label generated "$REPO/src/$app/src/api/schema.d.ts" "$generated"; then
+      echo "[openapi] src/$app/src/api/schema.d.ts does not match openapi.json: run \`make api-types\` and commit it" >&2
+      rc=1
+    fi
+  done
   rm -f "$generated"
   return $rc
 }

@@ -27,6 +27,7 @@ summary() {
 bash scripts/services.sh up || { step_failed services; summary; }
 bash scripts/browser.sh || { step_failed chromium; summary; }
 bash scripts/dashboard.sh build || { step_failed dashboard-build; summary; }
+bash scripts/patient-app.sh build || { step_failed patient-app-build; summary; }
 dotnet restore OrthoScan.sln || { step_failed restore; summary; }
 dotnet build OrthoScan.sln -c Debug --no-restore -nologo || { step_failed build; summary; }
 
@@ -44,6 +45,10 @@ rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
 
 # Dashboard component tests (vitest).
 RESULTS="$RESULTS" bash scripts/dashboard.sh test
+rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
+
+# Patient app: TypeScript check and component/logic tests (jest-expo).
+RESULTS="$RESULTS" bash scripts/patient-app.sh test
 rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
 
 # Browser tests (Playwright in Debian Chromium) against the real API serving the built dashboard.

@@ -1,4 +1,12 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { fakeCameraVideo } from './support/fake-camera';
+
+const chromiumArgs = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
 
 // Debian's Chromium: Playwright's own browser download is not available on our machines.
 export default defineConfig({
@@ -15,12 +23,26 @@ export default defineConfig({
     baseURL: process.env.E2E_BASE_URL ?? 'http://127.0.0.1:5090',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      ],
-    },
+    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
   },
+  projects: [
+    { name: 'dashboard', testIgnore: /patient-app/ },
+    {
+      // The patient app on a phone-sized screen, with a camera that plays a file of distinct, sharp frames.
+      name: 'patient-app',
+      testMatch: /patient-app/,
+      use: {
+        viewport: { width: 412, height: 860 },
+        permissions: ['camera'],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          args: [
+            ...chromiumArgs,
+            '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+            `--use-file-for-fake-video-capture=${fakeCameraVideo(join(tmpdir(), 'orthoscan-e2e-camera-v2.y4m'))}`,
+          ],
+        },
+      },
+    },
+  ],
 });

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using OrthoScan.Api.Infrastructure.Notifications;
 using OrthoScan.Api.Tests.Contract;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
@@ -33,7 +34,7 @@ public sealed class InvitationDeliveryTests(ApiFactory api)
         sms.Subject.ShouldBeNull();
         sms.Body.ShouldContain(invitation.Code);
         sms.Body.ShouldContain("Clínica Sonrisa le invita a OrthoScan");
-        sms.Body.ShouldContain("https://app.orthoscan.app/open");
+        sms.Body.ShouldEndWith($": https://app.orthoscan.app/open?code={invitation.Code}", customMessage: "tapping the link opens the app with the code filled in");
 
         var activated = await api.CreateClient().PostAsJsonAsync("/api/v1/auth/patient/activate", new { code = invitation.Code, deviceId = "ines-phone-000001" });
         activated.StatusCode.ShouldBe(HttpStatusCode.OK, await activated.Content.ReadAsStringAsync());
@@ -50,6 +51,7 @@ public sealed class InvitationDeliveryTests(ApiFactory api)
         var letter = (await api.LettersAsync(email)).ShouldHaveSingleItem();
         letter.Subject.ShouldBe("Ihre OrthoScan-Einladung von Test Practice");
         letter.Body.ShouldContain(byEmail.Code);
+        letter.Body.ShouldContain($"https://app.orthoscan.app/open?code={byEmail.Code}");
 
         var shownOnly = await (await api.As(owner).PostAsJsonAsync($"/api/v1/patients/{emailOnly.Id}/invite", new { sendBy = "none" }))
             .ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
@@ -62,6 +64,14 @@ public sealed class InvitationDeliveryTests(ApiFactory api)
         await api.DeliveriesSettledAsync();
         (await api.MailboxAsync(email)).ShouldHaveSingleItem("neither the code only shown nor the refused SMS sent anything");
     }
+
+    [Theory]
+    [InlineData("https://app.orthoscan.app/open", "https://app.orthoscan.app/open?code=AB3CD4EF5G")]
+    [InlineData("http://127.0.0.1:5080/app/", "http://127.0.0.1:5080/app/?code=AB3CD4EF5G")]
+    [InlineData("https://app.orthoscan.app/open?utm_source=invite", "https://app.orthoscan.app/open?utm_source=invite&code=AB3CD4EF5G")]
+    [InlineData("https://app.orthoscan.app/open#start", "https://app.orthoscan.app/open?code=AB3CD4EF5G#start")]
+    public void The_app_link_of_an_invitation_adds_the_code_to_the_apps_query(string patientAppUrl, string link) =>
+        new NotificationsOptions { PatientAppUrl = patientAppUrl }.PatientAppLink("AB3CD4EF5G").ShouldBe(link);
 
     [Fact]
     public async Task An_invited_doctor_gets_the_code_by_email_with_the_link_to_accept_it_and_it_is_sent_once()

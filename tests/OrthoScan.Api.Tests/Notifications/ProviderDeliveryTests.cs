@@ -75,7 +75,7 @@ public sealed class ProviderDeliveryTests(FakeMessagingProviders providers) : IC
         var form = request.Body!.Split('&').Select(p => p.Split('=')).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1].Replace('+', ' ')));
         form["To"].ShouldBe(phone);
         form["From"].ShouldBe(FakeMessagingProviders.TwilioFrom);
-        form["Body"].ShouldBe($"Provider Practice vous invite sur OrthoScan. Ouvrez l'application et saisissez le code {sent.Code} pour vous connecter : https://app.orthoscan.app/open");
+        form["Body"].ShouldBe($"Provider Practice vous invite sur OrthoScan. Ouvrez l'application et saisissez le code {sent.Code} pour vous connecter : https://app.orthoscan.app/open?code={sent.Code}");
     }
 
     [Fact]

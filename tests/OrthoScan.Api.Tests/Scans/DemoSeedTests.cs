@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OrthoScan.Api.Domain;
@@ -54,5 +56,49 @@ public sealed class DemoSeedTests : IAsyncLifetime
         await DemoSeed.RunAsync(_api.Services, TextWriter.Null); // idempotent: nothing more
         (await db.ScanSessions.CountAsync()).ShouldBe(8 + 8 + 4);
         (await db.DiscountProposals.CountAsync()).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Each_seed_prints_a_fresh_app_link_with_an_invitation_code_for_a_patient_not_yet_signed_in_and_sends_nothing()
+    {
+        var first = await SeedAsync();
+        first.Link.ShouldBe($"https://app.orthoscan.app/open?code={first.Code}", "the configured PatientAppUrl with the code, as invitations send it");
+        first.Line.ShouldContain("valid until ");
+        first.Line.ShouldEndWith("patient Elias Hoffmann)", customMessage: "the first invited patient by name: never signed in to the app");
+
+        await using var scope = _api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var tenant = scope.ServiceProvider.GetRequiredService<TenantScope>();
+        await tenant.EnterPracticeAsWorkerAsync(await DemoPracticeAsync(db, tenant), default);
+        (await db.Notifications.CountAsync(n => n.Template == NotificationTemplate.PatientInvitation)).ShouldBe(0, "the seed shows the code, it sends nothing");
+
+        // `make demo-scan` takes another patient's code, so the printed one keeps working.
+        await DemoSeed.IssuePatientCodeAsync(_api.Services);
+        var second = await SeedAsync();
+        second.Code.ShouldNotBe(first.Code);
+        await (await Activate(first.Code)).ShouldFailAsync(HttpStatusCode.UnprocessableEntity, "invalid-invitation"); // replaced by the next seed
+        (await Activate(second.Code)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // Signed in now (active): the next seed invites the next patient who never signed in.
+        (await SeedAsync()).Line.ShouldEndWith("patient Adam Laurent)");
+    }
+
+    private Task<HttpResponseMessage> Activate(string code) =>
+        _api.CreateClient().PostAsJsonAsync("/api/v1/auth/patient/activate", new { code, deviceId = "demo-browser-000001" });
+
+    private async Task<(string Line, string Link, string Code)> SeedAsync()
+    {
+        var output = new StringWriter();
+        await DemoSeed.RunAsync(_api.Services, output);
+        var line = output.ToString().Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith(DemoSeed.AppInvitationLinePrefix, StringComparison.Ordinal));
+        var link = line[DemoSeed.AppInvitationLinePrefix.Length..line.IndexOf(' ', DemoSeed.AppInvitationLinePrefix.Length)];
+        var code = line[(line.IndexOf("(code ", StringComparison.Ordinal) + "(code ".Length)..line.IndexOf(',', StringComparison.Ordinal)];
+        return (line, link, code);
+    }
+
+    private static async Task<Guid> DemoPracticeAsync(AppDbContext db, TenantScope tenant)
+    {
+        var owner = await db.UserAccounts.AsNoTracking().SingleAsync(u => u.Email == DemoSeed.OwnerEmail);
+        return (await Memberships.FindActiveAsync(db, tenant, owner.Id, default))!.PracticeId;
     }
 }

@@ -4,8 +4,9 @@ using OrthoScan.Api.Infrastructure.Notifications;
 namespace OrthoScan.Api.Features.Patients;
 
 /// <summary>
-/// Issues a one-time app activation code for the patient, shown to staff and sent to the patient with the app's link: by SMS
-/// when they have a phone number (that did not text STOP), else by email, in their language (or as asked).
+/// Issues a one-time app activation code for the patient, shown to staff and sent to the patient with the app's link, which
+/// carries the code (<c>?code=</c>) so that the app opens with it filled in: by SMS when they have a phone number (that did
+/// not text STOP), else by email, in their language (or as asked).
 /// </summary>
 public static class InvitePatient
 {
@@ -42,7 +43,7 @@ public static class InvitePatient
             {
                 await outbox.QueueAsync(patient.PracticeId, patient.Id, sendBy, NotificationTemplate.PatientInvitation, patient.PreferredLanguage,
                     sendBy == NotificationChannel.Sms ? patient.Phone! : patient.Email!,
-                    new Dictionary<string, string> { ["code"] = code.Code, ["link"] = options.Value.PatientAppUrl }, ct);
+                    new Dictionary<string, string> { ["code"] = code.Code, ["link"] = options.Value.PatientAppLink(code.Code) }, ct);
                 await db.SaveChangesAsync(ct);
             }
             return new Response(patient.Id, code.Code, code.ExpiresAt, channel);

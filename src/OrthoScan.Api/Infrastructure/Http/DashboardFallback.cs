@@ -4,7 +4,8 @@ namespace OrthoScan.Api.Infrastructure.Http;
 
 /// <summary>
 /// Serves the dashboard's static export for paths no endpoint or file matched: "/patients" redirects to
-/// "/patients/" (the export's folder form); anything else gets the dashboard's own 404 page with status 404.
+/// "/patients/" (the export's folder form); a route of the patient app under /app gets the app's index.html
+/// (<see cref="PatientAppPages"/>); anything else gets the dashboard's own 404 page with status 404.
 /// API paths never reach this: they keep answering problem details.
 /// </summary>
 public static class DashboardFallback
@@ -30,6 +31,8 @@ public static class DashboardFallback
             http.Response.Redirect(path + "/" + http.Request.QueryString, permanent: true, preserveMethod: true);
             return;
         }
+
+        if (await PatientAppPages.TryServeRouteAsync(http, files)) return;
 
         http.Response.StatusCode = StatusCodes.Status404NotFound;
         var notFound = files.GetFileInfo("404.html");

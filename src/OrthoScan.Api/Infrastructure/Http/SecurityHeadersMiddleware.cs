@@ -1,21 +1,36 @@
 namespace OrthoScan.Api.Infrastructure.Http;
 
-/// <summary>Headers every response carries; API answers are never cached by browsers or proxies (they hold PHI).</summary>
-public sealed class SecurityHeadersMiddleware(RequestDelegate next)
+/// <summary>
+/// Headers every response carries; API answers are never cached by browsers or proxies (they hold PHI). The patient
+/// app's pages under /app may use the camera and reach the photo store's origins (<see cref="PatientAppPages"/>); every
+/// other page may not.
+/// </summary>
+public sealed class SecurityHeadersMiddleware
 {
+    private readonly RequestDelegate _next;
+    private readonly PatientAppPages _patientApp;
+    private readonly Func<object, Task> _apply;
+
+    public SecurityHeadersMiddleware(RequestDelegate next, PatientAppPages patientApp)
+    {
+        _next = next;
+        _patientApp = patientApp;
+        _apply = state =>
+        {
+            Apply((HttpContext)state);
+            return Task.CompletedTask;
+        };
+    }
+
     public Task InvokeAsync(HttpContext http)
     {
         // Added as the response starts, not now: the exception handler clears every header when it turns a failure
         // into a problem, and error answers need these as much as any other.
-        http.Response.OnStarting(static state =>
-        {
-            Apply((HttpContext)state);
-            return Task.CompletedTask;
-        }, http);
-        return next(http);
+        http.Response.OnStarting(_apply, http);
+        return _next(http);
     }
 
-    private static void Apply(HttpContext http)
+    private void Apply(HttpContext http)
     {
         var headers = http.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
@@ -29,6 +44,11 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
             // never do: the exception handler clears the headers before writing the problem.
             if (string.IsNullOrEmpty(headers.CacheControl)) headers.CacheControl = "no-store";
             headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+        }
+        else if (PatientAppPages.Serves(http.Request.Path))
+        {
+            headers["Permissions-Policy"] = PatientAppPages.PermissionsPolicy;
+            headers.ContentSecurityPolicy = _patientApp.ContentSecurityPolicy;
         }
         else
         {

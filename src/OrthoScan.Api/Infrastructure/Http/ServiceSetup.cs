@@ -45,6 +45,7 @@ public static class ServiceSetup
         services.AddSingleton(auth);
         services.AddSingleton(TimeProvider.System);
         services.AddBlobStorage(config);
+        services.AddSingleton<PatientAppPages>();
 
         services.AddScoped<RequestContext>();
         services.AddScoped<TenantScope>();

@@ -10,7 +10,7 @@ public sealed class NotificationsOptions
 
     /// <summary>Where the dashboard answers: the base of password-reset and staff-invitation links.</summary>
     public string DashboardUrl { get; set; } = "http://127.0.0.1:5080";
-    /// <summary>The patient app's link (opens the app, or its store page).</summary>
+    /// <summary>The patient app's link (opens the app, or its store page); invitations add the code (<see cref="PatientAppLink"/>).</summary>
     public string PatientAppUrl { get; set; } = "https://app.orthoscan.app/open";
     /// <summary>Serve the dev mailbox's letters (GET /api/v1/dev/mailbox): for local runs only; never with real recipients.</summary>
     public bool ExposeDevMailbox { get; set; }
@@ -19,6 +19,13 @@ public sealed class NotificationsOptions
     public SendGridSettings SendGrid { get; set; } = new();
     public TwilioSettings Twilio { get; set; } = new();
     public FcmSettings Fcm { get; set; } = new();
+
+    /// <summary>
+    /// <see cref="PatientAppUrl"/> with <c>code=</c> added to its query (a query it has is kept): the app fills the
+    /// invitation code in from it.
+    /// </summary>
+    public string PatientAppLink(string invitationCode) =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(PatientAppUrl, "code", invitationCode);
 
     internal bool IsValid() =>
         SecondReminderAfter > TimeSpan.Zero && Uri.TryCreate(DashboardUrl, UriKind.Absolute, out _) && Uri.TryCreate(PatientAppUrl, UriKind.Absolute, out _)

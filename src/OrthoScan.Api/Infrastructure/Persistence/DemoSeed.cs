@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using OrthoScan.Api.Infrastructure.Notifications;
+
 namespace OrthoScan.Api.Infrastructure.Persistence;
 
 /// <summary>
@@ -40,6 +43,9 @@ public static class DemoSeed
         await DemoScans.SeedSettledPeriodAsync(services, demoPractice, CancellationToken.None);
         await SeedPlatformUserAsync(db, hasher, FinanceEmail, Role.Finance);
         await SeedPlatformUserAsync(db, hasher, AdminEmail, Role.PlatformAdmin);
+        // Each run replaces the code of the run before: the printed one is the one that works.
+        var app = await IssueInvitationAsync(services, notSignedInFirst: true);
+        var appLink = services.GetRequiredService<IOptions<NotificationsOptions>>().Value.PatientAppLink(app.Code.Code);
 
         (output ?? Console.Out).WriteLine($"""
 
@@ -52,20 +58,36 @@ public static class DemoSeed
               platform admin  {AdminEmail}
             Each enrols an authenticator app (TOTP) at first sign-in.
             API docs: http://127.0.0.1:5080/docs
+            {AppInvitationLinePrefix}{appLink} (code {app.Code.Code}, valid until {app.Code.ExpiresAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC; patient {app.Name})
             """);
     }
 
+    /// <summary>How the seed's output line with the patient app's link starts.</summary>
+    public const string AppInvitationLinePrefix = "Demo patient app: ";
+
     /// <summary>A fresh app activation code for a demo patient, for scripts that act as the patient app locally.</summary>
-    public static async Task<string> IssuePatientCodeAsync(IServiceProvider services)
+    public static async Task<string> IssuePatientCodeAsync(IServiceProvider services) =>
+        (await IssueInvitationAsync(services, notSignedInFirst: false)).Code.Code;
+
+    /// <summary>
+    /// What inviting a demo patient issues (<see cref="InvitationCodes"/>, as Patients/InvitePatient does), without sending
+    /// anything. <paramref name="notSignedInFirst"/>: a patient still invited, who never signed in to the app (signing in
+    /// makes them active), if there is one. The demo's first patient by name is an active one, whom `demo-patient-code`
+    /// (`make demo-scan`) takes: so a demo scan does not replace the code the seed printed.
+    /// </summary>
+    private static async Task<(string Name, IssuedCode Code)> IssueInvitationAsync(IServiceProvider services, bool notSignedInFirst)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var tenant = scope.ServiceProvider.GetRequiredService<TenantScope>();
         await tenant.EnterPracticeAsWorkerAsync(await DemoPracticeIdAsync(db, tenant), CancellationToken.None);
-        var patient = await db.Patients.AsNoTracking().Where(p => p.Status != PatientStatus.Archived)
-            .OrderBy(p => p.LastName).ThenBy(p => p.FirstName).FirstAsync();
+        var invitable = db.Patients.AsNoTracking().Where(p => p.Status != PatientStatus.Archived && p.Status != PatientStatus.Erased);
+        var patient = (notSignedInFirst
+                          ? await invitable.Where(p => p.Status == PatientStatus.Invited).OrderBy(p => p.LastName).ThenBy(p => p.FirstName).FirstOrDefaultAsync()
+                          : null)
+                      ?? await invitable.OrderBy(p => p.LastName).ThenBy(p => p.FirstName).FirstAsync();
         var code = await scope.ServiceProvider.GetRequiredService<InvitationCodes>().IssueAsync(OneTimeCodePurpose.PatientInvitation, patient.Id, CancellationToken.None);
-        return code.Code;
+        return ($"{patient.FirstName} {patient.LastName}", code);
     }
 
     internal static async Task<Guid> DemoPracticeIdAsync(AppDbContext db, TenantScope tenant)

@@ -54,9 +54,23 @@ public sealed class S3BlobStore : IBlobStore, IProxiedBlobStore, IDisposable
         _kmsKeyId = kmsKeyId;
         _clock = clock;
         _ownsClient = ownsClient;
-        // Pre-signed URLs default to https; an emulator on loopback speaks http.
-        _protocol = s3.Config.ServiceURL?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS;
+        _protocol = ProtocolOf(s3);
     }
+
+    /// <summary>
+    /// The origin (scheme, host and port) of the pre-signed links <paramref name="s3"/> makes for <paramref name="bucket"/>,
+    /// as the SDK addresses it (virtual-hosted or path style, regional host, an emulator's URL). Signing is offline, so
+    /// any credentials will do.
+    /// </summary>
+    public static string LinkOrigin(IAmazonS3 s3, string bucket) =>
+        new Uri(s3.GetPreSignedURL(new GetPreSignedUrlRequest
+        {
+            BucketName = bucket, Key = "origin", Verb = HttpVerb.GET, Expires = DateTime.UtcNow.AddMinutes(1), Protocol = ProtocolOf(s3),
+        })).GetLeftPart(UriPartial.Authority);
+
+    // Pre-signed URLs default to https; an emulator on loopback speaks http.
+    private static Protocol ProtocolOf(IAmazonS3 s3) =>
+        s3.Config.ServiceURL?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS;
 
     public UploadGrant CreateUpload(string key, string contentType, long contentLength, TimeSpan lifetime)
     {

@@ -54,6 +54,30 @@ public static class StorageSetup
         _ => throw new InvalidOperationException($"{StorageOptions.Section}:KeyProvider must be \"local\" or \"kms\", not \"{options.KeyProvider}\"."),
     };
 
+    /// <summary>
+    /// The origins (scheme, host, port) of the upload and download links the configured store hands out when they are not
+    /// relative: <see cref="StorageOptions.PublicBaseUrl"/>'s (the API's own /api/v1/blobs links) and, with S3, the
+    /// bucket's pre-signed links. Empty for the default local store, whose links are relative (same origin). A page that
+    /// shows or uploads photos from a browser allows these in its Content-Security-Policy.
+    /// </summary>
+    public static IReadOnlyList<string> LinkOrigins(StorageOptions options)
+    {
+        var origins = new List<string>();
+        if (options.PublicBaseUrl is { Length: > 0 } publicBase)
+        {
+            if (!Uri.TryCreate(publicBase, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                throw new InvalidOperationException($"{StorageOptions.Section}:PublicBaseUrl must be an absolute http(s) URL, not \"{publicBase}\".");
+            origins.Add(uri.GetLeftPart(UriPartial.Authority));
+        }
+        if (options.Provider.Trim().Equals("s3", StringComparison.OrdinalIgnoreCase))
+        {
+            // The client the store uses, with throwaway credentials: signing a link is offline and its host does not depend on them.
+            using var s3 = CreateS3Client(options, new BasicAWSCredentials("link-origin", "link-origin"));
+            origins.Add(S3BlobStore.LinkOrigin(s3, Require(options.Bucket, "Bucket")));
+        }
+        return [.. origins.Distinct(StringComparer.OrdinalIgnoreCase)];
+    }
+
     /// <summary>The S3 client the options describe; credentials from the default chain unless given.</summary>
     public static AmazonS3Client CreateS3Client(StorageOptions options, AWSCredentials? credentials = null)
     {
