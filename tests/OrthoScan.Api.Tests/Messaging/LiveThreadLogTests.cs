@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Diagnostics.CodeAnalysis;
 using OrthoScan.Api.Tests.Infrastructure;
 using OrthoScan.Api.Tests.Scans;
@@ -49,5 +50,22 @@ public sealed class LiveThreadLogTests : IAsyncLifetime
         log.ShouldContain("access_token=***");
         log.ShouldNotContain(owner.AccessToken);
         log.ShouldNotContain(owner.AccessToken.Split('.')[2], customMessage: "not even the signature");
+    }
+
+    [Fact]
+    public async Task The_invitation_code_in_the_patient_apps_link_never_reaches_the_log()
+    {
+        var owner = await _api.RegisterPracticeAsync("Quiet Link Clinic");
+        var patient = await _api.AddPatientAsync(owner, "Link", "Opened");
+        var invitation = await (await _api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { }))
+            .ShouldBeAsync<Contract.PatientInvitationDto>(System.Net.HttpStatusCode.OK);
+        // The patient taps the invitation's link: the app's page is asked for with the code in its query string.
+        await _api.CreateClient().GetAsync($"/app/?code={invitation.Code}&from=sms");
+
+        string log;
+        await using (var file = new FileStream(_log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            log = await new StreamReader(file).ReadToEndAsync();
+        log.ShouldContain("code=***&from=sms", customMessage: "the link's request is logged, its code hidden");
+        log.ShouldNotContain(invitation.Code);
     }
 }

@@ -219,7 +219,8 @@ public sealed class ProviderDeliveryTests(FakeMessagingProviders providers) : IC
         // The patient reads French (the test patient's language).
         message.Notification.ShouldBe(new FcmNotification("Nouveau message de Push Practice",
             "Vous avez un nouveau message de votre orthodontiste. Lisez-le dans l'application OrthoScan : https://app.orthoscan.app/open"));
-        message.Data.ShouldBeNull("nothing else rides along to the lock screen");
+        // Only the screen a tap opens rides along (the app's Messages), nothing about the patient.
+        message.Data.ShouldBe(new Dictionary<string, string> { ["screen"] = "messages" });
 
         var tokenRequest = providers.RequestsTo(FakeMessagingProviders.FcmTokenPath)[^1].RequestMessage;
         var form = tokenRequest.Body!.Split('&').Select(p => p.Split('=')).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));

@@ -11,7 +11,7 @@ namespace OrthoScan.Api.Infrastructure.Notifications;
 /// <summary>
 /// Push through FCM HTTP v1: an OAuth access token for the service account (a JWT it signs, exchanged at Google's token
 /// endpoint, reused until shortly before it expires), then one <c>messages:send</c> per notification. The push carries the
-/// notice's title and text only (no data payload), so the lock screen shows nothing clinical.
+/// notice's title and text, which say nothing clinical, and as data only the name of the app screen a tap opens.
 /// </summary>
 public sealed class FcmTransport(HttpClient http, FcmAccessTokens tokens, IOptions<NotificationsOptions> options) : INotificationTransport
 {
@@ -28,6 +28,7 @@ public sealed class FcmTransport(HttpClient http, FcmAccessTokens tokens, IOptio
                 {
                     ["token"] = n.Recipient,
                     ["notification"] = new JsonObject { ["title"] = n.Content.Subject, ["body"] = n.Content.Body },
+                    ["data"] = n.Content.AppScreen is { } screen ? new JsonObject { ["screen"] = screen } : null,
                 },
             }),
         };

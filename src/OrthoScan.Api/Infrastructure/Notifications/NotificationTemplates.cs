@@ -1,7 +1,8 @@
 namespace OrthoScan.Api.Infrastructure.Notifications;
 
 /// <summary>A notification as its recipient reads it: the email's subject and body, or the text of an SMS or push.</summary>
-public sealed record RenderedNotification(string Subject, string Body);
+/// <param name="AppScreen">For a push: the patient app's screen a tap opens (messages, capture, home); null for the rest.</param>
+public sealed record RenderedNotification(string Subject, string Body, string? AppScreen = null);
 
 /// <summary>
 /// Every notification's words in English, Spanish, French and German, chosen by the recipient's language. Texts that leave
@@ -106,6 +107,15 @@ public static class NotificationTemplates
             subject = subject.Replace("{" + name + "}", value, StringComparison.Ordinal);
             body = body.Replace("{" + name + "}", value, StringComparison.Ordinal);
         }
-        return new RenderedNotification(subject, body);
+        return new RenderedNotification(subject, body, AppScreenOf(template));
     }
+
+    /// <summary>Where the app goes when the patient taps the push: a name of a screen, nothing about the patient.</summary>
+    private static string? AppScreenOf(NotificationTemplate template) => template switch
+    {
+        NotificationTemplate.NewMessage => "messages",
+        NotificationTemplate.ScanReminder => "capture",
+        NotificationTemplate.RetakeRequested or NotificationTemplate.ScanReceived => "home",
+        _ => null,
+    };
 }
