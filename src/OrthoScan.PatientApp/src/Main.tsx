@@ -3,6 +3,7 @@ import * as Crypto from 'expo-crypto';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Platform } from 'react-native';
 import type { ApiClient } from './api/client';
+import { useLiveThread } from './api/live';
 import { allViews, type ImageType, type Me, type ScanPage, type ScanSession, type ThreadPage, type Language } from './api/types';
 import type { Photo } from './capture/machine';
 import { formatDate, useLanguage } from './i18n';
@@ -31,6 +32,8 @@ export function Main({ client, override, onLanguage, onSignOut }: {
   const [notice, setNotice] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
   const [pushRegistered, setPushRegistered] = useState(false);
+
+  const markRead = useCallback(() => setUnread(0), []);
 
   const load = useCallback(async () => {
     try {
@@ -67,6 +70,14 @@ export function Main({ client, override, onLanguage, onSignOut }: {
       window.removeEventListener('online', online);
     };
   }, [client, load, uploader]);
+
+  // The practice wrote, or the review's feedback arrived: the timeline (feedback, unread count) fetches again, and
+  // the open conversation hears of it through `liveChanges`. One connection for the whole app.
+  const [liveChanges, setLiveChanges] = useState(0);
+  useLiveThread(client, () => {
+    setLiveChanges((n) => n + 1);
+    void load();
+  });
 
   // Follows a scan through processing: often while something is on its way, rarely otherwise.
   const busy = queue.scans > 0 || scans.some((s) => s.status === 'pending' || s.status === 'processing');
@@ -107,7 +118,7 @@ export function Main({ client, override, onLanguage, onSignOut }: {
       );
     }
     case 'messages':
-      return <MessagesScreen client={client} onBack={() => { setRoute({ name: 'home' }); void load(); }} onRead={() => setUnread(0)} />;
+      return <MessagesScreen client={client} liveChanges={liveChanges} onBack={() => { setRoute({ name: 'home' }); void load(); }} onRead={markRead} />;
     case 'settings':
       return <SettingsScreen override={override} pushRegistered={pushRegistered} onLanguage={onLanguage} onSignOut={onSignOut} onBack={() => setRoute({ name: 'home' })} />;
     default:

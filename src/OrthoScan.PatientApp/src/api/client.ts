@@ -95,8 +95,15 @@ export function createClient(options: ClientOptions) {
     return (await response.json()) as T;
   }
 
+  /** A token with at least 30 s to live, for the live connection (its URL carries it; the hub closes at expiry). */
+  async function freshToken(): Promise<string> {
+    if (!accessToken || expiresWithin(accessToken, 30)) await refreshOnce();
+    return accessToken ?? '';
+  }
+
   return {
     request,
+    freshToken,
     /** Starts a sign-in from an activation: the access token is kept in memory only. */
     useAccessToken(token: string | null) {
       accessToken = token;
@@ -105,6 +112,15 @@ export function createClient(options: ClientOptions) {
 }
 
 export type ApiClient = ReturnType<typeof createClient>;
+
+function expiresWithin(token: string, seconds: number): boolean {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: number };
+    return !payload.exp || payload.exp * 1000 - Date.now() < seconds * 1000;
+  } catch {
+    return true;
+  }
+}
 
 async function problemOf(response: Response): Promise<ApiError> {
   try {

@@ -1,5 +1,5 @@
 import { getLocales } from 'expo-localization';
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import type { Language } from '../api/types';
 import { de } from './de';
 import { en, type MessageKey, type Messages } from './en';
@@ -41,7 +41,8 @@ interface LanguageContext {
 const Context = createContext<LanguageContext>({ language: 'en', t: translator('en') });
 
 export function LanguageProvider({ language, children }: { language: Language; children: ReactNode }) {
-  return <Context.Provider value={{ language, t: translator(language) }}>{children}</Context.Provider>;
+  const value = useMemo(() => ({ language, t: translator(language) }), [language]);
+  return <Context.Provider value={value}>{children}</Context.Provider>;
 }
 
 export const useLanguage = () => useContext(Context);

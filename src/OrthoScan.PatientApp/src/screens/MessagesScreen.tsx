@@ -6,14 +6,17 @@ import type { Message, MessagePage, ThreadPage } from '../api/types';
 import { formatDate, useLanguage } from '../i18n';
 import { Button, Field, Notice, Screen, colors, text } from '../ui/kit';
 
-const refreshEveryMs = 10_000;
+/** A fallback: the live connection brings changes at once when it is up. */
+const refreshEveryMs = 30_000;
 
 /**
  * The patient's one conversation with the practice: newest at the bottom, the practice's messages marked read as they
- * are shown, and "Read" under the patient's own once the practice opened them. Sending carries an Idempotency-Key,
+ * are shown, and "Read" under the patient's own once the practice opened them (live, through the messages hub). Sending carries an Idempotency-Key,
  * so a retry on a bad connection never sends twice.
  */
-export function MessagesScreen({ client, onBack, onRead }: { client: ApiClient; onBack: () => void; onRead: () => void }) {
+export function MessagesScreen({ client, liveChanges, onBack, onRead }: {
+  client: ApiClient; liveChanges: number; onBack: () => void; onRead: () => void;
+}) {
   const { t, language } = useLanguage();
   const [messages, setMessages] = useState<Message[] | null>(null);
   const [draft, setDraft] = useState('');
@@ -43,6 +46,9 @@ export function MessagesScreen({ client, onBack, onRead }: { client: ApiClient; 
 
   useEffect(() => {
     void load();
+  }, [load, liveChanges]);
+
+  useEffect(() => {
     const timer = setInterval(() => void load(), refreshEveryMs);
     return () => clearInterval(timer);
   }, [load]);
