@@ -12,14 +12,8 @@ WWWROOT="$REPO/src/OrthoScan.Api/wwwroot"
 export NEXT_TELEMETRY_DISABLED=1
 
 install() {
+  bash "$REPO/scripts/npm-install.sh" "$APP"
   cd "$APP"
-  # Reinstall only when package-lock.json changed since the last install.
-  local stamp="node_modules/.orthoscan-lock.sha"
-  local want; want="$(sha256sum package-lock.json | cut -d' ' -f1)"
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    npm ci --no-audit --no-fund
-    echo "$want" >"$stamp"
-  fi
 }
 
 case "${1:-build}" in

@@ -21,13 +21,7 @@ record() { # $1 = check name, $2 = its exit code
 }
 
 install_redocly() {
-  # Reinstall only when package-lock.json changed since the last install (like scripts/dashboard.sh).
-  local stamp="$REDOCLY/node_modules/.orthoscan-lock.sha" want
-  want="$(sha256sum "$REDOCLY/package-lock.json" | cut -d' ' -f1)"
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    (cd "$REDOCLY" && npm ci --no-audit --no-fund) || return 1
-    echo "$want" >"$stamp"
-  fi
+  bash "$REPO/scripts/npm-install.sh" "$REDOCLY"
 }
 
 lint() {

@@ -12,13 +12,8 @@ TARGET="$REPO/src/OrthoScan.Api/wwwroot/app"
 export EXPO_NO_TELEMETRY=1 EXPO_OFFLINE=1 CI=1
 
 install() {
+  bash "$REPO/scripts/npm-install.sh" "$APP"
   cd "$APP"
-  local stamp="node_modules/.orthoscan-lock.sha"
-  local want; want="$(sha256sum package-lock.json | cut -d' ' -f1)"
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    npm ci --no-audit --no-fund
-    echo "$want" >"$stamp"
-  fi
 }
 
 case "${1:-build}" in
