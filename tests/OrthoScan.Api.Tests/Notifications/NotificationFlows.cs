@@ -29,6 +29,14 @@ public static class NotificationFlows
         return new ReachablePatient(owner, patient.Id, phone, email, activated.AccessToken);
     }
 
+    /// <summary>
+    /// The patient turns quiet hours off (in the app), so a notice goes now whatever the hour the suite runs: with the
+    /// default 21:00-08:00, a run in the evening would wait for the morning.
+    /// </summary>
+    public static async Task NoQuietHoursAsync(this ApiFactory api, string patientToken) =>
+        await (await api.As(patientToken).PatchAsJsonAsync("/api/v1/me", new { quietHoursStart = "00:00", quietHoursEnd = "00:00" }))
+            .ShouldBeAsync<MeDto>(HttpStatusCode.OK);
+
     public static async Task<IReadOnlyList<DevMailboxLetterDto>> MailboxAsync(this ApiFactory api, string recipient) =>
         await (await api.CreateClient().GetAsync($"/api/v1/dev/mailbox?recipient={Uri.EscapeDataString(recipient)}"))
             .ShouldBeAsync<List<DevMailboxLetterDto>>(HttpStatusCode.OK);

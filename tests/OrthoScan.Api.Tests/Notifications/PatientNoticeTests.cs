@@ -80,6 +80,7 @@ public sealed class PatientNoticeTests(ApiFactory api)
     public async Task A_scan_that_needs_retakes_asks_for_them_without_saying_why_and_an_arrived_scan_is_told_only_by_push()
     {
         var (owner, patientId, phone, _, token) = await api.ReachablePatientAsync("Retake Practice");
+        await api.NoQuietHoursAsync(token);
         var app = new PatientApp(patientId, token);
         var same = ScanFlow.Photo(807);
         var scan = await api.SendScanAndWaitAsync(app, view => view is "buccal_l" or "buccal_r" ? same : ScanFlow.Photo(810 + Array.IndexOf(ScanFlow.Views, view)));
@@ -111,6 +112,7 @@ public sealed class PatientNoticeTests(ApiFactory api)
     public async Task The_reviews_feedback_is_announced_like_a_message_from_the_practice()
     {
         var (owner, patientId, phone, _, token) = await api.ReachablePatientAsync("Feedback Notice Practice");
+        await api.NoQuietHoursAsync(token);
         var scan = await api.SendScanAndWaitAsync(new PatientApp(patientId, token));
         await api.TagAsync(owner, scan.Id);
 

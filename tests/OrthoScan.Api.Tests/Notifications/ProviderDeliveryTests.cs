@@ -201,8 +201,7 @@ public sealed class ProviderDeliveryTests(FakeMessagingProviders providers) : IC
         providers.Accepts();
         var owner = await Api.RegisterPracticeAsync("Push Practice");
         var app = await Scans.ScanFlow.PatientAppAsync(Api, owner, "Pushed");
-        // No quiet hours, so the push goes now at whatever hour the suite runs (Paris evenings deferred it to the morning).
-        (await Api.As(app.AccessToken).PatchAsJsonAsync("/api/v1/me", new { quietHoursStart = "00:00", quietHoursEnd = "00:00" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await Api.NoQuietHoursAsync(app.AccessToken);
         var device = "fcm-" + Guid.NewGuid().ToString("N") + ":APA91b";
         (await Api.As(app.AccessToken).PostAsJsonAsync("/api/v1/notifications/devices", new { token = device, platform = "ios" })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await Api.As(app.AccessToken).PostAsJsonAsync("/api/v1/notifications/devices", new { token = device, platform = "ios" })).StatusCode.ShouldBe(HttpStatusCode.NoContent, "sent again at every start");
