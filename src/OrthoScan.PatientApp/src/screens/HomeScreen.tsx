@@ -22,7 +22,7 @@ export function HomeScreen({ me, scans, queue, unread, notice, onScan, onRetake,
   onScan: () => void; onRetake: (session: ScanSession) => void; onMessages: () => void; onSettings: () => void; onRetry: () => void;
 }) {
   const { t, language } = useLanguage();
-  const today = new Date().toISOString().slice(0, 10);
+  const today = localDate(new Date());
   const reason = (code: string) => t(knownReasons.has(code) ? (`reason.${code}` as MessageKey) : 'reason.other');
 
   return (
@@ -87,6 +87,12 @@ export function HomeScreen({ me, scans, queue, unread, notice, onScan, onRetake,
 
 /** The server's retake codes the app words itself; any other (a rejected file) reads "could not be used". */
 const knownReasons = new Set(['blurry', 'underexposed', 'overexposed', 'too_small', 'duplicate_view', 'poor_quality']);
+
+/** The phone's calendar day as the API writes dates (the next scan is due on the patient's own day, not UTC's). */
+function localDate(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
 
 /** "2 photos waiting for a connection": what is saved on the phone and not yet sent. */
 export function QueueLine({ queue, onRetry }: { queue: QueueStatus; onRetry: () => void }) {
