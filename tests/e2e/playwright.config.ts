@@ -39,7 +39,7 @@ export default defineConfig({
           args: [
             ...chromiumArgs,
             '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-            `--use-file-for-fake-video-capture=${fakeCameraVideo(join(tmpdir(), 'orthoscan-e2e-camera-v2.y4m'))}`,
+            `--use-file-for-fake-video-capture=${fakeCameraVideo(join(tmpdir(), 'orthoscan-e2e-camera-v3.y4m'))}`,
           ],
         },
       },

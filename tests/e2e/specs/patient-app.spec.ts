@@ -180,3 +180,57 @@ test('a scan sent with the connection gone waits on the phone, then arrives once
   expect(creations.length, 'the creation was retried after its answer was lost').toBeGreaterThanOrEqual(2);
   expect(new Set(creations).size, 'every try carried the same Idempotency-Key').toBe(1);
 });
+
+test('a scan the API asks to retake names the views and why, and the patient retakes only those', async ({}, testInfo) => {
+  test.setTimeout(150_000);
+  await app.unrouteAll({ behavior: 'ignoreErrors' });
+  await expect(app.getByRole('heading', { name: `Hello, ${patient.firstName}` })).toBeVisible();
+  // The photo for the right side goes up as a copy of the left side's: the API finds the two views the same.
+  const viewOf = new Map<string, string>();
+  let leftSide: Buffer | null = null;
+  await app.route('**/api/v1/scans/upload-url', async (route) => {
+    const asked = route.request().postDataJSON() as { imageType: string; contentLength: number };
+    // The link is signed for the declared length: the copy declares the left side's.
+    if (asked.imageType === 'buccal_r' && leftSide) asked.contentLength = leftSide.length;
+    const response = await route.fetch({ postData: asked });
+    viewOf.set(new URL((await response.json()).url as string, app.url()).pathname, asked.imageType);
+    await route.fulfill({ response });
+  });
+  await app.route((url) => viewOf.has(url.pathname), async (route) => {
+    const view = viewOf.get(new URL(route.request().url()).pathname);
+    if (view === 'buccal_l') leftSide = route.request().postDataBuffer();
+    await route.continue(view === 'buccal_r' && leftSide ? { postData: leftSide } : undefined);
+  });
+
+  await app.getByRole('button', { name: 'Start a scan' }).click();
+  await app.getByLabel('Aligner number').fill('6');
+  await app.getByRole('button', { name: 'Continue' }).click();
+  for (let n = 1; n <= 5; n++) await takeView(n, 5);
+  await app.getByRole('button', { name: 'Send scan' }).click();
+
+  const latest = app.getByTestId('scan').first();
+  await expect(latest.getByTestId('scan-status')).toHaveText('Some photos need a retake', { timeout: 60_000 });
+  await expect(latest).toContainText('Left side: the same as another photo');
+  await expect(latest).toContainText('Right side: the same as another photo');
+  await expect(latest).not.toContainText('Front:');
+  await snap(app, testInfo, 'app-retake-asked');
+
+  await app.unrouteAll({ behavior: 'ignoreErrors' });
+  const uploadsAsked: string[] = [];
+  app.on('request', (r) => {
+    if (r.url().endsWith('/api/v1/scans/upload-url')) uploadsAsked.push((r.postDataJSON() as { imageType: string }).imageType);
+  });
+  await latest.getByRole('button', { name: 'Retake 2 photos' }).click();
+  await expect(app.getByText('Turn your head to the right and pull your left cheek back.')).toBeVisible();
+  // The fake camera plays its file from the start whenever the camera opens (24 frames, one a second): past the
+  // frames the first five photos came from.
+  await app.waitForTimeout(10_000);
+  await takeView(1, 2);
+  await expect(app.getByText('Turn your head to the left and pull your right cheek back.')).toBeVisible();
+  await takeView(2, 2);
+  await expect(app.getByText('All 2 photos are saved on this phone.')).toBeVisible();
+  await app.getByRole('button', { name: 'Send scan' }).click();
+
+  await expect(latest.getByTestId('scan-status')).toHaveText('With your orthodontist', { timeout: 60_000 });
+  expect(uploadsAsked.sort()).toEqual(['buccal_l', 'buccal_r']);
+});

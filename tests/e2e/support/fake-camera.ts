@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
  * a different pattern of sharp grey blocks. The built-in fake camera gives 640x480 frames that barely change, which
  * the API rightly refuses (too small, and five views of the same picture); a phone gives large, distinct photos.
  */
-export function fakeCameraVideo(path: string, frames = 12): string {
+export function fakeCameraVideo(path: string, frames = 24): string {
   if (existsSync(path)) return path;
   mkdirSync(dirname(path), { recursive: true });
   const width = 1600;
