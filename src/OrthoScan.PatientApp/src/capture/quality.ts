@@ -17,8 +17,8 @@ const maxDarkPixelShare = 0.5;
 const minSharpness = 25;
 const referenceContrast = 50;
 const minContrast = referenceContrast / 4;
-/** Analysed at most this wide or high: enough to see focus, small enough to stay quick on a phone. */
-const analysisMaxEdge = 512;
+/** Analysed at most this wide or high, as the server analyses (QualityAnalyzer.AnalysisMaxEdge): blur depends on scale. */
+export const analysisMaxEdge = 1024;
 
 /**
  * Too dark: mean brightness under 60 or half the pixels near black. Too blurry: the Laplacian's variance, after
@@ -62,7 +62,7 @@ export function assessGreyscale(image: Greyscale): QualityIssue[] {
   return issues;
 }
 
-/** Decodes a JPEG (as the camera returns it, base64) into a greyscale image of at most 512 px a side. */
+/** Decodes a JPEG (base64) into a greyscale image of at most 1024 px a side. */
 export function greyscaleOfJpeg(base64: string): Greyscale {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
   const { width, height, data } = decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 256 });

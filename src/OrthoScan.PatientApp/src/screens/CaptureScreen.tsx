@@ -3,7 +3,7 @@ import { useReducer, useRef, useState } from 'react';
 import { Image, StyleSheet, Text, View } from 'react-native';
 import type { ImageType } from '../api/types';
 import { capture, progress, startCapture, type Photo } from '../capture/machine';
-import { assessPhoto } from '../capture/quality';
+import { checkPhoto } from '../capture/checkPhoto';
 import { useLanguage } from '../i18n';
 import { Button, Card, Field, Notice, Screen, colors, text } from '../ui/kit';
 
@@ -94,7 +94,7 @@ export function CaptureScreen({ views, alignerNumber, onSend, onCancel }: {
       // The web camera answers a data URL; the phone's, the bare base64.
       const base64 = picture.base64.replace(/^data:image\/\w+;base64,/, '');
       const photo: Photo = { base64, width: picture.width, height: picture.height };
-      dispatch({ type: 'shot', photo, issues: assessPhoto(base64) });
+      dispatch({ type: 'shot', photo, issues: await checkPhoto(picture.uri, picture.width, picture.height) });
     } catch {
       setCameraProblem(t('capture.notReady'));
     } finally {
