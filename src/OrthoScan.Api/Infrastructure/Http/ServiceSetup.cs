@@ -28,11 +28,13 @@ public static class ServiceSetup
         var services = builder.Services;
         var config = builder.Configuration;
 
+        // Each host logs through its own logger, not the process-wide static one: a process holding several hosts (the
+        // tests, a CLI command beside the web host) would otherwise send every host's events to the last one configured.
         builder.Host.UseSerilog((context, logger) => logger
             .ReadFrom.Configuration(context.Configuration)
             .Enrich.FromLogContext()
             .Enrich.With<QueryTokenRedaction>()
-            .WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter()));
+            .WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter()), preserveStaticLogger: true);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = MaxRequestBytes;
@@ -235,6 +237,12 @@ public static class ServiceSetup
             app.MapScalarApiReference("/docs", o => o.WithTitle("OrthoScan API").DisableDefaultFonts().WithOpenApiRoutePattern("/openapi/{documentName}.json").AddDocument("v1", routePattern: "/openapi/v1.json"));
             app.MapCarter();
             app.MapLiveThreads();
+            // The public halves of the keys our tokens are signed with, for services that verify them (OIDC's JWKS).
+            app.MapGet("/.well-known/jwks.json", (SigningKeys keys, HttpContext http) =>
+            {
+                http.Response.Headers.CacheControl = "public, max-age=300";
+                return Results.Json(keys.Jwks());
+            }).AllowAnonymous().ExcludeFromDescription();
         }
         return app;
     }

@@ -8,6 +8,10 @@ public sealed class AuthOptions
     public string Audience { get; set; } = "orthoscan-api";
     /// <summary>PEM file of the ES256 signing key; created on first start when missing (local runs).</summary>
     public string SigningKeyPath { get; set; } = ".local/secrets/jwt-signing.pem";
+    /// <summary>The current signing key as PEM text (a fleet: every instance the same, from Secrets Manager); wins over the file.</summary>
+    public string? SigningKeyPem { get; set; }
+    /// <summary>The key signed with before the last rotation (PEM, its public half suffices): still accepted, never used to sign.</summary>
+    public string? PreviousSigningKeyPem { get; set; }
     /// <summary>When set, tokens are validated against this OIDC authority (Auth0, Cognito) instead of the built-in issuer.</summary>
     public string? ExternalAuthority { get; set; }
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);

@@ -65,7 +65,7 @@ public sealed class TokenService(AuthOptions options, SigningKeys keys, TimeProv
             IssuedAt = now,
             NotBefore = now,
             Expires = now.Add(lifetime),
-            SigningCredentials = new SigningCredentials(keys.Key, SecurityAlgorithms.EcdsaSha256),
+            SigningCredentials = new SigningCredentials(keys.Current, SecurityAlgorithms.EcdsaSha256),
         });
     }
 
@@ -73,7 +73,7 @@ public sealed class TokenService(AuthOptions options, SigningKeys keys, TimeProv
     {
         ValidIssuer = options.Issuer,
         ValidAudience = audience,
-        IssuerSigningKey = keys.Key,
+        IssuerSigningKeys = keys.Accepted,
         ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
         ValidateIssuer = true,
         ValidateAudience = true,
