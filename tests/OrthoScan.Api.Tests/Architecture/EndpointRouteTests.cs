@@ -24,6 +24,7 @@ public sealed class EndpointRouteTests(ApiFactory api)
         ["/docs/scalar.js"] = "the API reference's script",
         ["/docs/scalar.aspnetcore.js"] = "the API reference's script",
         ["/docs/favicon.svg"] = "the API reference's icon",
+        ["/.well-known/jwks.json"] = "the public halves of the token-signing keys, where OIDC clients look for them",
     };
 
     [Fact]

@@ -19,3 +19,8 @@ public sealed record PatientActivationDto(Guid PatientId, string AccessToken, st
 public sealed record StaffInvitationDto(Guid MemberId, string InvitationCode, DateTime ExpiresAt);
 
 public enum MfaStep { Enroll, Verify }
+
+/// <summary>GET /.well-known/jwks.json: read strictly, so a private member ("d") would fail the read.</summary>
+public sealed record JwksDto(IReadOnlyList<JwkDto> Keys);
+
+public sealed record JwkDto(string Kty, string Crv, string Use, string Alg, string Kid, string X, string Y);

@@ -191,6 +191,8 @@ public static class ServiceSetup
         // Outside the exception handler, so a handled problem is logged with the status the client got.
         app.UseSerilogRequestLogging(o =>
         {
+            // This host's own logger (the static one stays unconfigured: see AddOrthoScan).
+            o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             o.EnrichDiagnosticContext = (diag, http) => diag.Set("RequestId", http.TraceIdentifier);
             // A blob URL's token is a working link until it expires: keep it out of the logs.
             o.GetMessageTemplateProperties = (http, path, elapsed, status) =>
