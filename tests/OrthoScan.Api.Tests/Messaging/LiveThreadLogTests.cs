@@ -66,6 +66,7 @@ public sealed class LiveThreadLogTests : IAsyncLifetime
         await using (var file = new FileStream(_log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
             log = await new StreamReader(file).ReadToEndAsync();
         log.ShouldContain("code=***&from=sms", customMessage: "the link's request is logged, its code hidden");
+        log.ShouldContain("responded 200", customMessage: "our own request summary lines reach the host's log too");
         log.ShouldNotContain(invitation.Code);
     }
 }
