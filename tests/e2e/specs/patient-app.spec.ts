@@ -232,9 +232,9 @@ test('a scan the API asks to retake names the views and why, and the patient ret
   });
   await latest.getByRole('button', { name: 'Retake 2 photos' }).click();
   await expect(app.getByText('Turn your head to the right and pull your left cheek back.')).toBeVisible();
-  // The fake camera plays its file from the start whenever the camera opens (24 frames, one a second): past the
-  // frames the first five photos came from.
-  await app.waitForTimeout(10_000);
+  // The fake camera plays its file from the start whenever the camera opens (24 frames, one a second): well past the
+  // frames the first five photos came from (about the first ten seconds, more on a loaded machine) and short of the loop.
+  await app.waitForTimeout(14_000);
   await takeView(1, 2);
   await expect(app.getByText('Turn your head to the left and pull your right cheek back.')).toBeVisible();
   await takeView(2, 2);
