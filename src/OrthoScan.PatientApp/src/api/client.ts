@@ -81,8 +81,7 @@ export function createClient(options: ClientOptions) {
   }
 
   async function request<T>(path: string, request: RequestOptions = {}): Promise<T> {
-    if (!request.anonymous && !accessToken) await refreshOnce();
-    const sentWith = accessToken;
+    const sentWith = request.anonymous ? null : await freshToken();
     let response = await send(path, request, sentWith);
     if (response.status === 401 && !request.anonymous) {
       // Another call may have refreshed while this one was out: use its token rather than rotating again.
@@ -95,7 +94,10 @@ export function createClient(options: ClientOptions) {
     return (await response.json()) as T;
   }
 
-  /** A token with at least 30 s to live, for the live connection (its URL carries it; the hub closes at expiry). */
+  /**
+   * A token with at least 30 s to live: every call's (so an expiring one is renewed before, not after, a 401) and the
+   * live connection's (its URL carries it; the hub closes at expiry).
+   */
   async function freshToken(): Promise<string> {
     if (!accessToken || expiresWithin(accessToken, 30)) await refreshOnce();
     return accessToken ?? '';
@@ -113,12 +115,13 @@ export function createClient(options: ClientOptions) {
 
 export type ApiClient = ReturnType<typeof createClient>;
 
+/** Whether a JWT expires within the seconds given; one whose expiry cannot be read is used as is (a 401 renews it). */
 function expiresWithin(token: string, seconds: number): boolean {
   try {
     const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: number };
-    return !payload.exp || payload.exp * 1000 - Date.now() < seconds * 1000;
+    return typeof payload.exp === 'number' && payload.exp * 1000 - Date.now() < seconds * 1000;
   } catch {
-    return true;
+    return false;
   }
 }
 

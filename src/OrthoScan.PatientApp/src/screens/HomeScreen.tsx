@@ -1,17 +1,12 @@
 import { Image, StyleSheet, Text, View } from 'react-native';
-import type { ImageType, Me, ScanSession } from '../api/types';
+import type { Me, ScanSession } from '../api/types';
+import { retakesOf } from '../capture/retakes';
 import { apiBaseUrl } from '../config';
 import { formatDate, useLanguage } from '../i18n';
 import type { MessageKey } from '../i18n/en';
 import type { QueueStatus } from '../queue/uploadQueue';
 import { Button, Card, Notice, Screen, colors, text } from '../ui/kit';
 
-/** Views the practice asked to take again in a session, with why. */
-export function retakesOf(session: ScanSession): { view: ImageType; reasons: string[] }[] {
-  return session.status === 'needs_retake'
-    ? session.images.filter((i) => i.retakeReasons.length > 0).map((i) => ({ view: i.imageType, reasons: i.retakeReasons }))
-    : [];
-}
 
 /**
  * The timeline: where the treatment stands (aligner x of y, next scan due), what waits on this phone, and every scan
