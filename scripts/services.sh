@@ -16,10 +16,9 @@ REDIS_PORT="${ORTHOSCAN_REDIS_PORT:-56379}"
 HOST=127.0.0.1
 DB_NAME=orthoscan
 OWNER_ROLE=orthoscan_owner
+# The app role (and the platform role, docs/adr/0009-platform-read-path.md) are created by the first migration, run
+# as the owner, exactly as on RDS; `migrate` then sets the app role's password from OrthoScan__Database__AppRolePassword.
 APP_ROLE=orthoscan_app
-# Owns the platform read functions (aggregates only); never logs in. The owner role is a member so that
-# migrations can hand those functions over to it (docs/adr/0009-platform-read-path.md).
-PLATFORM_ROLE=orthoscan_platform
 
 REDIS_DIR="$LOCAL/redis"
 REDIS_PID="$LOCAL/redis.pid"
@@ -185,20 +184,14 @@ psql_super() {
 }
 
 pg_roles() {
-  local owner_pw app_pw
+  local owner_pw
   owner_pw="$(read_secret pg-owner)"
-  app_pw="$(read_secret pg-app)"
-  # Passwords are hex, so they are safe inside SQL literals; stdin keeps them out of the process list.
+  # The password is hex, so it is safe inside an SQL literal; stdin keeps it out of the process list.
+  # CREATEROLE like RDS's master user: the migrations create the app and platform roles (never superuser or BYPASSRLS).
   psql_super >/dev/null <<SQL
 \\set owner_pw '$owner_pw'
-\\set app_pw '$app_pw'
 SELECT 'CREATE ROLE $OWNER_ROLE' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$OWNER_ROLE') \\gexec
-SELECT 'CREATE ROLE $APP_ROLE' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$APP_ROLE') \\gexec
-ALTER ROLE $OWNER_ROLE WITH LOGIN CREATEDB NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOREPLICATION PASSWORD :'owner_pw';
-ALTER ROLE $APP_ROLE WITH LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD :'app_pw';
-SELECT 'CREATE ROLE $PLATFORM_ROLE' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PLATFORM_ROLE') \\gexec
-ALTER ROLE $PLATFORM_ROLE WITH NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD NULL;
-GRANT $PLATFORM_ROLE TO $OWNER_ROLE;
+ALTER ROLE $OWNER_ROLE WITH LOGIN CREATEDB CREATEROLE NOSUPERUSER NOBYPASSRLS NOREPLICATION PASSWORD :'owner_pw';
 SELECT 'CREATE DATABASE $DB_NAME OWNER $OWNER_ROLE' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$DB_NAME') \\gexec
 ALTER DATABASE $DB_NAME OWNER TO $OWNER_ROLE;
 SQL
@@ -291,6 +284,7 @@ write_env() {
       "$(dq "Host=$HOST;Port=$PG_PORT;Database=$DB_NAME;Username=$OWNER_ROLE;Password=$(read_secret pg-owner)")"
     printf 'export ConnectionStrings__App="%s"\n' \
       "$(dq "Host=$HOST;Port=$PG_PORT;Database=$DB_NAME;Username=$APP_ROLE;Password=$(read_secret pg-app)")"
+    printf 'export OrthoScan__Database__AppRolePassword="%s"\n' "$(read_secret pg-app)"
     printf 'export ConnectionStrings__Redis="%s"\n' \
       "$(dq "$HOST:$REDIS_PORT,password=$(read_secret redis),abortConnect=false")"
     printf 'export OrthoScan__Secrets__MasterKey="%s"\n' "$(dq "$(read_secret master-key)")"

@@ -33,6 +33,9 @@ dotnet build OrthoScan.sln -c Debug --no-restore -nologo || { step_failed build;
 
 # shellcheck disable=SC1091
 source .local/env
+# The app and platform roles come from the first migration, run as the owner (as on RDS), which also sets the app
+# role's password: once, before any suite connects as the app role.
+dotnet run --no-build --project src/OrthoScan.Api -- migrate >"$RESULTS/migrate.log" 2>&1 || { step_failed migrate; summary; }
 
 # --- .NET suites: one TRX file per test project.
 dotnet test OrthoScan.sln --no-build --logger "trx;LogFilePrefix=results" --results-directory "$RESULTS"

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore.Design;
+using Npgsql;
 
 namespace OrthoScan.Api.Infrastructure.Persistence;
 
@@ -11,6 +12,13 @@ public static class Database
         var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
         logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, pending);
         await db.Database.MigrateAsync();
+        if (config[DatabaseRolesSql.AppRolePasswordKey] is { Length: > 0 } appPassword)
+        {
+            await using var owner = new NpgsqlConnection(db.Database.GetConnectionString());
+            await owner.OpenAsync();
+            await DatabaseRolesSql.SetAppRolePasswordAsync(owner, appPassword);
+            logger.LogInformation("Set the password of the app role {Role}", TenantIsolationSql.AppRole);
+        }
     }
 
     public static AppDbContext CreateOwnerContext(string connectionString) =>
