@@ -66,7 +66,7 @@ public sealed class SchedulerTests(JobsFixture jobs) : IAsyncLifetime
         (await store.ExistsAsync(keys.First(k => k.Contains(failed.ToString(), StringComparison.Ordinal)), default)).ShouldBeTrue("a failed scan keeps its uploads");
         await using var ownerDb = await Sql.OpenAsync(jobs.Api.OwnerConnectionString);
         (await ownerDb.ExecuteAsync("UPDATE raw_uploads SET created_at = now() - interval '24 hours 1 minute' WHERE key LIKE @practice AND key <> @fresh",
-            ("practice", $"practices/{owner.PracticeId}/%"), ("fresh", freshKey))).ShouldBe(12);
+            ("practice", $"raw/practices/{owner.PracticeId}/%"), ("fresh", freshKey))).ShouldBe(12);
         await ownerDb.ExecuteAsync("UPDATE raw_uploads SET created_at = now() - interval '23 hours 59 minutes' WHERE key = @fresh", ("fresh", freshKey));
 
         // Two instances tick the same period at the same moment.

@@ -88,7 +88,7 @@ public static class DemoScans
             db.ScanSessions.Add(session);
             foreach (var (view, v) in ScanViews.AllViews.Select((view, v) => (view, v)))
             {
-                var key = $"practices/{practiceId}/patients/{patient.Id}/sessions/{session.Id}/demo-{v}.upload";
+                var key = RawUpload.KeyFor(practiceId, patient.Id, session.Id, $"demo-{v}");
                 await using (var photo = new MemoryStream(SyntheticPhotos.TeethJpeg(1600, 1200, seed: photoSeed + v)))
                     await store.PutAsync(key, photo, "image/jpeg", ct);
                 var image = new ScanImage

@@ -5,7 +5,10 @@ using OrthoScan.Api.Infrastructure.Errors;
 
 namespace OrthoScan.Api.Infrastructure.Storage;
 
-/// <summary>Who an object belongs to: every patient object lives under <c>practices/{practice}/patients/{patient}/</c>.</summary>
+/// <summary>
+/// Who an object belongs to: every patient object lives under <c>practices/{practice}/patients/{patient}/</c>, raw
+/// uploads under the same path after <c>raw/</c> (<see cref="Domain.RawUpload.Prefix"/>).
+/// </summary>
 public static partial class PatientObjectKeys
 {
     public sealed record Owner(Guid PracticeId, Guid PatientId);
@@ -19,7 +22,7 @@ public static partial class PatientObjectKeys
         return match.Success ? new Owner(Guid.Parse(match.Groups[1].ValueSpan), Guid.Parse(match.Groups[2].ValueSpan)) : null;
     }
 
-    [GeneratedRegex(@"^practices/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/patients/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/",
+    [GeneratedRegex(@"^(?:raw/)?practices/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/patients/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/",
         RegexOptions.CultureInvariant)]
     private static partial Regex PatientPrefix();
 }

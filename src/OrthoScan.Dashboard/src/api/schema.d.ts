@@ -3006,7 +3006,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "imageId": "0195f4c8-1a2b-7c3d-8e4f-5a6b7c8d9e31",
-                     *       "url": "https://orthoscan-scans.s3.eu-west-2.amazonaws.com/practices/0195f3a2-7c1e-7b3a-9a41-2f6d8c1e4b10/patients/0195f3b0-2d4e-7a1b-8c9d-0e1f2a3b4c50/sessions/0195f4c8-1a2b-7c3d-8e4f-5a6b7c8d9e30/9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c.upload?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost%3Bx-amz-server-side-encryption%3Bx-amz-server-side-encryption-aws-kms-key-id&X-Amz-Signature=3f1a9c",
+                     *       "url": "https://orthoscan-scans.s3.eu-west-2.amazonaws.com/raw/practices/0195f3a2-7c1e-7b3a-9a41-2f6d8c1e4b10/patients/0195f3b0-2d4e-7a1b-8c9d-0e1f2a3b4c50/sessions/0195f4c8-1a2b-7c3d-8e4f-5a6b7c8d9e30/9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c.upload?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=300&X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost%3Bx-amz-server-side-encryption%3Bx-amz-server-side-encryption-aws-kms-key-id&X-Amz-Signature=3f1a9c",
                      *       "method": "PUT",
                      *       "headers": {
                      *         "Content-Type": "image/jpeg",
