@@ -2,6 +2,12 @@ using OrthoScan.Api.Infrastructure.Http;
 using OrthoScan.Api.Infrastructure.Imaging;
 using OrthoScan.Api.Infrastructure.Persistence;
 
+if (args.FirstOrDefault() == "health-probe")
+{
+    Environment.ExitCode = await HealthProbe.RunAsync(HealthProbe.LivenessOf(Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS")), Console.Error);
+    return;
+}
+
 var command = args.FirstOrDefault() is "migrate" or "seed" or "demo-patient-code" or "process-image" or "create-platform-user" or "export-tags" or "train-demo-model" ? args[0] : null;
 if (command == "process-image")
 {

@@ -72,6 +72,7 @@ public static class ServiceSetup
         services.AddSingleton<TotpVerifier>();
         services.AddScoped<InvitationCodes>();
         services.AddJobs(config, runWorker: role.RunsJobs());
+        services.AddJobQueueMetricsExport(config);
         services.AddAudit(config, runSealer: role.RunsJobs());
         services.AddImaging(config);
         services.AddAiSuggestions(config);

@@ -1,6 +1,8 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace OrthoScan.Api.Infrastructure.Jobs;
 
@@ -24,12 +26,27 @@ public static class JobsSetup
         services.AddHostedService<JobCatalogCheck>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobScheduler>();
+        services.AddSingleton(sp => new JobQueueMetrics(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddJobsFrom(typeof(JobsSetup).Assembly);
         if (runWorker)
         {
             services.AddHostedService<JobWorker>();
             services.AddHostedService<SchedulerService>();
+            services.AddHostedService<JobQueueMetricsService>();
         }
+        return services;
+    }
+
+    /// <summary>
+    /// The job queue's gauges over OTLP to the collector beside the task (ECS: the ADOT sidecar, which turns them into
+    /// CloudWatch metrics for the worker's autoscaling and alarms), when OTEL_EXPORTER_OTLP_ENDPOINT names one.
+    /// </summary>
+    public static IServiceCollection AddJobQueueMetricsExport(this IServiceCollection services, IConfiguration config)
+    {
+        if (string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"])) return services;
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(config["OTEL_SERVICE_NAME"] ?? "orthoscan"))
+            .WithMetrics(m => m.AddMeter(JobQueueMetrics.MeterName).AddOtlpExporter());
         return services;
     }
 
