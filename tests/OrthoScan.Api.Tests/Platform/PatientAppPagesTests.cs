@@ -15,8 +15,9 @@ namespace OrthoScan.Api.Tests.Platform;
 /// </summary>
 public sealed class PatientAppPagesTests(PatientAppHost host) : IClassFixture<PatientAppHost>
 {
+    // The dashboard shows photos through the same signed links (an S3 bucket's origin in production), so it names it too.
     private const string DashboardPolicy =
-        "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
+        $"default-src 'self'; img-src 'self' data: blob: {PatientAppHost.PhotoOrigin}; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
 
     private const string AppPolicy =
         $"default-src 'self'; img-src 'self' data: blob: {PatientAppHost.PhotoOrigin}; media-src 'self' blob: mediastream:; style-src 'self' 'unsafe-inline'; " +

@@ -2,19 +2,19 @@ namespace OrthoScan.Api.Infrastructure.Http;
 
 /// <summary>
 /// Headers every response carries; API answers are never cached by browsers or proxies (they hold PHI). The patient
-/// app's pages under /app may use the camera and reach the photo store's origins (<see cref="PatientAppPages"/>); every
-/// other page may not.
+/// app's pages under /app may use the camera (<see cref="PatientAppPages"/>); every other page may not. Each kind of
+/// response gets its own Content-Security-Policy (<see cref="ContentSecurityPolicies"/>).
 /// </summary>
 public sealed class SecurityHeadersMiddleware
 {
     private readonly RequestDelegate _next;
-    private readonly PatientAppPages _patientApp;
+    private readonly ContentSecurityPolicies _policies;
     private readonly Func<object, Task> _apply;
 
-    public SecurityHeadersMiddleware(RequestDelegate next, PatientAppPages patientApp)
+    public SecurityHeadersMiddleware(RequestDelegate next, ContentSecurityPolicies policies)
     {
         _next = next;
-        _patientApp = patientApp;
+        _policies = policies;
         _apply = state =>
         {
             Apply((HttpContext)state);
@@ -43,17 +43,16 @@ public sealed class SecurityHeadersMiddleware
             // An endpoint that chose its own caching keeps it (signed blob downloads: private, max-age=60). Error answers
             // never do: the exception handler clears the headers before writing the problem.
             if (string.IsNullOrEmpty(headers.CacheControl)) headers.CacheControl = "no-store";
-            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+            headers.ContentSecurityPolicy = ContentSecurityPolicies.Api;
         }
         else if (PatientAppPages.Serves(http.Request.Path))
         {
             headers["Permissions-Policy"] = PatientAppPages.PermissionsPolicy;
-            headers.ContentSecurityPolicy = _patientApp.ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = _policies.PatientApp;
         }
         else
         {
-            headers.ContentSecurityPolicy =
-                "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
+            headers.ContentSecurityPolicy = _policies.Dashboard;
         }
         if (http.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
     }

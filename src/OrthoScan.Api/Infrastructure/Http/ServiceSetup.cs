@@ -47,7 +47,8 @@ public static class ServiceSetup
         services.AddSingleton(auth);
         services.AddSingleton(TimeProvider.System);
         services.AddBlobStorage(config);
-        services.AddSingleton<PatientAppPages>();
+        services.AddOptions<WebOptions>().Bind(config.GetSection(WebOptions.Section));
+        services.AddSingleton<ContentSecurityPolicies>();
 
         services.AddScoped<RequestContext>();
         services.AddScoped<TenantScope>();
