@@ -16,6 +16,15 @@ if (command == "process-image")
     return;
 }
 
+if (command == "migrate")
+{
+    // Only the owner's connection string (and the app role's password) is given to the one-off migration task: it
+    // builds no host, so it needs none of the secrets the API and worker need.
+    using var logs = LoggerFactory.Create(b => b.AddJsonConsole());
+    await Database.MigrateAsync(WebApplication.CreateBuilder(args[1..]).Configuration, logs.CreateLogger("OrthoScan.Api.Migrate"));
+    return;
+}
+
 // create-platform-user's and export-tags' arguments are their own (create-platform-user's --role is not the host's).
 var builder = WebApplication.CreateBuilder(command is null ? args : command is "create-platform-user" or "export-tags" ? [] : args[1..]);
 var role = HostRoles.From(builder.Configuration); // --role api|worker|all, default all
@@ -24,9 +33,6 @@ var app = builder.Build();
 
 switch (command)
 {
-    case "migrate":
-        await Database.MigrateAsync(app.Configuration, app.Logger);
-        return;
     case "seed":
         await DemoSeed.RunAsync(app.Services);
         return;

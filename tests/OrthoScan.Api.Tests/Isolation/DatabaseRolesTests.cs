@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -72,5 +74,42 @@ public sealed class DatabaseRolesTests(ApiFactory api)
         await using var ownerDb = await Sql.OpenAsync(api.OwnerConnectionString);
         (await ownerDb.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%' || @pw || '%'", ("pw", appPassword)))
             .ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task The_one_off_migration_task_needs_only_the_owners_connection_string_and_the_app_roles_password()
+    {
+        var database = "orthoscan_migrate_" + Guid.NewGuid().ToString("N")[..12];
+        var owner = new NpgsqlConnectionStringBuilder(api.OwnerConnectionString) { Database = database }.ConnectionString;
+        await using (var admin = await Sql.OpenAsync(api.OwnerConnectionString))
+            await admin.ExecuteAsync($"CREATE DATABASE {database} OWNER orthoscan_owner");
+        try
+        {
+            // The process the ECS migrate task runs, with the environment that task definition gives it and nothing more.
+            var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "OrthoScan.Api.dll"), "migrate"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            start.Environment.Clear();
+            foreach (var name in new[] { "PATH", "HOME", "DOTNET_ROOT" })
+                if (Environment.GetEnvironmentVariable(name) is { } value) start.Environment[name] = value;
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            start.Environment["ConnectionStrings__Owner"] = owner;
+            start.Environment["OrthoScan__Database__AppRolePassword"] = new NpgsqlConnectionStringBuilder(api.AppConnectionString).Password;
+            using var migrate = Process.Start(start)!;
+            var output = migrate.StandardOutput.ReadToEndAsync();
+            var errors = migrate.StandardError.ReadToEndAsync();
+            await migrate.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+            migrate.ExitCode.ShouldBe(0, await errors + await output);
+            await using var db = Database.CreateOwnerContext(owner);
+            (await db.Database.GetAppliedMigrationsAsync()).ShouldBe(db.Database.GetMigrations());
+        }
+        finally
+        {
+            await using var admin = await Sql.OpenAsync(api.OwnerConnectionString);
+            await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        }
     }
 }

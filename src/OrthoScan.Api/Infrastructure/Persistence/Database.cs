@@ -10,7 +10,7 @@ public static class Database
     {
         await using var db = CreateOwnerContext(ServiceSetup.RequireConnectionString(config, "Owner"));
         var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
-        logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, pending);
+        logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
         await db.Database.MigrateAsync();
         if (config[DatabaseRolesSql.AppRolePasswordKey] is { Length: > 0 } appPassword)
         {
