@@ -14,7 +14,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help services stop status build tools dashboard patient-app api-types migrate seed run test demo-scan
+.PHONY: help services stop status build tools dashboard patient-app api-types migrate seed run test demo-scan infra-check
 
 help: ## List targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -66,3 +66,6 @@ run: services tools dashboard patient-app build ## Migrate, seed and run the API
 # Playwright, ...) are added there at the TEST_SUITES marker, not here.
 test: ## Start services, build, run all test suites, print "N passed, N failed"
 	@bash scripts/test.sh
+
+infra-check: ## Parse and policy-check infra/ (Terraform, Dockerfile, workflows)
+	@bash scripts/infra-check.sh

@@ -54,6 +54,10 @@ rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
 RESULTS="$RESULTS" bash scripts/patient-app.sh test
 rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
 
+# Infrastructure: every .tf parses, and policy tests (with negative cases) over the parsed Terraform; deploy files.
+RESULTS="$RESULTS" bash scripts/infra-check.sh
+rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
+
 # Browser tests (Playwright in Debian Chromium) against the real API serving the built dashboard.
 bash scripts/e2e.sh "$RESULTS"
 rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
