@@ -29,6 +29,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The local blob store's folder (removed with the key folder when the host is disposed).</summary>
     public string BlobRoot => Path.Combine(_keyDir, "blobs");
 
+    /// <summary>The write-once audit archive's folder (no S3 bucket in tests).</summary>
+    public string AuditArchiveRoot => Path.Combine(_keyDir, "audit-archive");
+
     public ApiFactory()
     {
         OwnerConnectionString = WithDatabase(Required("ConnectionStrings__Owner"), _database);
@@ -107,6 +110,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         new("OrthoScan:Redis:KeyPrefix", RedisPrefix),
         new("OrthoScan:Auth:SigningKeyPath", SigningKeyPath),
         new("OrthoScan:Storage:LocalRoot", BlobRoot),
+        new("OrthoScan:Audit:Archive:LocalRoot", AuditArchiveRoot),
         new("Serilog:MinimumLevel:Default", "Warning"),
         .. Settings,
     ];

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using OrthoScan.Api.Infrastructure.Storage;
+
 namespace OrthoScan.Api.Infrastructure.Audit;
 
 public static class AuditSetup
@@ -9,6 +12,17 @@ public static class AuditSetup
             .Bind(configuration.GetSection(AuditOptions.Section))
             .Validate(o => o.IsValid(), $"{AuditOptions.Section} is invalid: SealInterval > 0, SealBatchSize 1-10000, SealGracePeriod > SealInterval.")
             .ValidateOnStart();
+        services.AddOptions<AuditArchiveOptions>()
+            .Bind(configuration.GetSection(AuditArchiveOptions.Section))
+            .Validate(o => o.IsValid(), $"{AuditArchiveOptions.Section} is invalid: Retention >= 1 day, BatchSize 1-100000.")
+            .ValidateOnStart();
+        services.AddSingleton<IAuditArchive>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AuditArchiveOptions>>().Value;
+            if (options.Bucket is not { Length: > 0 } bucket) return new FileAuditArchive(options.LocalRoot);
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new S3AuditArchive(StorageSetup.CreateS3Client(storage), bucket, options.Retention, sp.GetRequiredService<TimeProvider>());
+        });
         services.AddSingleton<AuditGroupCommit>();
         services.AddScoped<AuditWriter>();
         services.AddScoped<PlatformAuditWriter>();

@@ -23,6 +23,8 @@ public sealed class JobsOptions
 
     /// <summary>Whether this worker process ticks the recurring schedules (every instance may: each period runs once).</summary>
     public bool RunScheduler { get; set; } = true;
+    /// <summary>How often newly sealed audit rows are copied to the write-once archive (Features/Audit/ArchiveAuditLog).</summary>
+    public TimeSpan AuditArchiveEvery { get; set; } = TimeSpan.FromHours(1);
     /// <summary>How often the worker samples the queue's depth and oldest job for its metrics (the autoscaling signal).</summary>
     public TimeSpan MetricsEvery { get; set; } = TimeSpan.FromSeconds(15);
     /// <summary>How often the scheduler looks whether a schedule's current period has run.</summary>
@@ -57,5 +59,5 @@ public sealed class JobsOptions
         && SchedulerTick > TimeSpan.Zero && RawUploadMaxAge > TimeSpan.Zero && RawUploadSweepEvery >= TimeSpan.FromSeconds(1)
         && StuckProcessingAfter > TimeSpan.Zero && StuckSessionSweepEvery >= TimeSpan.FromSeconds(1)
         && BillingPeriodCloseEvery >= TimeSpan.FromSeconds(1) && OfflineInvoicesEvery >= TimeSpan.FromSeconds(1)
-        && StripeDiscountsEvery >= TimeSpan.FromSeconds(1) && ScanRemindersEvery >= TimeSpan.FromSeconds(1) && MetricsEvery >= TimeSpan.FromSeconds(1);
+        && StripeDiscountsEvery >= TimeSpan.FromSeconds(1) && ScanRemindersEvery >= TimeSpan.FromSeconds(1) && MetricsEvery >= TimeSpan.FromSeconds(1) && AuditArchiveEvery >= TimeSpan.FromSeconds(1);
 }

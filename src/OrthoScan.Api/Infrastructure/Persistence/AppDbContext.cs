@@ -34,6 +34,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
     public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<AuditSeal> AuditSeals => Set<AuditSeal>();
+    public DbSet<AuditArchiveMark> AuditArchiveMarks => Set<AuditArchiveMark>();
     /// <summary>Audit rows not sealed yet, of every practice; not tenant data (ADR 0007).</summary>
     public DbSet<AuditSealQueueEntry> AuditSealQueue => Set<AuditSealQueueEntry>();
     /// <summary>The platform users' audit chain; not tenant data (ADR 0011).</summary>
@@ -301,6 +302,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Request
             e.HasIndex(s => s.AuditId).IsUnique();
             e.HasQueryFilter(s => s.PracticeId == CurrentPracticeId);
         });
+
+        model.ApplyConfiguration(new AuditArchiveMarkConfiguration());
+        model.Entity<AuditArchiveMark>().HasQueryFilter(m => m.PracticeId == CurrentPracticeId);
 
         model.Entity<AuditSealQueueEntry>(e =>
         {

@@ -1678,6 +1678,27 @@ namespace OrthoScan.Api.Infrastructure.Persistence.Migrations
                     b.ToTable("user_accounts", (string)null);
                 });
 
+            modelBuilder.Entity("OrthoScan.Api.Infrastructure.Audit.AuditArchiveMark", b =>
+                {
+                    b.Property<Guid>("PracticeId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("practice_id");
+
+                    b.Property<DateTime>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
+
+                    b.Property<long>("ArchivedSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("archived_seq");
+
+                    b.HasKey("PracticeId")
+                        .HasName("pk_audit_archive_marks");
+
+                    b.ToTable("audit_archive_marks", (string)null);
+                });
+
             modelBuilder.Entity("OrthoScan.Api.Infrastructure.Audit.PlatformAuditEntry", b =>
                 {
                     b.Property<long>("Seq")
