@@ -13,9 +13,9 @@ using Shouldly;
 namespace OrthoScan.Api.Tests.Auth;
 
 /// <summary>
-/// A fleet of API instances on one PostgreSQL and Redis, given their signing keys as configuration: each accepts the
-/// others' tokens, and a key rotation in two rolling steps (first accept the new key everywhere, then sign with it)
-/// signs nobody out at any moment.
+/// A fleet of API instances, each on its own loopback port, on one PostgreSQL and Redis, given their signing keys as
+/// configuration: each accepts the others' tokens, and a key rotation in two rolling steps (first accept the new key
+/// everywhere, then sign with it) signs nobody out at any moment.
 /// </summary>
 [SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
 public sealed class SigningKeyRotationTests : IAsyncLifetime
@@ -24,6 +24,7 @@ public sealed class SigningKeyRotationTests : IAsyncLifetime
     private readonly string _old = NewKey();
     private readonly string _new = NewKey();
     private readonly List<WebApplication> _instances = [];
+    private readonly List<HttpClient> _clients = [];
 
     public SigningKeyRotationTests() => _api.Settings["OrthoScan:Auth:SigningKeyPem"] = _old;
 
@@ -31,6 +32,7 @@ public sealed class SigningKeyRotationTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var client in _clients) client.Dispose();
         foreach (var instance in _instances) await instance.DisposeAsync();
         await _api.DisposeAsync();
     }
@@ -41,15 +43,17 @@ public sealed class SigningKeyRotationTests : IAsyncLifetime
         return key.ExportPkcs8PrivateKeyPem();
     }
 
-    /// <summary>Another API instance on the same database and Redis, with these keys.</summary>
+    /// <summary>Another API instance on the same database and Redis, with these keys, serving on a loopback port of its own.</summary>
     private async Task<HttpClient> InstanceAsync(string current, string? previous)
     {
         _api.Settings["OrthoScan:Auth:SigningKeyPem"] = current;
         _api.Settings["OrthoScan:Auth:PreviousSigningKeyPem"] = previous;
-        var instance = _api.BuildHost("api", _ => { });
+        var instance = _api.BuildHost("api", _ => { }, onLoopbackPort: true);
         _instances.Add(instance);
         await instance.StartAsync();
-        return instance.GetTestClient();
+        var client = new HttpClient { BaseAddress = new Uri(instance.Urls.Single()) };
+        _clients.Add(client);
+        return client;
     }
 
     private static async Task<HttpStatusCode> MeAsync(HttpClient instance, string token)

@@ -87,12 +87,15 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// the start fails, disposes it, while the factory may not yet have read its services to wait for the start
     /// (it then throws ObjectDisposedException instead of the start's error).
     /// </summary>
-    public WebApplication BuildHost(string role, Action<IServiceCollection> configure)
+    /// <param name="onLoopbackPort">Serve on a port of its own (Kestrel on 127.0.0.1, port chosen by the system; see
+    /// <c>WebApplication.Urls</c> once started) instead of in memory: a separate instance as a fleet would run it.</param>
+    public WebApplication BuildHost(string role, Action<IServiceCollection> configure, bool onLoopbackPort = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = TestEnvironment, ApplicationName = typeof(Program).Assembly.GetName().Name });
         builder.Configuration.AddInMemoryCollection(HostSettings);
         builder.Configuration[HostRoles.Key] = role;
-        builder.WebHost.UseTestServer();
+        if (onLoopbackPort) builder.WebHost.UseUrls("http://127.0.0.1:0");
+        else builder.WebHost.UseTestServer();
         var hostRole = HostRoles.From(builder.Configuration);
         builder.AddOrthoScan(hostRole);
         configure(builder.Services);
