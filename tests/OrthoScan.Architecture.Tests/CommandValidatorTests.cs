@@ -15,6 +15,7 @@ public sealed class CommandValidatorTests
     [
         (typeof(Api.Features.Auth.Logout.Command), "no input at all: the sign-in to end comes from the access token"),
         (typeof(Api.Features.Scans.SweepRawUploads.Command), "a scheduled job without input: what to sweep comes from the clock and the raw-upload ledger"),
+        (typeof(Api.Features.Audit.ArchiveAuditLog.Command), "a scheduled job without input: what to archive comes from the sealed chain and the archive marks"),
         (typeof(Api.Features.Scans.SettleStuckSessions.Command), "a scheduled job without input: which scans are stuck comes from the clock and the jobs table"),
         (typeof(Api.Features.Billing.OpenPortal.Command), "no input at all: the practice and its Stripe customer come from the access token"),
     ];
