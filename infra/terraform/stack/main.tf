@@ -42,8 +42,24 @@ module "edge" {
   web_acl_arn        = var.waf_web_acl_arn
 }
 
+# GitHub Actions' identity provider: the deploy workflow assumes the service module's deploy role through it, with no
+# long-lived AWS keys in GitHub.
+resource "aws_iam_openid_connect_provider" "github" {
+  count          = var.create_github_oidc_provider ? 1 : 0
+  url            = "https://token.actions.githubusercontent.com"
+  client_id_list = ["sts.amazonaws.com"]
+}
+
+data "aws_iam_openid_connect_provider" "github" {
+  count = var.create_github_oidc_provider ? 0 : 1
+  url   = "https://token.actions.githubusercontent.com"
+}
+
 module "service" {
   source = "../modules/service"
+
+  github_repository        = var.github_repository
+  github_oidc_provider_arn = var.create_github_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : data.aws_iam_openid_connect_provider.github[0].arn
 
   name              = local.name
   environment       = var.environment

@@ -67,3 +67,8 @@ output "operator_secret_names" {
   description = "Secrets to fill before the first deploy."
   value       = module.service.operator_secret_names
 }
+
+output "deploy_role_arn" {
+  description = "Role the deploy workflow assumes (GitHub environment variable AWS_DEPLOY_ROLE_ARN)."
+  value       = module.service.deploy_role_arn
+}

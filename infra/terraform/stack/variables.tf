@@ -64,7 +64,18 @@ variable "waf_web_acl_arn" {
 
 variable "image_tag" {
   type        = string
-  description = "Immutable tag of the image to run (set by the deploy workflow)."
+  description = "Image tag of the first task definitions; later releases are registered by the deploy workflow."
+}
+
+variable "github_repository" {
+  type        = string
+  description = "owner/name of the GitHub repository whose deploy workflow may assume the deploy role."
+}
+
+variable "create_github_oidc_provider" {
+  type        = bool
+  description = "Create the account's OIDC provider for GitHub Actions (one per account: true in the first environment applied to an account, false in the others)."
+  default     = true
 }
 
 variable "api_cpu" {

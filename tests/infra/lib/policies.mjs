@@ -361,4 +361,26 @@ export const tls = collect((items, report) => {
   }
 });
 
-export const ALL = { encryption, publicAccess, bucketPolicies, prodSizing, logRetention, openIngress, wildcardIam, rawLifecycle, auditArchive, tls };
+// 12. A role GitHub Actions may assume names one repository and one GitHub environment exactly: no wildcard subject,
+// no StringLike, and the STS audience.
+export const githubTrust = collect((items, report) => {
+  for (const d of items.filter((i) => i.kind === 'data' && i.type === 'aws_iam_policy_document')) {
+    for (const st of statements(d).filter((s) => (s.actions ?? []).includes('sts:AssumeRoleWithWebIdentity'))) {
+      const conditions = nested(st, 'condition');
+      const on = (claim) => conditions.filter((c) => c.variable === `token.actions.githubusercontent.com:${claim}`);
+      if (!on('aud').some((c) => c.test === 'StringEquals' && (c.values ?? []).length === 1 && c.values[0] === 'sts.amazonaws.com'))
+        report(d, 'web identity trust does not require the audience sts.amazonaws.com');
+      const subjects = on('sub');
+      if (subjects.length === 0) report(d, 'web identity trust names no subject (any repository could assume it)');
+      for (const c of subjects) {
+        if (c.test !== 'StringEquals') report(d, `web identity subject is matched with ${c.test}, not StringEquals`);
+        for (const v of c.values ?? []) {
+          if (/\*|\?/.test(v)) report(d, `web identity subject ${v} has a wildcard`);
+          if (!/^repo:[^:]+:environment:[^:]+$/.test(v)) report(d, `web identity subject ${v} is not one repository's GitHub environment`);
+        }
+      }
+    }
+  }
+});
+
+export const ALL = { encryption, publicAccess, bucketPolicies, prodSizing, logRetention, openIngress, wildcardIam, rawLifecycle, auditArchive, tls, githubTrust };

@@ -45,6 +45,17 @@ variable "image_tag" {
   description = "Image tag of the first task definitions (a release tag, e.g. v0.1.0). Later releases are rolled by the deploy workflow, which registers its own revisions; the services ignore this after creation."
 }
 
+variable "github_repository" {
+  type        = string
+  description = "owner/name of the GitHub repository that deploys here (its deploy workflow assumes the deploy role)."
+}
+
+variable "create_github_oidc_provider" {
+  type        = bool
+  description = "Create the account's GitHub OIDC provider (false when another environment in the same account already did)."
+  default     = true
+}
+
 variable "domain_name" {
   type        = string
   description = "Public host name (CloudFront alias)."
@@ -96,13 +107,15 @@ module "orthoscan" {
   environment = "prod"
   region      = var.region
 
-  domain_name                = var.domain_name
-  origin_domain_name         = var.origin_domain_name
-  alb_certificate_arn        = var.alb_certificate_arn
-  cloudfront_certificate_arn = var.cloudfront_certificate_arn
-  waf_web_acl_arn            = var.waf_web_acl_arn
-  alarm_email                = var.alarm_email
-  image_tag                  = var.image_tag
+  domain_name                 = var.domain_name
+  origin_domain_name          = var.origin_domain_name
+  alb_certificate_arn         = var.alb_certificate_arn
+  cloudfront_certificate_arn  = var.cloudfront_certificate_arn
+  waf_web_acl_arn             = var.waf_web_acl_arn
+  alarm_email                 = var.alarm_email
+  image_tag                   = var.image_tag
+  github_repository           = var.github_repository
+  create_github_oidc_provider = var.create_github_oidc_provider
 
   # Network: a NAT gateway per AZ, so losing one AZ does not cut the other's egress.
   vpc_cidr           = "10.40.0.0/16"
@@ -210,4 +223,9 @@ output "alarm_topic_arn" {
 output "operator_secret_names" {
   description = "Secrets to fill before the first deploy."
   value       = module.orthoscan.operator_secret_names
+}
+
+output "deploy_role_arn" {
+  description = "Role the deploy workflow assumes: set it as the GitHub environment variable AWS_DEPLOY_ROLE_ARN."
+  value       = module.orthoscan.deploy_role_arn
 }

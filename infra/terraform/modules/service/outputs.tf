@@ -57,3 +57,8 @@ output "operator_secret_names" {
   description = "Secrets an operator must fill before the first deploy."
   value       = sort([for s in aws_secretsmanager_secret.operator : s.name])
 }
+
+output "deploy_role_arn" {
+  description = "Role the deploy workflow assumes (GitHub environment variable AWS_DEPLOY_ROLE_ARN)."
+  value       = aws_iam_role.deploy.arn
+}

@@ -259,3 +259,18 @@ variable "secret_recovery_window_days" {
   description = "Days a deleted operator secret can be restored (0 deletes immediately; dev only)."
   default     = 30
 }
+
+variable "github_repository" {
+  type        = string
+  description = "owner/name of the GitHub repository whose deploy workflow may assume the deploy role."
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))
+    error_message = "github_repository must be owner/name, without wildcards."
+  }
+}
+
+variable "github_oidc_provider_arn" {
+  type        = string
+  description = "ARN of the account's IAM OIDC provider for token.actions.githubusercontent.com."
+}
