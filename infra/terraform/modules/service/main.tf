@@ -67,7 +67,8 @@ resource "aws_cloudwatch_log_group" "service" {
   kms_key_id        = var.logs_kms_key_arn
 }
 
-# Audit events are kept as long as the audit archive (HIPAA: six years).
+# Audit events are kept as long as the audit archive (HIPAA: six years): every sealed link, written by the worker's
+# collector (OrthoScan.Audit.Trail over OTLP, see tasks.tf).
 resource "aws_cloudwatch_log_group" "audit" {
   name              = "${local.log_prefix}/audit"
   retention_in_days = var.audit_log_retention_days

@@ -49,7 +49,8 @@ locals {
 }
 
 # otlp (gRPC on localhost) -> awsemf: metrics in namespace OrthoScan with the dimensions Environment and Service, which
-# the alarms and the worker's autoscaling query. Traces go to X-Ray.
+# the alarms and the worker's autoscaling query. Traces go to X-Ray, and the audit trail's log records to the audit log
+# group (six years).
 resource "aws_ssm_parameter" "collector_config" {
   name = "/orthoscan/${var.environment}/otel-collector-config"
   type = "String"
@@ -80,11 +81,18 @@ resource "aws_ssm_parameter" "collector_config" {
         }]
       }
       awsxray = { region = var.region }
+      # The sealed audit links (the app's OrthoScan.Audit.Trail records), the only logs sent over OTLP.
+      awscloudwatchlogs = {
+        region          = var.region
+        log_group_name  = aws_cloudwatch_log_group.audit.name
+        log_stream_name = "sealed-links"
+      }
     }
     service = {
       pipelines = {
         metrics = { receivers = ["otlp"], processors = ["resource", "batch"], exporters = ["awsemf"] }
         traces  = { receivers = ["otlp"], processors = ["batch"], exporters = ["awsxray"] }
+        logs    = { receivers = ["otlp"], processors = ["batch"], exporters = ["awscloudwatchlogs"] }
       }
     }
   })

@@ -11,10 +11,11 @@ namespace OrthoScan.Api.Infrastructure.Audit;
 /// later row was sealed gets the next free seq, so nothing is skipped. Only the sealer takes the practice's advisory
 /// lock (try-lock: another instance on the same practice is left to it), and unique (practice_id, seq) and (audit_id)
 /// are the backstop. The request path never waits here.
+/// Once committed, each link is also handed to <see cref="AuditTrailLog"/> (the searchable copy in CloudWatch).
 /// No LISTEN/NOTIFY: a NOTIFY in every audited request would serialise their commits database-wide (PostgreSQL takes
 /// one global lock per notifying commit), which is the kind of bottleneck this design removes.
 /// </summary>
-internal sealed class AuditSealer(IServiceScopeFactory scopes, TimeProvider clock, IOptions<AuditOptions> options, ILogger<AuditSealer> logger)
+internal sealed class AuditSealer(IServiceScopeFactory scopes, TimeProvider clock, IOptions<AuditOptions> options, AuditTrailLog trail, ILogger<AuditSealer> logger)
     : BackgroundService
 {
     private const long LockKey = 7412;
@@ -125,6 +126,7 @@ internal sealed class AuditSealer(IServiceScopeFactory scopes, TimeProvider cloc
         var firstIds = taken.Select(q => q.FirstId).ToList();
         await db.AuditSealQueue.Where(q => q.PracticeId == practiceId && firstIds.Contains(q.FirstId)).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
+        for (var i = 0; i < rows.Count; i++) trail.Sealed(rows[i], seqs[i], hashes[i]);
         return taken.Count < queued.Count || queued.Count == _options.SealBatchSize;
     }
 

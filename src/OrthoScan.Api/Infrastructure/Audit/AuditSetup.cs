@@ -23,6 +23,7 @@ public static class AuditSetup
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return new S3AuditArchive(StorageSetup.CreateS3Client(storage), bucket, options.Retention, sp.GetRequiredService<TimeProvider>());
         });
+        services.AddSingleton<AuditTrailLog>();
         services.AddSingleton<AuditGroupCommit>();
         services.AddScoped<AuditWriter>();
         services.AddScoped<PlatformAuditWriter>();
