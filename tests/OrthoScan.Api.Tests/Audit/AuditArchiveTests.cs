@@ -71,6 +71,44 @@ public sealed class AuditArchiveTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Links_sealed_again_under_archived_seqs_after_a_restore_get_objects_of_their_own()
+    {
+        // One link per object, so the link sealed after the restore falls in exactly the range of an archived object.
+        var api = new ApiFactory();
+        api.Settings["OrthoScan:Audit:Archive:BatchSize"] = "1";
+        await api.InitializeAsync();
+        try
+        {
+            var owner = await api.RegisterPracticeAsync("Restored Clinic");
+            await api.VerifyWhenSealedAsync(owner);
+            await ArchiveAsync(api);
+            var before = Archived(api, owner.PracticeId);
+            var kept = before.Count - 1;
+
+            // As a database restored to an earlier point would be: without the newest row and its link, the mark behind it.
+            await using (var db = await Sql.OpenAsync(api.OwnerConnectionString, owner.PracticeId))
+            {
+                var newest = await db.ScalarAsync<long>("SELECT audit_id FROM audit_seals WHERE practice_id = @p AND seq > @kept",
+                    ("p", owner.PracticeId), ("kept", (long)kept));
+                await db.ExecuteAsync("DELETE FROM audit_seals WHERE practice_id = @p AND seq > @kept", ("p", owner.PracticeId), ("kept", (long)kept));
+                await db.ExecuteAsync("DELETE FROM audit_log WHERE id = @id", ("id", newest));
+                await db.ExecuteAsync("UPDATE audit_archive_marks SET archived_seq = @kept WHERE practice_id = @p", ("p", owner.PracticeId), ("kept", (long)kept));
+            }
+            await api.AddPatientAsync(owner, "After");
+            await api.VerifyWhenSealedAsync(owner);
+            await ArchiveAsync(api);
+
+            var reused = Archived(api, owner.PracticeId).Where(l => l.Seq == kept + 1).ToList();
+            reused.Count.ShouldBe(2, "the archived link and the one sealed under its seq after the restore are both kept");
+            reused.Select(l => l.Hash).Distinct().Count().ShouldBe(2);
+        }
+        finally
+        {
+            await api.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_practice_sees_and_moves_only_its_own_archive_mark_and_nobody_deletes_one()
     {
         var mine = await _api.RegisterPracticeAsync("Mark Mine");
@@ -113,28 +151,34 @@ public sealed class AuditArchiveTests : IAsyncLifetime
     }
 
     /// <summary>Runs the archive job as the scheduler would: enqueued, then claimed by this host's worker.</summary>
-    private async Task ArchiveAsync()
+    private Task ArchiveAsync() => ArchiveAsync(_api);
+
+    private static async Task ArchiveAsync(ApiFactory api)
     {
         Guid id;
-        await using (var scope = _api.Services.CreateAsyncScope())
+        await using (var scope = api.Services.CreateAsyncScope())
         {
             id = await scope.ServiceProvider.GetRequiredService<IJobQueue>().EnqueueAsync(new ArchiveAuditLog.Command());
             await scope.ServiceProvider.GetRequiredService<AppDbContext>().SaveChangesAsync();
         }
         await Eventually.ValueAsync(async () =>
         {
-            await using var scope = _api.Services.CreateAsyncScope();
+            await using var scope = api.Services.CreateAsyncScope();
             return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Jobs.AsNoTracking().SingleAsync(j => j.Id == id);
         }, job => job.Status is JobStatus.Succeeded or JobStatus.Dead, "the archive job to finish");
     }
 
-    private string[] Files(Guid practiceId) =>
-        Directory.Exists(Path.Combine(_api.AuditArchiveRoot, "audit-log", practiceId.ToString()))
-            ? [.. Directory.GetFiles(Path.Combine(_api.AuditArchiveRoot, "audit-log", practiceId.ToString())).Order(StringComparer.Ordinal)]
+    private string[] Files(Guid practiceId) => Files(_api, practiceId);
+
+    private static string[] Files(ApiFactory api, Guid practiceId) =>
+        Directory.Exists(Path.Combine(api.AuditArchiveRoot, "audit-log", practiceId.ToString()))
+            ? [.. Directory.GetFiles(Path.Combine(api.AuditArchiveRoot, "audit-log", practiceId.ToString())).Order(StringComparer.Ordinal)]
             : [];
 
-    private List<ArchiveAuditLog.ArchivedLink> Archived(Guid practiceId) =>
-        [.. Files(practiceId).SelectMany(File.ReadAllLines).Select(line => JsonSerializer.Deserialize<ArchiveAuditLog.ArchivedLink>(line, JsonSerializerOptions.Web)!)];
+    private List<ArchiveAuditLog.ArchivedLink> Archived(Guid practiceId) => Archived(_api, practiceId);
+
+    private static List<ArchiveAuditLog.ArchivedLink> Archived(ApiFactory api, Guid practiceId) =>
+        [.. Files(api, practiceId).SelectMany(File.ReadAllLines).Select(line => JsonSerializer.Deserialize<ArchiveAuditLog.ArchivedLink>(line, JsonSerializerOptions.Web)!)];
 
     /// <summary>Recomputes the chain from the archived lines: each hash covers its row and the previous link's hash.</summary>
     private static void VerifiesAlone(List<ArchiveAuditLog.ArchivedLink> links)

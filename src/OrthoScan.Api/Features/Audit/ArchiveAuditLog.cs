@@ -9,10 +9,10 @@ namespace OrthoScan.Api.Features.Audit;
 /// <summary>
 /// Recurring (<see cref="JobScheduler"/>, once across instances): copies each practice's newly sealed audit links, with
 /// their rows, to the write-once archive (<see cref="IAuditArchive"/>: S3 Object Lock, compliance mode, six years), so the
-/// trail survives whoever can change the database. One object per batch, named by its range of the chain
-/// (audit-log/{practice}/{first seq}-{last seq}.jsonl); the practice's mark moves only after its object is written. A run
-/// that dies in between writes the range again under the same name, which the archive refuses to replace; with more
-/// links sealed since, the new object overlaps the old one with identical links, since the chain never changes.
+/// trail survives whoever can change the database. One object per batch, named by its range of the chain and its last
+/// link's hash (audit-log/{practice}/{first seq}-{last seq}-{hash}.jsonl); the practice's mark moves only after its
+/// object is written. A run that dies in between writes the range again under the same name, which the archive refuses
+/// to replace; with more links sealed since, the new object overlaps the old one with identical links.
 /// </summary>
 public static class ArchiveAuditLog
 {
@@ -64,7 +64,10 @@ public static class ArchiveAuditLog
                     .ToListAsync(ct);
                 if (links.Count == 0) return total;
 
-                var key = $"audit-log/{practiceId}/{links[0].Seq:D12}-{links[^1].Seq:D12}.jsonl";
+                // The last link's hash in the name: the same links always get the same name, but links that differ (a
+                // database restored to an earlier point seals new rows under seqs already archived) get their own.
+                var lastHash = Convert.ToHexStringLower(Convert.FromBase64String(links[^1].Hash))[..16];
+                var key = $"audit-log/{practiceId}/{links[0].Seq:D12}-{links[^1].Seq:D12}-{lastHash}.jsonl";
                 await archive.PutOnceAsync(key, Lines(links), ct);
                 await db.Database.ExecuteSqlAsync($"""
                     INSERT INTO audit_archive_marks (practice_id, archived_seq, archived_at) VALUES ({practiceId}, {links[^1].Seq}, {clock.UtcNow()})
