@@ -46,6 +46,7 @@ public static class CrossTenantCoverage
         ["practice_subscriptions"] = [Test<OfflineBillingTests>(nameof(OfflineBillingTests.Another_practice_can_neither_read_nor_add_nor_change_a_practices_subscription_and_invoices))],
         ["invoices"] = [Test<OfflineBillingTests>(nameof(OfflineBillingTests.Another_practice_can_neither_read_nor_add_nor_change_a_practices_subscription_and_invoices))],
         ["audit_seals"] = [Test<AuditSealingTests>(nameof(AuditSealingTests.A_practice_can_neither_see_nor_add_the_seals_of_another))],
+        ["audit_archive_marks"] = [Test<AuditArchiveTests>(nameof(AuditArchiveTests.A_practice_sees_and_moves_only_its_own_archive_mark_and_nobody_deletes_one))],
         ["patient_data_keys"] = [Test<PatientDataKeyIsolationTests>(nameof(PatientDataKeyIsolationTests.Another_practice_can_neither_read_nor_change_nor_add_a_practices_patient_data_keys))],
     };
 
