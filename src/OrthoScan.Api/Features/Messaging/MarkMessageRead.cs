@@ -24,7 +24,10 @@ public static class MarkMessageRead
     {
         public async ValueTask<MessageResponse> Handle(Command command, CancellationToken ct)
         {
-            var message = await db.Messages.SingleOrDefaultAsync(m => m.Id == command.Id, ct) ?? throw new NotFoundException("message");
+            // A patient's message is one of their own thread: another patient's id answers exactly like an unknown one.
+            var message = await db.Messages.SingleOrDefaultAsync(m => m.Id == command.Id
+                    && (context.Role != Role.Patient || db.MessageThreads.Any(t => t.Id == m.ThreadId && t.PatientId == context.PatientId)), ct)
+                ?? throw new NotFoundException("message");
             var thread = await MessageViews.FindVisibleThreadAsync(db, context, message.ThreadId, ct);
             if (!MessageViews.ReceivedBy(context).Contains(message.SenderType))
                 throw new RuleViolationException("not-the-recipient", "Only the receiving side marks a message read.", "This message was sent by your side.");
