@@ -2,11 +2,12 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, refreshSession, setSessionExpiredHandler } from '@/api/client';
+import { watchIdle } from './idleLogoff';
 import { decodeClaims, type SessionClaims } from './jwt';
 import { tokenStore } from './tokenStore';
 
 export type SessionStatus = 'restoring' | 'signed-in' | 'signed-out';
-export type SignedOutReason = 'expired' | 'signed-out' | null;
+export type SignedOutReason = 'expired' | 'idle' | 'signed-out' | null;
 
 interface AuthContextValue {
   status: SessionStatus;
@@ -70,6 +71,19 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }, Math.max(seconds, 5) * 1000);
     return () => clearTimeout(timer);
   }, [claims]);
+
+  // Automatic logoff: the session itself is revoked, not only this page's token.
+  useEffect(() => {
+    if (status !== 'signed-in') return;
+    return watchIdle({
+      onIdle: () => {
+        void api.logout().finally(() => {
+          setSignedOutReason('idle');
+          setStatus('signed-out');
+        });
+      },
+    });
+  }, [status]);
 
   const signOut = useCallback(async () => {
     await api.logout();

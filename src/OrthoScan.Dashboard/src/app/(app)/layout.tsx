@@ -21,7 +21,8 @@ export default function SignedInLayout({ children }: { children: ReactNode }) {
       return;
     }
     const next = encodeURIComponent(`${pathname}${window.location.search}`);
-    router.replace(`/signin/?next=${next}${signedOutReason === 'expired' ? '&expired=1' : ''}`);
+    const why = signedOutReason === 'expired' ? '&expired=1' : signedOutReason === 'idle' ? '&idle=1' : '';
+    router.replace(`/signin/?next=${next}${why}`);
   }, [status, signedOutReason, pathname, router]);
 
   if (status !== 'signed-in') return <CenteredLoading label={status === 'restoring' ? 'Restoring your session' : 'Redirecting to sign-in'} />;

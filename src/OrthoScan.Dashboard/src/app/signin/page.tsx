@@ -3,6 +3,7 @@
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useEffect } from 'react';
 import { useAuth } from '@/auth/AuthProvider';
+import { IDLE_LOGOFF_MINUTES } from '@/auth/idleLogoff';
 import { homeFor, safeNext } from '@/auth/navigation';
 import { SignInForm } from '@/components/auth/SignInForm';
 import { PublicShell } from '@/components/PublicShell';
@@ -20,7 +21,9 @@ function SignIn() {
     if (status === 'signed-in') router.replace(next ?? homeFor(claims?.role ?? null));
   }, [status, claims, next, router]);
 
-  const notice = params.get('expired')
+  const notice = params.get('idle')
+    ? `You were signed out after ${IDLE_LOGOFF_MINUTES} minutes without activity, to keep patient data safe. Sign in again to continue where you were.`
+    : params.get('expired')
     ? 'Your session ended. Sign in again to continue where you were.'
     : params.get('signedout')
       ? 'You have signed out.'
