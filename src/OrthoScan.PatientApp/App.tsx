@@ -1,13 +1,14 @@
 import AsyncStorage from '@react-native-async-storage/async-storage';
 import * as Linking from 'expo-linking';
 import { StatusBar } from 'expo-status-bar';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { AppState, Platform } from 'react-native';
 import { createClient } from './src/api/client';
 import type { Language } from './src/api/types';
 import { deviceBiometrics } from './src/auth/biometrics';
 import { deviceStore } from './src/auth/deviceStore';
 import { createPinLock } from './src/auth/pin';
+import { createRelockClock } from './src/auth/relock';
 import { createDeviceSession } from './src/auth/session';
 import { deviceLanguage, LanguageProvider, languages, translator } from './src/i18n';
 import { Main } from './src/Main';
@@ -16,8 +17,6 @@ import { SignInScreen } from './src/screens/SignInScreen';
 import { Screen } from './src/ui/kit';
 
 const languageKey = 'settings.language';
-/** Away longer than this, the app locks again. */
-const relockAfterMs = 60_000;
 
 type Auth = 'booting' | 'signedOut' | 'signedIn';
 
@@ -34,7 +33,7 @@ export default function App() {
   const [override, setOverride] = useState<Language | null>(null);
   const [linkCode, setLinkCode] = useState<string | null>(null);
   const [signInNotice, setSignInNotice] = useState<string | null>(null);
-  const backgroundSince = useRef<number | null>(null);
+  const relock = useMemo(() => createRelockClock(), []);
 
   const language = override ?? deviceLanguage();
   const session = useMemo(() => createDeviceSession(deviceStore), []);
@@ -53,17 +52,13 @@ export default function App() {
     })();
     const links = Linking.addEventListener('url', ({ url }) => setLinkCode(codeFromUrl(url)));
     const appState = AppState.addEventListener('change', (state) => {
-      if (state !== 'active') backgroundSince.current ??= Date.now();
-      else {
-        if (backgroundSince.current !== null && Date.now() - backgroundSince.current > relockAfterMs) setLocked(true);
-        backgroundSince.current = null;
-      }
+      if (relock.changed(state)) setLocked(true);
     });
     return () => {
       links.remove();
       appState.remove();
     };
-  }, [session]);
+  }, [session, relock]);
 
   const activate = useCallback(async (code: string) => {
     await session.activate(client, code);
