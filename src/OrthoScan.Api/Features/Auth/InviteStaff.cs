@@ -27,8 +27,8 @@ public static class InviteStaff
     }
 
     public sealed class Handler(
-        AppDbContext db, RequestContext context, InvitationCodes codes, BillingGate billing, NotificationOutbox outbox, IOptions<NotificationsOptions> options,
-        TimeProvider clock) : ICommandHandler<Command, Response>
+        AppDbContext db, RequestContext context, InvitationCodes codes, BillingGate billing, NotificationOutbox outbox, InvitationSendLimits limits,
+        IOptions<NotificationsOptions> options, TimeProvider clock) : ICommandHandler<Command, Response>
     {
         public async ValueTask<Response> Handle(Command command, CancellationToken ct)
         {
@@ -36,6 +36,7 @@ public static class InviteStaff
             var email = PasswordRules.NormalizeEmail(command.Email);
             if (await db.UserAccounts.AnyAsync(u => u.Email == email, ct))
                 throw new ConflictException("email-taken", "This email already has an account.");
+            await limits.EnsurePracticeMaySendAsync();
 
             var now = clock.UtcNow();
             var account = new UserAccount { Email = email, CreatedAt = now };
@@ -70,12 +71,13 @@ public static class InviteStaff
                     "code with its expiry (to hand over if the email does not arrive); they " +
                     "accept it with POST /auth/invitations/accept. Only the doctor and staff roles can be invited. 409 " +
                     "`email-taken` when the email already has an account; 402 `subscription-restricted` when the subscription is past " +
-                    "due beyond its grace.")
+                    "due beyond its grace; 429 (with Retry-After) when the practice sent enough invitations this hour.")
                 .WithRequestExample(new Command("sam.okafor@example.com", "Dr. Sam Okafor", Role.Doctor))
                 .WithResponseExample(
                     new Response(new Guid("0195f3a2-8d40-7e21-b5c2-6a1f0e9d3c20"), "K7QWM2PX9H", new DateTime(2026, 3, 9, 14, 30, 0, DateTimeKind.Utc)),
                     StatusCodes.Status201Created)
                 .Produces<Response>(StatusCodes.Status201Created).ProducesValidationProblem()
-                .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+                .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
+                .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 }

@@ -27,7 +27,7 @@ public static class InvitePatient
         public Validator() => RuleFor(c => c.Id).NotEmpty();
     }
 
-    public sealed class Handler(AppDbContext db, InvitationCodes codes, NotificationOutbox outbox, IOptions<NotificationsOptions> options)
+    public sealed class Handler(AppDbContext db, InvitationCodes codes, NotificationOutbox outbox, InvitationSendLimits limits, IOptions<NotificationsOptions> options)
         : ICommandHandler<Command, Response>
     {
         public async ValueTask<Response> Handle(Command command, CancellationToken ct)
@@ -38,6 +38,7 @@ public static class InvitePatient
                 throw new ConflictException("patient-archived", "This patient is archived.", "Archived patients cannot be invited to the app.");
             var smsStopped = await PatientNotices.SmsStoppedAsync(db, patient.Phone, ct);
             var channel = ChannelFor(patient, command.SendBy, smsStopped);
+            if (channel is not null) await limits.EnsurePatientMayBeSentAsync(patient.Id);
             var code = await codes.IssueAsync(OneTimeCodePurpose.PatientInvitation, patient.Id, ct);
             if (channel is { } sendBy)
             {
@@ -72,9 +73,10 @@ public static class InvitePatient
                     "Issues a one-time code, shown here with its expiry, that the patient enters in the app (POST /auth/patient/activate), " +
                     "and sends it with the app's link in the patient's language: by SMS when they have a phone number, else by email, " +
                     "or as `sendBy` asks (`none`: only shown here; `{}` for the default). A new code replaces the one before. 409 `patient-archived` for an " +
-                    "archived patient; 422 when asked to send by a channel the patient has no address for.")
+                    "archived patient; 422 when asked to send by a channel the patient has no address for; 429 (with Retry-After) when the patient " +
+                    "or the practice was sent enough invitations this hour (`none` is never limited).")
                 .WithRequestExample(new Body(InvitationDelivery.Sms))
                 .Produces<Response>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-                .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+                .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 }

@@ -58,10 +58,11 @@ public static class NotificationsSetup
     public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<NotificationsOptions>().Bind(configuration.GetSection(NotificationsOptions.Section))
-            .Validate(o => o.IsValid(), $"{NotificationsOptions.Section} is invalid: absolute DashboardUrl and PatientAppUrl; with SendGrid:ApiKey an absolute ApiBase and a From; with Twilio:AccountSid an AuthToken, a From and an absolute ApiBase.")
+            .Validate(o => o.IsValid(), $"{NotificationsOptions.Section} is invalid: absolute DashboardUrl and PatientAppUrl; invitation limits of at least 1; with SendGrid:ApiKey an absolute ApiBase and a From; with Twilio:AccountSid an AuthToken, a From and an absolute ApiBase.")
             .ValidateOnStart();
         services.AddScoped<NotificationOutbox>();
         services.AddScoped<PatientNotices>();
+        services.AddScoped<InvitationSendLimits>();
         services.AddScoped<NotificationTransports>();
         services.AddScoped<DevMailboxTransport>();
         services.AddHttpClient<SendGridTransport>(c => c.Timeout = TimeSpan.FromSeconds(20));

@@ -16,6 +16,10 @@ public sealed class NotificationsOptions
     public bool ExposeDevMailbox { get; set; }
     /// <summary>A scan still missing this long after it came due brings the second (and last) reminder for that due date.</summary>
     public TimeSpan SecondReminderAfter { get; set; } = TimeSpan.FromDays(2);
+    /// <summary>Invitations one practice may send (SMS or email, patients and staff) per hour; more answer 429.</summary>
+    public int InvitationsPerHourPerPractice { get; set; } = 100;
+    /// <summary>Invitations one patient may be sent per hour (a code only shown, not sent, does not count).</summary>
+    public int InvitationsPerHourPerPatient { get; set; } = 5;
     public SendGridSettings SendGrid { get; set; } = new();
     public TwilioSettings Twilio { get; set; } = new();
     public FcmSettings Fcm { get; set; } = new();
@@ -28,7 +32,7 @@ public sealed class NotificationsOptions
         Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(PatientAppUrl, "code", invitationCode);
 
     internal bool IsValid() =>
-        SecondReminderAfter > TimeSpan.Zero && Uri.TryCreate(DashboardUrl, UriKind.Absolute, out _) && Uri.TryCreate(PatientAppUrl, UriKind.Absolute, out _)
+        SecondReminderAfter > TimeSpan.Zero && InvitationsPerHourPerPractice >= 1 && InvitationsPerHourPerPatient >= 1 && Uri.TryCreate(DashboardUrl, UriKind.Absolute, out _) && Uri.TryCreate(PatientAppUrl, UriKind.Absolute, out _)
         && (!SendGrid.Enabled || (Uri.TryCreate(SendGrid.ApiBase, UriKind.Absolute, out _) && !string.IsNullOrWhiteSpace(SendGrid.From)))
         && (!Fcm.Enabled || (!string.IsNullOrWhiteSpace(Fcm.ProjectId) && !string.IsNullOrWhiteSpace(Fcm.PrivateKeyPem)
                              && Uri.TryCreate(Fcm.TokenUri, UriKind.Absolute, out _) && Uri.TryCreate(Fcm.ApiBase, UriKind.Absolute, out _)))

@@ -435,7 +435,7 @@ export interface paths {
         put?: never;
         /**
          * Invite a patient to the app
-         * @description Issues a one-time code, shown here with its expiry, that the patient enters in the app (POST /auth/patient/activate), and sends it with the app's link in the patient's language: by SMS when they have a phone number, else by email, or as `sendBy` asks (`none`: only shown here; `{}` for the default). A new code replaces the one before. 409 `patient-archived` for an archived patient; 422 when asked to send by a channel the patient has no address for.
+         * @description Issues a one-time code, shown here with its expiry, that the patient enters in the app (POST /auth/patient/activate), and sends it with the app's link in the patient's language: by SMS when they have a phone number, else by email, or as `sendBy` asks (`none`: only shown here; `{}` for the default). A new code replaces the one before. 409 `patient-archived` for an archived patient; 422 when asked to send by a channel the patient has no address for; 429 (with Retry-After) when the patient or the practice was sent enough invitations this hour (`none` is never limited).
          *
          *     **Access:** bearer token; roles `owner`, `doctor`, `staff`.
          */
@@ -975,7 +975,7 @@ export interface paths {
         put?: never;
         /**
          * Invite a doctor or staff member
-         * @description Creates the member as invited, emails them a one-time invitation code with the link to accept it, and answers the code with its expiry (to hand over if the email does not arrive); they accept it with POST /auth/invitations/accept. Only the doctor and staff roles can be invited. 409 `email-taken` when the email already has an account; 402 `subscription-restricted` when the subscription is past due beyond its grace.
+         * @description Creates the member as invited, emails them a one-time invitation code with the link to accept it, and answers the code with its expiry (to hand over if the email does not arrive); they accept it with POST /auth/invitations/accept. Only the doctor and staff roles can be invited. 409 `email-taken` when the email already has an account; 402 `subscription-restricted` when the subscription is past due beyond its grace; 429 (with Retry-After) when the practice sent enough invitations this hour.
          *
          *     **Access:** bearer token; roles `owner`.
          */
@@ -3651,6 +3651,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -4545,6 +4546,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
