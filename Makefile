@@ -14,7 +14,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help services stop status build tools dashboard patient-app api-types migrate seed run test demo-scan infra-check
+.PHONY: help services stop status build tools dashboard patient-app api-types migrate seed run test demo-scan infra-check chaos
 
 help: ## List targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -69,3 +69,8 @@ test: ## Start services, build, run all test suites, print "N passed, N failed"
 
 infra-check: ## Parse and policy-check infra/ (Terraform, Dockerfile, workflows)
 	@bash scripts/infra-check.sh
+
+# Knobs (environment): PATIENTS (100), KILL_MIN/KILL_MAX seconds (10/30), KILL_TARGETS, PORT (5097), SETTLE_TIMEOUT,
+# RESULTS (.local/chaos-results); see the top of tests/chaos/kill-api.sh. Smoke: make chaos PATIENTS=10 KILL_MIN=3 KILL_MAX=6
+chaos: services build ## Fault scenarios under load (kill -9 of the API and worker); prints a verdict
+	bash tests/chaos/kill-api.sh

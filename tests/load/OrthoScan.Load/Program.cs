@@ -31,6 +31,7 @@ public static class Program
     {
         if (Review.ReviewBench.Handles(args)) return await Review.ReviewBench.RunAsync(args);
         if (Audit.AuditBench.Handles(args)) return await Audit.AuditBench.RunAsync(args);
+        if (Chaos.ChaosSubmit.Handles(args)) return await Chaos.ChaosSubmit.RunAsync(args);
         Options options;
         try
         {
@@ -270,7 +271,8 @@ internal sealed class Api(HttpClient http, Uri baseUrl)
             totalStages = 20, currentStage = 1, preferredLanguage = "en", timezone = "Europe/Paris",
         }, HttpStatusCode.Created);
         var id = patient["id"]!.GetValue<string>();
-        var invitation = await SendAsJsonAsync(HttpMethod.Post, $"/api/v1/patients/{id}/invite", owner.AccessToken, null, HttpStatusCode.OK);
+        // Shown only, not sent: the harness reads the code from the answer (and sends no email through the hourly invitation budget).
+        var invitation = await SendAsJsonAsync(HttpMethod.Post, $"/api/v1/patients/{id}/invite", owner.AccessToken, new { sendBy = "none" }, HttpStatusCode.OK);
         return await ActivateAsync(invitation["code"]!.GetValue<string>());
     }
 
