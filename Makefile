@@ -70,7 +70,18 @@ test: ## Start services, build, run all test suites, print "N passed, N failed"
 infra-check: ## Parse and policy-check infra/ (Terraform, Dockerfile, workflows)
 	@bash scripts/infra-check.sh
 
-# Knobs (environment): PATIENTS (100), KILL_MIN/KILL_MAX seconds (10/30), KILL_TARGETS, PORT (5097), SETTLE_TIMEOUT,
-# RESULTS (.local/chaos-results); see the top of tests/chaos/kill-api.sh. Smoke: make chaos PATIENTS=10 KILL_MIN=3 KILL_MAX=6
-chaos: services build ## Fault scenarios under load (kill -9 of the API and worker); prints a verdict
-	bash tests/chaos/kill-api.sh
+# Every scenario in turn (each prints its own "chaos <name>: PASS/FAIL" line); fails if any failed or could not run.
+# kill-api knobs (environment): PATIENTS (100), KILL_MIN/KILL_MAX seconds (10/30), KILL_TARGETS, PORT (5097),
+# SETTLE_TIMEOUT, RESULTS (.local/chaos-results); see the top of tests/chaos/kill-api.sh.
+# Smoke: make chaos PATIENTS=10 KILL_MIN=3 KILL_MAX=6
+# redis-outage / postgres-outage knobs: BEFORE/OUTAGE/AFTER seconds, REDIS_PORT (56399), PG_PORT (55499); their own
+# PORT defaults (5197, 5297) and results under RESULTS/<name>; see the top of each script.
+CHAOS_SCENARIOS := kill-api redis-outage postgres-outage
+chaos: services build ## Fault scenarios under load (kill -9; Redis and PostgreSQL outages); prints a verdict each
+	@rc=0; summary=""; \
+	for s in $(CHAOS_SCENARIOS); do \
+	  echo "=== make chaos: $$s"; \
+	  r=0; bash tests/chaos/$$s.sh || r=$$?; [ $$r = 0 ] || rc=1; \
+	  summary="$$summary  $$s: $$([ $$r = 0 ] && echo PASS || echo "FAIL (exit $$r)")\n"; \
+	done; \
+	printf "=== make chaos summary\n$$summary"; exit $$rc

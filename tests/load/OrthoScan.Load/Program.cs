@@ -32,6 +32,7 @@ public static class Program
         if (Review.ReviewBench.Handles(args)) return await Review.ReviewBench.RunAsync(args);
         if (Audit.AuditBench.Handles(args)) return await Audit.AuditBench.RunAsync(args);
         if (Chaos.ChaosSubmit.Handles(args)) return await Chaos.ChaosSubmit.RunAsync(args);
+        if (Chaos.ChaosSteady.Handles(args)) return await Chaos.ChaosSteady.RunAsync(args);
         Options options;
         try
         {
