@@ -1,10 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
-using WireMock.RequestBuilders;
 using WireMock.Server;
-using WireMockResponse = WireMock.ResponseBuilders.Response;
 
 namespace OrthoScan.Api.Tests.Audit;
 
@@ -15,15 +12,12 @@ namespace OrthoScan.Api.Tests.Audit;
 [SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
 public sealed class AuditTrailExportTests : IAsyncLifetime
 {
-    private readonly WireMockServer _collector = LoopbackFake.Start();
+    private readonly WireMockServer _collector = LoopbackOtlpCollector.Start();
     private readonly ApiFactory _api = new();
 
     public AuditTrailExportTests()
     {
-        _collector.Given(Request.Create().UsingPost()).RespondWith(WireMockResponse.Create().WithStatusCode(200));
-        _api.Settings["OTEL_EXPORTER_OTLP_ENDPOINT"] = _collector.Url;
-        _api.Settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
-        _api.Settings["OTEL_SERVICE_NAME"] = "orthoscan-worker-audit-test";
+        _api.ExportTo(_collector, "orthoscan-worker-audit-test");
     }
 
     public Task InitializeAsync() => _api.InitializeAsync();
@@ -49,8 +43,7 @@ public sealed class AuditTrailExportTests : IAsyncLifetime
         {
             // The exporter batches every few seconds.
             await Task.Delay(500);
-            exported = string.Concat(_collector.LogEntries.Where(e => e.RequestMessage.Path == "/v1/logs")
-                .Select(e => e.RequestMessage.BodyAsBytes is { } body ? Encoding.UTF8.GetString(body) : ""));
+            exported = string.Concat(_collector.Exports("/v1/logs"));
         }
 
         exported.ShouldContain(patient.Id.ToString(), customMessage: "the sealed rows of the patient, by resource id");

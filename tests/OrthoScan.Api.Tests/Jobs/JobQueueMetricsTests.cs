@@ -1,13 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using OrthoScan.Api.Infrastructure.Jobs;
 using OrthoScan.Api.Tests.Infrastructure;
 using Shouldly;
-using WireMock.RequestBuilders;
 using WireMock.Server;
-using WireMockResponse = WireMock.ResponseBuilders.Response;
 
 namespace OrthoScan.Api.Tests.Jobs;
 
@@ -21,16 +18,13 @@ public sealed class JobQueueMetricsTests : IAsyncLifetime
     // A kind no handler has: the worker never claims it, so the jobs stay exactly as the test wrote them.
     private const string UnhandledKind = "test.metrics.unhandled";
 
-    private readonly WireMockServer _collector = LoopbackFake.Start();
+    private readonly WireMockServer _collector = LoopbackOtlpCollector.Start();
     private readonly ApiFactory _api = new();
 
     public JobQueueMetricsTests()
     {
-        _collector.Given(Request.Create().WithPath("/v1/metrics").UsingPost()).RespondWith(WireMockResponse.Create().WithStatusCode(200));
-        _api.Settings["OTEL_EXPORTER_OTLP_ENDPOINT"] = _collector.Url;
-        _api.Settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        _api.ExportTo(_collector, "orthoscan-worker-test");
         _api.Settings["OTEL_METRIC_EXPORT_INTERVAL"] = "300";
-        _api.Settings["OTEL_SERVICE_NAME"] = "orthoscan-worker-test";
         _api.Settings["OrthoScan:Jobs:MetricsEvery"] = "00:00:01";
     }
 
@@ -77,8 +71,7 @@ public sealed class JobQueueMetricsTests : IAsyncLifetime
         string? exported = null;
         while (exported is null && DateTime.UtcNow < deadline)
         {
-            exported = _collector.LogEntries.Select(e => e.RequestMessage.BodyAsBytes is { } body ? Encoding.UTF8.GetString(body) : "")
-                .FirstOrDefault(body => body.Contains("orthoscan.jobs.queue_depth", StringComparison.Ordinal));
+            exported = _collector.Exports("/v1/metrics").FirstOrDefault(body => body.Contains("orthoscan.jobs.queue_depth", StringComparison.Ordinal));
             if (exported is null) await Task.Delay(200);
         }
 

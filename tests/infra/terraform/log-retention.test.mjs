@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import { assertClean, assertOnly } from '../lib/assertions.mjs';
 import { mutatedTree, realTree } from '../lib/fixture.mjs';
+import { blocksIn } from '../lib/hcl.mjs';
 import { logRetention } from '../lib/policies.mjs';
 
 test('the audit log group keeps >= 2192 days; every other log group has a retention', async () => {
@@ -18,8 +19,7 @@ test('negative: flow log group kept forever', async () => {
 });
 
 /** Violations when nothing writes the sealed audit links into the audit log group (a six-year group left empty). */
-async function auditGroupFed(tree) {
-  const { blocksIn } = await import('../lib/hcl.mjs');
+function auditGroupFed(tree) {
   const params = blocksIn(tree, 'modules/service', 'resource').filter((r) => r.type === 'aws_ssm_parameter' && r.name === 'collector_config');
   const config = JSON.stringify(params.map((p) => p.body.value));
   const violations = [];
@@ -31,7 +31,7 @@ async function auditGroupFed(tree) {
 }
 
 test('the collector writes the audit trail (OTLP logs) into the audit log group', async () => {
-  assertClean(await auditGroupFed(await realTree()));
+  assertClean(auditGroupFed(await realTree()));
 });
 
 test('negative: the collector has no logs pipeline', async () => {
@@ -40,5 +40,5 @@ test('negative: the collector has no logs pipeline', async () => {
     replace: '        logs    = { receivers = ["otlp"], processors = ["batch"], exporters = ["awscloudwatchlogs"] }\n',
     with: '',
   });
-  assertOnly(await auditGroupFed(tree), { file: 'modules/service/tasks.tf', resource: 'aws_ssm_parameter.collector_config', message: /no logs pipeline/ });
+  assertOnly(auditGroupFed(tree), { file: 'modules/service/tasks.tf', resource: 'aws_ssm_parameter.collector_config', message: /no logs pipeline/ });
 });

@@ -20,12 +20,12 @@ public sealed class AuditTrailLog : IDisposable
 
     public AuditTrailLog(IConfiguration config)
     {
-        if (config["OTEL_EXPORTER_OTLP_ENDPOINT"] is not { Length: > 0 } endpoint) return;
+        if (Otlp.Endpoint(config) is not { } endpoint) return;
         // Settings from configuration, not the process's environment only, as the metrics exporter reads them.
         var httpProtobuf = config["OTEL_EXPORTER_OTLP_PROTOCOL"] == "http/protobuf";
         _factory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(o =>
         {
-            o.SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(config["OTEL_SERVICE_NAME"] ?? "orthoscan"));
+            o.SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(Otlp.ServiceName(config)));
             o.AddOtlpExporter(e =>
             {
                 e.Protocol = httpProtobuf ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;

@@ -73,7 +73,7 @@ public static class ServiceSetup
         services.AddSingleton<TotpVerifier>();
         services.AddScoped<InvitationCodes>();
         services.AddJobs(config, runWorker: role.RunsJobs());
-        services.AddJobQueueMetricsExport(config);
+        services.AddJobQueueMetricsExport(config, runWorker: role.RunsJobs());
         services.AddAudit(config, runSealer: role.RunsJobs());
         services.AddImaging(config);
         services.AddAiSuggestions(config);

@@ -32,11 +32,12 @@ public sealed class JobQueueMetrics
     {
         await using var connection = _store.CreateConnection();
         await connection.OpenAsync(ct);
-        // Both counts use the (status, run_after) index; dead jobs of the last hour are few.
+        // One pass over the due jobs for both their count and the oldest (the (status, run_after) index); dead jobs of the
+        // last hour are few.
         await using var command = new NpgsqlCommand("""
-            SELECT (SELECT count(*) FROM jobs WHERE status = 'queued' AND run_after <= now()),
-                   coalesce((SELECT extract(epoch FROM now() - min(run_after))::float8 FROM jobs WHERE status = 'queued' AND run_after <= now()), 0),
+            SELECT due.depth, coalesce(extract(epoch FROM now() - due.oldest)::float8, 0),
                    (SELECT count(*) FROM jobs WHERE status = 'dead' AND completed_at > now() - interval '1 hour')
+            FROM (SELECT count(*) AS depth, min(run_after) AS oldest FROM jobs WHERE status = 'queued' AND run_after <= now()) AS due
             """, connection);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
@@ -44,7 +45,7 @@ public sealed class JobQueueMetrics
     }
 }
 
-/// <summary>Samples the queue for <see cref="JobQueueMetrics"/> on the worker, every <see cref="JobsOptions.MetricsEvery"/>.</summary>
+/// <summary>Samples the queue for <see cref="JobQueueMetrics"/> on a worker whose metrics are exported, every <see cref="JobsOptions.MetricsEvery"/>.</summary>
 internal sealed class JobQueueMetricsService(JobQueueMetrics metrics, IOptions<JobsOptions> options, ILogger<JobQueueMetricsService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

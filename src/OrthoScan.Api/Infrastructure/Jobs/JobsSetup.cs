@@ -32,21 +32,22 @@ public static class JobsSetup
         {
             services.AddHostedService<JobWorker>();
             services.AddHostedService<SchedulerService>();
-            services.AddHostedService<JobQueueMetricsService>();
         }
         return services;
     }
 
     /// <summary>
     /// The job queue's gauges over OTLP to the collector beside the task (ECS: the ADOT sidecar, which turns them into
-    /// CloudWatch metrics for the worker's autoscaling and alarms), when OTEL_EXPORTER_OTLP_ENDPOINT names one.
+    /// CloudWatch metrics for the worker's autoscaling and alarms), when OTEL_EXPORTER_OTLP_ENDPOINT names one; a worker
+    /// then samples the queue for them. Without an exporter nothing reads the gauges, so nothing samples.
     /// </summary>
-    public static IServiceCollection AddJobQueueMetricsExport(this IServiceCollection services, IConfiguration config)
+    public static IServiceCollection AddJobQueueMetricsExport(this IServiceCollection services, IConfiguration config, bool runWorker)
     {
-        if (string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"])) return services;
+        if (Otlp.Endpoint(config) is null) return services;
         services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(config["OTEL_SERVICE_NAME"] ?? "orthoscan"))
+            .ConfigureResource(r => r.AddService(Otlp.ServiceName(config)))
             .WithMetrics(m => m.AddMeter(JobQueueMetrics.MeterName).AddOtlpExporter());
+        if (runWorker) services.AddHostedService<JobQueueMetricsService>();
         return services;
     }
 
