@@ -38,8 +38,9 @@ mkdir -p "$RESULTS"
 ACKS="$RESULTS/acks.json"
 rm -f "$ACKS"
 
-log() { echo "chaos: [$(date -u +%T)] $*"; }
-fail() { echo "chaos: $1" >&2; echo "chaos kill-api: FAIL (harness: $1)"; exit 2; }
+NAME=kill-api
+# shellcheck source=tests/chaos/chaos-lib.sh
+source "$REPO/tests/chaos/chaos-lib.sh"
 (( KILL_MIN >= 1 && KILL_MAX >= KILL_MIN )) || fail "need 1 <= KILL_MIN <= KILL_MAX"
 
 # shellcheck disable=SC1090
@@ -54,9 +55,7 @@ export PGHOST PGPORT PGUSER PGPASSWORD PGOPTIONS
 psql_admin() { psql -d orthoscan -v ON_ERROR_STOP=1 -qc "$1"; }
 psql_run() { psql -d "$DB" -v ON_ERROR_STOP=1 -qAt "$@"; }
 
-# Processes: the pids live in these variables only, so cleanup ends exactly what this script started.
-api_pid="" worker_pid="" driver_pid=""
-stop_pid() { [ -n "$1" ] && kill "$1" 2>/dev/null && wait "$1" 2>/dev/null; }
+# Processes: the pids live in chaos-lib's variables only, so cleanup ends exactly what this script started.
 cleanup() {
   stop_pid "$driver_pid"; stop_pid "$api_pid"; stop_pid "$worker_pid"
   psql_admin "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
@@ -65,16 +64,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-cd "$REPO" || exit 2
-log "building (Release)"
-dotnet build -c Release -nologo -v q src/OrthoScan.Api >"$RESULTS/build.log" 2>&1 || fail "API build failed (see $RESULTS/build.log)"
-dotnet build -c Release -nologo -v q tests/load/OrthoScan.Load >>"$RESULTS/build.log" 2>&1 || fail "driver build failed (see $RESULTS/build.log)"
 # The built app itself, not `dotnet run`: kill -9 must hit the server, not a launcher that would leave it orphaned.
-DLL="$(ls -t src/OrthoScan.Api/bin/Release/net*/{,linux-x64/}OrthoScan.Api.dll 2>/dev/null | head -n 1)"
-[ -n "$DLL" ] || fail "no Release OrthoScan.Api.dll"
-DLL="$REPO/$DLL"
-DRIVER="$(ls -t tests/load/OrthoScan.Load/bin/Release/net*/{,linux-x64/}OrthoScan.Load.dll 2>/dev/null | head -n 1)"
-[ -n "$DRIVER" ] || fail "no Release OrthoScan.Load.dll"
+chaos_build
 
 psql_admin "CREATE DATABASE $DB OWNER orthoscan_owner" || fail "could not create $DB"
 export ConnectionStrings__Owner; ConnectionStrings__Owner="$(with_db "$OWNER_CS")"

@@ -27,8 +27,8 @@ PG_BIN=/usr/lib/postgresql/15/bin
 RESULTS="${RESULTS:-$REPO/.local/chaos-results}/postgres-outage"
 mkdir -p "$RESULTS"
 STEADY="$RESULTS/steady.json"; rm -f "$STEADY"
-# shellcheck source=tests/chaos/outage-lib.sh
-source "$REPO/tests/chaos/outage-lib.sh"
+# shellcheck source=tests/chaos/chaos-lib.sh
+source "$REPO/tests/chaos/chaos-lib.sh"
 # shellcheck disable=SC1090
 source "$ENV_FILE" || fail "cannot source $ENV_FILE"
 [ -x "$PG_BIN/initdb" ] || fail "PostgreSQL 15 not found at $PG_BIN"
@@ -76,7 +76,7 @@ CREATE ROLE orthoscan_owner WITH LOGIN CREATEDB CREATEROLE NOSUPERUSER NOBYPASSR
 CREATE DATABASE orthoscan OWNER orthoscan_owner;
 SQL
 
-outage_build
+chaos_build
 export ConnectionStrings__Owner="Host=127.0.0.1;Port=$PG_PORT;Database=orthoscan;Username=orthoscan_owner;Password=$OWNER_PW"
 export ConnectionStrings__App="Host=127.0.0.1;Port=$PG_PORT;Database=orthoscan;Username=orthoscan_app;Password=$APP_PW"
 export OrthoScan__Database__AppRolePassword="$APP_PW"

@@ -23,8 +23,8 @@ REDIS_PORT="${REDIS_PORT:-56399}"
 RESULTS="${RESULTS:-$REPO/.local/chaos-results}/redis-outage"
 mkdir -p "$RESULTS"
 STEADY="$RESULTS/steady.json"; rm -f "$STEADY"
-# shellcheck source=tests/chaos/outage-lib.sh
-source "$REPO/tests/chaos/outage-lib.sh"
+# shellcheck source=tests/chaos/chaos-lib.sh
+source "$REPO/tests/chaos/chaos-lib.sh"
 # shellcheck disable=SC1090
 source "$ENV_FILE" || fail "cannot source $ENV_FILE"
 command -v redis-server >/dev/null && command -v redis-cli >/dev/null || fail "redis-server / redis-cli not installed"
@@ -75,7 +75,7 @@ umask 022
 : >"$RESULTS/redis.log"
 redis_start || fail "private Redis did not start (see $RESULTS/redis.log)"
 
-outage_build
+chaos_build
 psql_admin "CREATE DATABASE $DB OWNER orthoscan_owner" || fail "could not create $DB"
 export ConnectionStrings__Owner; ConnectionStrings__Owner="$(with_db "$OWNER_CS")"
 export ConnectionStrings__App; ConnectionStrings__App="$(with_db "$ConnectionStrings__App")"

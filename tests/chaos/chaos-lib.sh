@@ -1,6 +1,6 @@
-# Shared by tests/chaos/redis-outage.sh and postgres-outage.sh (sourced, not run). The caller sets NAME, PORT,
-# RESULTS, and before `outage_start_app` exports the connection strings; this file gives logging, the build, the API
-# and worker processes (pids in variables only, so cleanup ends exactly what the scenario started), and the verdict
+# Shared by the scenarios in tests/chaos (sourced, not run). The caller sets NAME, REPO and RESULTS: this file gives
+# logging and the Release build (all three), and for redis-outage.sh and postgres-outage.sh, which also set PORT and
+# export the connection strings before `outage_start_app`, the API and worker processes (pids in variables only, so cleanup ends exactly what the scenario started), and the verdict
 # over the steady driver's file (tests/load/OrthoScan.Load chaos-steady).
 # shellcheck shell=bash
 
@@ -11,7 +11,7 @@ now_ms() { date +%s%3N; }
 api_pid="" worker_pid="" driver_pid=""
 stop_pid() { [ -n "$1" ] && kill "$1" 2>/dev/null && wait "$1" 2>/dev/null; }
 
-outage_build() {
+chaos_build() {
   cd "$REPO" || exit 2
   log "building (Release)"
   dotnet build -c Release -nologo -v q src/OrthoScan.Api >"$RESULTS/build.log" 2>&1 || fail "API build failed (see $RESULTS/build.log)"
