@@ -94,6 +94,7 @@ wait "$redis_pid" 2>/dev/null; redis_pid=""
 DOWN_MS="$(now_ms)" # the server process has exited
 log "Redis shut down"
 outage_sleep "$OUTAGE"
+STARTING_MS="$(now_ms)"
 redis_start || fail "private Redis did not start again (see $RESULTS/redis.log)"
 UP_MS="$(now_ms)"
 log "Redis answers PONG again after $(( (UP_MS - DOWN_MS) / 1000 )) s down"
