@@ -33,6 +33,7 @@ public static class Program
         if (Audit.AuditBench.Handles(args)) return await Audit.AuditBench.RunAsync(args);
         if (Chaos.ChaosSubmit.Handles(args)) return await Chaos.ChaosSubmit.RunAsync(args);
         if (Chaos.ChaosSteady.Handles(args)) return await Chaos.ChaosSteady.RunAsync(args);
+        if (Mix.MixBench.Handles(args)) return await Mix.MixBench.RunAsync(args);
         Options options;
         try
         {

@@ -13,7 +13,7 @@ namespace OrthoScan.Load.Review;
 /// </summary>
 internal static class Generator
 {
-    private static readonly string[] LoadedTables = ["patients", "scan_sessions", "scan_images", "tag_sets", "ai_suggestions"];
+    private static readonly string[] LoadedTables = ["patients", "scan_sessions", "scan_images", "tag_sets", "ai_suggestions", "message_threads", "messages"];
     private static readonly string[] Views = ["frontal", "buccal_l", "buccal_r", "occlusal_u", "occlusal_l"];
     private static readonly string[] FirstNames = ["Emma", "Liam", "Olivia", "Noah", "Ava", "Lucas", "Mia", "Leo", "Zoe", "Hugo", "Lea", "Jonas", "Sofia", "Mateo", "Clara", "Elias"];
     private static readonly string[] LastNames = ["Martin", "Garcia", "Muller", "Smith", "Dubois", "Rossi", "Novak", "Schmidt", "Lopez", "Bernard", "Weber", "Brown", "Moreau", "Fischer", "Silva", "Jansen"];
@@ -39,7 +39,9 @@ internal static class Generator
         public ulong Seed;
     }
 
-    public static async Task RunAsync(string ownerCs, BenchState bench, Scale scale)
+    /// <param name="passwordHash">Every generated account's password hash (one hash of a known password), so that load
+    /// drivers can sign the practices' members in through the API; null leaves them without a password.</param>
+    public static async Task RunAsync(string ownerCs, BenchState bench, Scale scale, string? passwordHash = null)
     {
         var total = Stopwatch.StartNew();
         var now = new DateTime(DateTime.UtcNow.Ticks / 10 * 10, DateTimeKind.Utc);
@@ -107,13 +109,14 @@ internal static class Generator
                     if (m < 4) reviewers[p][m] = member;
                 }
             }
-            await using (var copy = await c.BeginBinaryImportAsync("COPY user_accounts (id, email, mfa_enabled, last_totp_step, created_at) FROM STDIN (FORMAT BINARY)"))
+            await using (var copy = await c.BeginBinaryImportAsync("COPY user_accounts (id, email, password_hash, mfa_enabled, last_totp_step, created_at) FROM STDIN (FORMAT BINARY)"))
             {
                 foreach (var (id, email) in accounts)
                 {
                     await copy.StartRowAsync();
                     await copy.WriteAsync(id, NpgsqlDbType.Uuid);
                     await copy.WriteAsync(email, NpgsqlDbType.Varchar);
+                    await WriteText(copy, passwordHash);
                     await copy.WriteAsync(false, NpgsqlDbType.Boolean);
                     await copy.WriteAsync(0L, NpgsqlDbType.Bigint);
                     await copy.WriteAsync(now.AddDays(-400), NpgsqlDbType.TimestampTz);
@@ -207,8 +210,9 @@ internal static class Generator
         var counts = await Task.WhenAll(
             Task.Run(async () => await CopySessionsAsync(source, sessions, practices, patientIds, reviewers) + await CopyTagSetsAsync(source, sessions, practices, reviewers, now)
                                  + await CopyAiSuggestionsAsync(source, sessions, practices)),
-            Task.Run(() => CopyImagesAsync(source, sessions, practices, patientIds)));
-        Console.WriteLine($"COPY scan_sessions + tag_sets + ai_suggestions ({counts[0]} rows) and scan_images ({counts[1]} rows), two connections: {phase.Elapsed.TotalSeconds:0.0} s");
+            Task.Run(async () => await CopyImagesAsync(source, sessions, practices, patientIds)
+                                 + await CopyMessagesAsync(source, rng.Next(), now, practices, patientIds, patientPractice, reviewers)));
+        Console.WriteLine($"COPY scan_sessions + tag_sets + ai_suggestions ({counts[0]} rows) and scan_images + message_threads + messages ({counts[1]} rows), two connections: {phase.Elapsed.TotalSeconds:0.0} s");
 
         phase.Restart();
         foreach (var index in indexes) await ExecAsync(source, "SET maintenance_work_mem = '256MB'; " + index.Split('|')[0]);
@@ -217,12 +221,12 @@ internal static class Generator
         foreach (var fk in foreignKeys) await ExecAsync(source, "SET maintenance_work_mem = '256MB'; " + fk.Split('|')[0]);
         Console.WriteLine($"re-added and validated {foreignKeys.Count} foreign keys: {phase.Elapsed.TotalSeconds:0.0} s");
         phase.Restart();
-        await ExecAsync(source, "VACUUM (ANALYZE) practices, user_accounts, practice_members, patients, scan_sessions, scan_images, tag_sets, ai_suggestions");
+        await ExecAsync(source, "VACUUM (ANALYZE) practices, user_accounts, practice_members, patients, scan_sessions, scan_images, tag_sets, ai_suggestions, message_threads, messages");
         Console.WriteLine($"VACUUM (ANALYZE): {phase.Elapsed.TotalSeconds:0.0} s");
 
         var sizes = await ListAsync(source,
             "SELECT relname || ' ' || n_live_tup || ' rows, ' || pg_size_pretty(pg_total_relation_size(relid)) FROM pg_stat_user_tables " +
-            "WHERE relname = ANY(ARRAY['practices','practice_members','patients','scan_sessions','scan_images','tag_sets','ai_suggestions']) ORDER BY relname");
+            "WHERE relname = ANY(ARRAY['practices','practice_members','patients','scan_sessions','scan_images','tag_sets','ai_suggestions','message_threads','messages']) ORDER BY relname");
         foreach (var size in sizes) Console.WriteLine("  " + size);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"LOAD TIME {total.Elapsed.TotalSeconds:0.0} s (registration excluded)"));
     }
@@ -299,43 +303,109 @@ internal static class Generator
             "display_key, full_key, height, perceptual_hash, processed_at, quality_issues, retake_reasons, status, upload_content_type, upload_key, upload_length, width) " +
             "FROM STDIN (FORMAT BINARY)");
         string[] none = [];
+        string[] blurry = ["blurry"];
         foreach (var s in sessions)
         {
-            if (s.Status is not (Ready or Reviewed)) continue;
+            // Every uploaded photo has a row: all five once submitted, the ones sent so far (image_count) while pending.
+            var count = s.Status == Pending ? new SplitMix(s.Seed).Next(5) : Views.Length;
+            var processed = s.Status is Ready or Reviewed or NeedsRetake;
             var r = new SplitMix(s.Seed ^ 0x5DEECE66DUL);
             var created = new DateTime(s.Created, DateTimeKind.Utc);
-            for (var v = 0; v < Views.Length; v++)
+            var retakeView = s.Status == NeedsRetake ? r.Next(Views.Length) : -1;
+            for (var v = 0; v < count; v++)
             {
                 var id = GuidAt(created.AddMilliseconds(v), r);
                 var prefix = $"practices/{practices[s.Practice]}/patients/{patients[s.Patient]}/sessions/{s.Id}/{id}";
-                var flagged = r.Next(100) < 8;
-                var score = flagged ? 40 + r.Next(30) : 70 + r.Next(30);
+                var flagged = r.Next(100) < 8 || v == retakeView;
+                var score = v == retakeView ? 10 + r.Next(25) : flagged ? 40 + r.Next(30) : 70 + r.Next(30);
+                var phash = (long)r.NextULong();
+                var issue = flagged ? new[] { v == retakeView ? "blurry" : QualityIssues[r.Next(QualityIssues.Length)] } : none;
                 await copy.StartRowAsync();
                 await copy.WriteAsync(id, NpgsqlDbType.Uuid);
                 await copy.WriteAsync(practices[s.Practice], NpgsqlDbType.Uuid);
                 await copy.WriteAsync(s.Id, NpgsqlDbType.Uuid);
                 await copy.WriteAsync(Views[v], NpgsqlDbType.Varchar);
-                await copy.WriteAsync(prefix + "/thumbnail.jpg", NpgsqlDbType.Varchar);
-                await copy.WriteAsync(score, NpgsqlDbType.Integer);
+                await WriteText(copy, processed ? prefix + "/thumbnail.jpg" : null);
+                if (processed) await copy.WriteAsync(score, NpgsqlDbType.Integer); else await copy.WriteNullAsync();
                 await copy.WriteAsync(created, NpgsqlDbType.TimestampTz);
                 await copy.WriteAsync(created.AddMinutes(-1), NpgsqlDbType.TimestampTz);
                 await copy.WriteAsync("Apple", NpgsqlDbType.Varchar);
                 await copy.WriteAsync("iPhone 15", NpgsqlDbType.Varchar);
-                await copy.WriteAsync(prefix + "/display.jpg", NpgsqlDbType.Varchar);
-                await copy.WriteAsync(prefix + "/full.jpg", NpgsqlDbType.Varchar);
-                await copy.WriteAsync(2250, NpgsqlDbType.Integer);
-                await copy.WriteAsync((long)r.NextULong(), NpgsqlDbType.Bigint);
-                await WriteTime(copy, s.Processed);
-                await copy.WriteAsync(flagged ? new[] { QualityIssues[r.Next(QualityIssues.Length)] } : none, NpgsqlDbType.Array | NpgsqlDbType.Text);
-                await copy.WriteAsync(none, NpgsqlDbType.Array | NpgsqlDbType.Text);
-                await copy.WriteAsync("processed", NpgsqlDbType.Varchar);
+                await WriteText(copy, processed ? prefix + "/display.jpg" : null);
+                await WriteText(copy, processed ? prefix + "/full.jpg" : null);
+                if (processed) await copy.WriteAsync(2250, NpgsqlDbType.Integer); else await copy.WriteNullAsync();
+                if (processed) await copy.WriteAsync(phash, NpgsqlDbType.Bigint); else await copy.WriteNullAsync();
+                await WriteTime(copy, processed ? s.Processed : 0);
+                await copy.WriteAsync(processed ? issue : none, NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await copy.WriteAsync(v == retakeView ? blurry : none, NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await copy.WriteAsync(processed ? "processed" : "uploaded", NpgsqlDbType.Varchar);
                 await copy.WriteAsync("image/jpeg", NpgsqlDbType.Varchar);
                 await copy.WriteAsync($"practices/{practices[s.Practice]}/patients/{patients[s.Patient]}/sessions/{s.Id}/uploads/{Views[v]}", NpgsqlDbType.Varchar);
                 await copy.WriteAsync(3_000_000L + r.Next(1_500_000), NpgsqlDbType.Bigint);
-                await copy.WriteAsync(3000, NpgsqlDbType.Integer);
+                if (processed) await copy.WriteAsync(3000, NpgsqlDbType.Integer); else await copy.WriteNullAsync();
             }
         }
         return (long)await copy.CompleteAsync();
+    }
+
+    /// <summary>
+    /// Messaging: about 60 % of the patients have their one thread, with 1 to 12 messages alternating between the
+    /// patient and a doctor of the practice over the last months; all read but a patient's newest, now and then.
+    /// </summary>
+    private static async Task<long> CopyMessagesAsync(NpgsqlDataSource source, int seed, DateTime now, Guid[] practices, Guid[] patients, int[] patientPractice, Guid[][] reviewers)
+    {
+        var rng = new Random(seed);
+        var threads = new List<(Guid Id, int Patient, DateTime Created, DateTime Last, int Count)>();
+        for (var i = 0; i < patients.Length; i++)
+        {
+            if (rng.Next(10) >= 6) continue;
+            var created = now.AddMinutes(-rng.Next(60, 300 * 24 * 60));
+            var count = 1 + rng.Next(12);
+            threads.Add((GuidAt(created, rng), i, created, created.AddHours(count * 7), count));
+        }
+        await using var c = await source.OpenConnectionAsync();
+        await using (var copy = await c.BeginBinaryImportAsync("COPY message_threads (id, practice_id, patient_id, subject, created_at, last_message_at) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var t in threads)
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(t.Id, NpgsqlDbType.Uuid);
+                await copy.WriteAsync(practices[patientPractice[t.Patient]], NpgsqlDbType.Uuid);
+                await copy.WriteAsync(patients[t.Patient], NpgsqlDbType.Uuid);
+                await copy.WriteNullAsync();
+                await copy.WriteAsync(t.Created, NpgsqlDbType.TimestampTz);
+                await copy.WriteAsync(Min(t.Last, now), NpgsqlDbType.TimestampTz);
+            }
+            await copy.CompleteAsync();
+        }
+        long rows = threads.Count;
+        string[] noAttachments = [];
+        await using (var copy = await c.BeginBinaryImportAsync(
+                         "COPY messages (id, practice_id, thread_id, sender_type, sender_id, content, attachments, read_at, created_at) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var t in threads)
+            {
+                var practice = patientPractice[t.Patient];
+                for (var m = 0; m < t.Count; m++)
+                {
+                    var at = Min(t.Created.AddHours(m * 7).AddMinutes(rng.Next(300)), now.AddMinutes(-1));
+                    var fromPatient = m % 2 == 0;
+                    await copy.StartRowAsync();
+                    await copy.WriteAsync(GuidAt(at, rng), NpgsqlDbType.Uuid);
+                    await copy.WriteAsync(practices[practice], NpgsqlDbType.Uuid);
+                    await copy.WriteAsync(t.Id, NpgsqlDbType.Uuid);
+                    await copy.WriteAsync(fromPatient ? "patient" : "doctor", NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(fromPatient ? patients[t.Patient] : reviewers[practice][1 + rng.Next(3)], NpgsqlDbType.Uuid);
+                    await copy.WriteAsync(fromPatient ? "My aligner feels loose on the upper left, is that normal?" : "Thanks for the photos: keep wearing it 22 hours a day and send a scan on Friday.", NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(noAttachments, NpgsqlDbType.Array | NpgsqlDbType.Text);
+                    if (m == t.Count - 1 && rng.Next(4) == 0) await copy.WriteNullAsync(); else await copy.WriteAsync(at.AddMinutes(30), NpgsqlDbType.TimestampTz);
+                    await copy.WriteAsync(at, NpgsqlDbType.TimestampTz);
+                    rows++;
+                }
+            }
+            await copy.CompleteAsync();
+        }
+        return rows;
     }
 
     /// <summary>One tag set per reviewed session by its reviewer; about 5 % get a second doctor's tag set too.</summary>
@@ -449,6 +519,9 @@ internal static class Generator
         }
         return (long)await copy.CompleteAsync();
     }
+
+    private static Task WriteText(NpgsqlBinaryImporter copy, string? text) =>
+        text is null ? copy.WriteNullAsync() : copy.WriteAsync(text, NpgsqlDbType.Varchar);
 
     private static Task WriteTime(NpgsqlBinaryImporter copy, long ticks) =>
         ticks == 0 ? copy.WriteNullAsync() : copy.WriteAsync(new DateTime(ticks, DateTimeKind.Utc), NpgsqlDbType.TimestampTz);
