@@ -14,7 +14,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help services stop status build tools dashboard patient-app api-types migrate seed run test demo-scan infra-check chaos
+.PHONY: help services stop status build tools dashboard patient-app api-types migrate seed run test demo-scan infra-check chaos load
 
 help: ## List targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -69,6 +69,14 @@ test: ## Start services, build, run all test suites, print "N passed, N failed"
 
 infra-check: ## Parse and policy-check infra/ (Terraform, Dockerfile, workflows)
 	@bash scripts/infra-check.sh
+
+# The large tenant mix (200 practices, 100,000 patients, 1,000,000 sessions, about 5,000,000 images, tag sets, messages)
+# bulk-loaded into its own database, then the realistic mix (doctors, staff and patients of 16 practices, 32 at once) and
+# the review feed against its bare twin (median and spread of 5 runs); about 10 minutes. Knobs (environment): USERS,
+# DURATION, PRACTICES_USED, FEED_REPEAT, KEEP_DB / REUSE_DB, SMOKE=1 (a few seconds, as make test runs it); see the top
+# of tests/load/run-load.sh. Results in .local/load/ (report.md, feed.log); docs/performance.md, "Realistic mix".
+load: services build ## The realistic load mix and the feed benchmark on the large data set; prints the tables and a verdict
+	@bash tests/load/run-load.sh
 
 # Every scenario in turn (each prints its own "chaos <name>: PASS/FAIL" line); fails if any failed or could not run.
 # kill-api knobs (environment): PATIENTS (100), KILL_MIN/KILL_MAX seconds (10/30), KILL_TARGETS, PORT (5097),

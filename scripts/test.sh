@@ -62,6 +62,11 @@ rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
 bash scripts/e2e.sh "$RESULTS"
 rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
 
+# Short versions of `make load` and `make chaos` (scripts/smoke.sh): the load mix, the feed against its bare twin, kill -9
+# and the dependency outages, each with its automatic verdict.
+RESULTS="$RESULTS" bash scripts/smoke.sh
+rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc
+
 # The committed OpenAPI contract: Redocly lint (recommended rules, zero errors) and the dashboard's generated types in sync.
 RESULTS="$RESULTS" bash scripts/openapi-check.sh
 rc=$?; [ "$rc" -eq 0 ] || run_rc=$rc

@@ -11,16 +11,20 @@ now_ms() { date +%s%3N; }
 api_pid="" worker_pid="" driver_pid=""
 stop_pid() { [ -n "$1" ] && kill "$1" 2>/dev/null && wait "$1" 2>/dev/null; }
 
+# CONFIG=Debug runs the Debug build as it is (the smokes in make test, after its build); Release (default) builds first.
 chaos_build() {
   cd "$REPO" || exit 2
-  log "building (Release)"
-  dotnet build -c Release -nologo -v q src/OrthoScan.Api >"$RESULTS/build.log" 2>&1 || fail "API build failed (see $RESULTS/build.log)"
-  dotnet build -c Release -nologo -v q tests/load/OrthoScan.Load >>"$RESULTS/build.log" 2>&1 || fail "driver build failed (see $RESULTS/build.log)"
-  DLL="$(ls -t src/OrthoScan.Api/bin/Release/net*/{,linux-x64/}OrthoScan.Api.dll 2>/dev/null | head -n 1)"
-  [ -n "$DLL" ] || fail "no Release OrthoScan.Api.dll"
+  local config="${CONFIG:-Release}"
+  if [ "$config" = Release ]; then
+    log "building (Release)"
+    dotnet build -c Release -nologo -v q src/OrthoScan.Api >"$RESULTS/build.log" 2>&1 || fail "API build failed (see $RESULTS/build.log)"
+    dotnet build -c Release -nologo -v q tests/load/OrthoScan.Load >>"$RESULTS/build.log" 2>&1 || fail "driver build failed (see $RESULTS/build.log)"
+  fi
+  DLL="$(ls -t src/OrthoScan.Api/bin/"$config"/net*/{,linux-x64/}OrthoScan.Api.dll 2>/dev/null | head -n 1)"
+  [ -n "$DLL" ] || fail "no $config OrthoScan.Api.dll"
   DLL="$REPO/$DLL"
-  DRIVER="$(ls -t tests/load/OrthoScan.Load/bin/Release/net*/{,linux-x64/}OrthoScan.Load.dll 2>/dev/null | head -n 1)"
-  [ -n "$DRIVER" ] || fail "no Release OrthoScan.Load.dll"
+  DRIVER="$(ls -t tests/load/OrthoScan.Load/bin/"$config"/net*/{,linux-x64/}OrthoScan.Load.dll 2>/dev/null | head -n 1)"
+  [ -n "$DRIVER" ] || fail "no $config OrthoScan.Load.dll"
   DRIVER="$REPO/$DRIVER"
 }
 

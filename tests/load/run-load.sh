@@ -4,7 +4,10 @@
 # practice through the API and bulk-loads 200 practices / 100,000 patients / 1,000,000 sessions / about 5,000,000 images
 # with tag sets and messages (binary COPY, tests/load/OrthoScan.Load mix-generate), then runs doctors, staff and patients
 # of many practices at once from a third process (mix-run) and prints per route requests/s, p50/p95/p99 and errors, the
-# CPU and memory of the API, the worker and PostgreSQL, and the verdict. Drops the database at the end.
+# CPU and memory of the API, the worker and PostgreSQL, and the verdict. Then the review feed against its bare twin
+# (raw Npgsql, the same SQL taken from EF Core at run time), each in its own process and the load from a third:
+# doctors of many practices walking their queues page by page, median and spread of FEED_REPEAT runs per side
+# (feed-bare and feed-run). Drops the database at the end.
 # Last line: "load: PASS (...)" or "load: FAIL (...)"; exit 0 / 1 (2: the harness could not run).
 # Expects PostgreSQL and Redis up (make services).
 #   SMOKE=1         a few seconds on a small data set (make test): 4 practices, 8 people, 6 s; passes on zero errors and
@@ -16,6 +19,8 @@
 #   PORT            API port (default 5495; the worker's health port is PORT+1); DB (default orthoscan_loadbench)
 #   KEEP_DB=1 keeps the database; REUSE_DB=1 runs again on a kept one (no generation)
 #   RUN_ARGS        more mix-run options (e.g. "--doctor-min-ms 100 --photo-width 4000")
+#   FEED=0          skips the feed benchmark; FEED_REPEAT (default 5), FEED_ARGS more feed-run options
+#                   (e.g. "--concurrency 32 --doctors 32 --max-depth 8 --warmup-s 5 --duration-s 15"); MIX=0 skips the mix
 #   RESULTS         logs and report.md (default .local/load)
 set -uo pipefail
 
@@ -24,7 +29,7 @@ ENV_FILE="${ENV_FILE:-$REPO/.local/env}"
 SMOKE="${SMOKE:-0}"
 if [ "$SMOKE" = 1 ]; then
   : "${PRACTICES:=4}" "${PATIENTS:=400}" "${SESSIONS:=8000}" "${USERS:=8}" "${PRACTICES_USED:=4}" "${DURATION:=6}" "${WARMUP:=3}" "${CONFIG:=Debug}" "${PORT:=5595}"
-  : "${DB:=orthoscan_loadbench_smoke}"
+  : "${DB:=orthoscan_loadbench_smoke}" "${FEED_REPEAT:=1}" "${FEED_ARGS:=--warmup-s 1 --duration-s 3 --doctors 8 --concurrency 8}"
 fi
 PRACTICES="${PRACTICES:-200}" PATIENTS="${PATIENTS:-100000}" SESSIONS="${SESSIONS:-1000000}"
 USERS="${USERS:-32}" PRACTICES_USED="${PRACTICES_USED:-16}" DURATION="${DURATION:-60}" WARMUP="${WARMUP:-15}"
@@ -101,13 +106,30 @@ fi
 pids="api=$api_pid,worker=$worker_pid"
 pg_pid="$(head -n 1 "$REPO/.local/pg/postmaster.pid" 2>/dev/null)"; [ -n "$pg_pid" ] && pids+=",postgresql=$pg_pid"
 smoke_args=(); [ "$SMOKE" = 1 ] && smoke_args=(--latency-verdict 0)
-# shellcheck disable=SC2086
-driver mix-run --users "$USERS" --practices-used "$PRACTICES_USED" --duration-s "$DURATION" --warmup-s "$WARMUP" \
-  --pids "$pids" --report "$RESULTS/report.md" "${smoke_args[@]}" ${RUN_ARGS:-} | tee "$RESULTS/run.log"
-rc=${PIPESTATUS[0]}
+rc=0 summary=""
+if [ "${MIX:-1}" = 1 ]; then
+  # shellcheck disable=SC2086
+  driver mix-run --users "$USERS" --practices-used "$PRACTICES_USED" --duration-s "$DURATION" --warmup-s "$WARMUP" \
+    --pids "$pids" --report "$RESULTS/report.md" "${smoke_args[@]}" ${RUN_ARGS:-} | tee "$RESULTS/run.log"
+  rc=${PIPESTATUS[0]}
+  summary="mix: $(grep -E '^Total:' "$RESULTS/run.log" | head -n 1) "
+fi
+if [ "${FEED:-1}" = 1 ]; then
+  (cd "$REPO" && exec dotnet "$DRIVER" feed-bare --port "$((PORT + 2))") >"$RESULTS/feed-bare.log" 2>&1 &
+  bare_pid=$!
+  for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$((PORT + 2))/bare/health" >/dev/null 2>&1 && break; sleep 1; done
+  curl -fsS "http://127.0.0.1:$((PORT + 2))/bare/health" >/dev/null || fail "the feed's bare twin did not start (see $RESULTS/feed-bare.log)"
+  feed_verdict=(); [ "$SMOKE" = 1 ] && feed_verdict=(--ratio-verdict 0)
+  # shellcheck disable=SC2086
+  driver feed-run --bare-url "http://127.0.0.1:$((PORT + 2))" --practices-used "$PRACTICES_USED" --repeat "${FEED_REPEAT:-5}" \
+    "${feed_verdict[@]}" ${FEED_ARGS:-} | tee "$RESULTS/feed.log"
+  feed_rc=${PIPESTATUS[0]}
+  kill "$bare_pid" 2>/dev/null; wait "$bare_pid" 2>/dev/null
+  (( feed_rc == 0 )) || rc=1
+  summary+="feed: $(grep -E '^feed api / bare throughput' "$RESULTS/feed.log" | head -n 1)"
+fi
 for role in api worker; do
   pid_var="${role}_pid"; kill -0 "${!pid_var}" 2>/dev/null || { say "the $role process exited during the run (see $RESULTS/$role.log)"; rc=1; }
 done
-summary="$(grep -E '^Total:' "$RESULTS/run.log" | head -n 1)"
-if [ "$rc" = 0 ]; then say "PASS ($USERS people, ${DURATION} s; $summary report in $RESULTS/report.md)"; exit 0; fi
-say "FAIL (see $RESULTS/run.log and $RESULTS/report.md)"; exit 1
+if [ "$rc" = 0 ]; then say "PASS ($USERS people, ${DURATION} s; ${summary}; reports in $RESULTS)"; exit 0; fi
+say "FAIL (see $RESULTS/run.log, feed.log)"; exit 1

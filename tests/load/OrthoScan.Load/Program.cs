@@ -34,6 +34,7 @@ public static class Program
         if (Chaos.ChaosSubmit.Handles(args)) return await Chaos.ChaosSubmit.RunAsync(args);
         if (Chaos.ChaosSteady.Handles(args)) return await Chaos.ChaosSteady.RunAsync(args);
         if (Mix.MixBench.Handles(args)) return await Mix.MixBench.RunAsync(args);
+        if (Feed.FeedBench.Handles(args)) return await Feed.FeedBench.RunAsync(args);
         Options options;
         try
         {

@@ -10,8 +10,9 @@ namespace OrthoScan.Load.Review;
 /// Review benchmarks of issue 5 at scale (docs/performance.md, "Review feed, analytics and tagging at scale"):
 ///   review-generate   register the bench practice through the API, then bulk-load 200 practices, 100,000 patients and
 ///                     1,000,000 scan sessions (with images and tag sets) with binary COPY as the owner role; ANALYZE.
-///   review-run        feed, analytics and tag submission through the API (authenticated, under RLS) side by side with
-///                     bare twins (same SQL, raw Npgsql, no auth, no RLS) served by a Kestrel inside this process.
+///   review-run        analytics and tag submission through the API (authenticated, under RLS), analytics side by side with
+///                     its bare twin (same SQL, raw Npgsql, no auth, no RLS) served by a Kestrel inside this process.
+///                     (The feed against its twin: Feed/FeedBench.cs, run by `make load`.)
 /// Both read the owner connection string from ConnectionStrings__Owner (a dedicated database, never the dev one) and
 /// keep the bench practice's credentials in --state (a JSON file).
 /// </summary>
@@ -66,7 +67,7 @@ public static class ReviewBench
 
         var run = new RunOptions(
             Int("concurrency", 32), TimeSpan.FromSeconds(Int("duration-s", 20)), TimeSpan.FromSeconds(Int("warmup-s", 5)), Int("repeat", 3),
-            Int("tag-concurrency", 8), Int("tag-count", 1000), Int("bare-port", 5096), Get("only", "feed,analytics,tags").Split(','),
+            Int("tag-concurrency", 8), Int("tag-count", 1000), Int("bare-port", 5096), Get("only", "analytics,tags").Split(','),
             Int("probe-s", 10));
         if (options.Count > 0) return await Unknown(options);
         var saved = JsonSerializer.Deserialize<BenchState>(await File.ReadAllTextAsync(statePath))!;
