@@ -43,7 +43,7 @@ public static class FeedBench
         var run = (Doctors: Int("doctors", 32), Practices: Int("practices-used", 16), Concurrency: Int("concurrency", 32), MaxDepth: Int("max-depth", 8),
             Repeat: Int("repeat", 5), Warmup: TimeSpan.FromSeconds(Int("warmup-s", 5)), Duration: TimeSpan.FromSeconds(Int("duration-s", 15)),
             RatioVerdict: Int("ratio-verdict", 1) == 1);
-        Get("state", "");
+        var statePath = Get("state", ".local/load/state.json");
         if (options.Count > 0) throw new ArgumentException($"feed-run: unknown options {string.Join(", ", options.Keys)}");
         if (run.Repeat < 5) Console.WriteLine("feed-run: fewer than 5 repeats: the medians below are not the documented measure");
 
@@ -51,7 +51,7 @@ public static class FeedBench
         {
             BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30),
         };
-        var cast = await Cast.SignInAsync(http, ownerCs, run.Practices, run.Doctors, 0, 0);
+        var cast = await Cast.SignInAsync(http, ownerCs, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(statePath))!, "totp-secrets.json"), run.Practices, run.Doctors, 0, 0);
         var doctors = cast.Doctors;
         Console.WriteLine($"feed-run: {doctors.Count} doctors of {doctors.Select(d => d.Practice).Distinct().Count()} practices signed in ({cast.SetupSeconds:0.0} s); " +
                           $"{run.Concurrency} loops, walks of 1-{run.MaxDepth} pages; {run.Repeat} repeats of {run.Warmup.TotalSeconds:0} s warm-up + {run.Duration.TotalSeconds:0} s; load average {Runner.LoadAverage()}");

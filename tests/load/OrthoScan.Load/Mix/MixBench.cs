@@ -76,7 +76,7 @@ public static class MixBench
                 Int("patient-min-ms", 1000), Int("patient-max-ms", 3000)));
         if (options.Count > 0) return await Unknown(options);
         if (run.Duration > TimeSpan.FromMinutes(8)) throw new ArgumentException("--duration-s: at most 480 (access tokens live 10 minutes and are not refreshed)");
-        return await RunMixAsync(http, ownerCs, run);
+        return await RunMixAsync(http, ownerCs, run with { SecretsPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(statePath))!, "totp-secrets.json") });
     }
 
     private static async Task<int> RunMixAsync(HttpClient http, string ownerCs, MixOptions options)
@@ -94,7 +94,7 @@ public static class MixBench
         }).ToArray();
         Console.WriteLine($"photos: 5 x {options.PhotoWidth}x{options.PhotoWidth * 3 / 4} JPEG, {photos.Sum(p => p.Length) / 5 / 1024} KiB each on average");
 
-        var cast = await Cast.SignInAsync(http, ownerCs, options.PracticesUsed, doctors, staff, patients);
+        var cast = await Cast.SignInAsync(http, ownerCs, options.SecretsPath, options.PracticesUsed, doctors, staff, patients);
         Console.WriteLine($"signed in {cast.Doctors.Count} doctors and {cast.Staff.Count} staff through password + TOTP, activated {cast.Patients.Count} patient apps ({cast.SetupSeconds:0.0} s)");
 
         var recorder = new Recorder();
@@ -160,7 +160,10 @@ public static class MixBench
 }
 
 /// <param name="LatencyVerdict">false for the smoke: a few seconds are too few for a p99, so only errors and coverage decide.</param>
-internal sealed record MixOptions(int Users, int PracticesUsed, TimeSpan Warmup, TimeSpan Duration, int PhotoWidth, string Report, string Pids, bool LatencyVerdict, ThinkTimes Think);
+internal sealed record MixOptions(int Users, int PracticesUsed, TimeSpan Warmup, TimeSpan Duration, int PhotoWidth, string Report, string Pids, bool LatencyVerdict, ThinkTimes Think)
+{
+    public string SecretsPath { get; init; } = "";
+}
 
 /// <summary>The people of the run, signed in through the public API like real users (no token is minted by the harness).</summary>
 internal sealed class Cast
@@ -172,7 +175,8 @@ internal sealed class Cast
     public List<Member> Patients { get; } = [];
     public double SetupSeconds { get; private set; }
 
-    public static async Task<Cast> SignInAsync(HttpClient http, string ownerCs, int practiceCount, int doctors, int staff, int patients)
+    /// <param name="secretsPath">The members' TOTP secrets, kept beside the run's state: a kept database's members are enrolled already.</param>
+    public static async Task<Cast> SignInAsync(HttpClient http, string ownerCs, string secretsPath, int practiceCount, int doctors, int staff, int patients)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var api = new Api(http, http.BaseAddress!);
@@ -225,18 +229,37 @@ internal sealed class Cast
         }
 
         var cast = new Cast();
+        var secrets = File.Exists(secretsPath) ? JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(secretsPath))! : [];
         var gate = new SemaphoreSlim(4); // password hashing is deliberately slow: a few sign-ins at a time
         async Task<Member> SignIn((PracticeView Practice, string Email) m)
         {
             await gate.WaitAsync();
             try
             {
-                var challenge = await api.SendAsJsonAsync(HttpMethod.Post, "/api/v1/auth/login", null, new { email = m.Email, password = MixBench.MemberPassword }, HttpStatusCode.OK);
-                var mfaToken = challenge["mfaToken"]!.GetValue<string>();
-                var enrolled = await api.SendAsJsonAsync(HttpMethod.Post, "/api/v1/auth/mfa/enroll", null, new { mfaToken }, HttpStatusCode.OK);
-                var code = new Totp(Base32Encoding.ToBytes(enrolled["secret"]!.GetValue<string>())).ComputeTotp(DateTime.UtcNow);
-                var tokens = await api.SendAsJsonAsync(HttpMethod.Post, "/api/v1/auth/mfa/verify", null, new { mfaToken, code }, HttpStatusCode.OK);
-                return new Member(tokens["accessToken"]!.GetValue<string>(), m.Practice);
+                for (var attempt = 0; ; attempt++)
+                {
+                    var challenge = await api.SendAsJsonAsync(HttpMethod.Post, "/api/v1/auth/login", null, new { email = m.Email, password = MixBench.MemberPassword }, HttpStatusCode.OK);
+                    var mfaToken = challenge["mfaToken"]!.GetValue<string>();
+                    // The first sign-in enrols the authenticator; later runs on a kept database verify with the kept secret.
+                    if (challenge["mfaRequired"]!.GetValue<string>() == "enroll")
+                    {
+                        var enrolled = await api.SendAsJsonAsync(HttpMethod.Post, "/api/v1/auth/mfa/enroll", null, new { mfaToken }, HttpStatusCode.OK);
+                        lock (secrets) secrets[m.Email] = enrolled["secret"]!.GetValue<string>();
+                    }
+                    string secret;
+                    lock (secrets) secret = secrets.TryGetValue(m.Email, out var kept) ? kept : throw new InvalidOperationException($"{m.Email} enrolled MFA in a run whose secrets file is gone ({secretsPath})");
+                    try
+                    {
+                        var code = new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(DateTime.UtcNow);
+                        var tokens = await api.SendAsJsonAsync(HttpMethod.Post, "/api/v1/auth/mfa/verify", null, new { mfaToken, code }, HttpStatusCode.OK);
+                        return new Member(tokens["accessToken"]!.GetValue<string>(), m.Practice);
+                    }
+                    catch (InvalidOperationException) when (attempt < 2)
+                    {
+                        // This step's code was used by the previous run's sign-in (the API takes a code once): the next step.
+                        await Task.Delay(TimeSpan.FromSeconds(31 - (DateTime.UtcNow.Second % 30)));
+                    }
+                }
             }
             finally
             {
@@ -245,6 +268,7 @@ internal sealed class Cast
         }
         cast.Doctors.AddRange(await Task.WhenAll(Pick("doctor", doctors).Select(SignIn)));
         cast.Staff.AddRange(await Task.WhenAll(Pick("staff", staff).Select(SignIn)));
+        await File.WriteAllTextAsync(secretsPath, JsonSerializer.Serialize(secrets));
 
         // Each patient is invited by a doctor of their practice (the code shown, not sent) and activates the app.
         var inviters = cast.Doctors.GroupBy(d => d.Practice).ToDictionary(g => g.Key, g => g.First().Token);
