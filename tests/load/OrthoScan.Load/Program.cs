@@ -29,12 +29,20 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        if (Review.ReviewBench.Handles(args)) return await Review.ReviewBench.RunAsync(args);
-        if (Audit.AuditBench.Handles(args)) return await Audit.AuditBench.RunAsync(args);
+        try
+        {
+            if (Review.ReviewBench.Handles(args)) return await Review.ReviewBench.RunAsync(args);
+            if (Audit.AuditBench.Handles(args)) return await Audit.AuditBench.RunAsync(args);
+            if (Mix.MixBench.Handles(args)) return await Mix.MixBench.RunAsync(args);
+            if (Feed.FeedBench.Handles(args)) return await Feed.FeedBench.RunAsync(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"{args[0]}: {e.Message}");
+            return 2;
+        }
         if (Chaos.ChaosSubmit.Handles(args)) return await Chaos.ChaosSubmit.RunAsync(args);
         if (Chaos.ChaosSteady.Handles(args)) return await Chaos.ChaosSteady.RunAsync(args);
-        if (Mix.MixBench.Handles(args)) return await Mix.MixBench.RunAsync(args);
-        if (Feed.FeedBench.Handles(args)) return await Feed.FeedBench.RunAsync(args);
         Options options;
         try
         {

@@ -31,36 +31,20 @@ public static class AuditBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 1; i < args.Length; i += 2)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                await Console.Error.WriteLineAsync($"audit: bad argument {args[i]}");
-                return 2;
-            }
-            options[args[i][2..]] = args[i + 1];
-        }
-        string Get(string name, string fallback) => options.Remove(name, out var v) ? v : fallback;
-        int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-
-        var auditedUrl = new Uri(Get("audited-url", "http://127.0.0.1:5097").TrimEnd('/') + "/");
-        var plainUrl = new Uri(Get("plain-url", "http://127.0.0.1:5098").TrimEnd('/') + "/");
-        var concurrency = Int("concurrency", 32);
-        var warmup = TimeSpan.FromSeconds(Int("warmup-s", 3));
-        var duration = TimeSpan.FromSeconds(Int("duration-s", 10));
-        var repeat = Int("repeat", 5);
-        var prewarm = TimeSpan.FromSeconds(Int("prewarm-s", 15));
-        var sealTimeout = TimeSpan.FromSeconds(Int("seal-timeout-s", 120));
-        var auditedPid = Int("audited-pid", 0);
-        var plainPid = Int("plain-pid", 0);
-        var workerPid = Int("worker-pid", 0);
-        var database = Get("database", "");
-        if (options.Count > 0)
-        {
-            await Console.Error.WriteLineAsync($"audit: unknown options {string.Join(", ", options.Keys)}");
-            return 2;
-        }
+        var options = new BenchArgs(args);
+        var auditedUrl = new Uri(options.Get("audited-url", "http://127.0.0.1:5097").TrimEnd('/') + "/");
+        var plainUrl = new Uri(options.Get("plain-url", "http://127.0.0.1:5098").TrimEnd('/') + "/");
+        var concurrency = options.Int("concurrency", 32);
+        var warmup = TimeSpan.FromSeconds(options.Int("warmup-s", 3));
+        var duration = TimeSpan.FromSeconds(options.Int("duration-s", 10));
+        var repeat = options.Int("repeat", 5);
+        var prewarm = TimeSpan.FromSeconds(options.Int("prewarm-s", 15));
+        var sealTimeout = TimeSpan.FromSeconds(options.Int("seal-timeout-s", 120));
+        var auditedPid = options.Int("audited-pid", 0);
+        var plainPid = options.Int("plain-pid", 0);
+        var workerPid = options.Int("worker-pid", 0);
+        var database = options.Get("database", "");
+        options.RequireAllRead();
         Loopback.Require(auditedUrl);
         Loopback.Require(plainUrl);
 

@@ -27,24 +27,22 @@ public static class FeedBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 1; i + 1 < args.Length; i += 2) options[args[i].TrimStart('-')] = args[i + 1];
-        string Get(string name, string fallback) => options.Remove(name, out var v) ? v : fallback;
-        int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-        var ownerCs = Environment.GetEnvironmentVariable("ConnectionStrings__Owner") ?? throw new InvalidOperationException("ConnectionStrings__Owner is not set");
-        if (!ownerCs.Contains("bench", StringComparison.OrdinalIgnoreCase)) throw new InvalidOperationException("the owner connection string must name a bench database");
+        var options = new BenchArgs(args);
+        var ownerCs = BenchArgs.BenchOwnerConnectionString();
+        if (args[0] == "feed-bare")
+        {
+            var port = options.Int("port", 5497);
+            options.RequireAllRead();
+            return await FeedBare.RunAsync(ownerCs, port);
+        }
 
-        if (args[0] == "feed-bare") return await FeedBare.RunAsync(ownerCs, Int("port", 5497));
-
-        var baseUrl = new Uri(Get("base-url", "http://127.0.0.1:5495").TrimEnd('/') + "/");
-        var bareUrl = new Uri(Get("bare-url", "http://127.0.0.1:5497").TrimEnd('/') + "/");
-        Loopback.Require(baseUrl);
-        Loopback.Require(bareUrl);
-        var run = (Doctors: Int("doctors", 32), Practices: Int("practices-used", 16), Concurrency: Int("concurrency", 32), MaxDepth: Int("max-depth", 8),
-            Repeat: Int("repeat", 5), Warmup: TimeSpan.FromSeconds(Int("warmup-s", 5)), Duration: TimeSpan.FromSeconds(Int("duration-s", 15)),
-            RatioVerdict: Int("ratio-verdict", 1) == 1);
-        var statePath = Get("state", ".local/load/state.json");
-        if (options.Count > 0) throw new ArgumentException($"feed-run: unknown options {string.Join(", ", options.Keys)}");
+        var baseUrl = options.Url("base-url", "http://127.0.0.1:5495");
+        var bareUrl = options.Url("bare-url", "http://127.0.0.1:5497");
+        var run = (Doctors: options.Int("doctors", 32), Practices: options.Int("practices-used", 16), Concurrency: options.Int("concurrency", 32),
+            MaxDepth: options.Int("max-depth", 8), Repeat: options.Int("repeat", 5), Warmup: TimeSpan.FromSeconds(options.Int("warmup-s", 5)),
+            Duration: TimeSpan.FromSeconds(options.Int("duration-s", 15)), RatioVerdict: options.Int("ratio-verdict", 1) == 1);
+        var statePath = options.Get("state", ".local/load/state.json");
+        options.RequireAllRead();
         if (run.Repeat < 5) Console.WriteLine("feed-run: fewer than 5 repeats: the medians below are not the documented measure");
 
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10), MaxConnectionsPerServer = 256 })

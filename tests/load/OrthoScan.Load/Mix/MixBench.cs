@@ -30,28 +30,10 @@ public static class MixBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 1; i < args.Length; i += 2)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                await Console.Error.WriteLineAsync($"mix: bad argument {args[i]}");
-                return 2;
-            }
-            options[args[i][2..]] = args[i + 1];
-        }
-        string Get(string name, string fallback) => options.Remove(name, out var v) ? v : fallback;
-        int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-
-        var baseUrl = new Uri(Get("base-url", "http://127.0.0.1:5095").TrimEnd('/') + "/");
-        Loopback.Require(baseUrl);
-        var statePath = Get("state", ".local/load/state.json");
-        var ownerCs = Environment.GetEnvironmentVariable("ConnectionStrings__Owner") ?? throw new InvalidOperationException("ConnectionStrings__Owner is not set");
-        if (!ownerCs.Contains("bench", StringComparison.OrdinalIgnoreCase))
-        {
-            await Console.Error.WriteLineAsync("mix: the owner connection string must point at a dedicated bench database (its name containing 'bench')");
-            return 2;
-        }
+        var options = new BenchArgs(args);
+        var baseUrl = options.Url("base-url", "http://127.0.0.1:5095");
+        var statePath = options.Get("state", ".local/load/state.json");
+        var ownerCs = BenchArgs.BenchOwnerConnectionString();
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10), MaxConnectionsPerServer = 256 })
         {
             BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30),
@@ -60,8 +42,9 @@ public static class MixBench
 
         if (args[0] == "mix-generate")
         {
-            var scale = new Scale(Int("practices", 200), Int("patients", 100_000), Int("sessions", 1_000_000), Int("bench-ready", 0), Int("seed", 20261208));
-            if (options.Count > 0) return await Unknown(options);
+            var scale = new Scale(options.Int("practices", 200), options.Int("patients", 100_000), options.Int("sessions", 1_000_000), options.Int("bench-ready", 0),
+                options.Int("seed", 20261208));
+            options.RequireAllRead();
             var state = await BenchState.RegisterAsync(api);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(statePath))!);
             await File.WriteAllTextAsync(statePath, JsonSerializer.Serialize(state));
@@ -70,11 +53,11 @@ public static class MixBench
         }
 
         var run = new MixOptions(
-            Int("users", 32), Int("practices-used", 16), TimeSpan.FromSeconds(Int("warmup-s", 10)), TimeSpan.FromSeconds(Int("duration-s", 60)),
-            Int("photo-width", 1600), Get("report", ""), Get("pids", ""), Int("latency-verdict", 1) == 1,
-            new ThinkTimes(Int("doctor-min-ms", 300), Int("doctor-max-ms", 900), Int("staff-min-ms", 500), Int("staff-max-ms", 1500),
-                Int("patient-min-ms", 1000), Int("patient-max-ms", 3000)));
-        if (options.Count > 0) return await Unknown(options);
+            options.Int("users", 32), options.Int("practices-used", 16), TimeSpan.FromSeconds(options.Int("warmup-s", 10)), TimeSpan.FromSeconds(options.Int("duration-s", 60)),
+            options.Int("photo-width", 1600), options.Get("report", ""), options.Get("pids", ""), options.Int("latency-verdict", 1) == 1,
+            new ThinkTimes(options.Int("doctor-min-ms", 300), options.Int("doctor-max-ms", 900), options.Int("staff-min-ms", 500), options.Int("staff-max-ms", 1500),
+                options.Int("patient-min-ms", 1000), options.Int("patient-max-ms", 3000)));
+        options.RequireAllRead();
         if (run.Duration > TimeSpan.FromMinutes(8)) throw new ArgumentException("--duration-s: at most 480 (access tokens live 10 minutes and are not refreshed)");
         return await RunMixAsync(http, ownerCs, run with { SecretsPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(statePath))!, "totp-secrets.json") });
     }
@@ -151,12 +134,6 @@ public static class MixBench
     private static Dictionary<string, int> ParsePids(string pids) =>
         pids.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('='))
             .ToDictionary(p => p[0], p => int.Parse(p[1], CultureInfo.InvariantCulture));
-
-    private static async Task<int> Unknown(Dictionary<string, string> options)
-    {
-        await Console.Error.WriteLineAsync($"mix: unknown options {string.Join(", ", options.Keys)}");
-        return 2;
-    }
 }
 
 /// <param name="LatencyVerdict">false for the smoke: a few seconds are too few for a p99, so only errors and coverage decide.</param>

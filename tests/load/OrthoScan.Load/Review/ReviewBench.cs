@@ -22,29 +22,10 @@ public static class ReviewBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 1; i < args.Length; i += 2)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                await Console.Error.WriteLineAsync($"review: bad argument {args[i]}");
-                return 2;
-            }
-            options[args[i][2..]] = args[i + 1];
-        }
-        string Get(string name, string fallback) => options.Remove(name, out var v) ? v : fallback;
-        int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-
-        var baseUrl = new Uri(Get("base-url", "http://127.0.0.1:5095").TrimEnd('/') + "/");
-        Loopback.Require(baseUrl);
-        var statePath = Get("state", ".local/review-bench-state.json");
-        var ownerCs = Environment.GetEnvironmentVariable("ConnectionStrings__Owner")
-                      ?? throw new InvalidOperationException("ConnectionStrings__Owner is not set");
-        if (!ownerCs.Contains("bench", StringComparison.OrdinalIgnoreCase))
-        {
-            await Console.Error.WriteLineAsync("review: the owner connection string must point at a dedicated bench database (its name containing 'bench')");
-            return 2;
-        }
+        var options = new BenchArgs(args);
+        var baseUrl = options.Url("base-url", "http://127.0.0.1:5095");
+        var statePath = options.Get("state", ".local/review-bench-state.json");
+        var ownerCs = BenchArgs.BenchOwnerConnectionString();
 
         using var http = new HttpClient(new SocketsHttpHandler
         {
@@ -56,8 +37,9 @@ public static class ReviewBench
 
         if (args[0] == "review-generate")
         {
-            var scale = new Scale(Int("practices", 200), Int("patients", 100_000), Int("sessions", 1_000_000), Int("bench-ready", 3000), Int("seed", 20261126));
-            if (options.Count > 0) return await Unknown(options);
+            var scale = new Scale(options.Int("practices", 200), options.Int("patients", 100_000), options.Int("sessions", 1_000_000), options.Int("bench-ready", 3000),
+                options.Int("seed", 20261126));
+            options.RequireAllRead();
             var state = await BenchState.RegisterAsync(api);
             await File.WriteAllTextAsync(statePath, JsonSerializer.Serialize(state));
             Console.WriteLine($"bench practice registered through the API: {state.PracticeId} ({state.Email}); state in {statePath}");
@@ -66,18 +48,12 @@ public static class ReviewBench
         }
 
         var run = new RunOptions(
-            Int("concurrency", 32), TimeSpan.FromSeconds(Int("duration-s", 20)), TimeSpan.FromSeconds(Int("warmup-s", 5)), Int("repeat", 3),
-            Int("tag-concurrency", 8), Int("tag-count", 1000), Int("bare-port", 5096), Get("only", "analytics,tags").Split(','),
-            Int("probe-s", 10));
-        if (options.Count > 0) return await Unknown(options);
+            options.Int("concurrency", 32), TimeSpan.FromSeconds(options.Int("duration-s", 20)), TimeSpan.FromSeconds(options.Int("warmup-s", 5)), options.Int("repeat", 3),
+            options.Int("tag-concurrency", 8), options.Int("tag-count", 1000), options.Int("bare-port", 5096), options.Get("only", "analytics,tags").Split(','),
+            options.Int("probe-s", 10));
+        options.RequireAllRead();
         var saved = JsonSerializer.Deserialize<BenchState>(await File.ReadAllTextAsync(statePath))!;
         return await Runner.RunAsync(api, http, ownerCs, saved, run);
-    }
-
-    private static async Task<int> Unknown(Dictionary<string, string> options)
-    {
-        await Console.Error.WriteLineAsync($"review: unknown options {string.Join(", ", options.Keys)}");
-        return 2;
     }
 }
 
