@@ -49,6 +49,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["OrthoScan:Auth:MfaRequestsPerMinutePerIp"] = "1000",
         ["OrthoScan:Auth:MfaRequestsPerMinutePerAccount"] = "1000",
         ["OrthoScan:Auth:PasswordResetsPerMinutePerIp"] = "1000",
+        // The fuzz and the authorization matrix send hundreds of requests a minute as one user; RequestQuotaTests sets its own.
+        ["OrthoScan:Auth:RequestsPerMinutePerUser"] = "100000",
         // Emails and SMS land in the dev mailbox (no provider configured), which tests read like a developer would.
         ["OrthoScan:Notifications:ExposeDevMailbox"] = "true",
         // Tests wait for the audit sealer by polling; a short interval keeps that wait short.

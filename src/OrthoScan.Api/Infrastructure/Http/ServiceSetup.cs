@@ -97,6 +97,7 @@ public static class ServiceSetup
                 typeof(LoggingBehavior<,>),
                 typeof(ValidationBehavior<,>),
                 typeof(AuthorizationBehavior<,>),
+                typeof(RequestQuotaBehavior<,>),
                 typeof(TransactionBehavior<,>),
                 typeof(AuditBehavior<,>),
             ];

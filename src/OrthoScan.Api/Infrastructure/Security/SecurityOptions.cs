@@ -32,6 +32,11 @@ public sealed class AuthOptions
     public int RegistrationsPer10MinutesPerIp { get; set; } = 10;
     /// <summary>Password-reset requests and redemptions per IP; beyond it 429.</summary>
     public int PasswordResetsPerMinutePerIp { get; set; } = 10;
+    /// <summary>
+    /// Signed-in requests one person (a member's account, or a patient) may make per minute; beyond it 429. A doctor
+    /// reviewing at full speed makes about one a second.
+    /// </summary>
+    public int RequestsPerMinutePerUser { get; set; } = 600;
     /// <summary>Reset emails per account per hour; beyond it requests still answer the same, and nothing is sent.</summary>
     public int PasswordResetEmailsPerHourPerAccount { get; set; } = 3;
     public TimeSpan PasswordResetLifetime { get; set; } = TimeSpan.FromMinutes(30);
