@@ -43,6 +43,7 @@ public static class Program
         }
         if (Chaos.ChaosSubmit.Handles(args)) return await Chaos.ChaosSubmit.RunAsync(args);
         if (Chaos.ChaosSteady.Handles(args)) return await Chaos.ChaosSteady.RunAsync(args);
+        if (Chaos.ChaosNotify.Handles(args)) return await Chaos.ChaosNotify.RunAsync(args);
         Options options;
         try
         {
