@@ -101,6 +101,29 @@ public sealed class ProviderDeliveryTests(FakeMessagingProviders providers) : IC
     }
 
     [Fact]
+    public async Task A_provider_down_for_longer_than_a_jobs_attempts_still_gets_the_notification_once_it_is_back()
+    {
+        // A job gets JobsOptions.MaxAttempts tries (5: at the default backoff 5+10+20+40 s, a provider outage of 60 s
+        // used them all by a hair, one a little longer dead-lettered the notification). A delivery has a budget of its own.
+        var jobAttempts = new OrthoScan.Api.Infrastructure.Jobs.JobsOptions().MaxAttempts;
+        providers.Fails(503);
+        var email = TestApi.UniqueEmail("outage");
+        var (owner, patient) = await PatientAsync(email, null);
+        await (await Api.As(owner).PostAsJsonAsync($"/api/v1/patients/{patient.Id}/invite", new { })).ShouldBeAsync<PatientInvitationDto>(HttpStatusCode.OK);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (providers.RequestsTo(FakeMessagingProviders.SendGridPath).Count(r => r.RequestMessage.Body!.Contains(email)) < jobAttempts)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The delivery was not tried {jobAttempts} times.");
+            await Task.Delay(20);
+        }
+        providers.Accepts();
+        (await NotificationStateAsync(owner, email, "sent")).ShouldStartWith("sent sendgrid");
+        providers.RequestsTo(FakeMessagingProviders.SendGridPath).Count(r => r.RequestMessage.Body!.Contains(email) && r.ResponseMessage.StatusCode is 202)
+            .ShouldBe(1, "accepted once");
+    }
+
+    [Fact]
     public async Task A_worker_that_dies_after_the_provider_accepted_sends_again_under_the_same_idempotency_key()
     {
         var email = TestApi.UniqueEmail("crash");

@@ -11,8 +11,9 @@ public interface IJobQueue
     /// </summary>
     /// <param name="payload">Serialized as JSON; ids only, never patient data.</param>
     /// <param name="runAfter">Not before this UTC time; by default as soon as it is committed.</param>
+    /// <param name="maxAttempts">Runs before it is dead-lettered; by default <see cref="JobsOptions.MaxAttempts"/>.</param>
     /// <returns>The job's id.</returns>
-    Task<Guid> EnqueueAsync(string kind, object payload, DateTime? runAfter = null, CancellationToken cancellationToken = default);
+    Task<Guid> EnqueueAsync(string kind, object payload, DateTime? runAfter = null, int? maxAttempts = null, CancellationToken cancellationToken = default);
 
     /// <summary>Enqueues a job under its command's <see cref="JobKindAttribute"/>, the command as its payload; see the other overload.</summary>
     Task<Guid> EnqueueAsync<TCommand>(TCommand job, DateTime? runAfter = null, CancellationToken cancellationToken = default) where TCommand : IJobCommand;
@@ -20,15 +21,16 @@ public interface IJobQueue
 
 internal sealed class JobQueue(AppDbContext db, IOptions<JobsOptions> options) : IJobQueue
 {
-    public Task<Guid> EnqueueAsync(string kind, object payload, DateTime? runAfter = null, CancellationToken cancellationToken = default)
+    public Task<Guid> EnqueueAsync(string kind, object payload, DateTime? runAfter = null, int? maxAttempts = null, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts ?? 1, 1);
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
         ArgumentNullException.ThrowIfNull(payload);
         var job = new Job
         {
             Kind = kind,
             Payload = JsonSerializer.Serialize(payload, payload.GetType(), JobPayload.Json),
-            MaxAttempts = options.Value.MaxAttempts,
+            MaxAttempts = maxAttempts ?? options.Value.MaxAttempts,
         };
         if (runAfter is { } at) job.RunAfter = at;
         db.Jobs.Add(job);
@@ -36,5 +38,5 @@ internal sealed class JobQueue(AppDbContext db, IOptions<JobsOptions> options) :
     }
 
     public Task<Guid> EnqueueAsync<TCommand>(TCommand job, DateTime? runAfter = null, CancellationToken cancellationToken = default) where TCommand : IJobCommand =>
-        EnqueueAsync(JobKindAttribute.Of(job.GetType()), job, runAfter, cancellationToken);
+        EnqueueAsync(JobKindAttribute.Of(job.GetType()), job, runAfter, cancellationToken: cancellationToken);
 }

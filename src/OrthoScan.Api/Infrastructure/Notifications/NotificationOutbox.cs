@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using OrthoScan.Api.Infrastructure.Jobs;
 
 namespace OrthoScan.Api.Infrastructure.Notifications;
@@ -7,7 +8,7 @@ namespace OrthoScan.Api.Infrastructure.Notifications;
 /// Queues notifications in the caller's transaction: the notification and its delivery job are written by the caller's
 /// SaveChanges, so a notification exists exactly when what caused it was committed.
 /// </summary>
-public sealed class NotificationOutbox(AppDbContext db, IJobQueue jobs, TimeProvider clock)
+public sealed class NotificationOutbox(AppDbContext db, IJobQueue jobs, IOptions<NotificationsOptions> options, TimeProvider clock)
 {
     public const string DeliverKind = "notifications.deliver";
 
@@ -38,7 +39,7 @@ public sealed class NotificationOutbox(AppDbContext db, IJobQueue jobs, TimeProv
             Variables = JsonSerializer.Serialize(values), DedupeKey = dedupeKey, SubjectId = subjectId, CreatedAt = clock.UtcNow(),
         };
         db.Notifications.Add(notification);
-        await jobs.EnqueueAsync(DeliverKind, new DeliverPayload(practiceId, notification.Id), notBefore, ct);
+        await jobs.EnqueueAsync(DeliverKind, new DeliverPayload(practiceId, notification.Id), notBefore, options.Value.DeliveryAttempts, ct);
         return notification.Id;
     }
 
@@ -58,7 +59,7 @@ public static class NotificationsSetup
     public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<NotificationsOptions>().Bind(configuration.GetSection(NotificationsOptions.Section))
-            .Validate(o => o.IsValid(), $"{NotificationsOptions.Section} is invalid: absolute DashboardUrl and PatientAppUrl; invitation limits of at least 1; with SendGrid:ApiKey an absolute ApiBase and a From; with Twilio:AccountSid an AuthToken, a From and an absolute ApiBase.")
+            .Validate(o => o.IsValid(), $"{NotificationsOptions.Section} is invalid: absolute DashboardUrl and PatientAppUrl; invitation limits and DeliveryAttempts of at least 1; with SendGrid:ApiKey an absolute ApiBase and a From; with Twilio:AccountSid an AuthToken, a From and an absolute ApiBase.")
             .ValidateOnStart();
         services.AddScoped<NotificationOutbox>();
         services.AddScoped<PatientNotices>();

@@ -20,6 +20,12 @@ public sealed class NotificationsOptions
     public int InvitationsPerHourPerPractice { get; set; } = 100;
     /// <summary>Invitations one patient may be sent per hour (a code only shown, not sent, does not count).</summary>
     public int InvitationsPerHourPerPatient { get; set; } = 5;
+    /// <summary>
+    /// Tries of one delivery before it is dead-lettered (failed, listed among the owner's dead jobs). More than a job's
+    /// usual <c>OrthoScan:Jobs:MaxAttempts</c> (5): at the default backoff (5 s doubling, 10 min cap) those span 60-90 s, so
+    /// a provider outage of a minute and a bit lost notifications; 10 span 24-37 minutes.
+    /// </summary>
+    public int DeliveryAttempts { get; set; } = 10;
     public SendGridSettings SendGrid { get; set; } = new();
     public TwilioSettings Twilio { get; set; } = new();
     public FcmSettings Fcm { get; set; } = new();
@@ -32,7 +38,7 @@ public sealed class NotificationsOptions
         Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(PatientAppUrl, "code", invitationCode);
 
     internal bool IsValid() =>
-        SecondReminderAfter > TimeSpan.Zero && InvitationsPerHourPerPractice >= 1 && InvitationsPerHourPerPatient >= 1 && Uri.TryCreate(DashboardUrl, UriKind.Absolute, out _) && Uri.TryCreate(PatientAppUrl, UriKind.Absolute, out _)
+        SecondReminderAfter > TimeSpan.Zero && DeliveryAttempts >= 1 && InvitationsPerHourPerPractice >= 1 && InvitationsPerHourPerPatient >= 1 && Uri.TryCreate(DashboardUrl, UriKind.Absolute, out _) && Uri.TryCreate(PatientAppUrl, UriKind.Absolute, out _)
         && (!SendGrid.Enabled || (Uri.TryCreate(SendGrid.ApiBase, UriKind.Absolute, out _) && !string.IsNullOrWhiteSpace(SendGrid.From)))
         && (!Fcm.Enabled || (!string.IsNullOrWhiteSpace(Fcm.ProjectId) && !string.IsNullOrWhiteSpace(Fcm.PrivateKeyPem)
                              && Uri.TryCreate(Fcm.TokenUri, UriKind.Absolute, out _) && Uri.TryCreate(Fcm.ApiBase, UriKind.Absolute, out _)))
