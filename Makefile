@@ -84,8 +84,11 @@ load: services build ## The realistic load mix and the feed benchmark on the lar
 # Smoke: make chaos PATIENTS=10 KILL_MIN=3 KILL_MAX=6
 # redis-outage / postgres-outage knobs: BEFORE/OUTAGE/AFTER seconds, REDIS_PORT (56399), PG_PORT (55499); their own
 # PORT defaults (5197, 5297) and results under RESULTS/<name>; see the top of each script.
-CHAOS_SCENARIOS := kill-api redis-outage postgres-outage
-chaos: services build ## Fault scenarios under load (kill -9; Redis and PostgreSQL outages); prints a verdict each
+# notify-outage knobs: BEFORE/OUTAGE/AFTER (10/60/20), SETTLE (150), GRACE (5), EVERY_MS (1000), FAULT (mixed|503|refuse),
+# PORT (5397), FAKES_PORT (PORT+2); see the top of tests/chaos/notify-outage.sh.
+# Smoke: BEFORE=2 OUTAGE=5 AFTER=3 bash tests/chaos/notify-outage.sh
+CHAOS_SCENARIOS := kill-api redis-outage postgres-outage notify-outage
+chaos: services build ## Fault scenarios under load (kill -9; Redis, PostgreSQL, notification provider outages); prints a verdict each
 	@rc=0; summary=""; \
 	for s in $(CHAOS_SCENARIOS); do \
 	  echo "=== make chaos: $$s"; \

@@ -123,7 +123,7 @@ rows="$(jq -r --slurpfile db "$DBJSON" '
   ($d.notifications) as $n |
   ($h | map(select(.status >= 200 and .status < 300 and (.provider == "sendgrid" or .provider == "twilio" or .provider == "fcm")))) as $ok |
   def ids(xs): xs | .[0:5] | join(" ");
-  def row(name; bad; detail): "\(name)|\(bad)|\(detail)";
+  def row(name; bad; detail): "\(name)|\(bad)|\(detail | gsub("[\r\n]+"; " "))";
   ($e | map(. as $x | {x: $x, n: ($n | map(select(.recipient == $x.recipient)) | length)}) | map(select(.n != 1))) as $notone |
   ($n | map(. as $y | select(($e | map(.recipient) | index($y.recipient)) == null))) as $uncaused |
   ($n | map(select(.status != "sent"))) as $unsent |
@@ -140,8 +140,8 @@ rows="$(jq -r --slurpfile db "$DBJSON" '
   ($ok | map(select(.t >= $down and .t < $up))) as $okDuring |
   row("every acknowledged trigger recorded one notification"; $notone | length; "\($e | length) triggers" + (if ($notone | length) > 0 then "; " + ($notone | map("\(.x.channel) \(.x.recipient) x\(.n)") | .[0:5] | join(", ")) else "" end)),
   row("no notification that no trigger caused"; $uncaused | length; ($uncaused | map("\(.template) \(.channel) \(.recipient)") | .[0:5] | join(", "))),
-  row("every notification sent (none queued, failed or skipped)"; $unsent | length; ($unsent | map("\(.id) \(.status) \(.lastError // "")") | .[0:5] | join(" // "))),
-  row("no delivery job left queued, running or dead"; $badjobs | length; ($badjobs | map("\(.id) \(.status) after \(.attempts) attempts: \(.lastError // "")") | .[0:5] | join(" // "))),
+  row("every notification sent (none queued, failed or skipped)"; $unsent | length; ($unsent | map("\(.id) \(.status) \(.lastError // "" | .[0:200])") | .[0:5] | join(" // "))),
+  row("no delivery job left queued, running or dead"; $badjobs | length; ($badjobs | map("\(.id) \(.status) after \(.attempts) attempts: \(.lastError // "" | .[0:200])") | .[0:5] | join(" // "))),
   row("one delivery job per notification"; $nojob | length; ($nojob | map(.id) | .[0:5] | join(" "))),
   row("every notification accepted by its provider"; $missing | length; ($missing | map("\(.y.channel) \(.y.id)") | .[0:5] | join(", "))),
   row("none accepted twice"; $twice | length; ($twice | map("\(.y.channel) \(.y.id) x\(.acc | length)") | .[0:5] | join(", "))),
@@ -159,6 +159,6 @@ rows="$(jq -r --slurpfile db "$DBJSON" '
 SUMMARY="$(jq -r --slurpfile db "$DBJSON" '
   ($db[0].notifications) as $n |
   (.hits | map(select(.status >= 200 and .status < 300 and (.provider == "sendgrid" or .provider == "twilio" or .provider == "fcm")))) as $ok |
-  "\($n | length) notifications (\($n | group_by(.channel) | map("\(length) \(.[0].channel)") | join(", "))), \($ok | length) deliveries accepted, providers down \((.upMs - .downMs) / 1000 | floor) s (\(.fault)), \(.hits | map(select(.status == 503)) | length) answered 503, all delivered \((($ok | map(.t) | max // .upMs) - .upMs) / 1000) s after recovery, \(.events | length) API requests"
+  "\($n | length) notifications (\($n | group_by(.channel) | map("\(length) \(.[0].channel)") | join(", "))), \($ok | length) deliveries accepted, providers down \((.upMs - .downMs) / 1000 | floor) s (\(.fault)), \(.hits | map(select(.status == 503)) | length) answered 503, last accepted \((($ok | map(.t) | max // .upMs) - .upMs) / 1000) s after recovery, \(.events | length) API requests"
 ' "$OUT")"
 outage_verdict "$SUMMARY, ${ELAPSED_S} s"
