@@ -33,6 +33,8 @@ outage_env_common() {
   export ASPNETCORE_ENVIRONMENT=Development
   export OrthoScan__Auth__ActivationsPerMinutePerIp=100000 OrthoScan__Auth__RegistrationsPer10MinutesPerIp=100000
   export OrthoScan__Auth__MfaRequestsPerMinutePerIp=100000 OrthoScan__Auth__LoginsPerMinutePerIp=100000
+  # The steady driver hammers the API as one patient, far beyond a person's per-minute budget, on purpose.
+  export OrthoScan__Auth__RequestsPerMinutePerUser=1000000
 }
 
 outage_migrate() {

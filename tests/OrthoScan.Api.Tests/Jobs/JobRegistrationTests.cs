@@ -75,7 +75,7 @@ public sealed class JobRegistrationTests(JobsFixture jobs)
     {
         using var scope = jobs.Api.Services.CreateScope();
         var requestPipeline = BehaviorsOf(scope.ServiceProvider, typeof(CreatePatient.Command), typeof(PatientResponse));
-        requestPipeline.ShouldBe([typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(TransactionBehavior<,>), typeof(AuditBehavior<,>)]);
+        requestPipeline.ShouldBe([typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(RequestQuotaBehavior<,>), typeof(TransactionBehavior<,>), typeof(AuditBehavior<,>)]);
         foreach (var definition in Catalog.Definitions)
             BehaviorsOf(scope.ServiceProvider, definition.CommandType, ResponseOf(definition.CommandType)).ShouldBe(requestPipeline, definition.Kind);
     }
