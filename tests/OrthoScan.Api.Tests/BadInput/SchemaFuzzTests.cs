@@ -17,95 +17,9 @@ namespace OrthoScan.Api.Tests.BadInput;
 public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper output) : IClassFixture<SchemaFuzzWorld>, IDisposable
 {
     private const int Seed = 20_261_126;
-    private static readonly Guid UnknownId = new("0194b2a0-0000-7000-8000-0000000f0022");
 
     private readonly Random _random = new(Seed);
 
-    private sealed record Target(string Path, Caller Caller, Func<JsonObject>? ValidBody = null);
-
-    private enum Caller { Anonymous, Owner, Doctor, Patient, Finance, PlatformAdmin }
-
-    /// <summary>For each operation: who calls it, with which real ids, and a body it accepts.</summary>
-    private Target TargetFor(string operationId, string pathTemplate)
-    {
-        string Path(string id) => pathTemplate.Replace("{id}", id, StringComparison.Ordinal);
-        return operationId switch
-        {
-            "TagScanSession" => new(Path(world.ReadySessionId), Caller.Doctor, () => new JsonObject
-            {
-                ["taxonomyVersion"] = "2026.1", ["overallTracking"] = 1, ["alignerFit"] = 1, ["oralHygiene"] = 2,
-                ["detailTags"] = new JsonArray(new JsonObject { ["code"] = "plaque", ["location"] = "11" }),
-                ["action"] = "hold_aligner", ["holdDays"] = 3, ["notes"] = "Slight gap upper left.", ["reviewOpenedAt"] = DateTime.UtcNow.AddMinutes(-1),
-            }),
-            "CreateScanSession" => new(Path(""), Caller.Patient, () => new JsonObject
-            {
-                ["alignerNumber"] = 3, ["views"] = new JsonArray(ScanFlow.Views.Select(v => (JsonNode)v).ToArray()),
-            }),
-            "CreateScanUploadUrl" => new(Path(""), Caller.Patient, () => new JsonObject
-            {
-                ["sessionId"] = world.PendingSessionId, ["imageType"] = "frontal", ["contentType"] = "image/jpeg", ["contentLength"] = 123_456,
-            }),
-            "CreatePatient" => new(Path(""), Caller.Owner, () => new JsonObject
-            {
-                ["firstName"] = "Ada", ["lastName"] = "Lovelace", ["dateOfBirth"] = "1990-04-12", ["treatmentType"] = "clear_aligners",
-                ["alignerBrand"] = "Invisalign", ["currentStage"] = 2, ["totalStages"] = 20, ["scanFrequency"] = "weekly",
-                ["email"] = "ada@example.com", ["phone"] = "+14155550123", ["timezone"] = "Europe/Paris", ["preferredLanguage"] = "fr",
-                ["researchConsent"] = true,
-            }),
-            "ErasePatient" => new(Path(world.ErasedPatientId), Caller.Owner, () => new JsonObject { ["confirmation"] = "ERASE" }),
-            "UpdatePatient" => new(Path(world.EditedPatientId), Caller.Owner, () => new JsonObject
-            {
-                ["firstName"] = "Grace", ["currentStage"] = 3, ["totalStages"] = 20, ["status"] = "active", ["preferredLanguage"] = "de",
-                ["researchConsent"] = true, ["treatmentStartDate"] = "2024-01-15",
-            }),
-            "UpdatePracticeSettings" => new(Path(""), Caller.Owner, () => new JsonObject
-            {
-                ["country"] = "GB", ["region"] = "England", ["timezone"] = "Europe/London", ["billingEmail"] = "billing.fuzz@example.com",
-                ["shareDeidentifiedData"] = true, ["externalAiProcessing"] = false,
-            }),
-            "InviteStaff" => new(Path(""), Caller.Owner, () => new JsonObject { ["email"] = "invited.fuzz@example.com", ["name"] = "Fuzz Doctor", ["role"] = "doctor" }),
-            "Register" => new(Path(""), Caller.Anonymous, () => new JsonObject
-            {
-                ["practiceName"] = "Second Fuzz Practice", ["practiceAddress"] = "1 Main Street", ["ownerName"] = "Dr. Fuzz",
-                ["email"] = "second.fuzz.owner@example.com", ["password"] = TestApi.Password,
-            }),
-            "Login" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["email"] = world.Owner.Email, ["password"] = world.Owner.Password }),
-            "EnrollMfa" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["mfaToken"] = world.EnrolMfaToken }),
-            "VerifyMfa" => new(Path(""), Caller.Anonymous, () => new JsonObject
-            {
-                ["mfaToken"] = world.VerifyMfaToken, ["code"] = TestApi.TotpCode(world.VerifyTotpSecret),
-            }),
-            "AcceptInvitation" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["code"] = world.StaffInvitationCode, ["password"] = TestApi.Password }),
-            "ActivatePatient" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["code"] = world.PatientActivationCode, ["deviceId"] = "fuzz-activated-device-0001" }),
-            "RefreshSession" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["refreshToken"] = world.RefreshToken, ["deviceId"] = world.RefreshDeviceId }),
-            "ForgotPassword" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["email"] = world.Owner.Email }),
-            "ResetPassword" => new(Path(""), Caller.Anonymous, () => new JsonObject { ["token"] = world.PasswordResetToken, ["password"] = TestApi.Password }),
-            "InvitePatient" => new(Path(world.EditedPatientId), Caller.Owner, () => new JsonObject { ["sendBy"] = "email" }),
-            "RegisterPushDevice" => new(Path(""), Caller.Patient, () => new JsonObject { ["token"] = "fuzz-device-token:APA91b", ["platform"] = "android" }),
-            "UpdateNotificationPreferences" => new(Path(""), Caller.Patient, () => new JsonObject
-            {
-                ["sms"] = true, ["email"] = false, ["quietHoursStart"] = "21:30:00", ["quietHoursEnd"] = "07:00:00",
-            }),
-            "UpdateMe" => new(Path(""), Caller.Patient, () => new JsonObject
-            {
-                ["preferredLanguage"] = "es", ["notifyBySms"] = true, ["notifyByEmail"] = false, ["quietHoursStart"] = "22:00:00", ["quietHoursEnd"] = "07:30:00",
-            }),
-            "SendMessage" => new(Path(""), Caller.Patient, () => new JsonObject { ["content"] = "The left aligner feels loose." }),
-            "StartTagExport" => new(Path(""), Caller.PlatformAdmin, () => new JsonObject
-            {
-                ["includeImages"] = false, ["includeFrontal"] = false, ["seed"] = 1, ["k"] = 5,
-            }),
-            "DecideDiscount" => new(Path(world.ProposalId), Caller.Finance, () => new JsonObject
-            {
-                ["action"] = "adjust", ["percent"] = 7.5m, ["reason"] = "Tagged late in the month.",
-            }),
-            "ListPatientScanSessions" => new(Path(world.Patient.PatientId.ToString()), Caller.Owner),
-            "SubmitScanSession" => new(Path(UnknownId.ToString()), Caller.Patient),
-            "Logout" => new(Path(""), Caller.Owner),
-            "StartCheckout" => new(Path(""), Caller.Owner, () => new JsonObject { ["plan"] = "professional" }),
-            _ => new(Path(UnknownId.ToString()), Caller.Owner),
-        };
-    }
 
     /// <summary>The OpenAPI tags whose operations have bodies: one theory row each.</summary>
     public static readonly TheoryData<string> Tags = new() { "Auth", "Practice", "Patients", "Scans", "Tagging", "Admin", "Billing", "Exports", "Messaging", "Notifications" };
@@ -115,9 +29,9 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
     public async Task Malformed_bodies_are_refused_with_a_problem_naming_the_field_and_change_nothing(string tag)
     {
         var fuzz = new SchemaFuzz(world.Document, Seed);
-        var plans = Operations().Where(o => o.Tag == tag && o.BodySchema is not null).Select(operation =>
+        var plans = FuzzTargets.Operations(world.Document).Where(o => o.Tag == tag && o.BodySchema is not null).Select(operation =>
         {
-            var target = TargetFor(operation.Id, operation.Path);
+            var target = world.TargetFor(operation.Id, operation.Path);
             var valid = target.ValidBody ?? throw new ShouldAssertException($"{operation.Id} has a request body but no valid body to fuzz from: add one to TargetFor.");
             return (Operation: operation, Target: target, Cases: fuzz.BodyCases(operation.BodySchema!, valid()));
         }).ToList();
@@ -155,22 +69,22 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
     public void Every_operation_with_a_request_body_is_fuzzed()
     {
         var tags = Tags.Cast<object[]>().Select(row => (string)row[0]).ToHashSet();
-        var withBody = Operations().Where(o => o.BodySchema is not null).ToList();
+        var withBody = FuzzTargets.Operations(world.Document).Where(o => o.BodySchema is not null).ToList();
         withBody.ShouldNotBeEmpty();
         foreach (var operation in withBody)
         {
             tags.ShouldContain(operation.Tag, $"{operation.Id} is tagged {operation.Tag}: add the tag to the fuzz theory");
-            TargetFor(operation.Id, operation.Path).ValidBody.ShouldNotBeNull($"{operation.Id} needs a valid body to fuzz from");
+            world.TargetFor(operation.Id, operation.Path).ValidBody.ShouldNotBeNull($"{operation.Id} needs a valid body to fuzz from");
         }
     }
 
     [Fact]
     public async Task Malformed_path_and_query_parameters_are_refused_or_answered_and_never_fail()
     {
-        var cases = new List<(Operation Operation, string Path, string Description, bool MustRefuse)>();
-        foreach (var operation in Operations().Where(o => o.Parameters.Count > 0))
+        var cases = new List<(FuzzOperation Operation, string Path, string Description, bool MustRefuse)>();
+        foreach (var operation in FuzzTargets.Operations(world.Document).Where(o => o.Parameters.Count > 0))
         {
-            var target = TargetFor(operation.Id, operation.Path);
+            var target = world.TargetFor(operation.Id, operation.Path);
             foreach (var parameter in operation.Parameters)
             {
                 var name = parameter["name"]!.GetValue<string>();
@@ -179,7 +93,7 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
                 {
                     case "path":
                         // No %00 here: the test server cannot carry a NUL in a path.
-                        foreach (var value in new[] { "not-a-uuid", "12345", Guid.Empty.ToString(), UnknownId.ToString() })
+                        foreach (var value in new[] { "not-a-uuid", "12345", Guid.Empty.ToString(), FuzzTargets.UnknownId.ToString() })
                             cases.Add((operation, operation.Path.Replace("{" + name + "}", value, StringComparison.Ordinal), $"{name}={value}", true));
                         break;
                     case "query":
@@ -214,7 +128,7 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
             case ("boolean", _):
                 return [("maybe", true), ("2", true), ("", false)];
             case ("string", "uuid"):
-                return [("not-a-uuid", true), ("%00", true), ("", false), (UnknownId.ToString(), false)];
+                return [("not-a-uuid", true), ("%00", true), ("", false), (FuzzTargets.UnknownId.ToString(), false)];
             case ("string", "date-time"):
                 return [("yesterday", true), ("2021-02-30T10:00:00Z", true), ("", false), ("0001-01-01T00:00:00%2B14:00", false), ("9999-12-31T23:59:59-14:00", false)];
             default:
@@ -233,9 +147,9 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
 
     private static string Shorten(string value) => value.Length > 40 ? $"{value[..20]}...({value.Length} chars)" : value;
 
-    private async Task<List<string>> SendParameterCaseAsync(Operation operation, string path, string description, bool mustRefuse)
+    private async Task<List<string>> SendParameterCaseAsync(FuzzOperation operation, string path, string description, bool mustRefuse)
     {
-        var target = TargetFor(operation.Id, operation.Path);
+        var target = world.TargetFor(operation.Id, operation.Path);
         using var request = new HttpRequestMessage(new HttpMethod(operation.Method), path);
         if (operation.BodySchema is not null && target.ValidBody is not null)
             request.Content = new StringContent(target.ValidBody().ToJsonString(), Encoding.UTF8, "application/json");
@@ -253,7 +167,7 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
         return [];
     }
 
-    private async Task<List<string>> SendAsync(Operation operation, Target target, BodyCase fuzzCase)
+    private async Task<List<string>> SendAsync(FuzzOperation operation, FuzzTarget target, BodyCase fuzzCase)
     {
         using var response = await SendRawAsync(operation, target, fuzzCase.Body);
         var text = await response.Content.ReadAsStringAsync();
@@ -283,7 +197,7 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
         key == field || key.StartsWith(field + ".", StringComparison.Ordinal) || key.StartsWith(field + "[", StringComparison.Ordinal)
         || field.StartsWith(key + ".", StringComparison.Ordinal) || field.StartsWith(key + "[", StringComparison.Ordinal);
 
-    private async Task<HttpResponseMessage> SendRawAsync(Operation operation, Target target, string body)
+    private async Task<HttpResponseMessage> SendRawAsync(FuzzOperation operation, FuzzTarget target, string body)
     {
         using var request = new HttpRequestMessage(new HttpMethod(operation.Method), target.Path)
         {
@@ -293,37 +207,16 @@ public sealed class SchemaFuzzTests(SchemaFuzzWorld world, ITestOutputHelper out
         return await Client(target.Caller).SendAsync(request);
     }
 
-    private readonly Dictionary<Caller, HttpClient> _clients = [];
+    private readonly Dictionary<FuzzCaller, HttpClient> _clients = [];
 
     public void Dispose()
     {
         foreach (var client in _clients.Values) client.Dispose();
     }
 
-    private HttpClient Client(Caller caller)
+    private HttpClient Client(FuzzCaller caller)
     {
         if (_clients.TryGetValue(caller, out var client)) return client;
-        return _clients[caller] = caller switch
-        {
-            Caller.Owner => world.Api.As(world.Owner),
-            Caller.Doctor => world.Api.As(world.Doctor),
-            Caller.Patient => world.Api.As(world.Patient.AccessToken),
-            Caller.Finance => world.Api.As(world.FinanceToken),
-            Caller.PlatformAdmin => world.Api.As(world.PlatformAdminToken),
-            _ => world.Api.CreateClient(),
-        };
+        return _clients[caller] = world.Api.As(world.TokenFor(caller));
     }
-
-    private sealed record Operation(string Id, string Method, string Path, string Tag, JsonObject? BodySchema, List<JsonObject> Parameters);
-
-    private List<Operation> Operations() =>
-    [
-        .. from path in world.Document["paths"]!.AsObject()
-        from method in path.Value!.AsObject()
-        let operation = method.Value!.AsObject()
-        select new Operation(
-            operation["operationId"]!.GetValue<string>(), method.Key.ToUpperInvariant(), path.Key, operation["tags"]![0]!.GetValue<string>(),
-            operation["requestBody"]?["content"]?["application/json"]?["schema"]?.AsObject(),
-            operation["parameters"]?.AsArray().Select(p => p!.AsObject()).ToList() ?? []),
-    ];
 }

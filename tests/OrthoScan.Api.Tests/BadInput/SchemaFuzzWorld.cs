@@ -46,6 +46,9 @@ public sealed class SchemaFuzzWorld : IAsyncLifetime
     /// <summary>A password-reset token of a staff member no other target uses (a reset signs them out everywhere).</summary>
     public string PasswordResetToken { get; } = "FUZZRESET" + Guid.NewGuid().ToString("N").ToUpperInvariant();
     public string PasswordResetEmail { get; private set; } = "";
+    /// <summary>A second practice and one of its patients: their tokens are sent at the first practice's ids, and its id smuggled into bodies.</summary>
+    public Session OtherOwner { get; private set; } = null!;
+    public PatientApp OtherPatient { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -89,6 +92,8 @@ public sealed class SchemaFuzzWorld : IAsyncLifetime
 
         ProposalId = (await Api.ProposalAsync(Owner.PracticeId, FinanceData.Month(2020, 1), received: 4, tagged: 3, percent: 10)).ToString();
         FinanceToken = Api.Services.GetRequiredService<TokenService>().CreateAccessToken(Guid.NewGuid(), OrthoScan.Api.Domain.Role.Finance, null, Guid.NewGuid());
+        OtherOwner = await Api.RegisterPracticeAsync("Other Fuzz Practice");
+        OtherPatient = await Api.PatientAppAsync(OtherOwner, "Elsewhere");
         PlatformAdminToken = Api.Services.GetRequiredService<TokenService>().CreateAccessToken(Guid.NewGuid(), OrthoScan.Api.Domain.Role.PlatformAdmin, null, Guid.NewGuid());
     }
 
