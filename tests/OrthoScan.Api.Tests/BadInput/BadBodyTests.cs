@@ -166,6 +166,22 @@ public sealed class BadBodyTests(ApiFactory api)
     }
 
     [Theory]
+    [InlineData("bogus-8")]
+    [InlineData("utf-99")]
+    public async Task Json_in_a_charset_no_encoding_has_is_a_415_problem_not_a_500(string charset)
+    {
+        var owner = await api.PracticeAsync();
+        var before = await api.PatientIdsAsync(owner);
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(ValidPatient));
+        content.Headers.TryAddWithoutValidation("Content-Type", $"application/json; charset={charset}");
+
+        var response = await api.As(owner).PostAsync("/api/v1/patients", content);
+
+        ShouldNotExposeInternals(await response.ShouldFailAsync(HttpStatusCode.UnsupportedMediaType, "unsupported-media-type"));
+        (await api.PatientIdsAsync(owner)).ShouldBe(before);
+    }
+
+    [Theory]
     [InlineData("""{"currentStage": 5,""")]
     [InlineData("""{"currentStage": "five"}""")]
     [InlineData("""{"preferredLanguage": "klingon"}""")]

@@ -16,6 +16,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             ValidationException v => Validation(v),
             BadHttpRequestException b => BadRequest(b),
             JsonException j => Unreadable(j),
+            InvalidOperationException { InnerException: ArgumentException } when HasUnknownCharset(http.Request) => UnknownCharset(),
             _ when DependencyFailures.IsDatabaseTimeout(exception) => Busy(http),
             _ => Unavailable(http, exception),
         };
@@ -105,6 +106,28 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
     [GeneratedRegex("'([A-Za-z0-9_]+)'")]
     private static partial Regex QuotedName();
+
+    /// <summary>
+    /// The JSON binder cannot pick a decoder for a charset no encoding has (<c>application/json; charset=bogus</c>) and
+    /// throws before any handler runs; that was a 500. It is the body's media type that is not supported: a 415.
+    /// </summary>
+    private static bool HasUnknownCharset(HttpRequest request)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) || mediaType.Charset is not { Length: > 0 } charset)
+            return false;
+        try
+        {
+            _ = System.Text.Encoding.GetEncoding(charset.ToString());
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
+    private static ProblemDetails UnknownCharset() =>
+        Problem(415, "unsupported-media-type", "The request body's charset is not supported.", "Send the body as JSON in UTF-8 (application/json; charset=utf-8).");
 
     private static ProblemDetails Busy(HttpContext http)
     {
