@@ -33,8 +33,9 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
     private const string HugeStrings = "megabyte strings";
     private const string Traversal = "path traversal in route values, body keys and blob links";
     private const string QueryTraversal = "path traversal and NUL in query values";
+    private const string Encodings = "broken text encodings, charsets and idempotency keys";
 
-    public static readonly TheoryData<string> Categories = new() { Tokens, OtherPractice, MassAssignment, DeepJson, HugeStrings, Traversal, QueryTraversal };
+    public static readonly TheoryData<string> Categories = new() { Tokens, OtherPractice, MassAssignment, DeepJson, HugeStrings, Traversal, QueryTraversal, Encodings };
 
     /// <summary>Encoded so that the client sends them as they are (a literal "../" is resolved by the client before sending).</summary>
     private static readonly string[] TraversalInPaths =
@@ -61,8 +62,9 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
 
     private enum Expect { Unauthorized, Refused, Answered }
 
-    private sealed record HostileRequest(string Operation, string Label, string Method, string Path, string? Token, Func<string?>? Body, Expect Expect,
-        string ContentType = "application/json", bool IdempotencyKey = false);
+    /// <summary>One request; <see cref="Authorization"/> is the header's whole value, <see cref="Bytes"/> a body that is not text.</summary>
+    private sealed record HostileRequest(string Operation, string Label, string Method, string Path, string? Authorization, Func<string?>? Body, Expect Expect,
+        string ContentType = "application/json", bool IdempotencyKey = false, Func<byte[]>? Bytes = null, string? IdempotencyKeyValue = null);
 
     [Theory]
     [MemberData(nameof(Categories))]
@@ -125,6 +127,7 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
         HugeStrings => HugeStringPlan(),
         Traversal => TraversalPlan(),
         QueryTraversal => QueryTraversalPlan(),
+        Encodings => EncodingPlan(),
         _ => throw new ArgumentOutOfRangeException(nameof(category), category, null),
     };
 
@@ -134,6 +137,8 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
         operation.Parameters.Any(p => p["in"]!.GetValue<string>() == "header" && p["name"]!.GetValue<string>() == "Idempotency-Key");
 
     private static Func<string?> Text(string body) => () => body;
+
+    private static string? Bearer(string? token) => token is null ? null : "Bearer " + token;
 
     /// <summary>
     /// Each route with the caller's claims under every hostile token, and the body it would accept: were a token let
@@ -148,8 +153,10 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
             var anonymous = operation.Anonymous;
             var claimsOf = world.TokenFor(target.Caller) ?? world.Owner.AccessToken;
             Func<string?>? body = operation.BodySchema is null ? null : anonymous ? Text("{}") : () => target.ValidBody!().ToJsonString();
-            foreach (var (kind, token) in HostileTokens.From(claimsOf, world.Api.SigningKeyPath, world.OtherOwner.PracticeId))
-                plan.Add(new(operation.Id, $"{operation.Id} with a token {kind}", operation.Method, target.Path, token, body,
+            var headers = HostileTokens.From(claimsOf, world.Api.SigningKeyPath, world.OtherOwner.PracticeId).Select(t => ($"a token {t.Kind}", "Bearer " + t.Token))
+                .Concat([("the Bearer scheme and no token", "Bearer"), ("Basic credentials", "Basic b3duZXI6cGFzc3dvcmQ="), ("the real token under another scheme", "Token " + claimsOf)]);
+            foreach (var (kind, header) in headers)
+                plan.Add(new(operation.Id, $"{operation.Id} with {kind}", operation.Method, target.Path, header, body,
                     anonymous ? Expect.Answered : Expect.Unauthorized, IdempotencyKey: TakesIdempotencyKey(operation)));
         }
         return plan;
@@ -175,13 +182,13 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
             if (target.Caller is not (FuzzCaller.Owner or FuzzCaller.Doctor or FuzzCaller.Patient)) continue;
             Func<string?>? body = target.ValidBody is null ? null : () => target.ValidBody().ToJsonString();
             var path = PathWithRealIds(operation, target);
-            plan.Add(new(operation.Id, $"{operation.Id} with the other practice's owner token", operation.Method, path, world.OtherOwner.AccessToken, body, Expect.Refused));
-            plan.Add(new(operation.Id, $"{operation.Id} with the other practice's patient token", operation.Method, path, world.OtherPatient.AccessToken, body, Expect.Refused));
+            plan.Add(new(operation.Id, $"{operation.Id} with the other practice's owner token", operation.Method, path, Bearer(world.OtherOwner.AccessToken), body, Expect.Refused));
+            plan.Add(new(operation.Id, $"{operation.Id} with the other practice's patient token", operation.Method, path, Bearer(world.OtherPatient.AccessToken), body, Expect.Refused));
         }
         var upload = Operations.Single(o => o.Id == "CreateScanUploadUrl");
         var uploadTarget = world.TargetFor(upload.Id, upload.Path);
         plan.Add(new(upload.Id, "an upload link for this practice's pending session asked by the other practice's patient", upload.Method, uploadTarget.Path,
-            world.OtherPatient.AccessToken, () => uploadTarget.ValidBody!().ToJsonString(), Expect.Refused));
+            Bearer(world.OtherPatient.AccessToken), () => uploadTarget.ValidBody!().ToJsonString(), Expect.Refused));
         return plan;
     }
 
@@ -227,7 +234,7 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
             var known = (fuzz.Resolve(operation.BodySchema!)["properties"]?.AsObject() ?? []).Select(p => p.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
             foreach (var (style, name) in NamingStyles)
             {
-                plan.Add(new(operation.Id, $"{operation.Id} with smuggled fields ({style})", operation.Method, target.Path, world.TokenFor(target.Caller), () =>
+                plan.Add(new(operation.Id, $"{operation.Id} with smuggled fields ({style})", operation.Method, target.Path, Bearer(world.TokenFor(target.Caller)), () =>
                 {
                     var body = target.ValidBody!();
                     foreach (var (field, value) in SmuggledFields())
@@ -257,7 +264,7 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
         var plan = new List<HostileRequest>();
         foreach (var (operation, target) in BodyRoutes())
         {
-            var token = world.TokenFor(target.Caller);
+            var token = Bearer(world.TokenFor(target.Caller));
             HostileRequest Deep(string label, Func<string?> body) =>
                 new(operation.Id, $"{operation.Id}: {label}", operation.Method, target.Path, token, body, Expect.Refused, IdempotencyKey: TakesIdempotencyKey(operation));
             plan.Add(Deep($"{DeepNesting:N0} nested arrays", () => new string('[', DeepNesting) + new string(']', DeepNesting)));
@@ -273,7 +280,7 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
         var plan = new List<HostileRequest>();
         foreach (var (operation, target) in BodyRoutes())
         {
-            var token = world.TokenFor(target.Caller);
+            var token = Bearer(world.TokenFor(target.Caller));
             plan.Add(new(operation.Id, $"{operation.Id}: {OverTheBodyLimit:N0} characters in an unknown field", operation.Method, target.Path, token,
                 () => WithProperty(ValidOr(target), "fuzzPadding", $"\"{new string('x', OverTheBodyLimit)}\""), Expect.Refused, IdempotencyKey: TakesIdempotencyKey(operation)));
             foreach (var field in TopLevelFields(operation).Where(f => f.IsString))
@@ -295,7 +302,7 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
         foreach (var operation in Operations)
         {
             var target = world.TargetFor(operation.Id, operation.Path);
-            var token = world.TokenFor(target.Caller);
+            var token = Bearer(world.TokenFor(target.Caller));
             Func<string?>? valid = target.ValidBody is null ? null : () => target.ValidBody().ToJsonString();
             if (operation.Path.Contains("{id}", StringComparison.Ordinal))
             {
@@ -359,8 +366,57 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
                 operation.Method.ShouldBe("GET", $"{operation.Id} takes query values: give its hostile queries a body");
                 var name = parameter["name"]!.GetValue<string>();
                 foreach (var value in TraversalInQueries)
-                    plan.Add(new(operation.Id, $"{operation.Id}: {name}={value}", "GET", $"{target.Path}?{name}={value}", world.TokenFor(target.Caller), null, Expect.Answered));
+                    plan.Add(new(operation.Id, $"{operation.Id}: {name}={value}", "GET", $"{target.Path}?{name}={value}", Bearer(world.TokenFor(target.Caller)), null, Expect.Answered));
             }
+        }
+        return plan;
+    }
+
+    // Keys are opaque values compared as they are (never a path or SQL), so only their length is a refusal everywhere.
+    private static readonly string[] HostileIdempotencyKeys = [new string('k', 101), new string('k', 10_000)];
+
+    /// <summary>
+    /// Text no UTF-8 column can hold (lone surrogates, escaped or as bytes), a body in another encoding than declared, an
+    /// unknown charset (was a 500), and idempotency keys longer than any route keeps.
+    /// </summary>
+    private List<HostileRequest> EncodingPlan()
+    {
+        var plan = new List<HostileRequest>();
+        foreach (var operation in Operations.Where(o => o.BodySchema is not null))
+        {
+            var target = world.TargetFor(operation.Id, operation.Path);
+            var token = Bearer(world.TokenFor(target.Caller));
+            var idempotent = TakesIdempotencyKey(operation);
+            string Valid() => target.ValidBody!().ToJsonString();
+            HostileRequest Case(string label, Func<string?>? body, string contentType = "application/json", Func<byte[]>? bytes = null, string? key = null) =>
+                new(operation.Id, $"{operation.Id}: {label}", operation.Method, target.Path, token, body, Expect.Refused, contentType, idempotent, bytes, key);
+
+            foreach (var field in TopLevelFields(operation).Where(f => f.IsString))
+            {
+                foreach (var (label, escaped) in new[] { ("a lone high surrogate", "\\ud800"), ("a lone low surrogate", "\\udfff") })
+                {
+                    plan.Add(Case($"{label} in {field.Name}", () =>
+                    {
+                        var body = target.ValidBody!();
+                        body[field.Name] = "fuzz-surrogate";
+                        return body.ToJsonString().Replace("\"fuzz-surrogate\"", $"\"a{escaped}b\"", StringComparison.Ordinal);
+                    }));
+                }
+            }
+            if (TopLevelFields(operation).FirstOrDefault(f => f.IsString) is { } text)
+            {
+                plan.Add(Case($"invalid UTF-8 bytes in {text.Name}", null, bytes: () =>
+                {
+                    var body = target.ValidBody!();
+                    body[text.Name] = "fuzz-bytes";
+                    var parts = body.ToJsonString().Split("fuzz-bytes");
+                    return [.. Encoding.UTF8.GetBytes(parts[0]), 0xC3, 0x28, 0xFF, 0xED, 0xA0, 0x80, .. Encoding.UTF8.GetBytes(parts[1])];
+                }));
+            }
+            plan.Add(Case("a UTF-16 body declared as JSON", null, bytes: () => Encoding.Unicode.GetBytes(Valid())));
+            plan.Add(Case("an unknown charset", Valid, "application/json; charset=bogus-8"));
+            if (!idempotent) continue;
+            foreach (var key in HostileIdempotencyKeys) plan.Add(Case($"Idempotency-Key {Shorten(key)}", Valid, key: key));
         }
         return plan;
     }
@@ -392,10 +448,15 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
     private static async Task<(string Text, string? Failure)> SendAsync(HttpClient client, HostileRequest hostile)
     {
         using var request = new HttpRequestMessage(new HttpMethod(hostile.Method), hostile.Path);
-        if (hostile.Body?.Invoke() is { } body) request.Content = new StringContent(body, Encoding.UTF8, hostile.ContentType);
-        else if (hostile.Method is not ("GET" or "HEAD")) request.Content = new StringContent("", Encoding.UTF8, hostile.ContentType);
-        if (hostile.Token is not null) request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + hostile.Token);
-        if (hostile.IdempotencyKey) request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        var bytes = hostile.Bytes?.Invoke() ?? (hostile.Body?.Invoke() is { } body ? Encoding.UTF8.GetBytes(body) : null);
+        if (bytes is not null || hostile.Method is not ("GET" or "HEAD"))
+        {
+            request.Content = new ByteArrayContent(bytes ?? []);
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", hostile.ContentType);
+        }
+        if (hostile.Authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", hostile.Authorization);
+        if (hostile.IdempotencyKeyValue is not null) request.Headers.TryAddWithoutValidation("Idempotency-Key", hostile.IdempotencyKeyValue);
+        else if (hostile.IdempotencyKey) request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
 
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
