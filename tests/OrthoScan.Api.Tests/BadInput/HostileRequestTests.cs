@@ -34,8 +34,9 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
     private const string Traversal = "path traversal in route values, body keys and blob links";
     private const string QueryTraversal = "path traversal and NUL in query values";
     private const string Encodings = "broken text encodings, charsets and idempotency keys";
+    private const string MethodsAndHeaders = "unknown methods and hostile headers";
 
-    public static readonly TheoryData<string> Categories = new() { Tokens, OtherPractice, MassAssignment, DeepJson, HugeStrings, Traversal, QueryTraversal, Encodings };
+    public static readonly TheoryData<string> Categories = new() { Tokens, OtherPractice, MassAssignment, DeepJson, HugeStrings, Traversal, QueryTraversal, Encodings, MethodsAndHeaders };
 
     /// <summary>Encoded so that the client sends them as they are (a literal "../" is resolved by the client before sending).</summary>
     private static readonly string[] TraversalInPaths =
@@ -64,7 +65,8 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
 
     /// <summary>One request; <see cref="Authorization"/> is the header's whole value, <see cref="Bytes"/> a body that is not text.</summary>
     private sealed record HostileRequest(string Operation, string Label, string Method, string Path, string? Authorization, Func<string?>? Body, Expect Expect,
-        string ContentType = "application/json", bool IdempotencyKey = false, Func<byte[]>? Bytes = null, string? IdempotencyKeyValue = null);
+        string ContentType = "application/json", bool IdempotencyKey = false, Func<byte[]>? Bytes = null, string? IdempotencyKeyValue = null,
+        (string Name, string Value)[]? Headers = null);
 
     [Theory]
     [MemberData(nameof(Categories))]
@@ -100,7 +102,7 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
         }
         // Answered reads add their audit rows: the one change a read may make.
         var differences = DatabaseFingerprint.Differences(before, after)
-            .Where(d => category != QueryTraversal || !d.StartsWith("audit", StringComparison.Ordinal)).ToList();
+            .Where(d => category is not (QueryTraversal or MethodsAndHeaders) || !d.StartsWith("audit", StringComparison.Ordinal)).ToList();
         differences.ShouldBeEmpty("hostile requests changed the database");
     }
 
@@ -128,6 +130,7 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
         Traversal => TraversalPlan(),
         QueryTraversal => QueryTraversalPlan(),
         Encodings => EncodingPlan(),
+        MethodsAndHeaders => MethodAndHeaderPlan(),
         _ => throw new ArgumentOutOfRangeException(nameof(category), category, null),
     };
 
@@ -421,6 +424,35 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
         return plan;
     }
 
+    private static readonly (string Name, string Value)[][] HostileHeaders =
+    [
+        [("X-Forwarded-For", "999.999.999.999, ../../etc/passwd, <script>"), ("X-Forwarded-Host", "evil.example:99999"), ("X-Forwarded-Proto", "gopher")],
+        [("Accept", "*/*;q=nan, application/problem+json;q=-1, text/html;q=2"), ("Accept-Language", "xx-INVALID-123456789, *;q=7"), ("Accept-Encoding", "br;q=x, zstd")],
+        [("If-Modified-Since", "not a date"), ("If-None-Match", "\"../../etc/passwd\""), ("Range", "bytes=99999999999999999999-1")],
+        [("Cookie", "session=../../etc/passwd; .AspNetCore.Cookies=%00%00"), ("Origin", "null"), ("Referer", "javascript:alert(1)")],
+    ];
+
+    /// <summary>
+    /// Every route under a method it does not have, and every read with headers a proxy or a browser would never send.
+    /// The reads are answered (audited as reads); the methods are refused.
+    /// </summary>
+    private List<HostileRequest> MethodAndHeaderPlan()
+    {
+        var plan = new List<HostileRequest>();
+        foreach (var operation in Operations)
+        {
+            var target = world.TargetFor(operation.Id, operation.Path);
+            var token = Bearer(world.TokenFor(target.Caller));
+            foreach (var method in new[] { "TRACE", "PROPFIND" })
+                plan.Add(new(operation.Id, $"{operation.Id} as {method}", method, target.Path, token, null, Expect.Refused));
+            if (operation.Method != "GET") continue;
+            foreach (var headers in HostileHeaders)
+                plan.Add(new(operation.Id, $"{operation.Id} with {string.Join(", ", headers.Select(h => h.Name))}", "GET", target.Path, token, null, Expect.Answered,
+                    Headers: headers));
+        }
+        return plan;
+    }
+
     private sealed record Field(string Name, bool IsString, bool IsKey);
 
     /// <summary>The top-level properties of an operation's body: whether each is text, and whether it is an id, a date or a code.</summary>
@@ -457,6 +489,7 @@ public sealed class HostileRequestTests(SchemaFuzzWorld world, ITestOutputHelper
         if (hostile.Authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", hostile.Authorization);
         if (hostile.IdempotencyKeyValue is not null) request.Headers.TryAddWithoutValidation("Idempotency-Key", hostile.IdempotencyKeyValue);
         else if (hostile.IdempotencyKey) request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        foreach (var (name, value) in hostile.Headers ?? []) request.Headers.TryAddWithoutValidation(name, value);
 
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
