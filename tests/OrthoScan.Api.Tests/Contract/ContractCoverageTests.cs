@@ -18,6 +18,9 @@ public sealed partial class ContractCoverageTests
     {
         ["BadInput/SchemaFuzz.cs"] = "derives bodies from the OpenAPI document itself",
         ["BadInput/SchemaFuzzTests.cs"] = "walks the OpenAPI document's operations and parameters",
+        ["BadInput/FuzzTargets.cs"] = "walks the OpenAPI document's operations, parameters and security",
+        ["BadInput/HostileRequestTests.cs"] = "walks the OpenAPI document's schemas and writes hostile request bodies",
+        ["BadInput/HostileTokens.cs"] = "reads and rewrites the claims of a real access token (JWT, not a response) to forge tokens",
         ["Platform/OpenApi"] = "reads the OpenAPI document or compares it with its snapshot",
         ["Storage/KmsKeyProviderTests.cs"] = "reads the requests the AWS SDK sent to the KMS fake (AWS's wire format, not ours)",
         ["Billing/FakeStripe.cs"] = "writes Stripe's objects and events (Stripe's wire format, not ours) for the Stripe fake",
