@@ -155,7 +155,7 @@ internal sealed record ProblemResponses(int Status, string Name, string Descript
         new(409, "Conflict", "The resource's current state does not allow this (see `type` and `detail`)."),
         new(410, "Gone", "The patient was erased (`patient-erased`): their identity and photos can never be read again."),
         new(413, "PayloadTooLarge", "The request body is larger than 1 MB (`payload-too-large`)."),
-        new(415, "UnsupportedMediaType", "The body is not sent as `application/json` (`malformed-request`)."),
+        new(415, "UnsupportedMediaType", "The body is not sent as `application/json` in a charset the server reads (`unsupported-media-type`)."),
         new(422, "UnprocessableEntity", "Well-formed, but breaks a rule (see `type` and `detail`); `errors` names the fields at fault when there are some.", Validation: true),
         new(423, "Locked", "The account is locked for a while after repeated failed sign-ins (`account-locked`); Retry-After says for how long.", RetryAfter: true),
         new(429, "TooManyRequests", "Rate limited (`rate-limited`): wait the Retry-After seconds before trying again.", RetryAfter: true),

@@ -2759,7 +2759,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
-        /** @description The body is not sent as `application/json` (`malformed-request`). */
+        /** @description The body is not sent as `application/json` in a charset the server reads (`unsupported-media-type`). */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
