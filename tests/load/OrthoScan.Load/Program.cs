@@ -35,15 +35,15 @@ public static class Program
             if (Audit.AuditBench.Handles(args)) return await Audit.AuditBench.RunAsync(args);
             if (Mix.MixBench.Handles(args)) return await Mix.MixBench.RunAsync(args);
             if (Feed.FeedBench.Handles(args)) return await Feed.FeedBench.RunAsync(args);
+            if (Chaos.ChaosSubmit.Handles(args)) return await Chaos.ChaosSubmit.RunAsync(args);
+            if (Chaos.ChaosSteady.Handles(args)) return await Chaos.ChaosSteady.RunAsync(args);
+            if (Chaos.ChaosNotify.Handles(args)) return await Chaos.ChaosNotify.RunAsync(args);
         }
         catch (ArgumentException e)
         {
             await Console.Error.WriteLineAsync($"{args[0]}: {e.Message}");
             return 2;
         }
-        if (Chaos.ChaosSubmit.Handles(args)) return await Chaos.ChaosSubmit.RunAsync(args);
-        if (Chaos.ChaosSteady.Handles(args)) return await Chaos.ChaosSteady.RunAsync(args);
-        if (Chaos.ChaosNotify.Handles(args)) return await Chaos.ChaosNotify.RunAsync(args);
         Options options;
         try
         {

@@ -46,16 +46,8 @@ internal static class ChaosNotify
 
     public static async Task<int> RunAsync(string[] args)
     {
-        Options options;
-        try
-        {
-            options = Options.Parse(args[1..]);
-        }
-        catch (ArgumentException e)
-        {
-            await Console.Error.WriteLineAsync($"chaos-notify: {e.Message}");
-            return 2;
-        }
+        // Bad options throw ArgumentException: Program answers exit code 2.
+        var options = Options.Parse(new BenchArgs(args));
 
         await using var fakes = new FakeProviders(options.FakesPort);
         try
@@ -279,40 +271,20 @@ internal static class ChaosNotify
 
     private sealed record Options(Uri BaseUrl, int FakesPort, int Before, int Outage, int After, int Settle, int Grace, int EveryMs, string Fault, string Out)
     {
-        public static Options Parse(string[] args)
+        public static Options Parse(BenchArgs args)
         {
-            var baseUrl = new Uri("http://127.0.0.1:5397/");
-            int fakesPort = 5399, before = 10, outage = 60, after = 20, settle = 150, grace = 5, every = 1000;
-            string fault = "mixed", output = "notify.json";
-            for (var i = 0; i < args.Length; i++)
-            {
-                var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
-                switch (args[i])
-                {
-                    case "--base": baseUrl = new Uri(value.TrimEnd('/') + "/"); break;
-                    case "--fakes-port": fakesPort = Int(value); break;
-                    case "--before": before = Int(value); break;
-                    case "--outage": outage = Int(value); break;
-                    case "--after": after = Int(value); break;
-                    case "--settle": settle = Int(value); break;
-                    case "--grace": grace = Int(value); break;
-                    case "--every-ms": every = Int(value); break;
-                    case "--fault": fault = value; break;
-                    case "--out": output = value; break;
-                    default: throw new ArgumentException($"unknown argument {args[i]}");
-                }
-                i++;
-            }
+            var baseUrl = args.Url("base", "http://127.0.0.1:5397");
+            int fakesPort = args.Int("fakes-port", 5399), before = args.Int("before", 10), outage = args.Int("outage", 60), after = args.Int("after", 20);
+            int settle = args.Int("settle", 150), grace = args.Int("grace", 5), every = args.Int("every-ms", 1000);
+            string fault = args.Get("fault", "mixed"), output = args.Get("out", "notify.json");
+            args.RequireAllRead();
             if (fakesPort is < 1024 or > 65535) throw new ArgumentException("--fakes-port must be 1024..65535");
             if (before is < 0 or > 3600 || outage is < 1 or > 3600 || after is < 0 or > 3600) throw new ArgumentException("--before/--after 0..3600, --outage 1..3600");
             if (settle is < 1 or > 3600 || grace is < 0 or > 600) throw new ArgumentException("--settle 1..3600, --grace 0..600");
             if (every is < 100 or > 60_000) throw new ArgumentException("--every-ms must be 100..60000");
             if (fault is not ("mixed" or "503" or "refuse")) throw new ArgumentException("--fault must be mixed, 503 or refuse");
-            Loopback.Require(baseUrl);
             return new Options(baseUrl, fakesPort, before, outage, after, settle, grace, every, fault, output);
         }
-
-        private static int Int(string value) => int.Parse(value, CultureInfo.InvariantCulture);
     }
 }
 

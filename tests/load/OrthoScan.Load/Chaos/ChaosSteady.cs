@@ -35,16 +35,8 @@ internal static class ChaosSteady
 
     public static async Task<int> RunAsync(string[] args)
     {
-        Options options;
-        try
-        {
-            options = Options.Parse(args[1..]);
-        }
-        catch (ArgumentException e)
-        {
-            await Console.Error.WriteLineAsync($"chaos-steady: {e.Message}");
-            return 2;
-        }
+        // Bad options throw ArgumentException: Program answers exit code 2.
+        var options = Options.Parse(new BenchArgs(args));
 
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30), ConnectTimeout = TimeSpan.FromSeconds(5) })
         {
@@ -194,29 +186,15 @@ internal static class ChaosSteady
 
     private sealed record Options(Uri BaseUrl, int Seconds, string Out, int Workers, int PauseMs)
     {
-        public static Options Parse(string[] args)
+        public static Options Parse(BenchArgs args)
         {
-            var baseUrl = new Uri("http://127.0.0.1:5097/");
-            int seconds = 40, workers = 4, pause = 40;
-            var output = "steady.json";
-            for (var i = 0; i < args.Length; i++)
-            {
-                var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
-                switch (args[i])
-                {
-                    case "--base": baseUrl = new Uri(value.TrimEnd('/') + "/"); break;
-                    case "--seconds": seconds = int.Parse(value, CultureInfo.InvariantCulture); break;
-                    case "--out": output = value; break;
-                    case "--workers": workers = int.Parse(value, CultureInfo.InvariantCulture); break;
-                    case "--pause-ms": pause = int.Parse(value, CultureInfo.InvariantCulture); break;
-                    default: throw new ArgumentException($"unknown argument {args[i]}");
-                }
-                i++;
-            }
+            var baseUrl = args.Url("base", "http://127.0.0.1:5097");
+            int seconds = args.Int("seconds", 40), workers = args.Int("workers", 4), pause = args.Int("pause-ms", 40);
+            var output = args.Get("out", "steady.json");
+            args.RequireAllRead();
             if (seconds is < 1 or > 3600) throw new ArgumentException("--seconds must be 1..3600");
             if (workers is < 1 or > 64) throw new ArgumentException("--workers must be 1..64");
             if (pause is < 0 or > 10000) throw new ArgumentException("--pause-ms must be 0..10000");
-            Loopback.Require(baseUrl);
             return new Options(baseUrl, seconds, output, workers, pause);
         }
     }

@@ -28,16 +28,8 @@ internal static class ChaosSubmit
 
     public static async Task<int> RunAsync(string[] args)
     {
-        Options options;
-        try
-        {
-            options = Options.Parse(args[1..]);
-        }
-        catch (ArgumentException e)
-        {
-            await Console.Error.WriteLineAsync($"chaos: {e.Message}");
-            return 2;
-        }
+        // Bad options throw ArgumentException: Program answers exit code 2.
+        var options = Options.Parse(new BenchArgs(args));
 
         var photos = ChaosPatient.Views.Select((_, i) =>
         {
@@ -126,32 +118,17 @@ internal static class ChaosSubmit
 
     private sealed record Options(Uri BaseUrl, int Patients, string Out, int PerPractice, int BudgetSeconds, int OnboardParallel)
     {
-        public static Options Parse(string[] args)
+        public static Options Parse(BenchArgs args)
         {
-            var baseUrl = new Uri("http://127.0.0.1:5097/");
-            int patients = 100, perPractice = 20, budget = 180, onboard = 8;
-            var output = "acks.json";
-            for (var i = 0; i < args.Length; i++)
-            {
-                var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
-                switch (args[i])
-                {
-                    case "--base": baseUrl = new Uri(value.TrimEnd('/') + "/"); break;
-                    case "--patients": patients = int.Parse(value, CultureInfo.InvariantCulture); break;
-                    case "--out": output = value; break;
-                    case "--per-practice": perPractice = int.Parse(value, CultureInfo.InvariantCulture); break;
-                    case "--budget-s": budget = int.Parse(value, CultureInfo.InvariantCulture); break;
-                    case "--onboard-parallel": onboard = int.Parse(value, CultureInfo.InvariantCulture); break;
-                    default: throw new ArgumentException($"unknown argument {args[i]}");
-                }
-                i++;
-            }
+            var baseUrl = args.Url("base", "http://127.0.0.1:5097");
+            int patients = args.Int("patients", 100), perPractice = args.Int("per-practice", 20), budget = args.Int("budget-s", 180), onboard = args.Int("onboard-parallel", 8);
+            var output = args.Get("out", "acks.json");
+            args.RequireAllRead();
             if (patients is < 1 or > 1000) throw new ArgumentException("--patients must be 1..1000");
             // The trial plan's limit is 25 active patients.
             if (perPractice is < 1 or > 25) throw new ArgumentException("--per-practice must be 1..25");
             if (budget is < 5 or > 900) throw new ArgumentException("--budget-s must be 5..900");
             if (onboard is < 1 or > 64) throw new ArgumentException("--onboard-parallel must be 1..64");
-            Loopback.Require(baseUrl);
             return new Options(baseUrl, patients, output, perPractice, budget, onboard);
         }
     }
