@@ -28,6 +28,37 @@ chaos_build() {
   DRIVER="$REPO/$DRIVER"
 }
 
+# The throwaway database on the shared PostgreSQL of kill-api, redis-outage and notify-outage (postgres-outage brings
+# a cluster of its own). chaos_shared_db, after the env file is sourced: DB, BLOBS, and the PG* variables for psql as
+# the owner. chaos_create_shared_db: creates it and points the processes about to start at it, their Redis keys under
+# a prefix of its own. chaos_cleanup ends what the scenario started and drops it.
+field() { sed -n "s/.*$1=\([^;]*\).*/\1/p" <<<"$2"; }
+with_db() { sed "s/Database=[^;]*/Database=$DB/" <<<"$1"; }
+psql_admin() { psql -d orthoscan -v ON_ERROR_STOP=1 -qc "$1"; }
+psql_db() { psql -X -d "$DB" -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+chaos_shared_db() {
+  DB="orthoscan_chaos_$(openssl rand -hex 6)"
+  BLOBS="$(mktemp -d -t orthoscan-chaos-blobs.XXXXXX)"
+  OWNER_CS="$ConnectionStrings__Owner"
+  PGHOST=127.0.0.1; PGPORT="$(field Port "$OWNER_CS")"; PGUSER=orthoscan_owner; PGPASSWORD="$(field Password "$OWNER_CS")"
+  PGOPTIONS="-c client_min_messages=warning"
+  export PGHOST PGPORT PGUSER PGPASSWORD PGOPTIONS
+}
+
+chaos_create_shared_db() {
+  psql_admin "CREATE DATABASE $DB OWNER orthoscan_owner" || fail "could not create $DB"
+  export ConnectionStrings__Owner; ConnectionStrings__Owner="$(with_db "$OWNER_CS")"
+  export ConnectionStrings__App; ConnectionStrings__App="$(with_db "$ConnectionStrings__App")"
+  export OrthoScan__Redis__KeyPrefix="chaos:$DB:"
+}
+
+chaos_cleanup() {
+  stop_pid "$driver_pid"; stop_pid "$api_pid"; stop_pid "$worker_pid"
+  psql_admin "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
+  rm -rf "$BLOBS"
+}
+
 outage_env_common() {
   export OrthoScan__Storage__LocalRoot="$BLOBS"
   export ASPNETCORE_ENVIRONMENT=Development

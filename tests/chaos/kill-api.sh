@@ -32,8 +32,6 @@ KILL_DRAIN="${KILL_DRAIN:-1}"
 KILL_PHASE_MAX="${KILL_PHASE_MAX:-300}"
 SETTLE_TIMEOUT="${SETTLE_TIMEOUT:-180}"
 RESULTS="${RESULTS:-$REPO/.local/chaos-results}"
-DB="orthoscan_chaos_$(openssl rand -hex 6)"
-BLOBS="$(mktemp -d -t orthoscan-chaos-blobs.XXXXXX)"
 mkdir -p "$RESULTS"
 ACKS="$RESULTS/acks.json"
 rm -f "$ACKS"
@@ -46,31 +44,16 @@ source "$REPO/tests/chaos/chaos-lib.sh"
 # shellcheck disable=SC1090
 source "$ENV_FILE" || fail "cannot source $ENV_FILE"
 
-field() { sed -n "s/.*$1=\([^;]*\).*/\1/p" <<<"$2"; }
-with_db() { sed "s/Database=[^;]*/Database=$DB/" <<<"$1"; }
-OWNER_CS="$ConnectionStrings__Owner"
-PGHOST=127.0.0.1; PGPORT="$(field Port "$OWNER_CS")"; PGUSER=orthoscan_owner; PGPASSWORD="$(field Password "$OWNER_CS")"
-PGOPTIONS="-c client_min_messages=warning"
-export PGHOST PGPORT PGUSER PGPASSWORD PGOPTIONS
-psql_admin() { psql -d orthoscan -v ON_ERROR_STOP=1 -qc "$1"; }
-psql_run() { psql -d "$DB" -v ON_ERROR_STOP=1 -qAt "$@"; }
+chaos_shared_db
 
 # Processes: the pids live in chaos-lib's variables only, so cleanup ends exactly what this script started.
-cleanup() {
-  stop_pid "$driver_pid"; stop_pid "$api_pid"; stop_pid "$worker_pid"
-  psql_admin "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
-  rm -rf "$BLOBS"
-}
-trap cleanup EXIT
+trap chaos_cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The built app itself, not `dotnet run`: kill -9 must hit the server, not a launcher that would leave it orphaned.
 chaos_build
 
-psql_admin "CREATE DATABASE $DB OWNER orthoscan_owner" || fail "could not create $DB"
-export ConnectionStrings__Owner; ConnectionStrings__Owner="$(with_db "$OWNER_CS")"
-export ConnectionStrings__App; ConnectionStrings__App="$(with_db "$ConnectionStrings__App")"
-export OrthoScan__Redis__KeyPrefix="chaos:$DB:"
+chaos_create_shared_db
 export OrthoScan__Storage__LocalRoot="$BLOBS"
 export ASPNETCORE_ENVIRONMENT=Development
 # Every simulated patient signs up from 127.0.0.1: lift the per-IP sign-up limits, as the API tests' factory does.
@@ -121,7 +104,7 @@ kill9() { # kill9 api|worker
   kill -9 "${!pid_var}" 2>/dev/null; wait "${!pid_var}" 2>/dev/null
   start "$1"
 }
-jobs_live() { psql_run -c "SELECT count(*) FROM jobs WHERE kind = 'scans.process-session' AND status IN ('queued', 'running')"; }
+jobs_live() { psql_db -c "SELECT count(*) FROM jobs WHERE kind = 'scans.process-session' AND status IN ('queued', 'running')"; }
 keep_killing() {
   (( SECONDS - started < KILL_PHASE_MAX )) || return 1
   if kill -0 "$driver_pid" 2>/dev/null; then return 0; fi
@@ -151,15 +134,15 @@ log "driver exit $driver_rc; kill phase ${kill_seconds} s, kills: api $kills_api
 [ -s "$ACKS" ] || fail "the driver wrote no $ACKS (see $RESULTS/driver.log)"
 
 # Load what was acknowledged, then wait (no kills) until nothing is left processing or the timeout.
-psql_run -f tests/chaos/snapshot.sql >/dev/null || fail "snapshot.sql failed"
-jq -r '.practices[] | [.] | @csv' "$ACKS" | psql_run -c "\copy chaos_practices FROM STDIN WITH (FORMAT csv)" || fail "loading practices failed"
+psql_db -f tests/chaos/snapshot.sql >/dev/null || fail "snapshot.sql failed"
+jq -r '.practices[] | [.] | @csv' "$ACKS" | psql_db -c "\copy chaos_practices FROM STDIN WITH (FORMAT csv)" || fail "loading practices failed"
 jq -r '.sessions[] | [.practiceId, .patientId, .sessionId, .idempotencyKey, .created, .submitted] | @csv' "$ACKS" \
-  | psql_run -c "\copy chaos_acks FROM STDIN WITH (FORMAT csv)" || fail "loading acks failed"
+  | psql_db -c "\copy chaos_acks FROM STDIN WITH (FORMAT csv)" || fail "loading acks failed"
 settle_started=$SECONDS
 while true; do
   check_alive
-  psql_run -c "SELECT chaos_snapshot()" >/dev/null || fail "chaos_snapshot() failed"
-  pending="$(psql_run -c "SELECT (SELECT count(*) FROM chaos_acks a JOIN chaos_sessions s ON s.id = a.session_id WHERE a.submitted AND s.status = 'processing')
+  psql_db -c "SELECT chaos_snapshot()" >/dev/null || fail "chaos_snapshot() failed"
+  pending="$(psql_db -c "SELECT (SELECT count(*) FROM chaos_acks a JOIN chaos_sessions s ON s.id = a.session_id WHERE a.submitted AND s.status = 'processing')
                             + (SELECT count(*) FROM jobs WHERE kind = 'scans.process-session' AND status IN ('queued', 'running'))")"
   [ "$pending" = 0 ] && break
   (( SECONDS - settle_started >= SETTLE_TIMEOUT )) && { log "not settled after ${SETTLE_TIMEOUT} s ($pending left)"; break; }
@@ -169,7 +152,7 @@ settle_seconds=$((SECONDS - settle_started))
 log "settled in ${settle_seconds} s"
 
 # Objects on disk. The encrypted file store keeps key + ".blob"; ".*.tmp" are writes a kill interrupted (never read).
-psql_run -c "SELECT k FROM chaos_images, unnest(ARRAY[full_key, display_key, thumbnail_key]) k WHERE k IS NOT NULL" | sort -u >"$RESULTS/keys-in-db.txt"
+psql_db -c "SELECT k FROM chaos_images, unnest(ARRAY[full_key, display_key, thumbnail_key]) k WHERE k IS NOT NULL" | sort -u >"$RESULTS/keys-in-db.txt"
 (cd "$BLOBS" && find practices -type f -name '*.blob' 2>/dev/null | sed 's/\.blob$//' | sort -u) >"$RESULTS/keys-on-disk.txt"
 orphans="$(comm -13 "$RESULTS/keys-in-db.txt" "$RESULTS/keys-on-disk.txt")"
 missing="$(comm -23 "$RESULTS/keys-in-db.txt" "$RESULTS/keys-on-disk.txt")"
@@ -178,7 +161,7 @@ tmp_left="$(find "$BLOBS" -type f -name '.*.tmp' 2>/dev/null | wc -l)"
 count() { [ -z "$1" ] && echo 0 || wc -l <<<"$1"; }
 
 # The verdict table: name | bad rows | detail.
-rows="$(psql_run -f tests/chaos/verdict.sql)" || fail "verdict.sql failed"
+rows="$(psql_db -f tests/chaos/verdict.sql)" || fail "verdict.sql failed"
 patients_ok="$(jq '[.sessions[] | select(.submitted)] | length' "$ACKS")"
 other_ids="$(jq -r '[.sessions[] | select(.otherSessionIds | length > 0) | .sessionId + "->" + (.otherSessionIds | join(","))] | join(" ")' "$ACKS")"
 rows+=$'\n'"every patient's scan acknowledged and submitted|$((PATIENTS - patients_ok))|$(jq -r '[.sessions[] | select(.error != null) | .error] | .[0:3] | join(" / ")' "$ACKS")"

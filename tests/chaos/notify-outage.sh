@@ -44,30 +44,12 @@ for p in "$PORT" "$((PORT + 1))" "$FAKES_PORT"; do
   (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && fail "port $p is already in use"
 done
 
-DB="orthoscan_chaos_$(openssl rand -hex 6)"
-BLOBS="$(mktemp -d -t orthoscan-chaos-blobs.XXXXXX)"
-field() { sed -n "s/.*$1=\([^;]*\).*/\1/p" <<<"$2"; }
-with_db() { sed "s/Database=[^;]*/Database=$DB/" <<<"$1"; }
-OWNER_CS="$ConnectionStrings__Owner"
-PGHOST=127.0.0.1; PGPORT="$(field Port "$OWNER_CS")"; PGUSER=orthoscan_owner; PGPASSWORD="$(field Password "$OWNER_CS")"
-PGOPTIONS="-c client_min_messages=warning"
-export PGHOST PGPORT PGUSER PGPASSWORD PGOPTIONS
-psql_admin() { psql -d orthoscan -v ON_ERROR_STOP=1 -qc "$1"; }
-psql_db() { psql -X -d "$DB" -v ON_ERROR_STOP=1 -qAt; }
-
-cleanup() {
-  stop_pid "$driver_pid"; stop_pid "$api_pid"; stop_pid "$worker_pid"
-  psql_admin "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
-  rm -rf "$BLOBS"
-}
-trap cleanup EXIT
+chaos_shared_db
+trap chaos_cleanup EXIT
 trap 'exit 130' INT TERM
 
 chaos_build
-psql_admin "CREATE DATABASE $DB OWNER orthoscan_owner" || fail "could not create $DB"
-export ConnectionStrings__Owner; ConnectionStrings__Owner="$(with_db "$OWNER_CS")"
-export ConnectionStrings__App; ConnectionStrings__App="$(with_db "$ConnectionStrings__App")"
-export OrthoScan__Redis__KeyPrefix="chaos:$DB:"
+chaos_create_shared_db
 outage_env_common
 # The three providers, at the driver's fakes (test credentials; the FCM service account's key is made for this run).
 FAKES="http://127.0.0.1:$FAKES_PORT"

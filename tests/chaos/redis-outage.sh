@@ -30,18 +30,9 @@ source "$ENV_FILE" || fail "cannot source $ENV_FILE"
 command -v redis-server >/dev/null && command -v redis-cli >/dev/null || fail "redis-server / redis-cli not installed"
 (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && fail "port $REDIS_PORT is already in use"
 
-DB="orthoscan_chaos_$(openssl rand -hex 6)"
-BLOBS="$(mktemp -d -t orthoscan-chaos-blobs.XXXXXX)"
+chaos_shared_db
 REDIS_DIR="$(mktemp -d -t orthoscan-chaos-redis.XXXXXX)"
 REDIS_PW="$(openssl rand -hex 24)"
-field() { sed -n "s/.*$1=\([^;]*\).*/\1/p" <<<"$2"; }
-with_db() { sed "s/Database=[^;]*/Database=$DB/" <<<"$1"; }
-OWNER_CS="$ConnectionStrings__Owner"
-PGHOST=127.0.0.1; PGPORT="$(field Port "$OWNER_CS")"; PGUSER=orthoscan_owner; PGPASSWORD="$(field Password "$OWNER_CS")"
-PGOPTIONS="-c client_min_messages=warning"
-export PGHOST PGPORT PGUSER PGPASSWORD PGOPTIONS
-psql_admin() { psql -d orthoscan -v ON_ERROR_STOP=1 -qc "$1"; }
-psql_db() { psql -X -d "$DB" -v ON_ERROR_STOP=1 -qAt; }
 
 redis_pid=""
 redis_cli() { REDISCLI_AUTH="$REDIS_PW" redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@" 2>/dev/null; }
@@ -52,9 +43,8 @@ redis_start() {
   return 1
 }
 cleanup() {
-  stop_pid "$driver_pid"; stop_pid "$api_pid"; stop_pid "$worker_pid"; stop_pid "$redis_pid"
-  psql_admin "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
-  rm -rf "$BLOBS" "$REDIS_DIR"
+  chaos_cleanup; stop_pid "$redis_pid"
+  rm -rf "$REDIS_DIR"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -76,11 +66,8 @@ umask 022
 redis_start || fail "private Redis did not start (see $RESULTS/redis.log)"
 
 chaos_build
-psql_admin "CREATE DATABASE $DB OWNER orthoscan_owner" || fail "could not create $DB"
-export ConnectionStrings__Owner; ConnectionStrings__Owner="$(with_db "$OWNER_CS")"
-export ConnectionStrings__App; ConnectionStrings__App="$(with_db "$ConnectionStrings__App")"
+chaos_create_shared_db
 export ConnectionStrings__Redis="127.0.0.1:$REDIS_PORT,password=$REDIS_PW,abortConnect=false"
-export OrthoScan__Redis__KeyPrefix="chaos:$DB:"
 outage_env_common
 outage_migrate
 outage_start_app
