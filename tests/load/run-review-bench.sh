@@ -2,10 +2,11 @@
 # Review benchmarks of issue 5 (docs/performance.md, "Review feed, analytics and tagging at scale"), end to end:
 # creates a dedicated database, migrates it, starts the API (Release, role all) on 127.0.0.1:$PORT against it, registers
 # the bench practice through the API and bulk-loads 200 practices / 100,000 patients / 1,000,000 sessions with binary
-# COPY (tests/load/OrthoScan.Load review-generate), then measures the feed (and analytics) against bare raw-Npgsql
-# twins and tag submission (review-run), and prints the table. Expects PostgreSQL and Redis up (make services).
+# COPY (tests/load/OrthoScan.Load review-generate), then measures analytics against its bare raw-Npgsql twin and tag
+# submission (review-run), and prints the table. The feed against its twin is no longer here: `make load`
+# (tests/load/run-load.sh, feed-run). Expects PostgreSQL and Redis up (make services).
 #   ENV_FILE    environment to source (default .local/env)
-#   PORT        API port (default 5095); the bare twins listen on PORT+1
+#   PORT        API port (default 5095); the bare analytics twin listens on PORT+1
 #   DB          database name (default orthoscan_bench; dropped and re-created; must contain "bench")
 #   KEEP_DB     1 keeps the database (and the bench practice's state) instead of dropping it at the end
 #   REUSE_DB    1 skips creating and generating: runs against a database kept by KEEP_DB=1 (implies KEEP_DB=1)
