@@ -17,6 +17,9 @@ public sealed class BenchConfig : ManualConfig
         AddColumn(StatisticColumn.Min);
         AddColumn(StatisticColumn.Median);
         WithOptions(ConfigOptions.JoinSummary);
+        // BenchmarkDotNet builds a project of its own first; its 2 min default timed out on the shared 2 cores
+        // (load average 37), leaving every benchmark NA with exit code 0.
+        WithBuildTimeout(TimeSpan.FromMinutes(10));
     }
 }
 
