@@ -184,7 +184,7 @@ fi
 if [ -n "${RC[hostile]:-}" ]; then
   L="$RESULTS/hostile.log"
   pk=$(grep -aoE '[0-9]+ file\(s\), 2 job loop\(s\), 1 decode\(s\) at once: peak RSS [0-9.]+ MB' "$L" | head -1 | grep -oE 'RSS [0-9.]+' | cut -d' ' -f2)
-  passed=$(grep -aoE '(Passed|Failed)!? +- +Failed: +[0-9]+, Passed: +[0-9]+' "$L" | tail -1)
+  passed=$(grep -aoE '^ *(Passed|Failed): +[0-9]+' "$L" | tr -s ' ' | sed 's/^ //' | paste -sd, -)
   if [ -n "$pk" ]; then
     row "Hostile images, worker peak memory (Debug)" "peak RSS of process-image on the bomb files, 2 job loops" "$pk MB" "budget 300 MB (before-commit 3,139 MB not rebuilt in this run)" "$(ratio "$pk" 300) of budget" "< 300 MB" "$(met "$pk" '<' 300)" "$(la hostile)"
     row "Hostile images" "WorkerMemoryTests" "${passed:-exit ${RC[hostile]}}" "-" "-" "all pass" "$([ "${RC[hostile]}" = 0 ] && echo yes || echo '**no**')" "$(la hostile)"
@@ -206,11 +206,16 @@ fi
 # export: pair by pair (export, copy) wall seconds; ratio = copy / export (speed relative to \copy)
 if [ -n "${RC[export]:-}" ]; then
   L="$RESULTS/export.log"
-  read -r n es cs rs rss < <(awk '$2 == "export" { e[$1] = $3; r[$1] = $4; m[$1] = $6 } $2 == "copy" { c[$1] = $3 }
-    END { n = 0; for (k in e) if (k in c) { n++; ratio[n] = c[k] / e[k]; es[n] = e[k]; cs[n] = c[k]; rr[n] = r[k]; mm[n] = m[k] }
-          if (n == 0) exit; asort(ratio); asort(es); asort(cs); asort(rr); asort(mm); h = int((n + 1) / 2)
-          printf "%d %s %s %.2f(%.2f–%.2f) %s\n", n, es[h], cs[h], ratio[h], ratio[1], ratio[n], mm[n] }' "$L")
-  rows_=$(grep -aoE 'ROWS=[0-9]+' <<<"$cmd_export" | cut -d= -f2)
+  # one line per pair: copy/export wall, export wall, copy wall, export peak RSS; then medians (mawk has no asort)
+  pairs=$(awk '$2 == "export" { e[$1] = $3; m[$1] = $6 } $2 == "copy" { c[$1] = $3 }
+    END { for (k in e) if (k in c) printf "%.4f %s %s %s\n", c[k] / e[k], e[k], c[k], m[k] }' "$L")
+  n=$(grep -c . <<<"$pairs")
+  med() { cut -d' ' -f"$1" <<<"$pairs" | sort -n | sed -n "$(( (n + 1) / 2 ))p"; }
+  if [ "$n" -gt 0 ]; then
+    es=$(med 2); cs=$(med 3); rss=$(cut -d' ' -f4 <<<"$pairs" | sort -n | tail -1)
+    rs="$(printf '%.2f' "$(med 1)")($(printf '%.2f' "$(cut -d' ' -f1 <<<"$pairs" | sort -n | head -1)")–$(printf '%.2f' "$(cut -d' ' -f1 <<<"$pairs" | sort -n | tail -1)"))"
+  else n=""; fi
+  rows_=$(grep -aoE 'ROWS=[0-9]+' "$L" | head -1 | cut -d= -f2)
   if [ -n "${n:-}" ]; then
     r=${rs%%(*}
     row "Training-data export ($rows_ tag sets, $n pairs)" "export-tags wall s, median (peak RSS $rss MiB)" "$es s" "$cs s (\`psql \\copy\` of the same function)" "**$r** (${rs#*(}" "≥ 0.4" "$(met "$r" '>=' 0.4)" "$(la export)"
@@ -221,11 +226,15 @@ fi
 # ML
 if [ -n "${RC[ml]:-}" ]; then
   L="$RESULTS/ml.log"
-  tr_=$(grep -a '^Training on' "$L" | tail -1); sl=$(grep -a '^MlNetSuggester' "$L" | tail -1); bl=$(grep -a '^Baseline, the same photos' "$L" | tail -1)
+  # the CLI's console wraps its lines at 80 columns when redirected: read the log as one line
+  J=$(tr '\n' ' ' <"$L")
+  tr_=$(grep -aoE 'Training on [0-9,]+ train-split tag sets of [0-9,]+ [^:]*: +[0-9.]+ +s' <<<"$J" | tail -1)
+  sl=$(grep -aoE 'MlNetSuggester, one caller, [0-9]+ sessions[^:]*: +p50 +[0-9.]+ +ms, +p95 +[0-9.]+ +ms, +p99 +[0-9.]+' <<<"$J" | tail -1)
+  bl=$(grep -aoE 'Baseline, the same photos[^:]*: +p50 +[0-9.]+ +ms, +p95 +[0-9.]+ +ms, +p99 +[0-9.]+ +ms; +suggestion / baseline at p99: +[0-9.]+' <<<"$J" | tail -1)
   if [ -n "$sl" ] && [ -n "$bl" ]; then
-    sp=$(num 'p99 [0-9.]+' 1 <<<"$sl"); bp=$(num 'p99 [0-9.]+' 1 <<<"$bl"); r=$(num 'at p99: [0-9.]+' 1 <<<"$bl")
+    sp=$(num 'p99 +[0-9.]+' 1 <<<"$sl"); bp=$(num 'p99 +[0-9.]+' 1 <<<"$bl"); r=$(num 'at p99: +[0-9.]+' 1 <<<"$bl")
     row "ML suggestion latency ($(num '[0-9]+ sessions' 1 <<<"$sl") sessions)" "MlNetSuggester p99 per session" "$sp ms" "$bp ms (the photos' features alone)" "**$r**" "(none: measured)" "-" "$(la ml)"
-    row "ML training time" "$(grep -oE 'of [0-9,]+' <<<"$tr_" | head -1 | cut -c4-) tag sets, LightGBM, 3 scores" "$(grep -oE '[0-9.]+ s$' <<<"$tr_")" "no baseline" "-" "(none: measured)" "-" "$(la ml)"
+    row "ML training time" "$(grep -oE 'of [0-9,]+' <<<"$tr_" | head -1 | cut -c4-) tag sets, LightGBM, 3 scores" "$(grep -oE '[0-9.]+ +s$' <<<"$tr_")" "no baseline" "-" "(none: measured)" "-" "$(la ml)"
   else status_row ml "ML training and suggestion latency"; fi
 fi
 
@@ -235,7 +244,7 @@ if [ -n "${RC[patient-app]:-}" ]; then
   cap=$(grep -aoE 'scripted capture and upload until ready: [0-9.]+ s' "$L" | tail -1 | grep -oE '[0-9.]+ s' | cut -d' ' -f1)
   big=$(grep -a '^bundle ' "$L" | head -1)
   if [ -n "$big" ]; then
-    row "Patient app web bundle" "largest JS chunk $(awk '{print $2}' <<<"$big" | xargs basename | cut -c1-40)" "$(awk '{printf "%.0f KB, gzip %.0f KB", $3/1000, $(NF-1)/1000}' <<<"$big")" "no baseline" "-" "(native < 50 MB: not buildable here)" "-" "$(la patient-app)"
+    row "Patient app web bundle" "main chunk (the largest .js of the web export)" "$(awk '{printf "%.0f KB, gzip %.0f KB", $3/1000, $(NF-1)/1000}' <<<"$big")" "no baseline" "-" "(native < 50 MB: not buildable here)" "-" "$(la patient-app)"
   fi
   if [ -n "$cap" ]; then
     row "Patient app capture → ready (Playwright)" "scripted capture and upload until ready" "$cap s" "90 s target (no baseline)" "$(ratio "$cap" 90) of target" "< 90 s" "$(met "$cap" '<' 90)" "$(la patient-app)"
@@ -252,6 +261,6 @@ fi
   echo
   echo "Commands (from the repository root, .local/env exported):"
   for name in $ALL; do
-    [[ " $ONLY " == *" $name "* ]] && echo "- $name (${SECS[$name]:-0} s, exit ${RC[$name]:-}): \`$(cmd_of "$name" | sed "s#$RESULTS#\$RESULTS#g")\`"
+    [[ " $ONLY " == *" $name "* ]] && [ -n "${RC[$name]:-}" ] && echo "- $name (${SECS[$name]:-0} s, exit ${RC[$name]}): \`$(sed -n '1,3s/^run-all: command: //p' "$RESULTS/$name.log" | sed "s#$RESULTS#\$RESULTS#g")\`"
   done
 } | tee "$TABLE"
