@@ -264,3 +264,6 @@ fi
     [[ " $ONLY " == *" $name "* ]] && [ -n "${RC[$name]:-}" ] && echo "- $name (${SECS[$name]:-0} s, exit ${RC[$name]}): \`$(sed -n '1,3s/^run-all: command: //p' "$RESULTS/$name.log" | sed "s#$RESULTS#\$RESULTS#g")\`"
   done
 } | tee "$TABLE"
+# exit status: 0 when every benchmark run here exited 0 (a target not met is in the table, not in the status)
+for name in "${!RC[@]}"; do [ "${RC[$name]}" = 0 ] || exit 1; done
+exit 0
