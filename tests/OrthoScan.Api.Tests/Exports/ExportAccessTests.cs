@@ -89,6 +89,22 @@ public sealed class ExportAccessTests(ApiFactory api)
     }
 
     [Theory]
+    [InlineData("../../exports/other")]
+    [InlineData("' OR '1'='1")]
+    [InlineData("key with spaces")]
+    public async Task An_Idempotency_Key_that_is_not_a_plain_token_is_a_400_and_starts_nothing(string key)
+    {
+        var world = await ExportWorld.OfAsync(api);
+        var before = await (await api.As(world.Admin).GetAsync("/api/v1/tags/export?limit=200")).ShouldBeAsync<PageDto<ExportViewDto>>(HttpStatusCode.OK);
+
+        var problem = await (await StartAsync(world, new { includeImages = false }, key)).ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
+
+        problem.Errors!.Keys.ShouldContain("idempotencyKey");
+        var after = await (await api.As(world.Admin).GetAsync("/api/v1/tags/export?limit=200")).ShouldBeAsync<PageDto<ExportViewDto>>(HttpStatusCode.OK);
+        after.Items.Count.ShouldBe(before.Items.Count);
+    }
+
+    [Theory]
     [InlineData("""{"k": 4}""", "k")]
     [InlineData("""{"k": 51}""", "k")]
     [InlineData("""{"seed": -1}""", "seed")]

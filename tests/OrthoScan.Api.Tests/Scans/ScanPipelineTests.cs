@@ -166,11 +166,15 @@ public sealed class ScanPipelineTests(ApiFactory api)
     }
 
     [Fact]
-    public async Task A_session_needs_its_key_and_all_five_views()
+    public async Task A_session_needs_a_plain_key_and_all_five_views()
     {
         var owner = await api.RegisterPracticeAsync();
         var app = await api.PatientAppAsync(owner);
         await (await api.CreateSessionAsync(app, "", 3)).ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
+        // A key is an opaque token: not a path, a quote or a space.
+        foreach (var hostile in new[] { "../../raw/other", "' OR '1'='1", "key with spaces" })
+            (await (await api.CreateSessionAsync(app, hostile, 3)).ShouldFailAsync(HttpStatusCode.BadRequest, "validation")).Errors!.Keys.ShouldContain("idempotencyKey");
+        (await (await api.As(app.AccessToken).GetAsync("/api/v1/me/scans")).ShouldBeAsync<PageDto<ScanSessionDto>>(HttpStatusCode.OK)).Items.ShouldBeEmpty();
         await (await api.CreateSessionAsync(app, "k-" + Guid.NewGuid(), 3, ["frontal", "frontal", "buccal_l", "buccal_r", "occlusal_u"]))
             .ShouldFailAsync(HttpStatusCode.BadRequest, "validation");
     }

@@ -34,7 +34,7 @@ public static class StartTagExport
     {
         public Validator()
         {
-            RuleFor(c => c.IdempotencyKey).MaximumLength(100);
+            RuleFor(c => c.IdempotencyKey).IdempotencyKey();
             RuleFor(c => c.K).InclusiveBetween(OrthoScan.Ml.Datasets.KAnonymity.MinimumK, MaxK);
             RuleFor(c => c.Seed).InclusiveBetween(0, MaxSeed);
             RuleFor(c => c.IncludeFrontal).Must((c, frontal) => frontal != true || c.IncludeImages != false)

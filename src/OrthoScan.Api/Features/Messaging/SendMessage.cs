@@ -32,8 +32,7 @@ public static class SendMessage
         public Validator()
         {
             // No ':' in a sender's key: the keys of system messages have one, so a sender can never take theirs.
-            RuleFor(c => c.IdempotencyKey).NotEmpty().WithMessage("Send an Idempotency-Key header.").MaximumLength(100)
-                .Matches("^[A-Za-z0-9._-]+$").WithMessage("Use letters, digits, '.', '_' or '-' in the Idempotency-Key (a UUID is best).");
+            RuleFor(c => c.IdempotencyKey).NotEmpty().WithMessage("Send an Idempotency-Key header.").IdempotencyKey();
             RuleFor(c => c.Content).Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage("Write a message.")
                 .MaximumLength(MessageViews.MaxContentLength);
         }

@@ -24,7 +24,7 @@ public static class CreateSession
     {
         public Validator()
         {
-            RuleFor(c => c.IdempotencyKey).NotEmpty().WithMessage("Send an Idempotency-Key header.").MaximumLength(100);
+            RuleFor(c => c.IdempotencyKey).NotEmpty().WithMessage("Send an Idempotency-Key header.").IdempotencyKey();
             RuleFor(c => c.AlignerNumber).InclusiveBetween(1, 200);
             RuleFor(c => c.Views).NotNull()
                 .Must(v => v is not null && v.Count == ScanViews.AllViews.Length && v.Distinct().Count() == ScanViews.AllViews.Length)
