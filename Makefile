@@ -79,9 +79,9 @@ load: services build ## The realistic load mix and the feed benchmark on the lar
 	@bash tests/load/run-load.sh
 
 # Every scenario in turn (each prints its own "chaos <name>: PASS/FAIL" line); fails if any failed or could not run.
-# kill-api knobs (environment): PATIENTS (100), KILL_MIN/KILL_MAX seconds (10/30), KILL_TARGETS, PORT (5097),
+# kill-api knobs (environment): PATIENTS (100), SPREAD seconds their scans arrive over (120), KILL_MIN/KILL_MAX seconds (10/30), KILL_TARGETS, PORT (5097),
 # SETTLE_TIMEOUT, RESULTS (.local/chaos-results); see the top of tests/chaos/kill-api.sh.
-# Smoke: make chaos PATIENTS=10 KILL_MIN=3 KILL_MAX=6
+# Smoke: make chaos PATIENTS=10 SPREAD=15 KILL_MIN=3 KILL_MAX=6
 # redis-outage / postgres-outage knobs: BEFORE/OUTAGE/AFTER seconds, REDIS_PORT (56399), PG_PORT (55499); their own
 # PORT defaults (5197, 5297) and results under RESULTS/<name>; see the top of each script.
 # notify-outage knobs: BEFORE/OUTAGE/AFTER (10/60/20), SETTLE (150), GRACE (5), EVERY_MS (1000), FAULT (mixed|503|refuse),

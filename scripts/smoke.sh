@@ -24,7 +24,7 @@ run() { # name command...
 }
 
 run load env SMOKE=1 RESULTS="$LOGS/load" bash tests/load/run-load.sh
-run kill-api env PATIENTS=6 KILL_MIN=2 KILL_MAX=4 KILL_PHASE_MAX=30 SETTLE_TIMEOUT=90 PORT=5697 RESULTS="$LOGS/chaos" bash tests/chaos/kill-api.sh
+run kill-api env PATIENTS=6 SPREAD=8 KILL_MIN=2 KILL_MAX=4 KILL_PHASE_MAX=30 SETTLE_TIMEOUT=90 PORT=5697 RESULTS="$LOGS/chaos" bash tests/chaos/kill-api.sh
 run redis-outage env BEFORE=2 OUTAGE=4 AFTER=5 PORT=5797 REDIS_PORT=56499 RESULTS="$LOGS/chaos" bash tests/chaos/redis-outage.sh
 run notify-outage env BEFORE=2 OUTAGE=5 AFTER=3 GRACE=2 PORT=5987 FAKES_PORT=5989 RESULTS="$LOGS/chaos" bash tests/chaos/notify-outage.sh
 run postgres-outage env BEFORE=2 OUTAGE=4 AFTER=5 PORT=5897 PG_PORT=55599 RESULTS="$LOGS/chaos" bash tests/chaos/postgres-outage.sh

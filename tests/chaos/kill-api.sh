@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Fault scenario "kill -9 under load" (make chaos). Starts one API process (--role api) and one worker process
 # (--role worker), Release, on loopback, against a throwaway database and blob folder; runs the chaos driver
-# (tests/load/OrthoScan.Load chaos-submit: N patients each send one scan at once, retrying every step with the same
-# Idempotency-Key through the kills); meanwhile kills the API and/or the worker with kill -9 every KILL_MIN..KILL_MAX
+# (tests/load/OrthoScan.Load chaos-submit: N patients each send one scan, their arrivals spread evenly over SPREAD
+# seconds, retrying every step with the same Idempotency-Key through the kills); meanwhile kills the API and/or the worker with kill -9 every KILL_MIN..KILL_MAX
 # seconds and restarts it at once. Then lets the system settle without kills and checks, in SQL and on disk, that
 # nothing acknowledged was lost, duplicated or left half-done. Last line: "chaos kill-api: PASS (...)" or "FAIL (...)",
 # exit 0 or 1 (2: the harness itself could not run). Expects PostgreSQL and Redis up (make services).
 #   PATIENTS        simulated patients, one scan each (default 100)
+#   SPREAD          seconds over which their scans arrive (default 120): on a quiet machine 100 scans at once are all
+#                   in within seconds, before the first kill; spread out, the kills land among them
 #   KILL_MIN        shortest pause between two kills, seconds (default 10)
 #   KILL_MAX        longest pause between two kills, seconds (default 30)
 #   KILL_TARGETS    what a kill may hit, picked at random each time (default "api worker both")
@@ -17,12 +19,13 @@
 #   SETTLE_TIMEOUT  seconds to wait, kills stopped, for every submitted scan to settle (default 180)
 #   RESULTS         where acks.json and the processes' logs go (default .local/chaos-results)
 #   ENV_FILE        environment to source (default .local/env)
-# Smoke: PATIENTS=10 KILL_MIN=3 KILL_MAX=6 bash tests/chaos/kill-api.sh
+# Smoke: PATIENTS=10 SPREAD=15 KILL_MIN=3 KILL_MAX=6 bash tests/chaos/kill-api.sh
 set -uo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 ENV_FILE="${ENV_FILE:-$REPO/.local/env}"
 PATIENTS="${PATIENTS:-100}"
+SPREAD="${SPREAD:-120}"
 KILL_MIN="${KILL_MIN:-10}"
 KILL_MAX="${KILL_MAX:-30}"
 KILL_TARGETS="${KILL_TARGETS:-api worker both}"
@@ -81,7 +84,7 @@ wait_ready "$WORKER_PORT" 90 || fail "the worker did not become ready (see $RESU
 log "$(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, $PATIENTS patients, kill every ${KILL_MIN}-${KILL_MAX} s (${KILL_TARGETS}), API :$PORT, worker :$WORKER_PORT, db $DB"
 started=$SECONDS
 # The driver's own process too (not dotnet run), so that $! is the driver and an interrupted run can end it.
-dotnet "$DRIVER" chaos-submit --base "http://127.0.0.1:$PORT" --patients "$PATIENTS" --out "$ACKS" > >(tee "$RESULTS/driver.log") 2>&1 &
+dotnet "$DRIVER" chaos-submit --base "http://127.0.0.1:$PORT" --patients "$PATIENTS" --spread-s "$SPREAD" --out "$ACKS" > >(tee "$RESULTS/driver.log") 2>&1 &
 driver_pid=$!
 
 # The kill loop, in this shell so the pids stay known: sleep a random pause (checking the driver each second), kill -9

@@ -11,7 +11,7 @@ namespace OrthoScan.Load.Chaos;
 /// meanwhile): signs up practices and patients, then every patient sends one scan at once, retrying each step through
 /// the kills, and writes what the API acknowledged to --out. The script's verdict compares that file with the database.
 /// Usage: OrthoScan.Load chaos-submit [--base http://127.0.0.1:5097] [--patients 100] [--out acks.json]
-///        [--per-practice 20] [--budget-s 180] [--onboard-parallel 8]
+///        [--per-practice 20] [--budget-s 180] [--onboard-parallel 8] [--spread-s 0: scans arrive evenly over this many seconds]
 /// A trial practice allows 25 active patients, hence several practices for 100 patients (which also exercises RLS).
 /// Exit code: 0 when every patient's scan was created and submitted, 1 otherwise (the file is written either way).
 /// </summary>
@@ -81,10 +81,13 @@ internal static class ChaosSubmit
         Log(clock, $"signed up {tokens.Count}/{acks.Count} patients, {api.Retries} retries so far; sending the scans");
 
         var scanClock = Stopwatch.StartNew();
-        await Task.WhenAll(acks.Where(tokens.ContainsKey).Select(async ack =>
+        var ready = acks.Where(tokens.ContainsKey).ToList();
+        await Task.WhenAll(ready.Select(async (ack, i) =>
         {
             try
             {
+                // Arrivals spread evenly over --spread-s, as a practice's day is, so that the kills land among them.
+                if (options.SpreadSeconds > 0) await Task.Delay(TimeSpan.FromSeconds((double)options.SpreadSeconds * i / ready.Count));
                 await flow.ScanAsync(tokens[ack], ack);
             }
             catch (Exception e) when (e is RefusedException or TimeoutException or JsonException or InvalidOperationException)
@@ -116,12 +119,13 @@ internal static class ChaosSubmit
     private static void Log(Stopwatch clock, string message) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chaos: [{clock.Elapsed.TotalSeconds,6:0.0} s] {message}"));
 
-    private sealed record Options(Uri BaseUrl, int Patients, string Out, int PerPractice, int BudgetSeconds, int OnboardParallel)
+    private sealed record Options(Uri BaseUrl, int Patients, string Out, int PerPractice, int BudgetSeconds, int OnboardParallel, int SpreadSeconds)
     {
         public static Options Parse(BenchArgs args)
         {
             var baseUrl = args.Url("base", "http://127.0.0.1:5097");
             int patients = args.Int("patients", 100), perPractice = args.Int("per-practice", 20), budget = args.Int("budget-s", 180), onboard = args.Int("onboard-parallel", 8);
+            var spread = args.Int("spread-s", 0);
             var output = args.Get("out", "acks.json");
             args.RequireAllRead();
             if (patients is < 1 or > 1000) throw new ArgumentException("--patients must be 1..1000");
@@ -129,7 +133,8 @@ internal static class ChaosSubmit
             if (perPractice is < 1 or > 25) throw new ArgumentException("--per-practice must be 1..25");
             if (budget is < 5 or > 900) throw new ArgumentException("--budget-s must be 5..900");
             if (onboard is < 1 or > 64) throw new ArgumentException("--onboard-parallel must be 1..64");
-            return new Options(baseUrl, patients, output, perPractice, budget, onboard);
+            if (spread is < 0 or > 1800) throw new ArgumentException("--spread-s must be 0..1800");
+            return new Options(baseUrl, patients, output, perPractice, budget, onboard, spread);
         }
     }
 }
