@@ -46,6 +46,9 @@ psql_owner "CREATE DATABASE $DB OWNER orthoscan_owner" || fail "could not create
 export ConnectionStrings__Owner; ConnectionStrings__Owner="$(with_db "$OWNER_CS")"
 export ConnectionStrings__App; ConnectionStrings__App="$(with_db "$ConnectionStrings__App")"
 export OrthoScan__Redis__KeyPrefix="load:$DB:"
+# One user asks as fast as the API answers, on purpose: far beyond a person's per-minute budget (600), which would
+# turn the measurement into 429s.
+export OrthoScan__Auth__RequestsPerMinutePerUser=1000000
 export OrthoScan__Storage__LocalRoot="$BLOBS"
 export ASPNETCORE_ENVIRONMENT=Development
 
