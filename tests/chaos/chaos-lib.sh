@@ -180,6 +180,12 @@ outage_verdict() { # summary
   outage_check_alive
   [ -n "$exited" ] && rows+=$'\n'"the API and the worker never exited|1|$exited(see $RESULTS/api.log, worker.log)"
   [ -z "$exited" ] && rows+=$'\n'"the API and the worker never exited|0|"
+  chaos_verdict "$1"
+}
+
+# Prints the "name|bad|detail" rows of $rows as a table (rows named "info: ..." never fail), then the scenario's last
+# line, and exits: 0 when every check had 0 bad, else 1.
+chaos_verdict() { # summary
   echo
   printf '%-62s %6s  %s\n' "check" "bad" "result / detail"
   local failed=0 name bad detail verdict

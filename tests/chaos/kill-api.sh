@@ -178,21 +178,4 @@ rows+=$'\n'"info: derivative objects on disk|$(wc -l <"$RESULTS/keys-on-disk.txt
 rows+=$'\n'"info: driver retries|$(jq .retries "$ACKS")|scan phase $(jq .scanSeconds "$ACKS") s of $(jq .seconds "$ACKS") s"
 (( unexpected > 0 )) && rows+=$'\n'"no process exit not caused by the harness|$unexpected|see $RESULTS/api.log, worker.log"
 
-echo
-printf '%-58s %6s  %s\n' "check" "bad" "result / detail"
-failed=0
-while IFS='|' read -r name bad detail; do
-  [ -z "$name" ] && continue
-  if [[ "$name" == info:* ]]; then verdict="info"
-  elif [ "$bad" = 0 ]; then verdict="ok"
-  else verdict="FAIL"; failed=$((failed + 1)); fi
-  printf '%-58s %6s  %-4s %s\n' "$name" "$bad" "$verdict" "${detail:0:300}"
-done <<<"$rows"
-echo
-
-summary="$PATIENTS patients, kills api $kills_api worker $kills_worker, driver ${driver_seconds} s, kill phase ${kill_seconds} s, settle ${settle_seconds} s"
-if (( failed == 0 )); then
-  echo "chaos kill-api: PASS ($summary)"; exit 0
-else
-  echo "chaos kill-api: FAIL ($failed check(s) failed; $summary; logs in $RESULTS)"; exit 1
-fi
+chaos_verdict "$PATIENTS patients, kills api $kills_api worker $kills_worker, driver ${driver_seconds} s, kill phase ${kill_seconds} s, settle ${settle_seconds} s"
