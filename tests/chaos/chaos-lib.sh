@@ -61,6 +61,8 @@ chaos_cleanup() {
 
 outage_env_common() {
   export OrthoScan__Storage__LocalRoot="$BLOBS"
+  # The audit archive too: its default (.local/audit-archive) is relative to where the API runs, the source tree.
+  export OrthoScan__Audit__Archive__LocalRoot="$BLOBS/audit-archive"
   export ASPNETCORE_ENVIRONMENT=Development
   export OrthoScan__Auth__ActivationsPerMinutePerIp=100000 OrthoScan__Auth__RegistrationsPer10MinutesPerIp=100000
   export OrthoScan__Auth__MfaRequestsPerMinutePerIp=100000 OrthoScan__Auth__LoginsPerMinutePerIp=100000

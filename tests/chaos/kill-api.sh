@@ -58,6 +58,8 @@ chaos_build
 
 chaos_create_shared_db
 export OrthoScan__Storage__LocalRoot="$BLOBS"
+# The audit archive too: its default (.local/audit-archive) is relative to where the API runs, the source tree.
+export OrthoScan__Audit__Archive__LocalRoot="$BLOBS/audit-archive"
 export ASPNETCORE_ENVIRONMENT=Development
 # Every simulated patient signs up from 127.0.0.1: lift the per-IP sign-up limits, as the API tests' factory does.
 export OrthoScan__Auth__ActivationsPerMinutePerIp=100000 OrthoScan__Auth__RegistrationsPer10MinutesPerIp=100000

@@ -81,6 +81,8 @@ export ConnectionStrings__Owner; ConnectionStrings__Owner="$(with_db "$OWNER_CS"
 export ConnectionStrings__App; ConnectionStrings__App="$(with_db "$ConnectionStrings__App")"
 export OrthoScan__Redis__KeyPrefix="bench:$DB:"
 export OrthoScan__Storage__LocalRoot="$BLOBS"
+# The audit archive too: its default (.local/audit-archive) is relative to where the API runs, the source tree.
+export OrthoScan__Audit__Archive__LocalRoot="$BLOBS/audit-archive"
 export ASPNETCORE_ENVIRONMENT=Development
 # Every simulated person connects from 127.0.0.1: the per-IP sign-in limits (meant for one person's device) would stop
 # the set-up, not the load. The feed benchmark's closed loops ask for the feed as fast as it answers, up to a dozen times
